@@ -1,0 +1,36 @@
+# make demo | test | bench | lint | clean. Each installs into .venv first when needed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DATA ?= ../shared/data
+
+.PHONY: install demo test bench bench-quick lint clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	@echo "== new words of corpora_samples/story.txt (top 25) =="
+	$(BIN)/wordmine discover corpora_samples/story.txt --top 25 --header
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python bench/run_bench.py --data $(DATA)
+
+bench-quick: $(STAMP)
+	$(BIN)/python bench/run_bench.py --data $(DATA) --skip-scale
+
+lint: $(STAMP)
+	$(BIN)/python -m pip install --quiet ruff
+	$(BIN)/ruff check wordmine tests bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .bench_cache *.egg-info

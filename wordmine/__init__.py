@@ -1,0 +1,19 @@
+"""wordmine: mine the words of raw Chinese text, with no labelled data.
+
+The pipeline, one module per stage:
+
+1. ``textio``     read files or stdin in blocks, decode strictly, write outputs atomically
+2. ``normalize``  fold full-width forms; text to a stream of unit ids (Han
+                  characters, Latin/digit runs; 0 at every boundary)
+3. ``counting``   exact counts of all n-grams of orders 1..n+1, in chunks merged
+                  within a memory budget (``ngrams`` owns the table and its keys;
+                  ``countfile`` stores it as ``.wmc``)
+4. ``scoring``    cohesion (weakest-split PMI) and boundary entropy over the tables
+5. ``discover``   solid n-grams, cut, count fragments, back-check, redundancy removal
+6. ``lexicon``    the output formats (TSV, jieba user dictionary, JSON lines)
+
+``cli`` is the only module that reads argv, prints, or exits. Every stage takes
+a frozen config from ``config``.
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,5 @@
+"""``python -m wordmine`` runs the command line."""
+
+from wordmine.cli import main
+
+main()

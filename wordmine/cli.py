@@ -1,0 +1,255 @@
+"""The command line: the only module that reads argv, prints, or exits.
+
+Exit status: 0 success (also when the reader of stdout goes away), 1 a runtime
+error (one line on stderr), 2 a usage error, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TextIO
+
+import click
+import numpy as np
+
+from . import __version__
+from .config import CountConfig, DiscoverConfig, auto_min_count, default_memory, parse_size
+from .counting import Corpus, count_text
+from .countfile import is_count_file, read_counts, write_counts
+from .discover import discover
+from .errors import WordmineError
+from .lexicon import FORMATS, LEXICON_COLUMNS, jieba_words, lexicon_rows, write_rows
+from .textio import atomic_output, read_blocks, text_source
+
+
+class SizeParam(click.ParamType):
+    name = "SIZE"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int):
+            return value
+        try:
+            return parse_size(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+@dataclass(frozen=True)
+class Common:
+    """The options every text-reading command shares."""
+
+    quiet: bool
+    encoding: str
+    output: str | None
+    header: bool
+    fmt: str | None
+    top: int | None
+    min_count: int | None
+    memory: int
+    jobs: int
+    tmp_dir: str | None
+
+    def say(self, message: str) -> None:
+        if not self.quiet:
+            click.echo(f"wordmine: {message}", err=True)
+
+
+def common_options(formats: tuple[str, ...]) -> Callable:
+    """Decorate a command with the shared options, passed on as one ``Common``."""
+
+    def decorate(command: Callable) -> Callable:
+        options = [
+            click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary on stderr."),
+            click.option("--encoding", default="utf-8", show_default=True,
+                         help="Encoding of the text inputs (e.g. gb18030, big5, utf-16)."),
+            click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+                         help="Write here (atomically: a temporary file renamed at the end) "
+                         "instead of stdout."),
+            click.option("--header", is_flag=True, help="Start TSV output with a line of column names."),
+            click.option("--format", "fmt", type=click.Choice(formats), default=None,
+                         help=f"Output format (default {formats[0]})."),
+            click.option("--top", type=click.IntRange(min=0), help="Write only the first N rows."),
+            click.option("--min-count", type=click.IntRange(min=1),
+                         help="Fewest occurrences to report (default: scaled with corpus size, see above)."),
+            click.option("--memory", type=SizeParam(), default=default_memory(),
+                         show_default="a quarter of RAM",
+                         help="Memory budget for counting, e.g. 500M or 2G; count tables past half of "
+                         "it are spilled to --tmp-dir and merged."),
+            click.option("--jobs", type=click.IntRange(min=1), default=min(os.cpu_count() or 1, 4),
+                         show_default="cores, at most 4", help="Worker processes for counting."),
+            click.option("--tmp-dir", type=click.Path(file_okay=False),
+                         help="Folder for spilled count runs (default: the system temporary folder)."),
+        ]
+        for option in reversed(options):
+            command = option(command)
+
+        @functools.wraps(command)
+        def wrapper(quiet, encoding, output, header, fmt, top, min_count, memory, jobs, tmp_dir, **kwargs):
+            common = Common(quiet, encoding, output, header, fmt, top, min_count, memory, jobs, tmp_dir)
+            return command(common=common, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+INPUTS = click.argument("inputs", nargs=-1, type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+
+
+def _progress(common: Common, total: int | None):
+    from tqdm import tqdm  # deferred: only commands that read text need it
+
+    disable = common.quiet or not sys.stderr.isatty()
+    return tqdm(total=total, unit="B", unit_scale=True, file=sys.stderr, disable=disable, leave=False)
+
+
+def load_corpus(inputs: tuple[str, ...], common: Common, order: int) -> Corpus:
+    """Count the text inputs (or load one count file); stdin when no input is named."""
+    inputs = inputs or ("-",)
+    count_files = [p for p in inputs if is_count_file(p)]
+    if count_files:
+        if len(inputs) > 1:
+            raise click.UsageError("give one count file, or text files, not both")
+        corpus = read_counts(count_files[0])
+        common.say(f"{count_files[0]}: {corpus.total_units:,} units counted to order {corpus.order + 1}")
+        return corpus
+    sources = [text_source(p) for p in inputs]
+    total = sum(s.size or 0 for s in sources) if all(s.size is not None for s in sources) else None
+    config = CountConfig(order=order, memory=common.memory, jobs=common.jobs, tmp_dir=common.tmp_dir)
+    with _progress(common, total) as bar:
+        corpus = count_text(read_blocks(sources, common.encoding, on_bytes=bar.update), config)
+    common.say(f"read {corpus.total_units:,} units, {len(corpus.vocab) - 1:,} distinct")
+    return corpus
+
+
+@contextlib.contextmanager
+def text_output(common: Common) -> Iterator[TextIO]:
+    if common.output and common.output != "-":
+        with atomic_output(common.output) as handle:
+            yield handle
+    else:
+        yield sys.stdout
+        sys.stdout.flush()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="wordmine")
+def cli() -> None:
+    """Mine the words of raw Chinese text, with no labelled data.
+
+    Every command reads files or - (stdin), writes data to stdout (or -o FILE)
+    and logs to stderr only.
+    """
+
+
+@cli.command()
+@INPUTS
+@click.option("--order", type=click.IntRange(1, 7), default=4, show_default=True,
+              help="n: count orders 1..n+1.")
+@common_options(("tsv", "jsonl", "wmc"))
+def count(inputs: tuple[str, ...], order: int, common: Common) -> None:
+    """Count all n-grams of orders 1..n+1 exactly.
+
+    With -o FILE.wmc (or --format wmc) writes a count file that discover reads
+    instead of the text, so a large corpus is counted once. Otherwise prints
+    n-grams as TSV: ngram, order, count, most frequent first (--top, --min-count).
+    """
+    fmt = common.fmt or ("wmc" if common.output and common.output.endswith(".wmc") else "tsv")
+    if fmt == "wmc" and not common.output:
+        raise click.UsageError("a count file is binary: give -o FILE.wmc, or --format tsv")
+    corpus = load_corpus(inputs, common, order)
+    if fmt == "wmc":
+        write_counts(corpus, common.output)
+        common.say(f"wrote {common.output}")
+        return
+    counts = corpus.counts
+    keys = [(k, r) for k in range(1, counts.max_order + 1) for r in range(len(counts.keys[k - 1]))]
+    values = np.concatenate(counts.counts) if keys else np.zeros(0, np.int64)
+    ranked = np.argsort(-values, kind="stable")
+    ranked = ranked[values[ranked] >= (common.min_count or 1)][: common.top]
+    units = corpus.vocab.units
+
+    def rows():
+        for i in ranked.tolist():
+            order_k, row = keys[i]
+            ids = counts.decode(order_k, np.array([row]))[0]
+            yield {"ngram": "".join(units[u] for u in ids), "order": order_k, "count": int(values[i])}
+
+    with text_output(common) as out:
+        write_rows(rows(), ["ngram", "order", "count"], out, fmt, common.header)
+
+
+@cli.command(name="discover")
+@INPUTS
+@click.option("--order", type=click.IntRange(2, 7), default=4, show_default=True,
+              help="n: longest n-gram scored for cohesion; longer words come from joined fragments.")
+@click.option("--min-len", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Shortest word reported, in units.")
+@click.option("--max-len", type=click.IntRange(min=1), default=12, show_default=True,
+              help="Longest word reported, in units.")
+@click.option("--new-only", is_flag=True, help="Drop words found in jieba's dictionary (349 k words).")
+@click.option("--no-redundancy", is_flag=True,
+              help="Keep words that are about as probable as their best split into other words.")
+@common_options(FORMATS)
+def discover_command(inputs, order, min_len, max_len, new_only, no_redundancy, common: Common) -> None:
+    """Find the words of a corpus, new words included.
+
+    Solid n-grams (count >= min count, cohesion >= 2, 4, 6 nats for lengths
+    2, 3, 4) hold the text together; the fragments between cuts are counted,
+    checked and scored. The minimum count scales with the corpus:
+    2 * sqrt(units / 100 k), at least 3 (3 for 100 k characters, 8 for 1.6 M,
+    63 for 100 M). INPUTS are text files, - for stdin, or one count file
+    from `wordmine count`.
+
+    Columns: word, count, cohesion, left_entropy, right_entropy, score
+    (count * min entropy, the ranking). --format jieba writes a jieba user
+    dictionary.
+    """
+    if min_len > max_len:
+        raise click.BadParameter("--min-len is larger than --max-len", param_hint="--min-len")
+    corpus = load_corpus(inputs, common, order)
+    if corpus.order < order:
+        raise click.BadParameter(f"the count file has order {corpus.order}; count again with --order {order}",
+                                 param_hint="--order")
+    config = DiscoverConfig(order=order, min_count=common.min_count, min_len=min_len, max_len=max_len,
+                            redundancy=not no_redundancy, new_only=new_only)
+    known = jieba_words() if new_only else None
+    lexicon = discover(corpus, config, known)
+    common.say(f"{len(lexicon):,} words (min count {common.min_count or auto_min_count(max(corpus.total_units, 1))})")
+    rows = lexicon_rows(lexicon.take(np.arange(min(len(lexicon), common.top if common.top is not None else len(lexicon)))))
+    with text_output(common) as out:
+        write_rows(rows, LEXICON_COLUMNS, out, common.fmt or "tsv", common.header)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the command line; turn library errors into one line and an exit status."""
+    try:
+        cli.main(args=argv, prog_name="wordmine", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("wordmine: interrupted", err=True)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        click.echo("wordmine: interrupted", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        # The reader went away (wordmine ... | head): stop quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(0)
+    except WordmineError as exc:
+        click.echo(f"wordmine: error: {exc}", err=True)
+        sys.exit(1)
+    except MemoryError:
+        click.echo("wordmine: error: out of memory; give a smaller --memory budget or more RAM", err=True)
+        sys.exit(1)
+    sys.exit(0)

@@ -1,0 +1,112 @@
+"""Frozen settings, one dataclass per stage, each field with its reason.
+
+Options flow one way: the command line builds these, the stages read them.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass, field
+
+
+def machine_memory() -> int:
+    """Physical memory in bytes (1 GiB when the system does not say)."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return 1 << 30
+
+
+def default_memory() -> int:
+    """A quarter of the machine's memory, at least 256 MiB."""
+    return max(256 << 20, machine_memory() // 4)
+
+
+def parse_size(text: str) -> int:
+    """Bytes in a size such as ``500M``, ``2G``, ``64k`` or ``123456``.
+
+    >>> parse_size("500M"), parse_size("2g"), parse_size("1024")
+    (524288000, 2147483648, 1024)
+    """
+    units = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
+    body = text.strip().lower().removesuffix("b").removesuffix("i")
+    suffix = body[-1:] if body[-1:] in units else ""
+    number = body[: len(body) - len(suffix)]
+    try:
+        value = float(number)
+    except ValueError:
+        raise ValueError(f"not a size: {text!r} (try 500M or 2G)") from None
+    if value <= 0 or not math.isfinite(value):
+        raise ValueError(f"not a size: {text!r} (try 500M or 2G)")
+    return int(value * units[suffix])
+
+
+@dataclass(frozen=True)
+class CountConfig:
+    """How the streaming counter runs."""
+
+    order: int = 4
+    """n: counts orders 1..n+1 (n+1 gives the neighbours for boundary entropy of n-grams)."""
+    memory: int = field(default_factory=default_memory)
+    """Memory budget in bytes; count tables past half of it are spilled to disk."""
+    chunk_units: int = 1 << 22
+    """Units counted per sort: 4 M units keep one sort cache-friendly (about 64 MB)."""
+    bits: int = 16
+    """Starting bits per unit id; widened automatically when the vocabulary outgrows it."""
+    tmp_dir: str | None = None
+    """Where spilled runs go (default: the system's temporary folder)."""
+    jobs: int = field(default_factory=lambda: min(os.cpu_count() or 1, 4))
+    """Worker processes that count chunks (the main process reads and merges)."""
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.order <= 8:
+            raise ValueError(f"order must be 1..8, not {self.order}")
+        if self.memory < 1 << 20:
+            raise ValueError("memory budget below 1M is not workable")
+
+
+@dataclass(frozen=True)
+class DiscoverConfig:
+    """Thresholds of new-word discovery (ALGORITHMS.md section 3)."""
+
+    order: int = 4
+    """n: longest n-gram scored for cohesion; longer words come from joined fragments."""
+    min_count: int | None = None
+    """Fewest occurrences of a word; None scales it with corpus size (see auto_min_count)."""
+    cohesion: tuple[float, ...] = ()
+    """Cohesion threshold (nats) per length 2..n; empty means the defaults of auto_cohesion."""
+    min_len: int = 2
+    max_len: int = 12
+    redundancy: bool = True
+    """Drop words that are about as probable as their best split into other words."""
+    new_only: bool = False
+    """Drop words found in jieba's dictionary."""
+
+
+def auto_min_count(total_units: int) -> int:
+    """Default minimum count: 2 per 100 k units, growing with the square root of size.
+
+    Counts of a fixed word grow linearly with corpus size while chance
+    repetitions of a non-word grow more slowly, so a square-root rule keeps
+    precision steady: 3 at 100 k units and below, 8 at 1.6 M (a year of news,
+    the published setting for a novel), 63 at 100 M (near the published 32-64
+    for millions of documents).
+
+    >>> auto_min_count(100_000), auto_min_count(1_600_000), auto_min_count(100_000_000)
+    (3, 8, 63)
+    """
+    return max(3, round(2 * math.sqrt(total_units / 100_000)))
+
+
+def auto_cohesion(order: int) -> tuple[float, ...]:
+    """Default cohesion thresholds for lengths 2..order: 2, 4, 6, ... nats.
+
+    The published thresholds were 1, 3, 5 on small corpora and 2, 4, 6 on large
+    ones; with the minimum count scaled to the corpus, 2, 4, 6 gave the better
+    precision at every size measured (README, benchmark).
+
+    >>> auto_cohesion(4)
+    (2.0, 4.0, 6.0)
+    """
+    return tuple(2.0 * (length - 1) for length in range(2, order + 1))

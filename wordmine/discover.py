@@ -1,0 +1,307 @@
+"""Stage 4: new-word discovery by cut-and-count (ALGORITHMS.md section 3).
+
+1. *Solid* n-grams: length 2..n, count >= min_count, cohesion >= θ(length);
+   the default θ is 2, 4, 6 nats for lengths 2, 3, 4.
+2. *Cut*: two adjacent units stay together iff one occurrence of a solid
+   n-gram covers both. Overlap joins: with 各项 and 项目 solid, 各项目 is one
+   fragment; mere adjacency of two solid n-grams does not join them.
+3. *Count* the fragments; keep those seen min_count times. A fragment longer
+   than n survives only if every n-unit window inside it is solid (back-check).
+4. *Redundancy*: a word about as probable as its best split into other words
+   (PMI of the split under 1 nat per join) is dropped and its count given to
+   the parts.
+5. *Score*: count, cohesion and boundary entropies measured on each word; a
+   word of length <= n must itself be solid. Ranked by count * min(H_left, H_right).
+
+>>> from wordmine.config import CountConfig, DiscoverConfig
+>>> from wordmine.counting import count_text
+>>> text = "，".join(s + v + o for s in ["黑猫", "白狗", "小鸟"] for v in ["喜欢", "讨厌"]
+...                  for o in ["鱼", "骨头", "米粒"])
+>>> corpus = count_text([text], CountConfig(order=3, jobs=1))
+>>> found = discover(corpus, DiscoverConfig(order=3, min_count=3, cohesion=(2.0, 4.0)))
+>>> sorted(found.words)
+['喜欢', '小鸟', '白狗', '米粒', '讨厌', '骨头', '黑猫']
+
+In a corpus this small every pair is rare, so the default thresholds (made for
+100 k units and more) would join everything; here they are raised by hand.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from .config import DiscoverConfig, auto_cohesion, auto_min_count
+from .counting import Corpus
+from .keyset import KeySet
+from .ngrams import U64, NgramCounts, merge_sorted, unpack
+from .scoring import boundary_entropy, cohesion, entropy_of_occurrences
+
+#: Units per window of the cut pass: large enough for numpy, small enough for cache.
+WINDOW_UNITS = 1 << 21
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Discovered words with their figures, one entry per index, best first."""
+
+    words: list[str]
+    count: np.ndarray
+    cohesion: np.ndarray
+    left_entropy: np.ndarray
+    right_entropy: np.ndarray
+    score: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def take(self, index: np.ndarray) -> Lexicon:
+        return Lexicon(
+            [self.words[i] for i in index],
+            self.count[index],
+            self.cohesion[index],
+            self.left_entropy[index],
+            self.right_entropy[index],
+            self.score[index],
+        )
+
+
+def solid_ngrams(counts: NgramCounts, order: int, min_count: int, thresholds: tuple[float, ...]) -> dict[int, np.ndarray]:
+    """Sorted keys of the solid n-grams of each length 2..order."""
+    solid = {}
+    for length in range(2, order + 1):
+        rows = np.flatnonzero(counts.counts[length - 1] >= min_count)
+        units = counts.decode(length, rows)
+        strong = cohesion(counts, length, units) >= thresholds[length - 2]
+        solid[length] = counts.keys[length - 1][rows[strong]]
+    return solid
+
+
+def _windows(stream: np.ndarray, size: int):
+    """(start, stop) windows of the stream, each ending just after a boundary."""
+    start = 0
+    while start < len(stream):
+        stop = min(len(stream), start + size)
+        if stop < len(stream):
+            zeros = np.flatnonzero(stream[start:stop] == 0)
+            if len(zeros):
+                stop = start + int(zeros[-1]) + 1
+        yield start, stop
+        start = stop
+
+
+@dataclass
+class _Fragments:
+    """Fragment counts: packed keys per length, and long fragments as tuples."""
+
+    keys: dict[int, np.ndarray]
+    counts: dict[int, np.ndarray]
+    long: Counter
+    long_left: list[tuple[tuple[int, ...], int]]
+    long_right: list[tuple[tuple[int, ...], int]]
+
+
+def _joined_gaps(window: np.ndarray, solid: dict[int, KeySet], bits: int) -> np.ndarray:
+    """joined[i]: units i and i + 1 are covered by one solid n-gram occurrence."""
+    n = len(window)
+    joined = np.zeros(n, bool)
+    keys = window.astype(U64)
+    alive = window != 0
+    for length in range(2, max(solid, default=1) + 1):
+        span = n - length + 1
+        if span <= 0:
+            break
+        keys = (keys[:span] << U64(bits)) | window[length - 1 :].astype(U64)
+        alive = alive[:span] & (window[length - 1 :] != 0)
+        where = np.flatnonzero(alive)
+        starts = where[solid[length].contains(keys[where])]
+        for offset in range(length - 1):
+            joined[starts + offset] = True
+    return joined
+
+
+def cut_and_count(stream: np.ndarray, solid: dict[int, KeySet], bits: int, order: int) -> _Fragments:
+    """Cut the unit stream where no solid n-gram holds it together; count the pieces."""
+    short = min(order, 64 // bits)
+    keys: dict[int, np.ndarray] = {k: np.zeros(0, U64) for k in range(1, short + 1)}
+    counts: dict[int, np.ndarray] = {k: np.zeros(0, np.int64) for k in range(1, short + 1)}
+    long: Counter = Counter()
+    long_left: list = []
+    long_right: list = []
+    for lo, hi in _windows(stream, WINDOW_UNITS):
+        window = stream[lo:hi]
+        joined = _joined_gaps(window, solid, bits)
+        is_unit = window != 0
+        starts_here = is_unit.copy()
+        starts_here[1:] &= ~joined[:-1]
+        starts = np.flatnonzero(starts_here)
+        open_gaps = np.flatnonzero(~joined)
+        ends = open_gaps[np.searchsorted(open_gaps, starts)] + 1
+        lengths = ends - starts
+        for length in range(1, short + 1):
+            at = starts[lengths == length]
+            key = np.zeros(len(at), U64)
+            for j in range(length):
+                key = (key << U64(bits)) | window[at + j].astype(U64)
+            distinct, n = np.unique(key, return_counts=True)
+            keys[length], counts[length], _, _ = merge_sorted(keys[length], counts[length], distinct, n)
+        # Fragments longer than the packed width are few; a Python step each is fine.
+        padded = np.concatenate([[0], window, [0]]).tolist()
+        for a, b in zip(starts[lengths > short].tolist(), ends[lengths > short].tolist()):
+            word = tuple(padded[a + 1 : b + 1])
+            long[word] += 1
+            long_left.append((word, padded[a]))
+            long_right.append((word, padded[b + 1]))
+    return _Fragments(keys, counts, long, long_left, long_right)
+
+
+def _back_check(word: tuple[int, ...], order: int, solid: KeySet, bits: int) -> bool:
+    """Every window of ``order`` units inside ``word`` is a solid n-gram."""
+    units = np.array(word, U64)
+    keys = np.zeros(len(word) - order + 1, U64)
+    for j in range(order):
+        keys = (keys << U64(bits)) | units[j : j + len(keys)]
+    return bool(solid.contains(keys).all())
+
+
+def _fragment_table(fragments: _Fragments, bits: int, min_count: int) -> tuple[dict[tuple[int, ...], int], int]:
+    """Words (unit-id tuples) counted min_count times or more, single units always, and the total."""
+    table: dict[tuple[int, ...], int] = {}
+    total = sum(int(c.sum()) for c in fragments.counts.values()) + sum(fragments.long.values())
+    for length, keys in fragments.keys.items():
+        keep = np.ones(len(keys), bool) if length == 1 else fragments.counts[length] >= min_count
+        units = unpack(keys[keep], length, bits).tolist()
+        table.update(zip(map(tuple, units), fragments.counts[length][keep].tolist()))
+    return table, total
+
+
+def remove_redundant(words: dict[tuple[int, ...], int], total: int, join_cost: float = 1.0) -> dict[tuple[int, ...], int]:
+    """Drop words about as probable as their best split; give their counts to the parts.
+
+    Word w with best split w = p1 + ... + pk (parts from the lexicon, single
+    units always allowed) is redundant when ln p(w) - sum ln p(pi) < join_cost
+    * (k - 1): each join should earn ``join_cost`` nats. Longest words first, so
+    counts flow down to the parts before those are judged.
+
+    >>> words = {(1,): 50, (2,): 50, (3,): 50, (1, 2): 40, (1, 2, 3): 1}
+    >>> sorted(remove_redundant(words, 200).items())
+    [((1,), 50), ((1, 2), 41), ((2,), 50), ((3,), 51)]
+    """
+    words = dict(words)
+    log_total = np.log(total)
+
+    def log_p(part: tuple[int, ...]) -> float:
+        count = words.get(part, 0)
+        if count <= 0:
+            # A single unit never seen alone still exists: half an occurrence.
+            return np.log(0.5) - log_total if len(part) == 1 else -np.inf
+        return float(np.log(count) - log_total)
+
+    for word in sorted(words, key=len, reverse=True):
+        if len(word) < 2 or word not in words:
+            continue
+        # best[j]: best score of a split of word[:j] into parts, each paying join_cost.
+        best = [0.0] + [-np.inf] * len(word)
+        back = [0] * (len(word) + 1)
+        for j in range(1, len(word) + 1):
+            for i in range(j):
+                if i == 0 and j == len(word):
+                    continue
+                score = best[i] + log_p(word[i:j]) + join_cost
+                if score > best[j]:
+                    best[j], back[j] = score, i
+        if log_p(word) + join_cost > best[-1]:
+            continue
+        count = words.pop(word)
+        j = len(word)
+        while j > 0:
+            part = word[back[j] : j]
+            words[part] = words.get(part, 0) + count
+            j = back[j]
+    return words
+
+
+def _word_scores(
+    corpus: Corpus, words: list[tuple[int, ...]], order: int, fragments: _Fragments
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Cohesion, left and right entropy of each word, measured on the word itself."""
+    counts = corpus.counts
+    coh = np.zeros(len(words))
+    left = np.zeros(len(words))
+    right = np.zeros(len(words))
+    lengths = np.array([len(w) for w in words])
+    for length in np.unique(lengths).tolist():
+        at = np.flatnonzero(lengths == length)
+        if length <= order:
+            units = np.array([words[i] for i in at]).reshape(len(at), length)
+            coh[at] = cohesion(counts, length, units)
+            rows = counts.index(length, units)
+            all_left, all_right = boundary_entropy(counts, length)
+            left[at], right[at] = all_left[rows], all_right[rows]
+            continue
+        # Longer words: cohesion of their weakest n-unit window.
+        windows = np.array([words[i][j : j + order] for i in at for j in range(length - order + 1)])
+        window_coh = cohesion(counts, order, windows).reshape(len(at), -1)
+        coh[at] = window_coh.min(axis=1)
+    long_index = {w: i for i, w in enumerate(words) if len(w) > order}
+    for side, pairs in ((left, fragments.long_left), (right, fragments.long_right)):
+        seen = [(long_index[w], u) for w, u in pairs if w in long_index]
+        if seen:
+            ids, neighbours = np.array(seen).T
+            entropy = entropy_of_occurrences(ids, neighbours, len(words))
+            side[list(long_index.values())] = entropy[list(long_index.values())]
+    return coh, left, right
+
+
+def rank_score(count: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """The ranking: count times the smaller boundary entropy.
+
+    A frequent string is usually a word; one bound on either side (always
+    followed by the same character) usually is not. On pd1998 this order beats
+    count alone, entropy alone and log-count products (README, benchmark).
+    """
+    return count * np.minimum(left, right)
+
+
+def discover(corpus: Corpus, config: DiscoverConfig, known_words: set[str] | None = None) -> Lexicon:
+    """Words of the corpus, best first (see the module docstring for the method)."""
+    counts = corpus.counts
+    order = min(config.order, corpus.order)
+    empty = np.zeros(0)
+    if counts.total == 0 or order < 2:
+        return Lexicon([], empty.astype(np.int64), empty, empty, empty, empty)
+    min_count = config.min_count or auto_min_count(counts.total)
+    thresholds = config.cohesion or auto_cohesion(order)
+    if len(thresholds) < order - 1:
+        raise ValueError(f"need {order - 1} cohesion thresholds (lengths 2..{order}), got {len(thresholds)}")
+    solid_keys = solid_ngrams(counts, order, min_count, thresholds)
+    solid = {length: KeySet(keys) for length, keys in solid_keys.items()}
+    fragments = cut_and_count(corpus.stream, solid, counts.bits, order)
+    table, total = _fragment_table(fragments, counts.bits, min_count)
+    for word, count in fragments.long.items():
+        if count >= min_count and _back_check(word, order, solid[order], counts.bits):
+            table[word] = count
+    if config.redundancy:
+        table = remove_redundant(table, total)
+    units = corpus.vocab.units
+    chosen = [
+        w for w, c in table.items()
+        if c >= min_count and config.min_len <= len(w) <= config.max_len
+    ]
+    if known_words:
+        chosen = [w for w in chosen if "".join(units[u] for u in w) not in known_words]
+    count = np.array([table[w] for w in chosen], np.int64)
+    coh, left, right = _word_scores(corpus, chosen, order, fragments)
+    # A short word joined only by overlapping solid pieces (的问 + 问题 = 的问题)
+    # must itself be solid to be reported; longer ones passed the back-check.
+    lengths = np.array([len(w) for w in chosen], np.int64)
+    limit = np.array(thresholds)[np.clip(lengths, 2, order) - 2]
+    keep = (lengths > order) | (coh >= limit)
+    chosen = [w for w, k in zip(chosen, keep) if k]
+    count, coh, left, right = count[keep], coh[keep], left[keep], right[keep]
+    score = rank_score(count, left, right)
+    best = np.lexsort((-count, -score))
+    lexicon = Lexicon(["".join(units[u] for u in w) for w in chosen], count, coh, left, right, score)
+    return lexicon.take(best)

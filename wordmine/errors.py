@@ -1,0 +1,39 @@
+"""Errors the library raises, each carrying the hint a user needs.
+
+The command line turns every :class:`WordmineError` into one line on stderr and
+exit status 1; nothing else in the library prints or exits.
+"""
+
+from __future__ import annotations
+
+
+class WordmineError(Exception):
+    """Base class: a problem the user can fix, described in one line."""
+
+
+class InputError(WordmineError):
+    """An input could not be read (missing, unreadable, binary)."""
+
+
+class DecodeError(InputError):
+    """Bytes that the chosen encoding cannot decode.
+
+    >>> str(DecodeError("a.txt", 1234, "utf-8", b"\\xb9"))
+    'a.txt: cannot decode byte 0xb9 at offset 1234 as utf-8; try --encoding gb18030'
+    """
+
+    def __init__(self, source: str, offset: int, encoding: str, bad: bytes) -> None:
+        self.source, self.offset, self.encoding = source, offset, encoding
+        hint = "gb18030" if encoding.lower().replace("-", "") != "gb18030" else "utf-8"
+        super().__init__(
+            f"{source}: cannot decode byte 0x{bad[:1].hex()} at offset {offset} "
+            f"as {encoding}; try --encoding {hint}"
+        )
+
+
+class FormatError(WordmineError):
+    """A wordmine file (counts, model) that is corrupt, foreign or of another version."""
+
+
+class OutputError(WordmineError):
+    """An output that could not be written."""

@@ -1,0 +1,90 @@
+"""Stage 6: lexicon output formats, and jieba's dictionary as a word list.
+
+``tsv`` (the default): one word a line, tab-separated columns, optional header::
+
+    word    count   cohesion    left_entropy    right_entropy   score
+    黑猫    6       2.833       1.792           1.099           6.592
+
+``jieba``: ``word count`` lines, the user-dictionary format that
+``jieba.load_userdict`` reads. ``jsonl``: one JSON object a line.
+
+>>> import io
+>>> rows = [{"word": "黑猫", "count": 6, "cohesion": 2.8331}]
+>>> out = io.StringIO()
+>>> write_rows(rows, ["word", "count", "cohesion"], out, "tsv", header=True)
+>>> print(out.getvalue(), end="")
+word	count	cohesion
+黑猫	6	2.833
+>>> out = io.StringIO()
+>>> write_rows(rows, ["word", "count", "cohesion"], out, "jieba")
+>>> out.getvalue()
+'黑猫 6\\n'
+
+Writers refuse a key holding a tab, a newline or (for jieba) a space, which
+would break the format for every reader.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from typing import TextIO
+
+from .discover import Lexicon
+from .errors import OutputError
+
+FORMATS = ("tsv", "jsonl", "jieba")
+LEXICON_COLUMNS = ["word", "count", "cohesion", "left_entropy", "right_entropy", "score"]
+
+
+def lexicon_rows(lexicon: Lexicon) -> Iterator[dict]:
+    """The lexicon as dictionaries, one per word, in rank order."""
+    for i, word in enumerate(lexicon.words):
+        yield {
+            "word": word,
+            "count": int(lexicon.count[i]),
+            "cohesion": float(lexicon.cohesion[i]),
+            "left_entropy": float(lexicon.left_entropy[i]),
+            "right_entropy": float(lexicon.right_entropy[i]),
+            "score": float(lexicon.score[i]),
+        }
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return str(value)
+
+
+def write_rows(rows: Iterable[dict], columns: list[str], out: TextIO, fmt: str, header: bool = False) -> None:
+    """Write rows (the first column is the key) in ``fmt``: tsv, jsonl or jieba."""
+    key = columns[0]
+    if fmt == "tsv" and header:
+        out.write("\t".join(columns) + "\n")
+    for row in rows:
+        word = str(row[key])
+        bad = "\t\n\r " if fmt == "jieba" else "\t\n\r"
+        if any(ch in word for ch in bad):
+            raise OutputError(f"refusing to write {word!r}: a tab, space or line break would break {fmt} output")
+        if fmt == "tsv":
+            out.write("\t".join(_cell(row[c]) for c in columns) + "\n")
+        elif fmt == "jsonl":
+            out.write(json.dumps({c: row[c] for c in columns}, ensure_ascii=False) + "\n")
+        elif fmt == "jieba":
+            out.write(f"{word} {row['count']}\n")
+        else:
+            raise ValueError(f"unknown format {fmt!r}")
+
+
+def jieba_words() -> set[str]:
+    """The words of jieba's bundled dictionary (349 k), read by a private Tokenizer.
+
+    Only this call loads it, and it writes no cache: the global tokenizer and
+    its /tmp cache are left alone.
+    """
+    import jieba  # deferred: importing jieba costs about 0.3 s
+
+    tokenizer = jieba.Tokenizer()
+    with tokenizer.get_dict_file() as handle:
+        frequencies, _ = tokenizer.gen_pfdict(handle)
+    return {word for word, freq in frequencies.items() if freq > 0}

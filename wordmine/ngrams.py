@@ -1,0 +1,231 @@
+"""The n-gram table: sorted integer keys and exact counts, one array pair per order.
+
+Key encoding. Every unit id takes ``bits`` bits (16 by default). An n-gram of
+order ``k`` with ``k * bits <= 64`` is *packed*: its ids side by side, first
+unit in the highest bits, so sorting the keys sorts the n-grams
+lexicographically. With ``bits = 16``, 中国人 with ids (5, 9, 12) is::
+
+    key = 5 << 32 | 9 << 16 | 12 = 0x0005_0009_000C
+
+Higher orders are *chained*: the key is the row of the n-gram's prefix in the
+table of order ``k - 1``, shifted, with the last unit in the low bits. Prefix
+rows are in lexicographic order, so chained keys sort lexicographically too,
+and any order fits in 64 bits as long as an order has fewer than
+``2 ** (64 - bits)`` distinct n-grams.
+
+>>> t = NgramCounts.from_ngrams({(1,): 3, (2,): 2, (1, 2): 2, (2, 1): 1}, bits=16)
+>>> t.keys[1].tolist(), t.counts[1].tolist()
+([65538, 131073], [2, 1])
+>>> t.lookup(2, np.array([[1, 2], [2, 2]])).tolist()
+[2, 0]
+>>> t.decode(2, np.array([1])).tolist()
+[[2, 1]]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+U64 = np.uint64
+
+
+def mask(bits: int) -> np.uint64:
+    return U64((1 << bits) - 1) if bits < 64 else U64(0xFFFF_FFFF_FFFF_FFFF)
+
+
+@dataclass
+class NgramCounts:
+    """Exact counts of all n-grams of orders ``1..max_order``.
+
+    ``keys[k - 1]`` (sorted, ``uint64``) and ``counts[k - 1]`` (``int64``) hold
+    order ``k``. ``total`` is T, the number of units, the same for every order.
+    """
+
+    bits: int
+    keys: list[np.ndarray] = field(default_factory=list)
+    counts: list[np.ndarray] = field(default_factory=list)
+
+    @property
+    def max_order(self) -> int:
+        return len(self.keys)
+
+    @property
+    def packed_orders(self) -> int:
+        return 64 // self.bits
+
+    @property
+    def total(self) -> int:
+        return int(self.counts[0].sum()) if self.keys else 0
+
+    @property
+    def nbytes(self) -> int:
+        return sum(k.nbytes + c.nbytes for k, c in zip(self.keys, self.counts))
+
+    def is_packed(self, order: int) -> bool:
+        return order <= self.packed_orders
+
+    @classmethod
+    def empty(cls, bits: int, max_order: int) -> NgramCounts:
+        return cls(
+            bits,
+            [np.zeros(0, U64) for _ in range(max_order)],
+            [np.zeros(0, np.int64) for _ in range(max_order)],
+        )
+
+    @classmethod
+    def from_ngrams(cls, counts: dict[tuple[int, ...], int], bits: int = 16) -> NgramCounts:
+        """Build a table from explicit ``{unit-id tuple: count}`` (for tests and small data)."""
+        max_order = max((len(g) for g in counts), default=1)
+        table = cls.empty(bits, max_order)
+        for order in range(1, max_order + 1):
+            grams = [g for g in counts if len(g) == order]
+            units = np.array(grams, dtype=np.int64).reshape(len(grams), order)
+            keys = table.encode(order, units)
+            if (keys == U64(0xFFFF_FFFF_FFFF_FFFF)).any():
+                raise ValueError(f"an n-gram of order {order} lacks its prefix")
+            perm = np.argsort(keys)
+            table.keys[order - 1] = keys[perm]
+            table.counts[order - 1] = np.array([counts[g] for g in grams], np.int64)[perm]
+        return table
+
+    # -- from unit ids to rows -------------------------------------------------
+
+    def encode(self, order: int, units: np.ndarray) -> np.ndarray:
+        """Keys of the n-grams whose unit ids are the rows of ``units``.
+
+        A chained n-gram whose prefix is not in the table gets key ``2**64 - 1``,
+        which no real n-gram has.
+        """
+        units = np.asarray(units).astype(U64, copy=False).reshape(-1, order)
+        bits = U64(self.bits)
+        if self.is_packed(order):
+            keys = np.zeros(len(units), U64)
+            for j in range(order):
+                keys = (keys << bits) | units[:, j]
+            return keys
+        prefix_rows = self.index(order - 1, units[:, :-1])
+        keys = (prefix_rows.astype(U64) << bits) | units[:, -1]
+        keys[prefix_rows < 0] = U64(0xFFFF_FFFF_FFFF_FFFF)
+        return keys
+
+    def find(self, order: int, keys: np.ndarray) -> np.ndarray:
+        """Row of each key in the table of ``order``, or -1 where absent."""
+        table = self.keys[order - 1]
+        rows = np.searchsorted(table, keys)
+        inside = rows < len(table)
+        hit = np.zeros(len(keys), bool)
+        hit[inside] = table[rows[inside]] == keys[inside]
+        return np.where(hit, rows, -1)
+
+    def index(self, order: int, units: np.ndarray) -> np.ndarray:
+        """Row of each n-gram (rows of unit ids) in the table of ``order``, or -1."""
+        return self.find(order, self.encode(order, units))
+
+    def lookup(self, order: int, units: np.ndarray) -> np.ndarray:
+        """Count of each n-gram given as rows of unit ids (0 when unseen)."""
+        rows = self.index(order, units)
+        return np.where(rows >= 0, self.counts[order - 1][np.maximum(rows, 0)], 0)
+
+    # -- from rows to unit ids -------------------------------------------------
+
+    def decode(self, order: int, rows: np.ndarray) -> np.ndarray:
+        """Unit ids (one row of ``order`` ids per n-gram) of the given table rows."""
+        keys = self.keys[order - 1][rows]
+        bits, low = U64(self.bits), mask(self.bits)
+        if self.is_packed(order):
+            return unpack(keys, order, self.bits)
+        prefix = self.decode(order - 1, (keys >> bits).astype(np.int64))
+        return np.concatenate([prefix, (keys & low).astype(np.int64)[:, None]], axis=1)
+
+    def prefix_rows(self, order: int) -> np.ndarray:
+        """For every n-gram of ``order`` (>= 2), its prefix's row in order - 1."""
+        keys = self.keys[order - 1]
+        if not self.is_packed(order):
+            return (keys >> U64(self.bits)).astype(np.int64)
+        # Sorted queries: searchsorted walks the table once.
+        return np.searchsorted(self.keys[order - 2], keys >> U64(self.bits)).astype(np.int64)
+
+    def suffix_rows(self, order: int, rows: np.ndarray | None = None) -> np.ndarray:
+        """For n-grams of ``order`` (all, or the given rows), their suffix's row in order - 1."""
+        keys = self.keys[order - 1] if rows is None else self.keys[order - 1][rows]
+        if self.is_packed(order):
+            return self.find(order - 1, keys & mask((order - 1) * self.bits))
+        if self.is_packed(order - 1):
+            prefix = self.keys[order - 2][(keys >> U64(self.bits)).astype(np.int64)]
+            shifted = (prefix << U64(self.bits)) | (keys & mask(self.bits))
+            return self.find(order - 1, shifted & mask((order - 1) * self.bits))
+        rows = np.arange(len(keys)) if rows is None else rows
+        return self.index(order - 1, self.decode(order, rows)[:, 1:])
+
+
+def unpack(keys: np.ndarray, order: int, bits: int) -> np.ndarray:
+    """Unit ids (one row per key) of packed keys of ``order`` units.
+
+    >>> unpack(np.array([0x0005_0009_000C], U64), 3, 16).tolist()
+    [[5, 9, 12]]
+    """
+    out = np.empty((len(keys), order), np.int64)
+    for j in range(order):
+        out[:, order - 1 - j] = (keys >> U64(j * bits)) & mask(bits)
+    return out
+
+
+def merge_sorted(
+    a_keys: np.ndarray, a_counts: np.ndarray, b_keys: np.ndarray, b_counts: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Merge two sorted count tables, adding the counts of equal keys.
+
+    Returns the merged keys and counts and, for each row of ``a`` and of ``b``,
+    its row in the result (needed to re-key the chained order above).
+
+    >>> k, c, ra, rb = merge_sorted(np.array([1, 5], U64), np.array([2, 2]),
+    ...                              np.array([3, 5], U64), np.array([1, 1]))
+    >>> k.tolist(), c.tolist(), ra.tolist(), rb.tolist()
+    ([1, 3, 5], [2, 1, 3], [0, 2], [1, 2])
+    """
+    na, nb = len(a_keys), len(b_keys)
+    slot_a = np.arange(na) + np.searchsorted(b_keys, a_keys, "left")
+    slot_b = np.arange(nb) + np.searchsorted(a_keys, b_keys, "right")
+    keys = np.empty(na + nb, U64)
+    counts = np.empty(na + nb, np.int64)
+    keys[slot_a], keys[slot_b] = a_keys, b_keys
+    counts[slot_a], counts[slot_b] = a_counts, b_counts
+    new = np.ones(len(keys), bool)
+    new[1:] = keys[1:] != keys[:-1]
+    starts = np.flatnonzero(new)
+    row_of_slot = np.cumsum(new) - 1
+    merged_counts = np.add.reduceat(counts, starts) if len(starts) else counts
+    return keys[starts], merged_counts, row_of_slot[slot_a], row_of_slot[slot_b]
+
+
+def merge_counts(a: NgramCounts, b: NgramCounts) -> NgramCounts:
+    """The counts of the concatenation of the two corpora (commutative, associative)."""
+    if a.bits != b.bits or a.max_order != b.max_order:
+        raise ValueError("cannot merge tables of different shape")
+    out = NgramCounts(a.bits)
+    rows_a = rows_b = None
+    bits, low = U64(a.bits), mask(a.bits)
+    for order in range(1, a.max_order + 1):
+        ka, kb = a.keys[order - 1], b.keys[order - 1]
+        if not a.is_packed(order):
+            # Re-key on the merged prefix rows; the maps are increasing, so order holds.
+            ka = (rows_a[(ka >> bits).astype(np.int64)].astype(U64) << bits) | (ka & low)
+            kb = (rows_b[(kb >> bits).astype(np.int64)].astype(U64) << bits) | (kb & low)
+        keys, counts, rows_a, rows_b = merge_sorted(ka, a.counts[order - 1], kb, b.counts[order - 1])
+        out.keys.append(keys)
+        out.counts.append(counts)
+    return out
+
+
+def widen(table: NgramCounts, bits: int) -> NgramCounts:
+    """The same counts with ``bits`` bits per unit id (when the vocabulary outgrows the old width)."""
+    out = NgramCounts.empty(bits, table.max_order)
+    for order in range(1, table.max_order + 1):
+        units = table.decode(order, np.arange(len(table.keys[order - 1])))
+        keys = out.encode(order, units)
+        perm = np.argsort(keys)
+        out.keys[order - 1] = keys[perm]
+        out.counts[order - 1] = table.counts[order - 1][perm]
+    return out
