@@ -127,14 +127,24 @@ def load_corpus(inputs: tuple[str, ...], common: Common, order: int) -> Corpus:
     return corpus
 
 
+class PipeClosed(Exception):
+    """The reader of stdout went away (wordmine ... | head); not an error."""
+
+
 @contextlib.contextmanager
 def text_output(common: Common) -> Iterator[TextIO]:
+    """-o FILE written atomically, or stdout; a closed stdout ends the run quietly."""
     if common.output and common.output != "-":
         with atomic_output(common.output) as handle:
             yield handle
-    else:
+        return
+    try:
         yield sys.stdout
         sys.stdout.flush()
+    except BrokenPipeError:
+        # Point stdout at /dev/null so the interpreter's final flush cannot fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise PipeClosed() from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -241,10 +251,7 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("wordmine: interrupted", err=True)
         sys.exit(130)
-    except BrokenPipeError:
-        # The reader went away (wordmine ... | head): stop quietly.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+    except PipeClosed:
         sys.exit(0)
     except WordmineError as exc:
         click.echo(f"wordmine: error: {exc}", err=True)

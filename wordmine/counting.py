@@ -29,7 +29,7 @@ import os
 import shutil
 import tempfile
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,6 +48,8 @@ class Corpus:
     counts: NgramCounts
     stream: np.ndarray
     order: int
+    spilled_runs: int = 0
+    """How many count runs went to disk to stay within the memory budget."""
 
     @property
     def total_units(self) -> int:
@@ -220,13 +222,20 @@ class _Chunker:
         self.pending_units += len(ids)
         return self.pending_units >= self.chunk_units
 
-    def take(self, final: bool) -> tuple[np.ndarray, int]:
-        """The queued ids and how many of their positions to count now."""
+    def take(self, final: bool) -> Iterator[tuple[np.ndarray, int]]:
+        """Chunks of about ``chunk_units`` ids, and how many positions of each to count now."""
         ids = np.concatenate([self.carry, *self.pending])
         self.pending, self.pending_units = [], 0
+        begin = 0
+        while len(ids) - begin >= self.chunk_units + self.lookahead:
+            end = begin + self.chunk_units + self.lookahead
+            yield ids[begin:end], self.chunk_units
+            begin += self.chunk_units
+        ids = ids[begin:]
         stop = len(ids) if final else max(0, len(ids) - self.lookahead)
         self.carry = ids[stop:]
-        return ids, stop
+        if stop:
+            yield ids, stop
 
 
 def count_text(
@@ -256,16 +265,14 @@ def count_text(
         if len(vocab) > (1 << bits):
             bits = _bits_for(len(vocab), bits)
             runs.widen(bits)
-        ids, stop = chunker.take(final)
-        if not stop:
-            return
-        if pool is None:
-            collect(count_chunk(ids, stop, max_order, bits))
-            return
-        in_flight.append(pool.apply_async(count_chunk, (ids, stop, max_order, bits)))
-        # Bounded hand-off: never more chunks waiting than workers plus one.
-        while len(in_flight) > config.jobs:
-            collect(in_flight.popleft().get())
+        for ids, stop in chunker.take(final):
+            if pool is None:
+                collect(count_chunk(ids, stop, max_order, bits))
+                continue
+            in_flight.append(pool.apply_async(count_chunk, (ids, stop, max_order, bits)))
+            # Bounded hand-off: never more chunks waiting than workers plus one.
+            while len(in_flight) > config.jobs:
+                collect(in_flight.popleft().get())
 
     try:
         for text in blocks:
@@ -276,6 +283,7 @@ def count_text(
         submit(final=True)
         while in_flight:
             collect(in_flight.popleft().get())
+        spilled = len(runs.spilled)
         counts = runs.result(bits, max_order)
     finally:
         runs.close()
@@ -283,7 +291,7 @@ def count_text(
             pool.terminate()
     stream_dtype = np.uint16 if len(vocab) <= 1 << 16 else np.uint32
     stream = np.concatenate(pieces).astype(stream_dtype) if pieces else np.zeros(0, stream_dtype)
-    return Corpus(vocab, counts, stream, config.order)
+    return Corpus(vocab, counts, stream, config.order, spilled)
 
 
 def _pool(jobs: int) -> multiprocessing.pool.Pool | None:
