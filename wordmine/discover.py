@@ -68,13 +68,34 @@ class Lexicon:
         )
 
 
+#: An n-gram whose cohesion reaches this share of the most its count allows is solid too.
+RELATIVE_COHESION = 0.8
+
+
+def is_solid(coh: np.ndarray, count: np.ndarray, total: int, threshold: np.ndarray | float) -> np.ndarray:
+    """Cohesion over the length's threshold, or close to the maximum the count allows.
+
+    PMI cannot exceed ln(T / N(w)) (reached when the parts never occur apart),
+    so a fixed threshold rejects frequent words outright: in 28 k units a
+    4-unit name seen 50 times has at most ln(28000 / 50) = 6.3 nats, barely over
+    θ = 6, however bound its parts are. Normalised by that ceiling (NPMI),
+    cohesion of 80 % or more also counts as solid.
+
+    >>> is_solid(np.array([5.8, 5.8, 3.0]), np.array([50, 5, 50]), 28_000, 6.0).tolist()
+    [True, False, False]
+    """
+    ceiling = np.log(total / np.maximum(count, 1))
+    return (coh >= threshold) | (coh >= RELATIVE_COHESION * ceiling)
+
+
 def solid_ngrams(counts: NgramCounts, order: int, min_count: int, thresholds: tuple[float, ...]) -> dict[int, np.ndarray]:
     """Sorted keys of the solid n-grams of each length 2..order."""
     solid = {}
     for length in range(2, order + 1):
         rows = np.flatnonzero(counts.counts[length - 1] >= min_count)
         units = counts.decode(length, rows)
-        strong = cohesion(counts, length, units) >= thresholds[length - 2]
+        coh = cohesion(counts, length, units)
+        strong = is_solid(coh, counts.counts[length - 1][rows], counts.total, thresholds[length - 2])
         solid[length] = counts.keys[length - 1][rows[strong]]
     return solid
 
@@ -177,13 +198,19 @@ def _fragment_table(fragments: _Fragments, bits: int, min_count: int) -> tuple[d
     return table, total
 
 
-def remove_redundant(words: dict[tuple[int, ...], int], total: int, join_cost: float = 1.0) -> dict[tuple[int, ...], int]:
+def remove_redundant(
+    words: dict[tuple[int, ...], int],
+    total: int,
+    join_cost: float | None = 1.0,
+    forced: frozenset[tuple[int, ...]] = frozenset(),
+) -> dict[tuple[int, ...], int]:
     """Drop words about as probable as their best split; give their counts to the parts.
 
     Word w with best split w = p1 + ... + pk (parts from the lexicon, single
     units always allowed) is redundant when ln p(w) - sum ln p(pi) < join_cost
     * (k - 1): each join should earn ``join_cost`` nats. Longest words first, so
-    counts flow down to the parts before those are judged.
+    counts flow down to the parts before those are judged. Words in ``forced``
+    are split whatever their probability; ``join_cost=None`` splits only those.
 
     >>> words = {(1,): 50, (2,): 50, (3,): 50, (1, 2): 40, (1, 2, 3): 1}
     >>> sorted(remove_redundant(words, 200).items())
@@ -200,8 +227,9 @@ def remove_redundant(words: dict[tuple[int, ...], int], total: int, join_cost: f
         return float(np.log(count) - log_total)
 
     for word in sorted(words, key=len, reverse=True):
-        if len(word) < 2 or word not in words:
+        if len(word) < 2 or word not in words or (join_cost is None and word not in forced):
             continue
+        cost = 1.0 if join_cost is None else join_cost
         # best[j]: best score of a split of word[:j] into parts, each paying join_cost.
         best = [0.0] + [-np.inf] * len(word)
         back = [0] * (len(word) + 1)
@@ -209,10 +237,10 @@ def remove_redundant(words: dict[tuple[int, ...], int], total: int, join_cost: f
             for i in range(j):
                 if i == 0 and j == len(word):
                     continue
-                score = best[i] + log_p(word[i:j]) + join_cost
+                score = best[i] + log_p(word[i:j]) + cost
                 if score > best[j]:
                     best[j], back[j] = score, i
-        if log_p(word) + join_cost > best[-1]:
+        if word not in forced and log_p(word) + cost > best[-1]:
             continue
         count = words.pop(word)
         j = len(word)
@@ -255,6 +283,22 @@ def _word_scores(
     return coh, left, right
 
 
+def _unsolid_words(
+    counts: NgramCounts, table: dict[tuple[int, ...], int], order: int, thresholds: tuple[float, ...]
+) -> frozenset[tuple[int, ...]]:
+    """The words of length 2..order in ``table`` that are not solid n-grams."""
+    unsolid: set[tuple[int, ...]] = set()
+    for length in range(2, order + 1):
+        words = [w for w in table if len(w) == length]
+        if not words:
+            continue
+        units = np.array(words, np.int64)
+        coh = cohesion(counts, length, units)
+        solid = is_solid(coh, counts.lookup(length, units), counts.total, thresholds[length - 2])
+        unsolid.update(w for w, ok in zip(words, solid.tolist()) if not ok)
+    return frozenset(unsolid)
+
+
 def rank_score(count: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """The ranking: count times the smaller boundary entropy.
 
@@ -283,8 +327,10 @@ def discover(corpus: Corpus, config: DiscoverConfig, known_words: set[str] | Non
     for word, count in fragments.long.items():
         if count >= min_count and _back_check(word, order, solid[order], counts.bits):
             table[word] = count
-    if config.redundancy:
-        table = remove_redundant(table, total)
+    # A short fragment joined only by overlapping solid pieces (的问 + 问题 = 的问题)
+    # is not a word unless it is solid itself: its count goes to its parts.
+    unsolid = _unsolid_words(counts, table, order, thresholds)
+    table = remove_redundant(table, total, 1.0 if config.redundancy else None, unsolid)
     units = corpus.vocab.units
     chosen = [
         w for w, c in table.items()
@@ -294,13 +340,6 @@ def discover(corpus: Corpus, config: DiscoverConfig, known_words: set[str] | Non
         chosen = [w for w in chosen if "".join(units[u] for u in w) not in known_words]
     count = np.array([table[w] for w in chosen], np.int64)
     coh, left, right = _word_scores(corpus, chosen, order, fragments)
-    # A short word joined only by overlapping solid pieces (的问 + 问题 = 的问题)
-    # must itself be solid to be reported; longer ones passed the back-check.
-    lengths = np.array([len(w) for w in chosen], np.int64)
-    limit = np.array(thresholds)[np.clip(lengths, 2, order) - 2]
-    keep = (lengths > order) | (coh >= limit)
-    chosen = [w for w, k in zip(chosen, keep) if k]
-    count, coh, left, right = count[keep], coh[keep], left[keep], right[keep]
     score = rank_score(count, left, right)
     best = np.lexsort((-count, -score))
     lexicon = Lexicon(["".join(units[u] for u in w) for w in chosen], count, coh, left, right, score)

@@ -1,6 +1,7 @@
 """Stage 6: lexicon output formats, and jieba's dictionary as a word list.
 
-``tsv`` (the default): one word a line, tab-separated columns, optional header::
+``tsv`` (the default): one word a line, tab-separated columns, optional header
+(columns shown here aligned; in the file one tab separates them)::
 
     word    count   cohesion    left_entropy    right_entropy   score
     黑猫    6       2.833       1.792           1.099           6.592
@@ -12,9 +13,8 @@
 >>> rows = [{"word": "黑猫", "count": 6, "cohesion": 2.8331}]
 >>> out = io.StringIO()
 >>> write_rows(rows, ["word", "count", "cohesion"], out, "tsv", header=True)
->>> print(out.getvalue(), end="")
-word	count	cohesion
-黑猫	6	2.833
+>>> out.getvalue().splitlines()
+['word\\tcount\\tcohesion', '黑猫\\t6\\t2.833']
 >>> out = io.StringIO()
 >>> write_rows(rows, ["word", "count", "cohesion"], out, "jieba")
 >>> out.getvalue()
