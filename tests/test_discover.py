@@ -17,14 +17,14 @@ def corpus_of(text: str, order: int = 4):
 
 def fragments_as_words(corpus, solid_keys, order):
     solid = {k: KeySet(v) for k, v in solid_keys.items()}
-    fragments = cut_and_count(corpus.stream, solid, corpus.counts.bits, order)
+    fragments = cut_and_count(corpus.stream, solid, corpus.counts.bits, order, 1)
     units = corpus.vocab.units
     found = {}
     for length, keys in fragments.keys.items():
         for ids, n in zip(corpus.counts.decode(length, corpus.counts.find(length, keys)).tolist(),
                           fragments.counts[length].tolist()):
             found["".join(units[u] for u in ids)] = n
-    for word, n in fragments.long.items():
+    for word, (n, _, _) in fragments.long.items():
         found["".join(units[u] for u in word)] = n
     return found
 

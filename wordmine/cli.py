@@ -209,8 +209,8 @@ def count(inputs: tuple[str, ...], order: int, common: Common) -> None:
 def discover_command(inputs, order, min_len, max_len, new_only, no_redundancy, common: Common) -> None:
     """Find the words of a corpus, new words included.
 
-    Solid n-grams (count >= min count, cohesion >= 2, 4, 6 nats for lengths
-    2, 3, 4) hold the text together; the fragments between cuts are counted,
+    Solid n-grams (count >= min count, cohesion >= 3, 5, 7 nats for lengths
+    2, 3, 4, or 80% of the most PMI their count allows) hold the text together; the fragments between cuts are counted,
     checked and scored. The minimum count scales with the corpus:
     2 * sqrt(units / 100 k), at least 3 (3 for 100 k characters, 8 for 1.6 M,
     63 for 100 M). INPUTS are text files, - for stdin, or one count file

@@ -1,7 +1,7 @@
 """Stage 4: new-word discovery by cut-and-count (ALGORITHMS.md section 3).
 
 1. *Solid* n-grams: length 2..n, count >= min_count, cohesion >= θ(length);
-   the default θ is 2, 4, 6 nats for lengths 2, 3, 4.
+   the default θ is 3, 5, 7 nats for lengths 2, 3, 4.
 2. *Cut*: two adjacent units stay together iff one occurrence of a solid
    n-gram covers both. Overlap joins: with 各项 and 项目 solid, 各项目 is one
    fragment; mere adjacency of two solid n-grams does not join them.
@@ -28,7 +28,6 @@ In a corpus this small every pair is rare, so the default thresholds (made for
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -115,13 +114,18 @@ def _windows(stream: np.ndarray, size: int):
 
 @dataclass
 class _Fragments:
-    """Fragment counts: packed keys per length, and long fragments as tuples."""
+    """What the cut pass counted.
+
+    Fragments up to the packed width are kept as packed keys with counts (all
+    of them: single units serve as parts in redundancy removal). Longer ones,
+    whose boundary entropy the n-gram tables cannot give, are kept only when
+    frequent enough, with the entropy of their neighbours in the cut text.
+    """
 
     keys: dict[int, np.ndarray]
     counts: dict[int, np.ndarray]
-    long: Counter
-    long_left: list[tuple[tuple[int, ...], int]]
-    long_right: list[tuple[tuple[int, ...], int]]
+    total: int
+    long: dict[tuple[int, ...], tuple[int, float, float]]
 
 
 def _joined_gaps(window: np.ndarray, solid: dict[int, KeySet], bits: int) -> np.ndarray:
@@ -143,39 +147,76 @@ def _joined_gaps(window: np.ndarray, solid: dict[int, KeySet], bits: int) -> np.
     return joined
 
 
-def cut_and_count(stream: np.ndarray, solid: dict[int, KeySet], bits: int, order: int) -> _Fragments:
+def _sum_by_key(keys: list[np.ndarray], counts: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct keys and summed counts of several (key, count) lists."""
+    all_keys = np.concatenate(keys) if keys else np.zeros(0, U64)
+    all_counts = np.concatenate(counts) if counts else np.zeros(0, np.int64)
+    perm = np.argsort(all_keys, kind="stable")
+    all_keys, all_counts = all_keys[perm], all_counts[perm]
+    new = np.ones(len(all_keys), bool)
+    new[1:] = all_keys[1:] != all_keys[:-1]
+    starts = np.flatnonzero(new)
+    summed = np.add.reduceat(all_counts, starts) if len(starts) else all_counts
+    return all_keys[starts], summed
+
+
+def _long_fragments(
+    rows: list[np.ndarray], left: list[np.ndarray], right: list[np.ndarray], min_count: int
+) -> dict[tuple[int, ...], tuple[int, float, float]]:
+    """Count, left and right entropy of each long fragment type seen min_count times."""
+    occurrences = np.concatenate(rows)
+    types, which, counts = np.unique(occurrences, axis=0, return_inverse=True, return_counts=True)
+    which = which.reshape(-1)
+    left_h = entropy_of_occurrences(which, np.concatenate(left), len(types))
+    right_h = entropy_of_occurrences(which, np.concatenate(right), len(types))
+    frequent = np.flatnonzero(counts >= min_count)
+    return {
+        tuple(t): (c, hl, hr)
+        for t, c, hl, hr in zip(types[frequent].tolist(), counts[frequent].tolist(),
+                                left_h[frequent].tolist(), right_h[frequent].tolist())
+    }
+
+
+def cut_and_count(
+    stream: np.ndarray, solid: dict[int, KeySet], bits: int, order: int, min_count: int
+) -> _Fragments:
     """Cut the unit stream where no solid n-gram holds it together; count the pieces."""
     short = min(order, 64 // bits)
-    keys: dict[int, np.ndarray] = {k: np.zeros(0, U64) for k in range(1, short + 1)}
-    counts: dict[int, np.ndarray] = {k: np.zeros(0, np.int64) for k in range(1, short + 1)}
-    long: Counter = Counter()
-    long_left: list = []
-    long_right: list = []
+    short_keys: dict[int, list] = {k: [] for k in range(1, short + 1)}
+    short_counts: dict[int, list] = {k: [] for k in range(1, short + 1)}
+    long_parts: dict[int, tuple[list, list, list]] = {}
+    total = 0
     for lo, hi in _windows(stream, WINDOW_UNITS):
         window = stream[lo:hi]
         joined = _joined_gaps(window, solid, bits)
-        is_unit = window != 0
-        starts_here = is_unit.copy()
+        starts_here = window != 0
         starts_here[1:] &= ~joined[:-1]
         starts = np.flatnonzero(starts_here)
         open_gaps = np.flatnonzero(~joined)
-        ends = open_gaps[np.searchsorted(open_gaps, starts)] + 1
-        lengths = ends - starts
+        lengths = open_gaps[np.searchsorted(open_gaps, starts)] + 1 - starts
+        total += len(starts)
         for length in range(1, short + 1):
             at = starts[lengths == length]
             key = np.zeros(len(at), U64)
             for j in range(length):
                 key = (key << U64(bits)) | window[at + j].astype(U64)
             distinct, n = np.unique(key, return_counts=True)
-            keys[length], counts[length], _, _ = merge_sorted(keys[length], counts[length], distinct, n)
-        # Fragments longer than the packed width are few; a Python step each is fine.
-        padded = np.concatenate([[0], window, [0]]).tolist()
-        for a, b in zip(starts[lengths > short].tolist(), ends[lengths > short].tolist()):
-            word = tuple(padded[a + 1 : b + 1])
-            long[word] += 1
-            long_left.append((word, padded[a]))
-            long_right.append((word, padded[b + 1]))
-    return _Fragments(keys, counts, long, long_left, long_right)
+            short_keys[length].append(distinct)
+            short_counts[length].append(n)
+        padded = np.concatenate([[0], window, [0]]).astype(window.dtype)
+        for length in np.unique(lengths[lengths > short]).tolist():
+            at = starts[lengths == length]
+            rows, left, right = long_parts.setdefault(length, ([], [], []))
+            rows.append(window[at[:, None] + np.arange(length)])
+            left.append(padded[at])
+            right.append(padded[at + length + 1])
+    keys, counts = {}, {}
+    for length in short_keys:
+        keys[length], counts[length] = _sum_by_key(short_keys[length], short_counts[length])
+    long: dict[tuple[int, ...], tuple[int, float, float]] = {}
+    for parts in long_parts.values():
+        long.update(_long_fragments(*parts, min_count))
+    return _Fragments(keys, counts, total, long)
 
 
 def _back_check(word: tuple[int, ...], order: int, solid: KeySet, bits: int) -> bool:
@@ -190,12 +231,11 @@ def _back_check(word: tuple[int, ...], order: int, solid: KeySet, bits: int) -> 
 def _fragment_table(fragments: _Fragments, bits: int, min_count: int) -> tuple[dict[tuple[int, ...], int], int]:
     """Words (unit-id tuples) counted min_count times or more, single units always, and the total."""
     table: dict[tuple[int, ...], int] = {}
-    total = sum(int(c.sum()) for c in fragments.counts.values()) + sum(fragments.long.values())
     for length, keys in fragments.keys.items():
         keep = np.ones(len(keys), bool) if length == 1 else fragments.counts[length] >= min_count
         units = unpack(keys[keep], length, bits).tolist()
         table.update(zip(map(tuple, units), fragments.counts[length][keep].tolist()))
-    return table, total
+    return table, fragments.total
 
 
 def remove_redundant(
@@ -273,13 +313,9 @@ def _word_scores(
         windows = np.array([words[i][j : j + order] for i in at for j in range(length - order + 1)])
         window_coh = cohesion(counts, order, windows).reshape(len(at), -1)
         coh[at] = window_coh.min(axis=1)
-    long_index = {w: i for i, w in enumerate(words) if len(w) > order}
-    for side, pairs in ((left, fragments.long_left), (right, fragments.long_right)):
-        seen = [(long_index[w], u) for w, u in pairs if w in long_index]
-        if seen:
-            ids, neighbours = np.array(seen).T
-            entropy = entropy_of_occurrences(ids, neighbours, len(words))
-            side[list(long_index.values())] = entropy[list(long_index.values())]
+        # ... and the entropy of their neighbours in the cut text.
+        for i in at.tolist():
+            _, left[i], right[i] = fragments.long.get(words[i], (0, 0.0, 0.0))
     return coh, left, right
 
 
@@ -322,10 +358,10 @@ def discover(corpus: Corpus, config: DiscoverConfig, known_words: set[str] | Non
         raise ValueError(f"need {order - 1} cohesion thresholds (lengths 2..{order}), got {len(thresholds)}")
     solid_keys = solid_ngrams(counts, order, min_count, thresholds)
     solid = {length: KeySet(keys) for length, keys in solid_keys.items()}
-    fragments = cut_and_count(corpus.stream, solid, counts.bits, order)
+    fragments = cut_and_count(corpus.stream, solid, counts.bits, order, min_count)
     table, total = _fragment_table(fragments, counts.bits, min_count)
-    for word, count in fragments.long.items():
-        if count >= min_count and _back_check(word, order, solid[order], counts.bits):
+    for word, (count, _, _) in fragments.long.items():
+        if _back_check(word, order, solid[order], counts.bits):
             table[word] = count
     # A short fragment joined only by overlapping solid pieces (的问 + 问题 = 的问题)
     # is not a word unless it is solid itself: its count goes to its parts.
