@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 
 from conftest import naive_counts, table_as_dict
 from wordmine.config import CountConfig
-from wordmine.counting import count_chunk, count_text
+from wordmine.chunkcount import _count_chunk_ranked, count_chunk
+from wordmine.counting import count_text
 from wordmine.ngrams import NgramCounts, merge_counts
 
 
@@ -109,3 +110,14 @@ def test_merge_is_commutative_and_adds_counts():
     assert [k.tolist() for k in ab.keys] == [k.tolist() for k in ba.keys]
     assert ab.counts[0].tolist() == [2, 3, 1]
     assert ab.lookup(2, np.array([[1, 2], [2, 3], [3, 1]])).tolist() == [1, 1, 0]
+
+
+@pytest.mark.parametrize("distinct", [3, 4000, 5000, 20000])
+def test_fast_and_ranked_chunk_counting_agree(distinct):
+    # 4000 units pack five to a record; 5000 need two classes; 20000 fall back to ranks.
+    rng = np.random.default_rng(distinct)
+    ids = rng.integers(1, distinct + 1, 30000).astype(np.uint32)
+    ids[rng.random(30000) < 0.15] = 0
+    fast, ranked = count_chunk(ids, 29996, 5, 16), _count_chunk_ranked(ids, 29996, 5, 16)
+    for a, b in zip(fast.keys + fast.counts, ranked.keys + ranked.counts):
+        assert np.array_equal(a, b)

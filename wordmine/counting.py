@@ -1,12 +1,7 @@
 """Stage 2: the streaming n-gram counter.
 
-The unit stream is cut into chunks of about ``chunk_units`` units. In each
-chunk, every position that holds a unit gets one *record*: the units from it up
-to the packed order (or up to the next boundary, padded with 0). One sort of
-the records gives the exact counts of every packed order at once, because the
-k-grams of the chunk are exactly the k-unit prefixes of records that have k
-units; no edge count is lost at a boundary. Orders beyond the packed width are
-keyed on the rank of their prefix, which the same sort provides.
+The unit stream is cut into chunks of about ``chunk_units`` units, each
+counted exactly by one sort of per-position records (:mod:`wordmine.chunkcount`).
 
 Chunk tables are merged like a binary counter (two tables of the same level
 merge into one of the next), so each count is merged about log2(chunks) times.
@@ -24,19 +19,19 @@ spilled to a temporary folder; the spilled runs are merged at the end.
 from __future__ import annotations
 
 import multiprocessing
-import multiprocessing.pool
 import os
+import queue
 import shutil
 import tempfile
-from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
 from .config import CountConfig
-from .errors import OutputError
-from .ngrams import U64, NgramCounts, mask, merge_counts, widen
+from .errors import OutputError, WordmineError
+from .chunkcount import count_chunk
+from .ngrams import NgramCounts, merge_counts, widen
 from .normalize import Vocabulary
 
 
@@ -56,78 +51,11 @@ class Corpus:
         return self.counts.total
 
 
-def _group(sorted_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Distinct keys, their counts and, for each input slot, its distinct key's row."""
-    new = np.ones(len(sorted_keys), bool)
-    new[1:] = sorted_keys[1:] != sorted_keys[:-1]
-    starts = np.flatnonzero(new)
-    counts = np.diff(np.append(starts, len(sorted_keys))).astype(np.int64)
-    return sorted_keys[starts], counts, np.cumsum(new) - 1
-
-
-def count_chunk(ids: np.ndarray, stop: int, max_order: int, bits: int) -> NgramCounts:
-    """Counts of all n-grams of orders ``1..max_order`` that start before ``stop``.
-
-    ``ids`` is a piece of unit stream (0 = boundary); ``ids[stop:]`` is look-ahead
-    that lets n-grams starting before ``stop`` run to their end.
-
-    >>> t = count_chunk(np.array([1, 2, 1, 2, 0, 1], np.uint32), 6, 3, 16)
-    >>> [c.tolist() for c in t.counts]
-    [[3, 2], [2, 1], [1, 1]]
-    """
-    packed = min(64 // bits, max_order)
-    stop = min(stop, len(ids))
-    padded = np.zeros(len(ids) + max_order, U64)
-    padded[: len(ids)] = ids
-    # Units left before the next boundary, capped at the packed width: the
-    # record keeps that many units and zeroes the rest (a table lookup, not a loop).
-    position = np.arange(stop)
-    boundary_at = np.where(padded[: stop + packed] == 0, np.arange(stop + packed), stop + packed)
-    next_boundary = np.minimum.accumulate(boundary_at[::-1])[::-1][:stop]
-    run_left = np.minimum(next_boundary - position, packed)
-    records = np.zeros(stop, U64)
-    for j in range(packed):
-        records <<= U64(bits)
-        records |= padded[j : j + stop]
-    width = U64(packed * bits)
-    keep = np.array([~mask(int(width) - k * bits) if k else U64(0) for k in range(packed + 1)], U64)
-    starts = np.flatnonzero(run_left)
-    records = records[starts] & keep[run_left[starts]]
-    table = NgramCounts(bits)
-    chained = max_order > packed
-    perm = np.argsort(records) if chained else None
-    ordered = records[perm] if chained else np.sort(records)
-    low = mask(bits)
-    rank = np.zeros(0, np.int64)
-    for order in range(1, packed + 1):
-        prefixes = ordered >> U64((packed - order) * bits)
-        complete = (prefixes & low) != 0
-        keys, counts, slot_rows = _group(prefixes[complete])
-        table.keys.append(keys)
-        table.counts.append(counts)
-        if chained and order == packed:
-            rank = np.full(len(records), -1, np.int64)
-            rank[perm[complete]] = slot_rows
-    for order in range(packed + 1, max_order + 1):
-        unit = padded[starts + order - 1]
-        ok = (rank >= 0) & (unit != 0)
-        keys = (rank[ok].astype(U64) << U64(bits)) | unit[ok]
-        if order < max_order:
-            perm = np.argsort(keys)
-            keys, counts, slot_rows = _group(keys[perm])
-            rank = np.full(len(records), -1, np.int64)
-            rank[np.flatnonzero(ok)[perm]] = slot_rows
-        else:
-            keys, counts, _ = _group(np.sort(keys))
-        table.keys.append(keys)
-        table.counts.append(counts)
-    return table
-
-
 class _RunStack:
     """Chunk tables merged like a binary counter, spilled to disk past a budget."""
 
-    def __init__(self, budget_bytes: int, tmp_dir: str | None) -> None:
+    def __init__(self, budget_bytes: int, tmp_dir: str | None, bits: int) -> None:
+        self.bits = bits
         self.levels: list[NgramCounts | None] = []
         self.spilled: list[str] = []
         self.budget = budget_bytes
@@ -135,6 +63,8 @@ class _RunStack:
         self.tmp: str | None = None
 
     def push(self, table: NgramCounts) -> None:
+        if table.bits > self.bits:
+            self.widen(table.bits)
         level = 0
         while level < len(self.levels) and self.levels[level] is not None:
             table = merge_counts(self.levels[level], table)
@@ -177,7 +107,8 @@ class _RunStack:
             half = len(arrays) // 2
             return NgramCounts(int(data["bits"]), arrays[:half], arrays[half:])
 
-    def result(self, bits: int, max_order: int) -> NgramCounts:
+    def result(self, max_order: int) -> NgramCounts:
+        bits = self.bits
         try:
             merged = self._collapse()
             for path in self.spilled:
@@ -189,6 +120,7 @@ class _RunStack:
             self.close()
 
     def widen(self, bits: int) -> None:
+        self.bits = bits
         self.levels = [None if t is None else widen(t, bits) for t in self.levels]
         for path in self.spilled:
             run = widen(self._load(path), bits)
@@ -238,6 +170,105 @@ class _Chunker:
             yield ids, stop
 
 
+class _InProcess:
+    """Counts chunks here, one after another (``--jobs 1``)."""
+
+    def __init__(self, max_order: int, budget: int, tmp_dir: str | None, bits: int) -> None:
+        self.max_order = max_order
+        self.runs = _RunStack(budget, tmp_dir, bits)
+
+    def add(self, ids: np.ndarray, stop: int, bits: int) -> None:
+        self.runs.push(count_chunk(ids, stop, self.max_order, bits))
+
+    def result(self) -> tuple[NgramCounts, int]:
+        spilled = len(self.runs.spilled)
+        return self.runs.result(self.max_order), spilled
+
+    def close(self) -> None:
+        self.runs.close()
+
+
+def _count_worker(inbox, outbox, max_order: int, budget: int, tmp_dir: str | None, bits: int) -> None:
+    """A worker process: counts and merges its share of chunks, then sends its table."""
+    try:
+        counter = _InProcess(max_order, budget, tmp_dir, bits)
+        for ids, stop, chunk_bits in iter(inbox.get, None):
+            counter.add(ids, stop, chunk_bits)
+        outbox.put(("ok", *counter.result()))
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises it
+        outbox.put(("error", exc, 0))
+
+
+class _Workers:
+    """Chunks dealt round-robin to worker processes that each keep their own tables.
+
+    This process only reads and encodes; the workers count and merge, and their
+    tables are merged once at the end. Each inbox holds at most two chunks, so
+    reading never runs far ahead of counting.
+    """
+
+    def __init__(self, jobs: int, max_order: int, budget: int, tmp_dir: str | None, bits: int) -> None:
+        # fork shares the loaded modules; the workers run only numpy code.
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+        context = multiprocessing.get_context(method)
+        self.inboxes = [context.Queue(maxsize=2) for _ in range(jobs)]
+        self.outbox = context.Queue()
+        self.processes = [
+            context.Process(target=_count_worker, args=(inbox, self.outbox, max_order, budget // jobs,
+                                                        tmp_dir, bits), daemon=True)
+            for inbox in self.inboxes
+        ]
+        for process in self.processes:
+            process.start()
+        self.turn = 0
+        self.max_order = max_order
+
+    def _check_alive(self) -> None:
+        for process in self.processes:
+            if process.exitcode not in (None, 0):
+                raise WordmineError(
+                    f"a counting worker died (exit code {process.exitcode}); if memory ran out, "
+                    "give a smaller --memory or --jobs 1"
+                )
+
+    def add(self, ids: np.ndarray, stop: int, bits: int) -> None:
+        inbox = self.inboxes[self.turn]
+        self.turn = (self.turn + 1) % len(self.inboxes)
+        while True:
+            try:
+                inbox.put((ids, stop, bits), timeout=1.0)
+                return
+            except queue.Full:
+                self._check_alive()
+
+    def result(self) -> tuple[NgramCounts, int]:
+        for inbox in self.inboxes:
+            inbox.put(None)
+        tables, spilled = [], 0
+        while len(tables) < len(self.processes):
+            try:
+                status, payload, runs = self.outbox.get(timeout=1.0)
+            except queue.Empty:
+                self._check_alive()
+                continue
+            if status == "error":
+                raise payload
+            tables.append(payload)
+            spilled += runs
+        bits = max(t.bits for t in tables)
+        merged = None
+        for table in tables:
+            table = table if table.bits == bits else widen(table, bits)
+            merged = table if merged is None else merge_counts(merged, table)
+        return merged, spilled
+
+    def close(self) -> None:
+        for process in self.processes:
+            if process.is_alive():
+                process.terminate()
+            process.join()
+
+
 def count_text(
     blocks: Iterable[str],
     config: CountConfig,
@@ -246,57 +277,32 @@ def count_text(
     """Count every n-gram of orders ``1..config.order + 1`` in the text blocks.
 
     With ``config.jobs > 1`` chunks are counted in worker processes while this
-    process reads, encodes and merges; the result does not depend on ``jobs``.
+    process reads and encodes; the result does not depend on ``jobs``.
     """
     vocab = vocab if vocab is not None else Vocabulary()
     max_order = config.order + 1
     bits = config.bits
-    runs = _RunStack(config.memory // 2, config.tmp_dir)
+    budget = config.memory // 2
     chunker = _Chunker(max_order, config.chunk_units)
     pieces: list[np.ndarray] = []
-    pool = _pool(config.jobs)
-    in_flight: deque = deque()
-
-    def collect(table: NgramCounts) -> None:
-        runs.push(table if table.bits == bits else widen(table, bits))
-
-    def submit(final: bool) -> None:
-        nonlocal bits
-        if len(vocab) > (1 << bits):
-            bits = _bits_for(len(vocab), bits)
-            runs.widen(bits)
-        for ids, stop in chunker.take(final):
-            if pool is None:
-                collect(count_chunk(ids, stop, max_order, bits))
-                continue
-            in_flight.append(pool.apply_async(count_chunk, (ids, stop, max_order, bits)))
-            # Bounded hand-off: never more chunks waiting than workers plus one.
-            while len(in_flight) > config.jobs:
-                collect(in_flight.popleft().get())
-
+    if config.jobs > 1:
+        counter = _Workers(config.jobs, max_order, budget, config.tmp_dir, bits)
+    else:
+        counter = _InProcess(max_order, budget, config.tmp_dir, bits)
     try:
         for text in blocks:
             ids = vocab.encode(text)
-            pieces.append(ids)
+            # The stream is kept for later passes: two bytes a unit while ids fit.
+            pieces.append(ids.astype(np.uint16) if len(vocab) <= 1 << 16 else ids)
             if chunker.add(ids):
-                submit(final=False)
-        submit(final=True)
-        while in_flight:
-            collect(in_flight.popleft().get())
-        spilled = len(runs.spilled)
-        counts = runs.result(bits, max_order)
+                bits = _bits_for(len(vocab), bits)
+                for chunk, stop in chunker.take(final=False):
+                    counter.add(chunk, stop, bits)
+        bits = _bits_for(len(vocab), bits)
+        for chunk, stop in chunker.take(final=True):
+            counter.add(chunk, stop, bits)
+        counts, spilled = counter.result()
     finally:
-        runs.close()
-        if pool is not None:
-            pool.terminate()
-    stream_dtype = np.uint16 if len(vocab) <= 1 << 16 else np.uint32
-    stream = np.concatenate(pieces).astype(stream_dtype) if pieces else np.zeros(0, stream_dtype)
+        counter.close()
+    stream = np.concatenate(pieces) if pieces else np.zeros(0, np.uint16)
     return Corpus(vocab, counts, stream, config.order, spilled)
-
-
-def _pool(jobs: int) -> multiprocessing.pool.Pool | None:
-    if jobs <= 1:
-        return None
-    # fork shares the loaded modules; workers only run the pure count_chunk.
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    return multiprocessing.get_context(method).Pool(jobs)
