@@ -88,46 +88,39 @@ def count_chunk(ids: np.ndarray, stop: int, max_order: int, bits: int) -> NgramC
         parts = [np.sort(records[bounds[c] : bounds[c + 1]]) for c in range(classes)]
     else:
         parts = [np.sort(records)]
-    local_tables = [_prefix_tables(part, c, max_order, local_bits, first_bits) for c, part in enumerate(parts)]
-    return _to_global(local_tables, global_of, max_order, local_bits, bits)
+    return _tables(parts, global_of, max_order, local_bits, first_bits, bits)
 
 
-def _prefix_tables(ordered: np.ndarray, first_class: int, max_order: int, local_bits: int,
-                   first_bits: int) -> list[tuple[np.ndarray, np.ndarray]]:
-    """For each order, the distinct n-grams (as rows of local ids) of sorted records and their counts."""
-    out = []
-    low = mask(local_bits)
-    for order in range(1, max_order + 1):
-        prefixes = ordered >> U64((max_order - order) * local_bits)
-        if order > 1:
-            prefixes = prefixes[(prefixes & low) != 0]
-        keys, counts, _ = _group(prefixes)
-        units = np.empty((len(keys), order), U64)
-        for j in range(order - 1, 0, -1):
-            units[:, j] = keys & low
-            keys = keys >> U64(local_bits)
-        units[:, 0] = keys | (U64(first_class) << U64(first_bits))
-        out.append((units, counts))
-    return out
+def _tables(parts: list[np.ndarray], global_of: np.ndarray, max_order: int, local_bits: int,
+            first_bits: int, bits: int) -> NgramCounts:
+    """The count table on global ids from the sorted records of each first-unit class.
 
-
-def _to_global(local_tables, global_of: np.ndarray, max_order: int, local_bits: int, bits: int) -> NgramCounts:
-    """Merge the classes (already in order) and re-key on global ids."""
+    Classes come in order and the re-numbering keeps order, so concatenating the
+    classes' distinct prefixes gives sorted keys without another sort.
+    """
     table = NgramCounts(bits)
     packed = 64 // bits
+    low = mask(local_bits)
     for order in range(1, max_order + 1):
-        units = global_of[np.concatenate([t[order - 1][0] for t in local_tables])]
-        counts = np.concatenate([t[order - 1][1] for t in local_tables])
-        if order <= packed:
-            keys = np.zeros(len(units), U64)
-            for j in range(order):
-                keys = (keys << U64(bits)) | units[:, j]
-        else:
-            # Prefixes come in sorted order, so this search walks the table once.
-            prefix_rows = table.index(order - 1, units[:, :-1])
-            keys = (prefix_rows.astype(U64) << U64(bits)) | units[:, -1]
-        table.keys.append(keys)
-        table.counts.append(counts)
+        keys, counts = [], []
+        for first_class, ordered in enumerate(parts):
+            prefixes = ordered >> U64((max_order - order) * local_bits)
+            if order > 1:
+                prefixes = prefixes[(prefixes & low) != 0]
+            local, n = _group(prefixes)[:2]
+            first = (local >> U64((order - 1) * local_bits)) | (U64(first_class) << U64(first_bits))
+            key = global_of[first]
+            # Re-key unit by unit; where the longer n-gram is chained, the key so
+            # far becomes its row in the table of its order (queries come sorted).
+            for j in range(1, order):
+                field = global_of[(local >> U64((order - 1 - j) * local_bits)) & low]
+                if j >= packed:
+                    key = table.find(j, key).astype(U64)
+                key = (key << U64(bits)) | field
+            keys.append(key)
+            counts.append(n)
+        table.keys.append(np.concatenate(keys))
+        table.counts.append(np.concatenate(counts))
     return table
 
 

@@ -76,11 +76,11 @@ def common_options(formats: tuple[str, ...]) -> Callable:
             click.option("--top", type=click.IntRange(min=0), help="Write only the first N rows."),
             click.option("--min-count", type=click.IntRange(min=1),
                          help="Fewest occurrences to report (default: scaled with corpus size, see above)."),
-            click.option("--memory", type=SizeParam(), default=default_memory(),
+            click.option("--memory", type=SizeParam(), default=None,
                          show_default="a quarter of RAM",
                          help="Memory budget for counting, e.g. 500M or 2G; count tables past half of "
                          "it are spilled to --tmp-dir and merged."),
-            click.option("--jobs", type=click.IntRange(min=1), default=min(os.cpu_count() or 1, 4),
+            click.option("--jobs", type=click.IntRange(min=1), default=None,
                          show_default="cores, at most 4", help="Worker processes for counting."),
             click.option("--tmp-dir", type=click.Path(file_okay=False),
                          help="Folder for spilled count runs (default: the system temporary folder)."),
@@ -90,7 +90,8 @@ def common_options(formats: tuple[str, ...]) -> Callable:
 
         @functools.wraps(command)
         def wrapper(quiet, encoding, output, header, fmt, top, min_count, memory, jobs, tmp_dir, **kwargs):
-            common = Common(quiet, encoding, output, header, fmt, top, min_count, memory, jobs, tmp_dir)
+            common = Common(quiet, encoding, output, header, fmt, top, min_count,
+                            memory or default_memory(), jobs or min(os.cpu_count() or 1, 4), tmp_dir)
             return command(common=common, **kwargs)
 
         return wrapper
@@ -231,7 +232,9 @@ def discover_command(inputs, order, min_len, max_len, new_only, no_redundancy, c
     known = jieba_words() if new_only else None
     lexicon = discover(corpus, config, known)
     common.say(f"{len(lexicon):,} words (min count {common.min_count or auto_min_count(max(corpus.total_units, 1))})")
-    rows = lexicon_rows(lexicon.take(np.arange(min(len(lexicon), common.top if common.top is not None else len(lexicon)))))
+    if common.top is not None:
+        lexicon = lexicon.take(np.arange(min(len(lexicon), common.top)))
+    rows = lexicon_rows(lexicon)
     with text_output(common) as out:
         write_rows(rows, LEXICON_COLUMNS, out, common.fmt or "tsv", common.header)
 
