@@ -72,3 +72,15 @@ def test_atomic_output_leaves_nothing_on_failure(tmp_path):
         handle.write("whole\n")
     assert target.read_text() == "whole\n"
     assert [p.name for p in tmp_path.iterdir()] == ["out.tsv"]
+
+
+def test_atomic_output_gets_the_usual_file_mode(tmp_path):
+    import os
+
+    umask = os.umask(0o022)
+    try:
+        with atomic_output(str(tmp_path / "out.tsv")) as handle:
+            handle.write("x\n")
+    finally:
+        os.umask(umask)
+    assert (tmp_path / "out.tsv").stat().st_mode & 0o777 == 0o644

@@ -178,21 +178,28 @@ def count(inputs: tuple[str, ...], order: int, common: Common) -> None:
         write_counts(corpus, common.output)
         common.say(f"wrote {common.output}")
         return
+    with text_output(common) as out:
+        write_rows(_ngram_rows(corpus, common), ["ngram", "order", "count"], out, fmt, common.header)
+
+
+def _ngram_rows(corpus: Corpus, common: Common) -> Iterator[dict]:
+    """All n-grams, most frequent first, decoded a whole order at a time."""
     counts = corpus.counts
-    keys = [(k, r) for k in range(1, counts.max_order + 1) for r in range(len(counts.keys[k - 1]))]
-    values = np.concatenate(counts.counts) if keys else np.zeros(0, np.int64)
+    values = np.concatenate(counts.counts)
+    orders = np.concatenate([np.full(len(c), k + 1) for k, c in enumerate(counts.counts)])
+    rows = np.concatenate([np.arange(len(c)) for c in counts.counts])
     ranked = np.argsort(-values, kind="stable")
     ranked = ranked[values[ranked] >= (common.min_count or 1)][: common.top]
-    units = corpus.vocab.units
-
-    def rows():
-        for i in ranked.tolist():
-            order_k, row = keys[i]
-            ids = counts.decode(order_k, np.array([row]))[0]
-            yield {"ngram": "".join(units[u] for u in ids), "order": order_k, "count": int(values[i])}
-
-    with text_output(common) as out:
-        write_rows(rows(), ["ngram", "order", "count"], out, fmt, common.header)
+    units = np.array(corpus.vocab.units, dtype=object)
+    text = np.empty(len(ranked), dtype=object)
+    for order in range(1, counts.max_order + 1):
+        at = np.flatnonzero(orders[ranked] == order)
+        ids = counts.decode(order, rows[ranked[at]])
+        text[at] = units[ids[:, 0]]
+        for j in range(1, order):
+            text[at] += units[ids[:, j]]
+    for ngram, order, count in zip(text.tolist(), orders[ranked].tolist(), values[ranked].tolist()):
+        yield {"ngram": ngram, "order": order, "count": count}
 
 
 @cli.command(name="discover")

@@ -67,7 +67,7 @@ class _RunStack:
             self.widen(table.bits)
         level = 0
         while level < len(self.levels) and self.levels[level] is not None:
-            table = merge_counts(self.levels[level], table)
+            table = merge_counts(self.levels[level], table, consume=True)
             self.levels[level] = None
             level += 1
         if level == len(self.levels):
@@ -83,7 +83,7 @@ class _RunStack:
         merged = None
         for table in self.levels:
             if table is not None:
-                merged = table if merged is None else merge_counts(merged, table)
+                merged = table if merged is None else merge_counts(merged, table, consume=True)
         self.levels = []
         return merged
 
@@ -114,7 +114,7 @@ class _RunStack:
             for path in self.spilled:
                 run = self._load(path)
                 os.unlink(path)
-                merged = run if merged is None else merge_counts(merged, run)
+                merged = run if merged is None else merge_counts(merged, run, consume=True)
             return merged if merged is not None else NgramCounts.empty(bits, max_order)
         finally:
             self.close()
@@ -259,7 +259,7 @@ class _Workers:
         merged = None
         for table in tables:
             table = table if table.bits == bits else widen(table, bits)
-            merged = table if merged is None else merge_counts(merged, table)
+            merged = table if merged is None else merge_counts(merged, table, consume=True)
         return merged, spilled
 
     def close(self) -> None:

@@ -173,12 +173,13 @@ def unpack(keys: np.ndarray, order: int, bits: int) -> np.ndarray:
 
 
 def merge_sorted(
-    a_keys: np.ndarray, a_counts: np.ndarray, b_keys: np.ndarray, b_counts: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    a_keys: np.ndarray, a_counts: np.ndarray, b_keys: np.ndarray, b_counts: np.ndarray,
+    want_rows: bool = True,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
     """Merge two sorted count tables, adding the counts of equal keys.
 
-    Returns the merged keys and counts and, for each row of ``a`` and of ``b``,
-    its row in the result (needed to re-key the chained order above).
+    Returns the merged keys and counts and, when ``want_rows``, the row in the
+    result of each row of ``a`` and of ``b`` (to re-key the chained order above).
 
     >>> k, c, ra, rb = merge_sorted(np.array([1, 5], U64), np.array([2, 2]),
     ...                              np.array([3, 5], U64), np.array([1, 1]))
@@ -186,22 +187,38 @@ def merge_sorted(
     ([1, 3, 5], [2, 1, 3], [0, 2], [1, 2])
     """
     na, nb = len(a_keys), len(b_keys)
-    slot_a = np.arange(na) + np.searchsorted(b_keys, a_keys, "left")
-    slot_b = np.arange(nb) + np.searchsorted(a_keys, b_keys, "right")
+    # Each b key goes after the a keys not greater than it; a fills the other slots in order.
+    slot_b = np.searchsorted(a_keys, b_keys, "right")
+    slot_b += np.arange(nb, dtype=slot_b.dtype)
+    from_b = np.zeros(na + nb, bool)
+    from_b[slot_b] = True
+    del slot_b
     keys = np.empty(na + nb, U64)
+    keys[from_b] = b_keys
+    keys[~from_b] = a_keys
     counts = np.empty(na + nb, np.int64)
-    keys[slot_a], keys[slot_b] = a_keys, b_keys
-    counts[slot_a], counts[slot_b] = a_counts, b_counts
-    new = np.ones(len(keys), bool)
-    new[1:] = keys[1:] != keys[:-1]
+    counts[from_b] = b_counts
+    counts[~from_b] = a_counts
+    new = np.ones(na + nb, bool)
+    np.not_equal(keys[1:], keys[:-1], out=new[1:])
     starts = np.flatnonzero(new)
-    row_of_slot = np.cumsum(new) - 1
+    merged_keys = keys[starts]
+    del keys
     merged_counts = np.add.reduceat(counts, starts) if len(starts) else counts
-    return keys[starts], merged_counts, row_of_slot[slot_a], row_of_slot[slot_b]
+    del counts, starts
+    if not want_rows:
+        return merged_keys, merged_counts, None, None
+    row_of_slot = np.cumsum(new, dtype=np.int64 if na + nb >= 1 << 31 else np.int32)
+    row_of_slot -= 1
+    return merged_keys, merged_counts, row_of_slot[~from_b], row_of_slot[from_b]
 
 
-def merge_counts(a: NgramCounts, b: NgramCounts) -> NgramCounts:
-    """The counts of the concatenation of the two corpora (commutative, associative)."""
+def merge_counts(a: NgramCounts, b: NgramCounts, consume: bool = False) -> NgramCounts:
+    """The counts of the concatenation of the two corpora (commutative, associative).
+
+    With ``consume`` the inputs are emptied order by order as the result grows,
+    so a merge needs little more memory than its inputs.
+    """
     if a.bits != b.bits or a.max_order != b.max_order:
         raise ValueError("cannot merge tables of different shape")
     out = NgramCounts(a.bits)
@@ -213,7 +230,13 @@ def merge_counts(a: NgramCounts, b: NgramCounts) -> NgramCounts:
             # Re-key on the merged prefix rows; the maps are increasing, so order holds.
             ka = (rows_a[(ka >> bits).astype(np.int64)].astype(U64) << bits) | (ka & low)
             kb = (rows_b[(kb >> bits).astype(np.int64)].astype(U64) << bits) | (kb & low)
-        keys, counts, rows_a, rows_b = merge_sorted(ka, a.counts[order - 1], kb, b.counts[order - 1])
+        chained_above = order < a.max_order and not a.is_packed(order + 1)
+        keys, counts, rows_a, rows_b = merge_sorted(ka, a.counts[order - 1], kb, b.counts[order - 1],
+                                                    want_rows=chained_above)
+        del ka, kb
+        if consume:
+            for table in (a, b):
+                table.keys[order - 1] = table.counts[order - 1] = np.zeros(0, U64)
         out.keys.append(keys)
         out.counts.append(counts)
     return out
