@@ -1,0 +1,475 @@
+"""wordmine benchmark: discovery precision, speed and peak memory.
+
+    python bench/run_bench.py [--data ../shared/data] [--python PATH]
+                              [--skip-scale] [--cache-dir .bench_cache]
+
+Prints markdown tables on stdout and progress on stderr. wordmine is run as a
+subprocess (``PATH -m wordmine ...``, working directory = repository root), and
+so is the plain-Python ``collections.Counter`` baseline it is compared with.
+
+Data files that are absent are reported as skipped rows. The exit status is 0
+unless a wordmine command fails (non-zero exit, or killed) or wordmine cannot
+be started while there is data to run it on; its stderr tail is then printed
+(on stderr and in a "Failures" section) and the status is 1. The remaining rows
+still run. A failing baseline is reported the same way but does not change the
+exit status.
+
+Units: input sizes and MB/s use MB = 10**6 bytes; memory columns use
+MiB (2**20 bytes), as /proc and ru_maxrss count in KiB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import filecmp
+import os
+import platform
+import shlex
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO = BENCH_DIR.parent
+if str(BENCH_DIR) not in sys.path:
+    sys.path.insert(0, str(BENCH_DIR))
+
+from evaluate import load_vocabulary, precision_at_k, read_words, with_nfkc_forms  # noqa: E402
+from measure import Result, run_measured  # noqa: E402
+
+SCALE_BYTES = 100_000_000
+PRECISION_KS = (100, 1000, 5000)
+BASELINE_ORDER = 5  # orders 1..5, the same work as `wordmine count --order 4`
+MEMORY_BUDGET = "500M"
+
+
+# --------------------------------------------------------------------------- output
+
+
+def log(msg: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    for row in rows:
+        cells = [str(c).replace("|", "\\|") for c in row]
+        cells += [""] * (len(header) - len(cells))
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def emit(text: str = "") -> None:
+    print(text, flush=True)
+
+
+def fmt(x: float | None, digits: int = 2) -> str:
+    return "" if x is None else f"{x:,.{digits}f}"
+
+
+# --------------------------------------------------------------------------- running
+
+
+@dataclass
+class Bench:
+    python: str
+    data: Path
+    cache: Path
+    timeout: float | None
+    failures: list[tuple[str, Result]] = field(default_factory=list)
+    wordmine_failed: bool = False
+    commands: list[str] = field(default_factory=list)
+    _wordmine: tuple[bool, str] | None = None
+
+    def wordmine_ready(self) -> tuple[bool, str]:
+        """Whether `python -m wordmine --help` works (checked once, when first needed)."""
+        if self._wordmine is None:
+            self._wordmine = wordmine_available(self)
+            if not self._wordmine[0]:
+                log(f"wordmine is not runnable: {self._wordmine[1]}")
+                self.failures.append(("wordmine --help", Result(0.0, 0.0, 0.0, 1, self._wordmine[1])))
+                self.wordmine_failed = True
+        return self._wordmine
+
+    def wordmine_argv(self, *args: str) -> list[str]:
+        return [self.python, "-m", "wordmine", *args]
+
+    def run(self, label: str, argv: list[str], stdout_name: str | None, *, wordmine: bool) -> Result:
+        """Run and measure one command; record it if it is a failing wordmine command."""
+        self.commands.append(shlex.join(argv))
+        stdout_path = self.cache / stdout_name if stdout_name else None
+        log(f"{label}: {shlex.join(argv)}")
+        res = run_measured(argv, stdout_path, cwd=REPO, timeout=self.timeout)
+        log(
+            f"{label}: exit {res.returncode}, {res.seconds:.2f} s, peak {res.peak_rss_mb:.0f} MiB "
+            f"(tree, {res.max_processes} proc max), ru_maxrss {res.maxrss_mb:.0f} MiB"
+        )
+        if res.leftover_processes:
+            log(f"{label}: WARNING {res.leftover_processes} process(es) still alive after exit; killed")
+        if not res.ok:
+            why = "timed out" if res.timed_out else f"exit status {res.returncode}"
+            log(f"{label} FAILED ({why}); stderr tail:\n{res.stderr_tail.rstrip()}")
+            self.failures.append((label, res))
+            if wordmine:
+                self.wordmine_failed = True
+        return res
+
+
+def status_cell(res: Result) -> str:
+    if res.timed_out:
+        return "FAILED (timeout)"
+    if res.returncode < 0:
+        return f"FAILED (signal {-res.returncode})"
+    return f"FAILED (exit {res.returncode})"
+
+
+def rel(path: Path, base: Path) -> str:
+    try:
+        return str(path.relative_to(base))
+    except ValueError:
+        return str(path)
+
+
+# --------------------------------------------------------------------------- machine
+
+
+def machine_info(bench: Bench) -> list[list[str]]:
+    rows = []
+    try:
+        affinity = len(os.sched_getaffinity(0))
+    except AttributeError:
+        affinity = os.cpu_count()
+    rows.append(["nproc", f"{affinity} (cpu_count {os.cpu_count()})"])
+    model = ""
+    try:
+        for line in open("/proc/cpuinfo", encoding="utf-8", errors="replace"):
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    if model:
+        rows.append(["cpu", model])
+    try:
+        for line in open("/proc/meminfo"):
+            if line.startswith(("MemTotal:", "MemAvailable:")):
+                name, kib = line.split()[:2]
+                rows.append([name.rstrip(":"), f"{int(kib) / 2**20:.1f} GiB"])
+    except OSError:
+        pass
+    probe = (
+        "import platform, sys\n"
+        "print(platform.python_version())\n"
+        "try:\n import numpy; print(numpy.__version__)\n"
+        "except Exception as e: print('not importable: %s' % e)\n"
+    )
+    try:
+        out = subprocess.run(
+            [bench.python, "-c", probe], capture_output=True, text=True, timeout=60, cwd=REPO
+        ).stdout.split("\n")
+        rows.append(["python (benchmarked)", f"{out[0]} ({bench.python})"])
+        rows.append(["numpy", out[1]])
+    except (OSError, subprocess.SubprocessError, IndexError) as exc:
+        rows.append(["python (benchmarked)", f"{bench.python}: cannot run ({exc})"])
+    rows.append(["python (harness)", platform.python_version()])
+    rows.append(["platform", platform.platform()])
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+            capture_output=True, text=True, timeout=30,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True, text=True, timeout=30,
+        ).stdout.strip()
+        if head:
+            rows.append(["wordmine commit", head + (" + uncommitted changes" if dirty else "")])
+    except (OSError, subprocess.SubprocessError):
+        pass
+    rows.append(["date", datetime.datetime.now().astimezone().isoformat(timespec="seconds")])
+    return rows
+
+
+def wordmine_available(bench: Bench) -> tuple[bool, str]:
+    """Whether `python -m wordmine --help` works, and the reason if not."""
+    try:
+        p = subprocess.run(
+            bench.wordmine_argv("--help"), capture_output=True, text=True, timeout=120, cwd=REPO
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        return False, str(exc)
+    if p.returncode != 0:
+        last = (p.stderr.strip().splitlines() or [f"exit {p.returncode}"])[-1]
+        return False, last
+    return True, ""
+
+
+# --------------------------------------------------------------------------- section 1
+
+
+def section_precision(bench: Bench) -> None:
+    emit("## Discovery precision (pd1998)")
+    emit()
+    raw = bench.data / "pd1998" / "raw.txt"
+    gold = bench.data / "pd1998" / "gold.txt"
+    header = ["measure", "input", *(f"P@{k}" for k in PRECISION_KS), "words out", "seconds", "peak MB", "ru_maxrss MB"]
+    label = f"discover --top {max(PRECISION_KS)} --min-len 2"
+    missing = [p for p in (raw, gold) if not p.is_file()]
+    notes = []
+    extra_rows: list[list[str]] = []
+    if missing:
+        row = [label, "pd1998/raw.txt", "skipped (" + ", ".join(rel(p, bench.data) for p in missing) + " not found)"]
+    elif not bench.wordmine_ready()[0]:
+        row = [label, "pd1998/raw.txt", f"not run (wordmine not runnable: {bench.wordmine_ready()[1]})"]
+    else:
+        argv = bench.wordmine_argv("discover", str(raw), "--top", str(max(PRECISION_KS)), "--min-len", "2", "--quiet")
+        res = bench.run("discover pd1998", argv, "discover_pd1998.tsv", wordmine=True)
+        if not res.ok:
+            row = [label, "pd1998/raw.txt", status_cell(res)]
+        else:
+            words = read_words(str(bench.cache / "discover_pd1998.tsv"))
+            vocab = load_vocabulary(str(gold))
+
+            def cells(v: set[str]) -> list[str]:
+                out = []
+                for p in precision_at_k(words, v, PRECISION_KS):
+                    cell = f"{p.precision:.3f}"
+                    if p.short:
+                        cell += f" (only {p.considered} words out)"
+                    out.append(cell)
+                return out
+
+            row = [label, "pd1998/raw.txt", *cells(vocab), str(len(words)), fmt(res.seconds),
+                   fmt(res.peak_rss_mb, 0), fmt(res.maxrss_mb, 0)]
+            extra_rows.append([label + " (vs gold + NFKC forms)", "pd1998/raw.txt", *cells(with_nfkc_forms(vocab)),
+                               str(len(words))])
+            short = [w for w in words if len(w) < 2]
+            dups = len(words) - len(set(words))
+            notes.append(
+                f"Reference vocabulary: the {len(vocab):,} distinct tokens of pd1998/gold.txt. The second row "
+                "also accepts each token's NFKC form: gold writes numbers in full-width digits (１９９８年) "
+                "and a tool that folds them to ASCII (1998年) would otherwise never match them."
+            )
+            if short:
+                notes.append(f"Note: {len(short)} output words are shorter than 2 characters (e.g. {short[:5]}).")
+            if dups:
+                notes.append(f"Note: {dups} output words are repeated.")
+            if words:
+                notes.append("First 20 words: " + " ".join(words[:20]))
+    emit(table(header, [row, *extra_rows]))
+    emit()
+    for n in notes:
+        emit(n)
+        emit()
+
+
+# --------------------------------------------------------------------------- section 2
+
+
+def scale_file(bench: Bench, src: Path) -> Path:
+    """`src` repeated up to the first line end at or after SCALE_BYTES (cached)."""
+    data = src.read_bytes()
+    if not data.endswith(b"\n"):
+        data += b"\n"
+    full, rem = divmod(SCALE_BYTES, len(data))
+    tail = data[: data.index(b"\n", rem - 1) + 1] if rem else b""
+    size = full * len(data) + len(tail)
+    dst = bench.cache / f"{src.stem}_{SCALE_BYTES // 1_000_000}MB.txt"
+    if dst.is_file() and dst.stat().st_size == size:
+        log(f"reusing {dst} ({size:,} bytes)")
+        return dst
+    log(f"writing {dst} ({size:,} bytes)")
+    tmp = dst.with_suffix(".tmp")
+    with open(tmp, "wb") as f:
+        for _ in range(full):
+            f.write(data)
+        f.write(tail)
+    os.replace(tmp, dst)
+    return dst
+
+
+def warm_cache(path: Path) -> None:
+    """Read a file once so every measured run starts with it in the page cache."""
+    with open(path, "rb") as f:
+        while f.read(1 << 24):
+            pass
+
+
+def parse_baseline(path: Path) -> dict[str, int]:
+    out = {}
+    for line in path.read_text().splitlines():
+        key, _, value = line.partition("\t")
+        if value.strip().isdigit():
+            out[key] = int(value)
+    return out
+
+
+def speed_rows(bench: Bench, name: str, path: Path, distinct_rows: list[list[str]]) -> list[list[str]]:
+    size = path.stat().st_size
+    mb = size / 1e6
+    tag = name.replace(" ", "_").replace("/", "_")
+    warm_cache(path)
+    rows = []
+
+    def row(label: str, res: Result, speedup: str = "", check: str = "") -> list[str]:
+        if not res.ok:
+            return [label, name, fmt(mb, 1), status_cell(res), "", fmt(res.peak_rss_mb, 0),
+                    fmt(res.maxrss_mb, 0), "", check]
+        return [label, name, fmt(mb, 1), fmt(res.seconds), fmt(mb / res.seconds),
+                fmt(res.peak_rss_mb, 0), fmt(res.maxrss_mb, 0), speedup, check]
+
+    # baseline
+    base_label = f"Counter baseline (orders 1-{BASELINE_ORDER})"
+    base_out = f"baseline_{tag}.out"
+    base = bench.run(f"baseline {name}", [bench.python, str(BENCH_DIR / "counter_baseline.py"), str(path),
+                                          str(BASELINE_ORDER)], base_out, wordmine=False)
+    if base.ok:
+        counts = parse_baseline(bench.cache / base_out)
+        distinct_rows.append([name, f"{counts.get('units', 0):,}",
+                              *(f"{counts.get(f'order{n}', 0):,}" for n in range(1, BASELINE_ORDER + 1))])
+    rows.append(row(base_label, base))
+
+    def speedup(res: Result) -> str:
+        return f"{base.seconds / res.seconds:.1f}x" if base.ok and res.ok else ""
+
+    order_args = ["--order", str(BASELINE_ORDER - 1)]
+    wm_ok, wm_reason = bench.wordmine_ready()
+    if not wm_ok:
+        rows.append(["wordmine rows", name, fmt(mb, 1), f"not run (wordmine not runnable: {wm_reason})"])
+        return rows
+
+    # wordmine count, unbounded
+    wmc = bench.cache / f"count_{tag}.wmc"
+    wmc.unlink(missing_ok=True)
+    count_label = f"wordmine count {' '.join(order_args)}"
+    res = bench.run(f"count {name}", bench.wordmine_argv("count", str(path), "-o", str(wmc), *order_args, "--quiet"),
+                    f"count_{tag}.stdout", wordmine=True)
+    check = ""
+    if res.ok:
+        check = f"{wmc.stat().st_size / 1e6:.1f} MB .wmc" if wmc.is_file() else "no output file!"
+    rows.append(row(count_label, res, speedup(res), check))
+    count_ok = res.ok and wmc.is_file()
+
+    # wordmine count, bounded memory
+    wmc_mem = bench.cache / f"count_{tag}.mem{MEMORY_BUDGET}.wmc"
+    wmc_mem.unlink(missing_ok=True)
+    res = bench.run(f"count --memory {MEMORY_BUDGET} {name}",
+                    bench.wordmine_argv("count", str(path), "-o", str(wmc_mem), *order_args,
+                                        "--memory", MEMORY_BUDGET, "--quiet"),
+                    f"count_{tag}.mem.stdout", wordmine=True)
+    check = ""
+    if res.ok:
+        if not wmc_mem.is_file():
+            check = "no output file!"
+        elif count_ok:
+            check = "identical" if filecmp.cmp(wmc, wmc_mem, shallow=False) else "DIFFERENT"
+        else:
+            check = "(no unbounded output to compare)"
+        budget_mib = int(MEMORY_BUDGET[:-1])
+        check += f"; peak {'within' if res.peak_rss_mb <= budget_mib else 'OVER'} {budget_mib} MiB"
+    rows.append(row(f"{count_label} --memory {MEMORY_BUDGET}", res, speedup(res), check))
+
+    # discover end to end
+    out_name = f"discover_{tag}.tsv"
+    res = bench.run(f"discover {name}", bench.wordmine_argv("discover", str(path), "--top", "1000", "--quiet"),
+                    out_name, wordmine=True)
+    check = f"{len(read_words(str(bench.cache / out_name)))} words" if res.ok else ""
+    rows.append(row("wordmine discover --top 1000 (from text)", res, "", check))
+    return rows
+
+
+def section_speed(bench: Bench, skip_scale: bool) -> None:
+    emit("## Speed and memory (laws)")
+    emit()
+    header = ["measure", "input", "MB in", "seconds", "MB/s", "peak MB (tree)", "ru_maxrss MB", "speedup", "check"]
+    laws = bench.data / "laws" / "laws.txt"
+    rows: list[list[str]] = []
+    distinct_rows: list[list[str]] = []
+    if not laws.is_file():
+        rows.append(["all", "laws.txt", "", "skipped (laws/laws.txt not found)"])
+        if not skip_scale:
+            rows.append(["all", "laws x 100 MB", "", "skipped (laws/laws.txt not found)"])
+    else:
+        rows += speed_rows(bench, "laws.txt", laws, distinct_rows)
+        if skip_scale:
+            rows.append(["all", "laws x 100 MB", "", "skipped (--skip-scale)"])
+        else:
+            big = scale_file(bench, laws)
+            rows += speed_rows(bench, "laws x 100 MB", big, distinct_rows)
+    emit(table(header, rows))
+    emit()
+    emit("MB in and MB/s: 10^6 bytes of input. peak MB (tree): largest sum of VmRSS over the process "
+         "and all its descendants, polled every 25 ms (MiB). ru_maxrss MB: wait4 of the child, the "
+         f"largest single process (MiB). speedup: baseline seconds / wordmine seconds. "
+         f"wordmine count {' '.join(['--order', str(BASELINE_ORDER - 1)])} counts orders 1-{BASELINE_ORDER}, "
+         "the same as the baseline.")
+    emit()
+    if distinct_rows:
+        emit("### Distinct n-grams counted by the baseline")
+        emit()
+        emit(table(["input", "units", *(f"order {n}" for n in range(1, BASELINE_ORDER + 1))], distinct_rows))
+        emit()
+
+
+# --------------------------------------------------------------------------- main
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--data", default=None,
+                    help="folder of benchmark data (default: ../shared/data from the repository root)")
+    ap.add_argument("--python", default=sys.executable,
+                    help="interpreter that runs wordmine and the baseline (default: this one)")
+    ap.add_argument("--skip-scale", action="store_true", help="skip the 100 MB rows")
+    ap.add_argument("--cache-dir", default=None,
+                    help="where outputs and the 100 MB file go (default: .bench_cache at the repository root)")
+    ap.add_argument("--timeout", type=float, default=None,
+                    help="kill any single measured command after this many seconds")
+    return ap.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    data = Path(args.data).resolve() if args.data else (REPO / ".." / "shared" / "data").resolve()
+    cache = Path(args.cache_dir).resolve() if args.cache_dir else REPO / ".bench_cache"
+    python = args.python
+    if os.sep in python:
+        python = os.path.abspath(python)
+    cache.mkdir(parents=True, exist_ok=True)
+    bench = Bench(python=python, data=data, cache=cache, timeout=args.timeout)
+    log(f"data {data}, cache {cache}, python {python}")
+
+    emit("# wordmine benchmark")
+    emit()
+    emit(table(["machine", ""], machine_info(bench)))
+    emit()
+    emit(f"Data: `{data}`")
+    emit()
+
+    section_precision(bench)
+    section_speed(bench, args.skip_scale)
+
+    if bench.failures:
+        emit("## Failures")
+        emit()
+        for label, res in bench.failures:
+            emit(f"### {label}: {status_cell(res)}")
+            emit()
+            emit("```")
+            emit(res.stderr_tail.rstrip()[-2000:])
+            emit("```")
+            emit()
+    if bench.commands:
+        emit("Commands run (working directory: repository root):")
+        emit()
+        for c in bench.commands:
+            emit(f"    {c}")
+        emit()
+    return 1 if bench.wordmine_failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
