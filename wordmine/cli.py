@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -21,8 +22,10 @@ from . import __version__
 from .config import CountConfig, DiscoverConfig, auto_min_count, default_memory, parse_size
 from .counting import Corpus, count_text
 from .countfile import is_count_file, read_counts, write_counts
+from .contrast import METHODS, TERM_COLUMNS, ContrastConfig, contrast
 from .discover import discover
 from .errors import WordmineError
+from .occurrences import CorpusBackground, JiebaBackground
 from .lexicon import FORMATS, LEXICON_COLUMNS, jieba_words, lexicon_rows, write_rows
 from .textio import atomic_output, read_blocks, text_source
 
@@ -244,6 +247,48 @@ def discover_command(inputs, order, min_len, max_len, new_only, no_redundancy, c
     rows = lexicon_rows(lexicon)
     with text_output(common) as out:
         write_rows(rows, LEXICON_COLUMNS, out, common.fmt or "tsv", common.header)
+
+
+@cli.command(name="contrast")
+@click.argument("domain", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.argument("general", nargs=-1, type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.option("--method", type=click.Choice(METHODS), default="salience", show_default=True,
+              help="Ranking: salience (log-odds z-score times the term's boundary entropy in the "
+              "domain), logodds (informative Dirichlet prior), g2 (log-likelihood), share "
+              "(the published smoothed share).")
+@common_options(FORMATS)
+def contrast_command(domain, general, method, common: Common) -> None:
+    """Find the terms that characterise DOMAIN against GENERAL.
+
+    Candidates are the words `discover` finds in DOMAIN (--min-count applies
+    there); each is counted exactly on both sides, and a term absent from the
+    general side is kept, not dropped. GENERAL is one or more text files or one
+    count file. Without GENERAL, jieba's dictionary frequencies (349 k words,
+    shipped with jieba, no download) are the background; a word it lacks gets
+    the probability of its best split into dictionary words.
+
+    Columns: term, domain_count, general_count, domain_per_million,
+    general_per_million, log_ratio (ln of the rate ratio, half a count added to
+    each side), score.
+    """
+    domain_corpus = load_corpus((domain,), common, 4)
+    lexicon = discover(domain_corpus, DiscoverConfig(min_count=common.min_count))
+    if general:
+        background = CorpusBackground(load_corpus(general, common, 4))
+        if background.total * 4 < domain_corpus.total_units:
+            click.echo(
+                f"wordmine: warning: the general corpus ({background.total:,} units) is much smaller "
+                f"than the domain corpus ({domain_corpus.total_units:,}); general counts are sparse "
+                "and scores unreliable",
+                err=True,
+            )
+    else:
+        background = JiebaBackground()
+    terms = contrast(domain_corpus, lexicon, background, ContrastConfig(method=method))
+    common.say(f"{len(terms):,} candidate terms")
+    rows = itertools.islice(terms.rows(), common.top)
+    with text_output(common) as out:
+        write_rows(rows, TERM_COLUMNS, out, common.fmt or "tsv", common.header)
 
 
 def main(argv: list[str] | None = None) -> None:
