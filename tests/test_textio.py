@@ -57,8 +57,10 @@ def test_files_are_separated_by_a_line_end():
     assert "".join(read_blocks([source("甲".encode()), source("乙".encode())])) == "甲\n乙\n"
 
 
-def test_empty_input():
-    assert "".join(read_blocks([source(b"")])) == "\n"
+def test_empty_input_and_final_line_ends():
+    assert "".join(read_blocks([source(b"")])) == ""
+    assert "".join(read_blocks([source("甲\n".encode())], block_bytes=1)) == "甲\n"
+    assert "".join(read_blocks([source("甲\n乙".encode())], block_bytes=2)) == "甲\n乙\n"
 
 
 def test_atomic_output_leaves_nothing_on_failure(tmp_path):

@@ -9,6 +9,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import itertools
+import shutil
+import tempfile
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -27,7 +29,10 @@ from .discover import discover
 from .errors import WordmineError
 from .occurrences import CorpusBackground, JiebaBackground
 from .lexicon import FORMATS, LEXICON_COLUMNS, jieba_words, lexicon_rows, write_rows
-from .textio import atomic_output, read_blocks, text_source
+from .evaluation import evaluate
+from .modelfile import read_model, write_model
+from .segment import SegmentConfig, learn, model_from_lexicon, segment_text
+from .textio import atomic_output, read_blocks, text_source, whole_lines
 
 
 class SizeParam(click.ParamType):
@@ -289,6 +294,109 @@ def contrast_command(domain, general, method, common: Common) -> None:
     rows = itertools.islice(terms.rows(), common.top)
     with text_output(common) as out:
         write_rows(rows, TERM_COLUMNS, out, common.fmt or "tsv", common.header)
+
+
+def _spooled_inputs(inputs: tuple[str, ...]) -> tuple[tuple[str, ...], Callable[[], None]]:
+    """Inputs readable twice: standard input is copied to a temporary file first."""
+    if "-" not in inputs and inputs:
+        return inputs, lambda: None
+    handle = tempfile.NamedTemporaryFile(prefix="wordmine-stdin-", delete=False)
+    with handle:
+        shutil.copyfileobj(sys.stdin.buffer, handle)
+    names = tuple(handle.name if p == "-" else p for p in (inputs or ("-",)))
+    return names, lambda: os.unlink(handle.name)
+
+
+@cli.command(name="learn")
+@INPUTS
+@common_options(("wmm",))
+def learn_command(inputs, common: Common) -> None:
+    """Learn a segmentation model from raw text (no labels) and write it with -o.
+
+    The model is a unigram word model: candidates from `discover`, re-estimated
+    by Viterbi passes over the corpus. `wordmine segment --model FILE` applies it.
+    """
+    if not common.output:
+        raise click.UsageError("a model file is binary: give -o FILE.wmm")
+    corpus = load_corpus(inputs, common, 4)
+    model = learn(corpus, SegmentConfig(min_count=common.min_count))
+    write_model(model, common.output)
+    common.say(f"{len(model.keys):,} words; wrote {common.output}")
+
+
+@cli.command(name="segment")
+@INPUTS
+@click.option("--model", "model_path", type=click.Path(exists=True, dir_okay=False),
+              help="A model from `wordmine learn` (default: learn one from the input itself).")
+@click.option("--lexicon", type=click.Path(exists=True, dir_okay=False),
+              help="Segment with this word list instead: `discover` output or `word [count]` lines.")
+@common_options(("text",))
+def segment_command(inputs, model_path, lexicon, common: Common) -> None:
+    """Segment text into words, one output line per input line, words separated by spaces.
+
+    Without --model or --lexicon, a model is learned from the input first
+    (standard input is buffered to a temporary file for the second pass).
+    Segmentation only inserts boundaries: every character but white space comes
+    out, in order.
+    """
+    if model_path and lexicon:
+        raise click.UsageError("give --model or --lexicon, not both")
+    names, cleanup = _spooled_inputs(inputs)
+    try:
+        if model_path:
+            model = read_model(model_path)
+        elif lexicon:
+            model = model_from_lexicon(_read_lexicon(lexicon))
+        else:
+            model = learn(load_corpus(names, common, 4), SegmentConfig(min_count=common.min_count))
+        vocab = model.vocabulary()
+        sources = [text_source(p) for p in names]
+        with text_output(common) as out:
+            for block in whole_lines(read_blocks(sources, common.encoding)):
+                lines = segment_text(block, model, vocab)
+                out.write("\n".join(lines) + "\n")
+    finally:
+        cleanup()
+
+
+def _read_lexicon(path: str) -> list[tuple[str, float]]:
+    """Words and counts from TSV (word, count, ...), `word count` lines or bare words."""
+    rows = []
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            fields = line.replace("\t", " ").split()
+            if not fields or (number == 1 and fields[0] == "word"):
+                continue
+            try:
+                count = float(fields[1]) if len(fields) > 1 else 1.0
+            except ValueError:
+                count = 1.0
+            rows.append((fields[0], count))
+    return rows
+
+
+@cli.command(name="eval")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.argument("predicted", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.option("--words", type=click.Path(exists=True, dir_okay=False),
+              help="Known words (first column): adds OOV and in-vocabulary recall.")
+@click.option("--encoding", default="utf-8", show_default=True, help="Encoding of the two files.")
+def eval_command(gold, predicted, words, encoding) -> None:
+    """Score a segmentation against a gold one: precision, recall and F1 of word spans.
+
+    The same figures as the SIGHAN bakeoff scorer: a word is correct when both
+    its boundaries match. Lines must align and hold the same characters.
+    """
+    known = {row[0] for row in _read_lexicon(words)} if words else None
+    lines = [whole_lines(read_blocks([text_source(p)], encoding)) for p in (gold, predicted)]
+    gold_lines, predicted_lines = ("".join(blocks).rstrip("\n").split("\n") for blocks in lines)
+    score = evaluate(gold_lines, predicted_lines, known)
+    rows = [("precision", score.precision), ("recall", score.recall), ("f1", score.f1),
+            ("gold_words", score.gold_words), ("predicted_words", score.predicted_words)]
+    if known is not None:
+        rows += [("oov_recall", score.oov_recall), ("iv_recall", score.iv_recall), ("oov_words", score.oov_words)]
+    for name, value in rows:
+        click.echo(f"{name}\t{value:.4f}" if isinstance(value, float) else f"{name}\t{value}")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -4,7 +4,8 @@ Inputs are files or ``-`` (standard input), read in blocks of bytes and decoded
 incrementally, so a 100 MB file with no line break costs one block of memory.
 A block never ends inside a run of Latin letters or digits (the tail is carried
 into the next block), so the unit stream does not depend on the block size.
-Between two files a line end is inserted: no n-gram spans two files.
+Every source ends with a line end (one is added where the text lacks it), so no
+n-gram spans two files and each line of the input stays a line.
 
 Decoding is strict: the first undecodable byte stops the run with its offset.
 
@@ -87,6 +88,7 @@ def read_blocks(
         decoder = _decoder(codec)
         consumed = 0
         carry = ""
+        line_closed = True  # nothing yielded yet, or the last block ended a line
         try:
             stream = source.open()
         except OSError as exc:
@@ -116,10 +118,13 @@ def read_blocks(
                     on_bytes(len(raw))
                 text = carry + text
                 if final:
-                    yield text + "\n"
+                    # Close the last line, without adding an empty one.
+                    if text or not line_closed:
+                        yield text if text.endswith("\n") else text + "\n"
                     break
                 text, carry = _split_latin_tail(text)
                 if text:
+                    line_closed = text.endswith("\n")
                     yield text
         finally:
             if stream is not sys.stdin.buffer:
@@ -151,3 +156,21 @@ def atomic_output(path: str, mode: str = "w", encoding: str = "utf-8") -> Iterat
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def whole_lines(blocks: Iterable[str]) -> Iterator[str]:
+    """Re-cut text blocks so that each ends at a line end (a partial line waits for the next).
+
+    >>> list(whole_lines(["ab\\ncd", "e\\nf", "\\n"]))
+    ['ab\\n', 'cde\\n', 'f\\n']
+    """
+    carry = ""
+    for block in blocks:
+        cut = block.rfind("\n") + 1
+        if cut:
+            yield carry + block[:cut]
+            carry = block[cut:]
+        else:
+            carry += block
+    if carry:
+        yield carry

@@ -1,0 +1,150 @@
+import struct
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import SAMPLES
+from wordmine.config import CountConfig
+from wordmine.counting import count_text
+from wordmine.errors import FormatError, WordmineError
+from wordmine.evaluation import evaluate
+from wordmine.modelfile import read_model, write_model
+from wordmine.segment import SegmentConfig, learn, model_from_lexicon, segment_text
+
+TOY = "，".join(s + v + o for s in ["黑猫", "白狗", "小鸟"] for v in ["喜欢", "讨厌"]
+               for o in ["鱼", "骨头", "米粒"]) * 5
+
+
+@pytest.fixture(scope="module")
+def toy_model():
+    return learn(count_text([TOY], CountConfig(order=3, jobs=1)), SegmentConfig(min_count=3))
+
+
+@pytest.fixture(scope="module")
+def story_model():
+    text = (SAMPLES / "story.txt").read_text(encoding="utf-8")
+    return learn(count_text([text], CountConfig(jobs=1)), SegmentConfig())
+
+
+def test_learned_words_and_punctuation_tokens(toy_model):
+    assert segment_text("白狗讨厌骨头——黑猫喜欢鱼……\n\n小鸟，米粒", toy_model) == [
+        "白狗 讨厌 骨头 —— 黑猫 喜欢 鱼 ……", "", "小鸟 ， 米粒"]
+
+
+def test_unknown_characters_and_latin_runs_survive(toy_model):
+    assert segment_text("黑猫吃iPhone 2019😀！", toy_model) == ["黑猫 吃 iPhone 2019 😀 ！"]
+
+
+def test_planted_names_come_out_whole(story_model):
+    line = segment_text("殷栖鹤和卓岚珂走进了鸾澈城。", story_model)[0].split()
+    assert {"殷栖鹤", "卓岚珂", "鸾澈城"} <= set(line)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.one_of(st.sampled_from("黑猫白狗喜欢讨厌鱼，。 \n——ab1"), st.characters()), max_size=80))
+def test_segmenting_never_loses_adds_or_reorders_a_character(toy_model, text):
+    out = segment_text(text, toy_model)
+    lines = text.split("\n")
+    if text.endswith("\n"):
+        lines.pop()
+    assert len(out) == len(lines)
+    for produced, original in zip(out, lines):
+        assert "".join(produced.split()) == "".join(original.split())
+        assert "  " not in produced and produced == produced.strip()
+
+
+def test_very_long_run_is_segmented_in_pieces(toy_model):
+    text = "黑猫喜欢鱼" * 3000  # 15 000 units with no boundary
+    (line,) = segment_text(text, toy_model)
+    # Pieces of MAX_RUN units may cut one word each; everything else is whole.
+    assert "".join(line.split()) == text and line.count("黑猫") >= 3000 - len(text) // 2048 - 1
+
+
+def test_model_file_round_trip_and_refusals(tmp_path, toy_model):
+    path = tmp_path / "m.wmm"
+    write_model(toy_model, str(path))
+    back = read_model(str(path))
+    assert back.units == toy_model.units and np.array_equal(back.keys, toy_model.keys)
+    assert segment_text(TOY[:30], back) == segment_text(TOY[:30], toy_model)
+    data = bytearray(path.read_bytes())
+    data[8:12] = struct.pack("<I", 7)
+    (tmp_path / "v.wmm").write_bytes(bytes(data))
+    with pytest.raises(FormatError, match="version 7"):
+        read_model(str(tmp_path / "v.wmm"))
+    (tmp_path / "x.wmm").write_text("not a model")
+    with pytest.raises(FormatError, match="not a wordmine model file"):
+        read_model(str(tmp_path / "x.wmm"))
+
+
+def test_lexicon_model_prefers_listed_words():
+    model = model_from_lexicon([("北京", 10), ("大学", 10), ("北京大学", 50), ("生", 1)])
+    assert segment_text("北京大学生", model) == ["北京大学 生"]
+
+
+def test_evaluation_hand_worked():
+    score = evaluate(["我 爱 北京 天安门", "你 好"], ["我爱 北京 天 安门", "你好"], known_words={"我", "爱", "北京", "你"})
+    # gold 6 words, predicted 5, correct: 北京 only
+    assert (score.gold_words, score.predicted_words, score.correct) == (6, 5, 1)
+    assert score.precision == pytest.approx(1 / 5) and score.recall == pytest.approx(1 / 6)
+    # OOV gold words: 天安门, 好 (0 correct); in-vocabulary: 我 爱 北京 你 (1 correct)
+    assert (score.oov_words, score.oov_correct, score.iv_words, score.iv_correct) == (2, 0, 4, 1)
+
+
+def test_evaluation_refuses_misaligned_files():
+    with pytest.raises(WordmineError, match="line 2: the characters differ"):
+        evaluate(["甲 乙", "丙 丁"], ["甲乙", "丙戊"])
+    with pytest.raises(WordmineError, match="line 2: the predicted file has ended"):
+        evaluate(["甲", "乙"], ["甲"])
+
+
+def wordmine(*args, input=None):
+    return subprocess.run([sys.executable, "-m", "wordmine", *map(str, args)], input=input, capture_output=True)
+
+
+def test_segment_cli_learns_from_stdin_and_keeps_lines(tmp_path):
+    text = (TOY.replace("，", "\n") + "\n").encode()
+    proc = wordmine("segment", "-", "-q", "--min-count", "3", input=text)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.decode().split("\n")
+    assert lines[0] == "黑猫 喜欢 鱼" and len(lines) == text.decode().count("\n") + 1
+
+
+def test_learn_then_segment_with_model_and_eval(tmp_path):
+    model = tmp_path / "story.wmm"
+    assert wordmine("learn", SAMPLES / "story.txt", "-o", model, "-q").returncode == 0
+    source = tmp_path / "in.txt"
+    source.write_text("殷栖鹤来到鸾澈城。\n", encoding="utf-8")
+    out = wordmine("segment", source, "--model", model, "-q")
+    words = out.stdout.decode().split()
+    assert out.returncode == 0 and words[0] == "殷栖鹤" and "鸾澈城" in words
+    gold = tmp_path / "gold.txt"
+    gold.write_text("殷栖鹤 来到 鸾澈城 。\n", encoding="utf-8")
+    predicted = tmp_path / "pred.txt"
+    predicted.write_text("殷栖鹤 来 到 鸾澈城 。\n", encoding="utf-8")
+    known = tmp_path / "known.txt"
+    known.write_text("来到\n。\n", encoding="utf-8")
+    scored = wordmine("eval", gold, predicted, "--words", known)
+    # 3 of 5 predicted words are right, 3 of 4 gold words found; the two names are
+    # out of vocabulary (both found), 来到 and 。 in it (one found)
+    assert scored.returncode == 0 and scored.stdout.decode().splitlines() == [
+        "precision\t0.6000", "recall\t0.7500", "f1\t0.6667", "gold_words\t4", "predicted_words\t5",
+        "oov_recall\t1.0000", "iv_recall\t0.5000", "oov_words\t2"]
+    bad = tmp_path / "bad.txt"
+    bad.write_text("殷栖鹤 来到 鸾澈 。\n", encoding="utf-8")
+    refused = wordmine("eval", gold, bad)
+    assert refused.returncode == 1 and b"line 1: the characters differ" in refused.stderr
+
+
+def test_segment_usage_errors_and_empty_input(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    proc = wordmine("segment", empty, "-q")
+    assert proc.returncode == 0 and proc.stdout == b""
+    lexicon = tmp_path / "words.txt"
+    lexicon.write_text("甲乙 3\n", encoding="utf-8")
+    assert wordmine("segment", empty, "--model", lexicon, "--lexicon", lexicon).returncode == 2
+    assert wordmine("learn", empty).returncode == 2
