@@ -52,6 +52,12 @@ CONTRAST_SETS = [
 GENERAL_FILES = ["general_reviews/pos.txt", "general_reviews/neg.txt"]
 CONTRAST_METHODS = ["salience", "logodds", "g2", "share"]
 CONTRAST_KS = (50, 100, 200)
+SEGMENT_SETS = [  # name, gold file scored, extra gold files whose raw text is also learned from
+    ("pd1998", "pd1998/gold.txt", []),
+    ("zhuxian", "zhuxian/test_gold.txt", ["zhuxian/train_gold.txt"]),
+    ("ctb6", "ctb6/test_gold.txt", []),
+    ("medical_forum", "medical_forum/test_gold.txt", ["medical_forum/train_gold.txt"]),
+]
 
 
 # --------------------------------------------------------------------------- output
@@ -470,6 +476,86 @@ def section_contrast(bench: Bench) -> None:
     emit()
 
 
+# --------------------------------------------------------------------------- section 4
+
+
+def raw_lines(path: Path) -> list[str]:
+    """The lines of a gold file with the word separators removed (blank lines dropped)."""
+    with open(path, encoding="utf-8") as f:
+        return ["".join(line.split()) for line in f if line.strip()]
+
+
+def eval_figures(bench: Bench, gold: Path, predicted: Path) -> dict[str, float] | None:
+    proc = subprocess.run(bench.wordmine_argv("eval", str(gold), str(predicted)), capture_output=True,
+                          text=True, cwd=REPO)
+    if proc.returncode != 0:
+        log(f"eval failed: {proc.stderr.strip()}")
+        return None
+    return {k: float(v) for k, v in (line.split("\t") for line in proc.stdout.splitlines())}
+
+
+def section_segment(bench: Bench) -> None:
+    emit("## Segmentation")
+    emit()
+    header = ["gold set", "method", "P", "R", "F1", "learn s", "segment MB/s", "peak MB (tree)"]
+    rows: list[list[str]] = []
+    for name, gold_rel, extra_rel in SEGMENT_SETS:
+        gold_path = bench.data / gold_rel
+        extras = [bench.data / e for e in extra_rel]
+        if not gold_path.is_file():
+            rows.append([name, "", f"skipped ({gold_rel} not found)"])
+            continue
+        if not bench.wordmine_ready()[0]:
+            rows.append([name, "", "not run (wordmine not runnable)"])
+            continue
+        test = raw_lines(gold_path)
+        gold_clean = bench.cache / f"seg_{name}_gold.txt"
+        with open(gold_path, encoding="utf-8") as f:
+            gold_clean.write_text("".join(line for line in f if line.strip()), encoding="utf-8")
+        test_raw = bench.cache / f"seg_{name}_test.txt"
+        test_raw.write_text("\n".join(test) + "\n", encoding="utf-8")
+        learn_raw = bench.cache / f"seg_{name}_learn.txt"
+        learn_lines = test + [line for e in extras if e.is_file() for line in raw_lines(e)]
+        learn_raw.write_text("\n".join(learn_lines) + "\n", encoding="utf-8")
+        mb = test_raw.stat().st_size / 1e6
+        # unigram: learn a model, then segment the test text with it
+        model = bench.cache / f"seg_{name}.wmm"
+        learned = bench.run(f"learn {name}", bench.wordmine_argv("learn", str(learn_raw), "-o", str(model),
+                                                                 "--quiet"), None, wordmine=True)
+        predicted = bench.cache / f"seg_{name}_unigram.txt"
+        applied = bench.run(f"segment {name} (unigram)",
+                            bench.wordmine_argv("segment", str(test_raw), "--model", str(model), "-o",
+                                                str(predicted), "--quiet"), None, wordmine=True)
+        figures = eval_figures(bench, gold_clean, predicted) if learned.ok and applied.ok else None
+        if figures:
+            rows.append([name, "unigram (default)", f"{figures['precision']:.3f}", f"{figures['recall']:.3f}",
+                         f"{figures['f1']:.3f}", fmt(learned.seconds), fmt(mb / applied.seconds),
+                         fmt(max(learned.peak_rss_mb, applied.peak_rss_mb), 0)])
+        else:
+            rows.append([name, "unigram (default)", "FAILED"])
+        # classic: discovered lexicon + jieba's maximum-probability path, learned and applied in one run
+        predicted = bench.cache / f"seg_{name}_classic_all.txt"
+        res = bench.run(f"segment {name} (classic)",
+                        bench.wordmine_argv("segment", str(learn_raw), "--method", "classic", "-o",
+                                            str(predicted), "--quiet"), None, wordmine=True)
+        if res.ok:
+            head = bench.cache / f"seg_{name}_classic.txt"
+            with open(predicted, encoding="utf-8") as f:
+                head.write_text("".join(next(f) for _ in range(len(test))), encoding="utf-8")
+            figures = eval_figures(bench, gold_clean, head)
+            rows.append([name, "classic (lexicon + jieba path)", f"{figures['precision']:.3f}",
+                         f"{figures['recall']:.3f}", f"{figures['f1']:.3f}", "(in one run)",
+                         fmt(learn_raw.stat().st_size / 1e6 / res.seconds), fmt(res.peak_rss_mb, 0)])
+        else:
+            rows.append([name, "classic (lexicon + jieba path)", "FAILED"])
+    emit(table(header, rows))
+    emit()
+    emit("Learned on the raw text of the set (gold with spaces removed, plus the train file where there is "
+         "one), scored on the test gold with `wordmine eval` (word spans, both boundaries must match). "
+         "Classic: learn and segment in one run over the learning text, so its MB/s includes learning.")
+    emit()
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -508,6 +594,7 @@ def main(argv: list[str] | None = None) -> int:
     section_precision(bench)
     section_speed(bench, args.skip_scale)
     section_contrast(bench)
+    section_segment(bench)
 
     if bench.failures:
         emit("## Failures")

@@ -31,7 +31,7 @@ from .occurrences import CorpusBackground, JiebaBackground
 from .lexicon import FORMATS, LEXICON_COLUMNS, jieba_words, lexicon_rows, write_rows
 from .evaluation import evaluate
 from .modelfile import read_model, write_model
-from .segment import SegmentConfig, learn, model_from_lexicon, segment_text
+from .segment import SegmentConfig, classic_segmenter, learn, model_from_lexicon, segment_text
 from .textio import atomic_output, read_blocks, text_source, whole_lines
 
 
@@ -330,8 +330,11 @@ def learn_command(inputs, common: Common) -> None:
               help="A model from `wordmine learn` (default: learn one from the input itself).")
 @click.option("--lexicon", type=click.Path(exists=True, dir_okay=False),
               help="Segment with this word list instead: `discover` output or `word [count]` lines.")
+@click.option("--method", type=click.Choice(["unigram", "classic"]), default="unigram", show_default=True,
+              help="When learning from the input: unigram (a word model re-estimated by Viterbi passes) "
+              "or classic (the discovered lexicon as jieba's dictionary, maximum-probability path).")
 @common_options(("text",))
-def segment_command(inputs, model_path, lexicon, common: Common) -> None:
+def segment_command(inputs, model_path, lexicon, method, common: Common) -> None:
     """Segment text into words, one output line per input line, words separated by spaces.
 
     Without --model or --lexicon, a model is learned from the input first
@@ -347,14 +350,20 @@ def segment_command(inputs, model_path, lexicon, common: Common) -> None:
             model = read_model(model_path)
         elif lexicon:
             model = model_from_lexicon(_read_lexicon(lexicon))
+        elif method == "classic":
+            model = None
+            segmenter = classic_segmenter(load_corpus(names, common, 4), common.min_count)
         else:
             model = learn(load_corpus(names, common, 4), SegmentConfig(min_count=common.min_count))
-        vocab = model.vocabulary()
+        if model is not None:
+            vocab = model.vocabulary()
+            segmenter = functools.partial(segment_text, model=model, vocab=vocab)
         sources = [text_source(p) for p in names]
         with text_output(common) as out:
             for block in whole_lines(read_blocks(sources, common.encoding)):
-                lines = segment_text(block, model, vocab)
-                out.write("\n".join(lines) + "\n")
+                lines = segmenter(block)
+                if lines:
+                    out.write("\n".join(lines) + "\n")
     finally:
         cleanup()
 

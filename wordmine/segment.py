@@ -288,3 +288,29 @@ def model_from_lexicon(rows: list[tuple[str, float]]) -> WordModel:
             counts.append(count)
     merged_keys, merged_counts = _sum_keys([np.array(keys, U64)], [np.array(counts, np.float64)])
     return _model_from_counts(vocab.units, bits, merged_keys, np.maximum(merged_counts, 1))
+
+
+def classic_segmenter(corpus: Corpus, min_count: int | None = None):
+    """The classic protocol, the baseline to beat: the discovered lexicon as jieba's
+    dictionary and jieba's maximum-probability path (``HMM=False``).
+
+    Returns a function from text to output lines, like :func:`segment_text`.
+    """
+    import io
+
+    import jieba  # deferred: a private Tokenizer, never jieba's global one
+
+    lexicon = discover(corpus, DiscoverConfig(min_count=min_count))
+    entries = "".join(f"{word} {count}\n" for word, count in zip(lexicon.words, lexicon.count.tolist()))
+    tokenizer = jieba.Tokenizer()
+    tokenizer.FREQ, tokenizer.total = tokenizer.gen_pfdict(io.BytesIO(entries.encode("utf-8")))
+    tokenizer.total = max(tokenizer.total, 1)
+    tokenizer.initialized = True  # the dictionary is ours: no default load, no cache file
+
+    def segment(text: str) -> list[str]:
+        lines = text.split("\n")
+        if text.endswith("\n"):
+            lines.pop()
+        return [" ".join("".join(t.split()) for t in tokenizer.cut(line, HMM=False) if t.strip()) for line in lines]
+
+    return segment
