@@ -156,3 +156,30 @@ def test_mixed_scripts_emoji_controls_and_one_long_line(tmp_path):
     words = {line.split("\t")[0] for line in proc.stdout.decode().splitlines()}
     assert {"繁體", "測試", "中文", "混合"} <= words
     assert not any("\x1b" in w or "😀" in w or "\x01" in w for w in words)
+
+
+def test_ctrl_c_exits_130_and_leaves_nothing_behind(tmp_path):
+    import os
+    import signal
+    import time
+
+    rng = random.Random(9)
+    chars = [chr(0x4E00 + i) for i in range(3000)]
+    big = tmp_path / "big.txt"
+    line = "".join(rng.choice(chars) for _ in range(100_000))
+    with open(big, "w", encoding="utf-8") as handle:
+        for shift in range(150):  # 15 M characters: counting under a 1M budget takes many seconds
+            handle.write(line[shift * 601 % len(line):] + line[: shift * 601 % len(line)] + "\n")
+    spill = tmp_path / "spill"
+    spill.mkdir()
+    out = tmp_path / "out.wmc"
+    proc = subprocess.Popen([sys.executable, "-m", "wordmine", "count", str(big), "-o", str(out),
+                             "--memory", "1M", "--tmp-dir", str(spill)],
+                            stderr=subprocess.PIPE, start_new_session=True)
+    time.sleep(2.0)
+    assert proc.poll() is None, "the run ended before it could be interrupted"
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C does: the whole process group
+    assert proc.wait(timeout=60) == 130
+    assert proc.stderr.read().decode().strip() == "wordmine: interrupted"
+    assert not out.exists() and list(spill.iterdir()) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.txt", "spill"]

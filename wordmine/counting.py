@@ -190,13 +190,17 @@ class _InProcess:
 
 def _count_worker(inbox, outbox, max_order: int, budget: int, tmp_dir: str | None, bits: int) -> None:
     """A worker process: counts and merges its share of chunks, then sends its table."""
+    counter = _InProcess(max_order, budget, tmp_dir, bits)
     try:
-        counter = _InProcess(max_order, budget, tmp_dir, bits)
         for ids, stop, chunk_bits in iter(inbox.get, None):
             counter.add(ids, stop, chunk_bits)
         outbox.put(("ok", *counter.result()))
+    except KeyboardInterrupt:
+        outbox.cancel_join_thread()  # the parent is stopping too; nobody will read
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises it
         outbox.put(("error", exc, 0))
+    finally:
+        counter.close()  # spilled runs go, whatever happened
 
 
 class _Workers:
@@ -263,10 +267,23 @@ class _Workers:
         return merged, spilled
 
     def close(self) -> None:
+        # Chunks still buffered for a worker that will never read them must not
+        # hold this process at exit (after Ctrl-C or an error).
+        for inbox in self.inboxes:
+            inbox.cancel_join_thread()
         for process in self.processes:
             if process.is_alive():
                 process.terminate()
             process.join()
+
+
+def _make_run_dir(parent: str | None) -> str:
+    try:
+        return tempfile.mkdtemp(prefix="wordmine-", dir=parent)
+    except OSError as exc:
+        where = parent or tempfile.gettempdir()
+        raise OutputError(f"{where}: cannot make a folder for spilled counts: {exc.strerror}; "
+                          "see --tmp-dir") from None
 
 
 def count_text(
@@ -285,10 +302,13 @@ def count_text(
     budget = config.memory // 2
     chunker = _Chunker(max_order, config.chunk_units)
     pieces: list[np.ndarray] = []
+    # One folder for every spilled run of this count, removed at the end whatever
+    # happens, even if a worker is stopped before it can clean up after itself.
+    run_dir = _make_run_dir(config.tmp_dir)
     if config.jobs > 1:
-        counter = _Workers(config.jobs, max_order, budget, config.tmp_dir, bits)
+        counter = _Workers(config.jobs, max_order, budget, run_dir, bits)
     else:
-        counter = _InProcess(max_order, budget, config.tmp_dir, bits)
+        counter = _InProcess(max_order, budget, run_dir, bits)
     try:
         for text in blocks:
             ids = vocab.encode(text)
@@ -304,5 +324,6 @@ def count_text(
         counts, spilled = counter.result()
     finally:
         counter.close()
+        shutil.rmtree(run_dir, ignore_errors=True)
     stream = np.concatenate(pieces) if pieces else np.zeros(0, np.uint16)
     return Corpus(vocab, counts, stream, config.order, spilled)
