@@ -48,3 +48,14 @@ def test_entropy_of_occurrences_matches_the_formula():
     h = entropy_of_occurrences(np.array([0, 0, 0, 0]), np.array([5, 5, 6, 0]), 1)[0]
     p = np.array([2, 1, 1]) / 4
     assert h == pytest.approx(-(p * np.log(p)).sum())
+
+
+def test_entropy_is_the_same_whatever_the_key_layout():
+    # bits=32 packs two units a key, so orders 3 and 4 are chained: the slow path.
+    text = "天地人你我他，" * 50 + "".join(chr(0x4E00 + i) for i in range(300))
+    packed = count_text([text], CountConfig(order=3, jobs=1))
+    chained = count_text([text], CountConfig(order=3, jobs=1, bits=32))
+    assert chained.counts.packed_orders == 2
+    for order in (1, 2, 3):
+        for a, b in zip(boundary_entropy(packed.counts, order), boundary_entropy(chained.counts, order)):
+            assert np.allclose(np.sort(a), np.sort(b))

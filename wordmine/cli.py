@@ -243,7 +243,7 @@ def discover_command(inputs, order, min_len, max_len, new_only, no_redundancy, c
         raise click.BadParameter(f"the count file has order {corpus.order}; count again with --order {order}",
                                  param_hint="--order")
     config = DiscoverConfig(order=order, min_count=common.min_count, min_len=min_len, max_len=max_len,
-                            redundancy=not no_redundancy, new_only=new_only)
+                            redundancy=not no_redundancy)
     known = jieba_words() if new_only else None
     lexicon = discover(corpus, config, known)
     common.say(f"{len(lexicon):,} words (min count {common.min_count or auto_min_count(max(corpus.total_units, 1))})")

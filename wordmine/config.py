@@ -80,8 +80,6 @@ class DiscoverConfig:
     max_len: int = 12
     redundancy: bool = True
     """Drop words that are about as probable as their best split into other words."""
-    new_only: bool = False
-    """Drop words found in jieba's dictionary."""
 
 
 def auto_min_count(total_units: int) -> int:

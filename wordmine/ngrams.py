@@ -147,18 +147,6 @@ class NgramCounts:
         # Sorted queries: searchsorted walks the table once.
         return np.searchsorted(self.keys[order - 2], keys >> U64(self.bits)).astype(np.int64)
 
-    def suffix_rows(self, order: int, rows: np.ndarray | None = None) -> np.ndarray:
-        """For n-grams of ``order`` (all, or the given rows), their suffix's row in order - 1."""
-        keys = self.keys[order - 1] if rows is None else self.keys[order - 1][rows]
-        if self.is_packed(order):
-            return self.find(order - 1, keys & mask((order - 1) * self.bits))
-        if self.is_packed(order - 1):
-            prefix = self.keys[order - 2][(keys >> U64(self.bits)).astype(np.int64)]
-            shifted = (prefix << U64(self.bits)) | (keys & mask(self.bits))
-            return self.find(order - 1, shifted & mask((order - 1) * self.bits))
-        rows = np.arange(len(keys)) if rows is None else rows
-        return self.index(order - 1, self.decode(order, rows)[:, 1:])
-
 
 def unpack(keys: np.ndarray, order: int, bits: int) -> np.ndarray:
     """Unit ids (one row per key) of packed keys of ``order`` units.

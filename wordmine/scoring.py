@@ -90,7 +90,9 @@ def suffix_rows_all(counts: NgramCounts, order: int) -> np.ndarray:
         prefix = counts.keys[order - 2][(keys >> U64(bits)).astype(np.int64)]
         suffix = ((prefix << U64(bits)) | (keys & mask(bits))) & mask((order - 1) * bits)
     else:
-        return counts.suffix_rows(order)
+        # Both orders chained (a huge vocabulary): decode and look up, slower but rare.
+        every = counts.decode(order, np.arange(len(keys)))
+        return counts.index(order - 1, every[:, 1:])
     perm = np.argsort(suffix)
     rows = np.empty(len(keys), np.int64)
     rows[perm] = np.searchsorted(counts.keys[order - 2], suffix[perm])
