@@ -45,8 +45,10 @@ MAX_RUN = 2048
 
 @dataclass(frozen=True)
 class SegmentConfig:
-    iterations: int = 3
-    """Viterbi re-estimation rounds (the gain stops after two or three)."""
+    iterations: int = 1
+    """Viterbi re-estimation rounds. Measured on four gold sets, further rounds (and
+    soft EM with forward-backward counts) moved F1 by less than 0.001: the
+    candidates, not the estimates, limit the model."""
     prune_count: int = 2
     """Words seen fewer times in a round are dropped; single units never are."""
     min_count: int | None = None
