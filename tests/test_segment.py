@@ -148,3 +148,7 @@ def test_segment_usage_errors_and_empty_input(tmp_path):
     lexicon.write_text("甲乙 3\n", encoding="utf-8")
     assert wordmine("segment", empty, "--model", lexicon, "--lexicon", lexicon).returncode == 2
     assert wordmine("learn", empty).returncode == 2
+
+
+def test_adjacent_numeral_words_are_one_number(toy_model):
+    assert segment_text("黑猫四百三十八点八，２０１９年", toy_model) == ["黑猫 四百三十八点八 ， ２０１９ 年"]
