@@ -4,11 +4,18 @@ import sys
 
 import numpy as np
 import pytest
-
 from conftest import SAMPLES
+
 from wordmine import occurrences
 from wordmine.config import CountConfig
-from wordmine.contrast import ContrastConfig, log_likelihood, log_odds_z, log_ratio, rank_terms, smoothed_share
+from wordmine.contrast import (
+    ContrastConfig,
+    log_likelihood,
+    log_odds_z,
+    log_ratio,
+    rank_terms,
+    smoothed_share,
+)
 from wordmine.counting import count_text
 from wordmine.occurrences import JiebaBackground, corpus_occurrences
 

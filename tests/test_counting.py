@@ -2,12 +2,12 @@ import random
 
 import numpy as np
 import pytest
+from conftest import naive_counts, table_as_dict
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import naive_counts, table_as_dict
-from wordmine.config import CountConfig
 from wordmine.chunkcount import _count_chunk_ranked, count_chunk
+from wordmine.config import CountConfig
 from wordmine.counting import count_text
 from wordmine.ngrams import NgramCounts, merge_counts
 

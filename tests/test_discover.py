@@ -1,10 +1,10 @@
 import numpy as np
 import pytest
-
 from conftest import SAMPLES
+
 from wordmine.config import CountConfig, DiscoverConfig
 from wordmine.counting import count_text
-from wordmine.discover import _back_check, cut_and_count, discover, remove_redundant, solid_ngrams
+from wordmine.discover import _back_check, cut_and_count, discover, remove_redundant
 from wordmine.keyset import KeySet
 from wordmine.textio import read_blocks, text_source
 

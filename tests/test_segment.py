@@ -4,10 +4,10 @@ import sys
 
 import numpy as np
 import pytest
+from conftest import SAMPLES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import SAMPLES
 from wordmine.config import CountConfig
 from wordmine.counting import count_text
 from wordmine.errors import FormatError, WordmineError

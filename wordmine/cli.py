@@ -9,10 +9,10 @@ from __future__ import annotations
 import contextlib
 import functools
 import itertools
-import shutil
-import tempfile
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TextIO
@@ -22,15 +22,15 @@ import numpy as np
 
 from . import __version__
 from .config import CountConfig, DiscoverConfig, auto_min_count, default_memory, parse_size
-from .counting import Corpus, count_text
-from .countfile import is_count_file, read_counts, write_counts
 from .contrast import METHODS, TERM_COLUMNS, ContrastConfig, contrast
+from .countfile import is_count_file, read_counts, write_counts
+from .counting import Corpus, count_text
 from .discover import discover
 from .errors import WordmineError
-from .occurrences import CorpusBackground, JiebaBackground
-from .lexicon import FORMATS, LEXICON_COLUMNS, jieba_words, lexicon_rows, write_rows
 from .evaluation import evaluate
+from .lexicon import FORMATS, LEXICON_COLUMNS, jieba_words, lexicon_rows, read_word_counts, write_rows
 from .modelfile import read_model, write_model
+from .occurrences import CorpusBackground, JiebaBackground
 from .segment import SegmentConfig, classic_segmenter, learn, model_from_lexicon, segment_text
 from .textio import atomic_output, read_blocks, text_source, whole_lines
 
@@ -349,7 +349,7 @@ def segment_command(inputs, model_path, lexicon, method, common: Common) -> None
         if model_path:
             model = read_model(model_path)
         elif lexicon:
-            model = model_from_lexicon(_read_lexicon(lexicon))
+            model = model_from_lexicon(read_word_counts(lexicon))
         elif method == "classic":
             model = None
             segmenter = classic_segmenter(load_corpus(names, common, 4), common.min_count)
@@ -368,22 +368,6 @@ def segment_command(inputs, model_path, lexicon, method, common: Common) -> None
         cleanup()
 
 
-def _read_lexicon(path: str) -> list[tuple[str, float]]:
-    """Words and counts from TSV (word, count, ...), `word count` lines or bare words."""
-    rows = []
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            fields = line.replace("\t", " ").split()
-            if not fields or (number == 1 and fields[0] == "word"):
-                continue
-            try:
-                count = float(fields[1]) if len(fields) > 1 else 1.0
-            except ValueError:
-                count = 1.0
-            rows.append((fields[0], count))
-    return rows
-
-
 @cli.command(name="eval")
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @click.argument("predicted", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
@@ -396,7 +380,7 @@ def eval_command(gold, predicted, words, encoding) -> None:
     The same figures as the SIGHAN bakeoff scorer: a word is correct when both
     its boundaries match. Lines must align and hold the same characters.
     """
-    known = {row[0] for row in _read_lexicon(words)} if words else None
+    known = {row[0] for row in read_word_counts(words)} if words else None
     lines = [whole_lines(read_blocks([text_source(p)], encoding)) for p in (gold, predicted)]
     gold_lines, predicted_lines = ("".join(blocks).rstrip("\n").split("\n") for blocks in lines)
     score = evaluate(gold_lines, predicted_lines, known)

@@ -28,9 +28,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .chunkcount import count_chunk
 from .config import CountConfig
 from .errors import OutputError, WordmineError
-from .chunkcount import count_chunk
 from .ngrams import NgramCounts, merge_counts, widen
 from .normalize import Vocabulary
 

@@ -35,7 +35,7 @@ import numpy as np
 from .config import DiscoverConfig, auto_cohesion, auto_min_count
 from .counting import Corpus
 from .keyset import KeySet
-from .ngrams import U64, NgramCounts, merge_sorted, unpack
+from .ngrams import U64, NgramCounts, pack_at, unpack
 from .scoring import boundary_entropy, cohesion, entropy_of_occurrences
 
 #: Units per window of the cut pass: large enough for numpy, small enough for cache.
@@ -196,10 +196,7 @@ def cut_and_count(
         lengths = open_gaps[np.searchsorted(open_gaps, starts)] + 1 - starts
         total += len(starts)
         for length in range(1, short + 1):
-            at = starts[lengths == length]
-            key = np.zeros(len(at), U64)
-            for j in range(length):
-                key = (key << U64(bits)) | window[at + j].astype(U64)
+            key = pack_at(window, starts[lengths == length], length, bits)
             distinct, n = np.unique(key, return_counts=True)
             short_keys[length].append(distinct)
             short_counts[length].append(n)
@@ -221,10 +218,7 @@ def cut_and_count(
 
 def _back_check(word: tuple[int, ...], order: int, solid: KeySet, bits: int) -> bool:
     """Every window of ``order`` units inside ``word`` is a solid n-gram."""
-    units = np.array(word, U64)
-    keys = np.zeros(len(word) - order + 1, U64)
-    for j in range(order):
-        keys = (keys << U64(bits)) | units[j : j + len(keys)]
+    keys = pack_at(np.array(word, U64), np.arange(len(word) - order + 1), order, bits)
     return bool(solid.contains(keys).all())
 
 

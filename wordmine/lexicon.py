@@ -76,15 +76,40 @@ def write_rows(rows: Iterable[dict], columns: list[str], out: TextIO, fmt: str, 
             raise ValueError(f"unknown format {fmt!r}")
 
 
-def jieba_words() -> set[str]:
-    """The words of jieba's bundled dictionary (349 k), read by a private Tokenizer.
+def jieba_frequencies() -> dict[str, int]:
+    """The words of jieba's bundled dictionary (349 k) and their frequencies.
 
-    Only this call loads it, and it writes no cache: the global tokenizer and
-    its /tmp cache are left alone.
+    Read by a private Tokenizer; nothing else loads it, and no cache is written:
+    the global tokenizer and its /tmp cache are left alone.
     """
     import jieba  # deferred: importing jieba costs about 0.3 s
 
     tokenizer = jieba.Tokenizer()
     with tokenizer.get_dict_file() as handle:
         frequencies, _ = tokenizer.gen_pfdict(handle)
-    return {word for word, freq in frequencies.items() if freq > 0}
+    # gen_pfdict also lists every prefix of a word, with frequency 0.
+    return {word: freq for word, freq in frequencies.items() if freq > 0}
+
+
+def jieba_words() -> set[str]:
+    """The words of jieba's bundled dictionary, for ``discover --new-only``."""
+    return set(jieba_frequencies())
+
+
+def read_word_counts(path: str) -> list[tuple[str, float]]:
+    """Words and counts from a lexicon: TSV (word, count, ...), ``word count`` lines or bare words.
+
+    A header line starting with ``word`` is skipped; a missing or unreadable count is 1.
+    """
+    rows = []
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            fields = line.replace("\t", " ").split()
+            if not fields or (number == 1 and fields[0] == "word"):
+                continue
+            try:
+                count = float(fields[1]) if len(fields) > 1 else 1.0
+            except ValueError:
+                count = 1.0
+            rows.append((fields[0], count))
+    return rows

@@ -148,6 +148,18 @@ class NgramCounts:
         return np.searchsorted(self.keys[order - 2], keys >> U64(self.bits)).astype(np.int64)
 
 
+def pack_at(ids: np.ndarray, starts: np.ndarray, length: int, bits: int) -> np.ndarray:
+    """Packed keys of the ``length`` ids that begin at each of ``starts``.
+
+    >>> pack_at(np.array([5, 9, 12, 7]), np.array([0, 1]), 3, 16).tolist() == [0x0005_0009_000C, 0x0009_000C_0007]
+    True
+    """
+    key = np.zeros(len(starts), U64)
+    for j in range(length):
+        key = (key << U64(bits)) | ids[starts + j].astype(U64)
+    return key
+
+
 def unpack(keys: np.ndarray, order: int, bits: int) -> np.ndarray:
     """Unit ids (one row per key) of packed keys of ``order`` units.
 

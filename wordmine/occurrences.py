@@ -19,6 +19,7 @@ import math
 import numpy as np
 
 from .counting import Corpus
+from .lexicon import jieba_frequencies
 from .normalize import Vocabulary
 
 _PRIVATE_USE = (0xF0000, 0x100000)  # planes 15 and 16, 65 534 code points each
@@ -116,13 +117,8 @@ class JiebaBackground(Background):
     """
 
     def __init__(self) -> None:
-        import jieba  # deferred: loading the dictionary takes about a second
-
-        tokenizer = jieba.Tokenizer()
-        with tokenizer.get_dict_file() as handle:
-            frequencies, total = tokenizer.gen_pfdict(handle)
-        self.frequencies = {w: f for w, f in frequencies.items() if f > 0}
-        self.token_total = total
+        self.frequencies = jieba_frequencies()
+        self.token_total = sum(self.frequencies.values())
         # Rates are per word token in the dictionary; convert to per unit (character).
         chars = sum(len(w) * f for w, f in self.frequencies.items())
         self.total = chars

@@ -37,9 +37,9 @@ import numpy as np
 from .config import DiscoverConfig
 from .counting import Corpus
 from .discover import discover
+from .ngrams import U64, pack_at
 from .normalize import Vocabulary, code_points, unit_spans
 
-U64 = np.uint64
 #: Longest run of units decoded in one piece.
 MAX_RUN = 2048
 
@@ -80,13 +80,6 @@ class WordModel:
 
 def _bits(n_units: int) -> int:
     return max(8, int(n_units).bit_length())
-
-
-def _pack(ids: np.ndarray, starts: np.ndarray, length: int, bits: int) -> np.ndarray:
-    key = np.zeros(len(starts), U64)
-    for j in range(length):
-        key = (key << U64(bits)) | ids[starts + j].astype(U64)
-    return key
 
 
 def _model_from_counts(units: list[str], bits: int, keys: np.ndarray, counts: np.ndarray) -> WordModel:
@@ -150,7 +143,7 @@ def _count_words(ids: np.ndarray, ends: np.ndarray, offsets: np.ndarray, bits: i
     lengths = np.flatnonzero(ends) - starts + 1
     keys, counts = [], []
     for length in range(1, longest + 1):
-        packed = _pack(ids, starts[lengths == length], length, bits)
+        packed = pack_at(ids, starts[lengths == length], length, bits)
         distinct, n = np.unique(packed, return_counts=True)
         keys.append(distinct)
         counts.append(n)
@@ -194,7 +187,7 @@ def _candidates(corpus: Corpus, config: SegmentConfig, bits: int, longest: int) 
         if not len(ids) or (ids == 0).any():
             continue
         if len(ids) <= longest:
-            short_keys.append(int(_pack(ids, np.zeros(1, np.int64), len(ids), bits)[0]))
+            short_keys.append(int(pack_at(ids, np.zeros(1, np.int64), len(ids), bits)[0]))
             short_counts.append(count)
         else:
             long_ids.append(ids.astype(np.int64))
@@ -208,7 +201,7 @@ def _candidates(corpus: Corpus, config: SegmentConfig, bits: int, longest: int) 
     for length in range(2, min(longest, table.max_order) + 1):
         rows = np.flatnonzero(table.counts[length - 1] >= min_count)
         units = table.decode(length, rows).reshape(-1)
-        extra_keys.append(_pack(units, np.arange(len(rows)) * length, length, bits))
+        extra_keys.append(pack_at(units, np.arange(len(rows)) * length, length, bits))
         extra_counts.append(table.counts[length - 1][rows])
     helper = _model_from_counts(corpus.vocab.units, bits, *_sum_keys(extra_keys, extra_counts))
     ids = np.concatenate(long_ids)
@@ -222,7 +215,7 @@ def _candidates(corpus: Corpus, config: SegmentConfig, bits: int, longest: int) 
     part_keys, part_counts = [keys], [counts]
     for length in range(1, longest + 1):
         at = starts[lengths == length]
-        part_keys.append(_pack(ids, at, length, bits))
+        part_keys.append(pack_at(ids, at, length, bits))
         part_counts.append(weight[at])
     return _sum_keys(part_keys, part_counts)
 
@@ -325,7 +318,7 @@ def model_from_lexicon(rows: list[tuple[str, float]]) -> WordModel:
     keys, counts = [], []
     for ids, count in encoded:
         if 0 < len(ids) <= 64 // bits and not (ids == 0).any():
-            keys.append(int(_pack(ids, np.zeros(1, np.int64), len(ids), bits)[0]))
+            keys.append(int(pack_at(ids, np.zeros(1, np.int64), len(ids), bits)[0]))
             counts.append(count)
     merged_keys, merged_counts = _sum_keys([np.array(keys, U64)], [np.array(counts, np.float64)])
     return _model_from_counts(vocab.units, bits, merged_keys, np.maximum(merged_counts, 1))
