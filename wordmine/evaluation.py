@@ -23,6 +23,11 @@ from dataclasses import dataclass
 from .errors import WordmineError
 
 
+def _share(part: float, whole: float) -> float:
+    """part / whole, and 0 for an empty whole (no words, no score)."""
+    return part / whole if whole else 0.0
+
+
 @dataclass(frozen=True)
 class Score:
     gold_words: int
@@ -35,24 +40,24 @@ class Score:
 
     @property
     def precision(self) -> float:
-        return self.correct / self.predicted_words if self.predicted_words else 0.0
+        return _share(self.correct, self.predicted_words)
 
     @property
     def recall(self) -> float:
-        return self.correct / self.gold_words if self.gold_words else 0.0
+        return _share(self.correct, self.gold_words)
 
     @property
     def f1(self) -> float:
         p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return _share(2 * p * r, p + r)
 
     @property
     def oov_recall(self) -> float:
-        return self.oov_correct / self.oov_words if self.oov_words else 0.0
+        return _share(self.oov_correct, self.oov_words)
 
     @property
     def iv_recall(self) -> float:
-        return self.iv_correct / self.iv_words if self.iv_words else 0.0
+        return _share(self.iv_correct, self.iv_words)
 
 
 def _spans(words: list[str]) -> list[tuple[int, int]]:
