@@ -8,6 +8,7 @@ import pathlib
 import numpy as np
 import pytest
 
+from wordmine.merging import ngram_counts
 from wordmine.normalize import Vocabulary
 
 SAMPLES = pathlib.Path(__file__).resolve().parent.parent / "corpora_samples"
@@ -33,12 +34,7 @@ def naive_counts(text: str, max_order: int) -> dict[str, int]:
 
 def table_as_dict(corpus) -> dict[str, int]:
     """The counts of a Corpus as {'u1|u2|...': count}."""
-    out = {}
-    for order in range(1, corpus.counts.max_order + 1):
-        rows = np.arange(len(corpus.counts.keys[order - 1]))
-        for ids, n in zip(corpus.counts.decode(order, rows).tolist(), corpus.counts.counts[order - 1].tolist()):
-            out["|".join(corpus.vocab.unit(u) for u in ids)] = n
-    return out
+    return ngram_counts(corpus, "|")
 
 
 @pytest.fixture

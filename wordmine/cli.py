@@ -29,6 +29,7 @@ from .discover import discover
 from .errors import WordmineError
 from .evaluation import evaluate
 from .lexicon import FORMATS, LEXICON_COLUMNS, jieba_words, lexicon_rows, read_word_counts, write_rows
+from .merging import merge_corpora
 from .modelfile import read_model, write_model
 from .occurrences import CorpusBackground, JiebaBackground
 from .segment import SegmentConfig, classic_segmenter, learn, model_from_lexicon, segment_text
@@ -188,6 +189,31 @@ def count(inputs: tuple[str, ...], order: int, common: Common) -> None:
         return
     with text_output(common) as out:
         write_rows(_ngram_rows(corpus, common), ["ngram", "order", "count"], out, fmt, common.header)
+
+
+@cli.command(name="merge")
+@click.argument("count_files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="The merged count file (written atomically).")
+@click.option("-q", "--quiet", is_flag=True, help="No summary on stderr.")
+def merge_command(count_files: tuple[str, ...], output: str, quiet: bool) -> None:
+    """Merge count files into the counts of their concatenated corpora.
+
+    `wordmine count a.txt -o a.wmc; wordmine count b.txt -o b.wmc;
+    wordmine merge a.wmc b.wmc -o all.wmc` gives the counts of `wordmine count
+    a.txt b.txt`, so shards can be counted anywhere (other machines, a Dask or
+    Spark cluster) and merged in any grouping. All files must be counted with
+    the same --order.
+    """
+    for path in count_files:
+        if not is_count_file(path):
+            raise click.BadParameter(f"{path} is not a count file (make one with wordmine count -o FILE.wmc)",
+                                     param_hint="COUNT_FILES")
+    merged = merge_corpora(read_counts(path) for path in count_files)
+    write_counts(merged, output)
+    if not quiet:
+        click.echo(f"wordmine: merged {len(count_files)} count files, {merged.total_units:,} units; "
+                   f"wrote {output}", err=True)
 
 
 def _ngram_rows(corpus: Corpus, common: Common) -> Iterator[dict]:

@@ -132,7 +132,7 @@ class _RunStack:
             self.tmp = None
 
 
-def _bits_for(vocab_size: int, bits: int) -> int:
+def bits_for(vocab_size: int, bits: int) -> int:
     while vocab_size > (1 << bits):
         bits *= 2
     return bits
@@ -315,10 +315,10 @@ def count_text(
             # The stream is kept for later passes: two bytes a unit while ids fit.
             pieces.append(ids.astype(np.uint16) if len(vocab) <= 1 << 16 else ids)
             if chunker.add(ids):
-                bits = _bits_for(len(vocab), bits)
+                bits = bits_for(len(vocab), bits)
                 for chunk, stop in chunker.take(final=False):
                     counter.add(chunk, stop, bits)
-        bits = _bits_for(len(vocab), bits)
+        bits = bits_for(len(vocab), bits)
         for chunk, stop in chunker.take(final=True):
             counter.add(chunk, stop, bits)
         counts, spilled = counter.result()

@@ -244,10 +244,30 @@ def merge_counts(a: NgramCounts, b: NgramCounts, consume: bool = False) -> Ngram
 
 def widen(table: NgramCounts, bits: int) -> NgramCounts:
     """The same counts with ``bits`` bits per unit id (when the vocabulary outgrows the old width)."""
+    return rekey(table, bits)
+
+
+def rekey(table: NgramCounts, bits: int, id_map: np.ndarray | None = None) -> NgramCounts:
+    """The same counts keyed with ``bits`` bits per id, unit ids renamed through ``id_map``.
+
+    Renaming reorders the keys, so every order is decoded, mapped, encoded and
+    sorted again (orders in turn: a chained order is keyed on the rows of the
+    order below).
+
+    >>> t = NgramCounts.from_ngrams({(1,): 2, (2,): 1, (1, 2): 1})
+    >>> r = rekey(t, 16, np.array([0, 2, 1]))
+    >>> r.decode(1, np.arange(2)).tolist(), r.counts[0].tolist()
+    ([[1], [2]], [1, 2])
+    >>> r.decode(2, np.arange(1)).tolist()
+    [[2, 1]]
+    """
     out = NgramCounts.empty(bits, table.max_order)
     for order in range(1, table.max_order + 1):
         units = table.decode(order, np.arange(len(table.keys[order - 1])))
+        if id_map is not None:
+            units = id_map[units]
         keys = out.encode(order, units)
+        del units
         perm = np.argsort(keys)
         out.keys[order - 1] = keys[perm]
         out.counts[order - 1] = table.counts[order - 1][perm]

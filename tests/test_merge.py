@@ -1,0 +1,94 @@
+"""Count files merge like the corpora they count: merge(count(a), count(b)) = count(a + b)."""
+
+import io
+
+import pytest
+from click.testing import CliRunner
+from conftest import table_as_dict
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from wordmine.cli import cli
+from wordmine.config import CountConfig
+from wordmine.countfile import read_counts, write_counts
+from wordmine.counting import count_text
+from wordmine.errors import WordmineError
+from wordmine.merging import merge_corpora
+from wordmine.textio import TextSource, read_blocks
+
+# Few distinct characters so n-grams repeat; Latin, digits, punctuation and line breaks as cut points.
+TEXT = st.text(st.sampled_from("天地人中国上下iOS7，。 \n😀"), max_size=60)
+
+
+def count_sources(*texts: str, order: int = 3):
+    """Count texts as separate input files (each ends with a line break), in one pass."""
+    sources = [TextSource(f"part{i}", lambda t=t: io.BytesIO(t.encode())) for i, t in enumerate(texts)]
+    return count_text(read_blocks(sources), CountConfig(order=order, jobs=1))
+
+
+def file_bytes(corpus, path) -> bytes:
+    write_counts(corpus, str(path))
+    return path.read_bytes()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(TEXT, min_size=1, max_size=4))
+def test_merged_shards_are_the_count_of_the_concatenation(tmp_path_factory, parts):
+    merged = merge_corpora(count_sources(p) for p in parts)
+    whole = count_sources(*parts)
+    tmp = tmp_path_factory.mktemp("m")
+    # Same ids too: shards merged in their order name units as one pass over them does.
+    assert file_bytes(merged, tmp / "merged.wmc") == file_bytes(whole, tmp / "whole.wmc")
+    assert merged.counts.counts[0].sum() == merged.total_units == whole.total_units
+
+
+@settings(max_examples=60, deadline=None)
+@given(TEXT, TEXT, TEXT)
+def test_merge_is_associative_and_commutative(tmp_path_factory, a, b, c):
+    ca, cb, cc = (count_sources(t) for t in (a, b, c))
+    tmp = tmp_path_factory.mktemp("m")
+    left = merge_corpora([merge_corpora([ca, cb]), cc])
+    right = merge_corpora([ca, merge_corpora([cb, cc])])
+    assert file_bytes(left, tmp / "l.wmc") == file_bytes(right, tmp / "r.wmc")
+    # Another order names the units differently, but counts the same n-grams.
+    assert table_as_dict(merge_corpora([cb, ca])) == table_as_dict(merge_corpora([ca, cb]))
+
+
+def test_merging_widens_keys_when_the_vocabulary_outgrows_them():
+    # 200 distinct characters in each half fit 8-bit ids; the 400 of both do not.
+    first = "".join(chr(0x4E00 + i) for i in range(200))
+    second = "".join(chr(0x5000 + i) for i in range(200))
+    halves = [count_text([t], CountConfig(order=2, jobs=1, bits=8)) for t in (first, second)]
+    assert [h.counts.bits for h in halves] == [8, 8]
+    merged = merge_corpora(halves)
+    assert merged.counts.bits == 16
+    assert table_as_dict(merged) == table_as_dict(count_text([first + "\n" + second],
+                                                             CountConfig(order=2, jobs=1, bits=8)))
+
+
+def test_counts_of_different_order_do_not_merge():
+    with pytest.raises(WordmineError, match="same --order"):
+        merge_corpora([count_sources("天地", order=2), count_sources("天地", order=3)])
+
+
+def test_merge_command(tmp_path):
+    (tmp_path / "a.txt").write_text("天地人，天地\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("人中国天地", encoding="utf-8")
+    runner = CliRunner()
+    for name in ("a", "b"):
+        assert runner.invoke(cli, ["count", f"{tmp_path}/{name}.txt", "-o", f"{tmp_path}/{name}.wmc"]).exit_code == 0
+    assert runner.invoke(cli, ["count", f"{tmp_path}/a.txt", f"{tmp_path}/b.txt",
+                               "-o", f"{tmp_path}/ab.wmc"]).exit_code == 0
+    result = runner.invoke(cli, ["merge", f"{tmp_path}/a.wmc", f"{tmp_path}/b.wmc", "-o", f"{tmp_path}/m.wmc"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "m.wmc").read_bytes() == (tmp_path / "ab.wmc").read_bytes()
+    assert read_counts(f"{tmp_path}/m.wmc").total_units == 10
+
+
+def test_merge_command_refuses_text_and_needs_an_output(tmp_path):
+    (tmp_path / "a.txt").write_text("天地\n", encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(cli, ["merge", f"{tmp_path}/a.txt", "-o", f"{tmp_path}/m.wmc"])
+    assert result.exit_code == 2 and "is not a count file" in result.output
+    assert runner.invoke(cli, ["merge", f"{tmp_path}/a.txt"]).exit_code == 2
+    assert not (tmp_path / "m.wmc").exists()
