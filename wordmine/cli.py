@@ -171,8 +171,12 @@ def cli() -> None:
 @INPUTS
 @click.option("--order", type=click.IntRange(1, 7), default=4, show_default=True,
               help="n: count orders 1..n+1.")
+@click.option("--dask", "scheduler", metavar="SCHEDULER",
+              help="Count each input file as a shard on a Dask cluster and merge the results: a scheduler "
+              "address (tcp://host:8786) or local:N for N local workers. Needs pip install 'wordmine[dask]'; "
+              "every worker must be able to read the files.")
 @common_options(("tsv", "jsonl", "wmc"))
-def count(inputs: tuple[str, ...], order: int, common: Common) -> None:
+def count(inputs: tuple[str, ...], order: int, scheduler: str | None, common: Common) -> None:
     """Count all n-grams of orders 1..n+1 exactly.
 
     With -o FILE.wmc (or --format wmc) writes a count file that discover reads
@@ -182,13 +186,32 @@ def count(inputs: tuple[str, ...], order: int, common: Common) -> None:
     fmt = common.fmt or ("wmc" if common.output and common.output.endswith(".wmc") else "tsv")
     if fmt == "wmc" and not common.output:
         raise click.UsageError("a count file is binary: give -o FILE.wmc, or --format tsv")
-    corpus = load_corpus(inputs, common, order)
+    if scheduler:
+        corpus = _count_on_dask(scheduler, inputs, order, common)
+    else:
+        corpus = load_corpus(inputs, common, order)
     if fmt == "wmc":
         write_counts(corpus, common.output)
         common.say(f"wrote {common.output}")
         return
     with text_output(common) as out:
         write_rows(_ngram_rows(corpus, common), ["ngram", "order", "count"], out, fmt, common.header)
+
+
+def _count_on_dask(scheduler: str, inputs: tuple[str, ...], order: int, common: Common) -> Corpus:
+    from .cluster import count_on_dask, parse_scheduler  # deferred: Dask is an optional extra
+
+    try:
+        parse_scheduler(scheduler)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--dask") from None
+    if not inputs or "-" in inputs:
+        raise click.UsageError("--dask counts named shard files, not standard input")
+    common.say(f"counting {len(inputs)} shards on Dask ({scheduler})")
+    config = CountConfig(order=order, memory=common.memory, tmp_dir=common.tmp_dir)
+    corpus = count_on_dask(scheduler, list(inputs), config, common.encoding)
+    common.say(f"read {corpus.total_units:,} units, {len(corpus.vocab) - 1:,} distinct")
+    return corpus
 
 
 @cli.command(name="merge")
