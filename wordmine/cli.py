@@ -21,7 +21,8 @@ import click
 import numpy as np
 
 from . import __version__
-from .config import CountConfig, DiscoverConfig, auto_min_count, default_memory, parse_size
+from .config import (CountConfig, DiscoverConfig, auto_min_count, default_jobs, default_memory, format_size,
+                     parse_size)
 from .contrast import METHODS, TERM_COLUMNS, ContrastConfig, contrast
 from .countfile import is_count_file, read_counts, write_counts
 from .counting import Corpus, count_text
@@ -32,6 +33,7 @@ from .lexicon import FORMATS, LEXICON_COLUMNS, jieba_words, lexicon_rows, read_w
 from .merging import merge_corpora
 from .modelfile import read_model, write_model
 from .occurrences import CorpusBackground, JiebaBackground
+from .parallel import ordered_map
 from .segment import SegmentConfig, classic_segmenter, learn, model_from_lexicon, segment_text
 from .textio import atomic_output, read_blocks, text_source, whole_lines
 
@@ -90,7 +92,8 @@ def common_options(formats: tuple[str, ...]) -> Callable:
                          help="Memory budget for counting, e.g. 500M or 2G; count tables past half of "
                          "it are spilled to --tmp-dir and merged."),
             click.option("--jobs", type=click.IntRange(min=1), default=None,
-                         show_default="cores, at most 4", help="Worker processes for counting."),
+                         show_default="the machine's cores",
+                         help="Worker processes for counting and segmenting (the output does not depend on it)."),
             click.option("--tmp-dir", type=click.Path(file_okay=False),
                          help="Folder for spilled count runs (default: the system temporary folder)."),
         ]
@@ -100,7 +103,7 @@ def common_options(formats: tuple[str, ...]) -> Callable:
         @functools.wraps(command)
         def wrapper(quiet, encoding, output, header, fmt, top, min_count, memory, jobs, tmp_dir, **kwargs):
             common = Common(quiet, encoding, output, header, fmt, top, min_count,
-                            memory or default_memory(), jobs or min(os.cpu_count() or 1, 4), tmp_dir)
+                            memory or default_memory(), jobs or default_jobs(), tmp_dir)
             return command(common=common, **kwargs)
 
         return wrapper
@@ -131,6 +134,8 @@ def load_corpus(inputs: tuple[str, ...], common: Common, order: int) -> Corpus:
     sources = [text_source(p) for p in inputs]
     total = sum(s.size or 0 for s in sources) if all(s.size is not None for s in sources) else None
     config = CountConfig(order=order, memory=common.memory, jobs=common.jobs, tmp_dir=common.tmp_dir)
+    common.say(f"memory budget {format_size(common.memory)} (--memory), {common.jobs} worker"
+               f"{'s' if common.jobs > 1 else ''} (--jobs); spilling to {common.tmp_dir or tempfile.gettempdir()}")
     with _progress(common, total) as bar:
         corpus = count_text(read_blocks(sources, common.encoding, on_bytes=bar.update), config)
     common.say(f"read {corpus.total_units:,} units, {len(corpus.vocab) - 1:,} distinct")
@@ -409,8 +414,9 @@ def segment_command(inputs, model_path, lexicon, method, common: Common) -> None
             segmenter = functools.partial(segment_text, model=model, vocab=vocab)
         sources = [text_source(p) for p in names]
         with text_output(common) as out:
-            for block in whole_lines(read_blocks(sources, common.encoding)):
-                lines = segmenter(block)
+            # Blocks of about a megabyte: enough work per task, and enough tasks for every worker.
+            blocks = whole_lines(read_blocks(sources, common.encoding, block_bytes=1 << 20))
+            for lines in ordered_map(segmenter, blocks, common.jobs):
                 if lines:
                     out.write("\n".join(lines) + "\n")
     finally:

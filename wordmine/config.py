@@ -23,6 +23,26 @@ def default_memory() -> int:
     return max(256 << 20, machine_memory() // 4)
 
 
+def default_jobs() -> int:
+    """The cores this process may run on (its CPU affinity, where the system tells)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def format_size(n: int) -> str:
+    """A byte count the way --memory takes it, to three digits.
+
+    >>> format_size(6 << 30), format_size(500 << 20), format_size(int(5.9 * 2**30)), format_size(1000)
+    ('6G', '500M', '5.9G', '1000')
+    """
+    for unit, shift in (("T", 40), ("G", 30), ("M", 20), ("k", 10)):
+        if n >= 1 << shift:
+            return f"{n / (1 << shift):.3g}{unit}"
+    return str(n)
+
+
 def parse_size(text: str) -> int:
     """Bytes in a size such as ``500M``, ``2G``, ``64k`` or ``123456``.
 
@@ -56,7 +76,7 @@ class CountConfig:
     """Starting bits per unit id; widened automatically when the vocabulary outgrows it."""
     tmp_dir: str | None = None
     """Where spilled runs go (default: the system's temporary folder)."""
-    jobs: int = field(default_factory=lambda: min(os.cpu_count() or 1, 4))
+    jobs: int = field(default_factory=default_jobs)
     """Worker processes that count chunks (the main process reads and merges)."""
 
     def __post_init__(self) -> None:

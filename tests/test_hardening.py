@@ -1,0 +1,171 @@
+"""Every command against arbitrary Unicode, huge lines, broken temporary folders and Ctrl-C."""
+
+from __future__ import annotations
+
+import errno
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from wordmine.cli import cli
+from wordmine.countfile import read_counts
+from wordmine.errors import InputError
+
+# Arbitrary code points (hypothesis leaves out lone surrogates, which UTF-8 cannot carry),
+# mixed with Han text, line ends and white space so that words and lines do occur.
+ANY_TEXT = st.text(st.one_of(st.sampled_from("天地人中国上下，。\n\r\t 😀iOS7"), st.characters()), max_size=80)
+ANYTHING = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def written(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8", newline="")
+    return path
+
+
+def assert_documented_outcome(result, text):
+    """Success, or, for text holding a NUL, the documented refusal of binary input."""
+    if "\x00" in text:
+        assert isinstance(result.exception, InputError) and "NUL byte" in str(result.exception)
+    else:
+        assert result.exit_code == 0, (result.output, result.exception)
+
+
+@ANYTHING
+@given(text=ANY_TEXT)
+def test_count_of_any_text_adds_up_to_its_units(tmp_path, text):
+    source = written(tmp_path, "any.txt", text)
+    result = run("count", source, "--jobs", "1", "-q", "-o", tmp_path / "any.wmc")
+    assert_documented_outcome(result, text)
+    if result.exit_code == 0:
+        corpus = read_counts(str(tmp_path / "any.wmc"))
+        assert corpus.counts.counts[0].sum() == corpus.total_units == np.count_nonzero(corpus.stream)
+
+
+@ANYTHING
+@given(text=ANY_TEXT)
+def test_discover_and_contrast_take_any_text(tmp_path, text):
+    source = written(tmp_path, "any.txt", text)
+    general = written(tmp_path, "general.txt", "天地人，中国上下。\n" * 3)
+    assert_documented_outcome(run("discover", source, "--jobs", "1", "-q"), text)
+    assert_documented_outcome(run("contrast", source, general, "--jobs", "1", "-q"), text)
+
+
+@ANYTHING
+@given(text=ANY_TEXT)
+def test_learn_segment_and_eval_take_any_text_and_segmenting_is_lossless(tmp_path, text):
+    source = written(tmp_path, "any.txt", text)
+    learned = run("learn", source, "--jobs", "1", "-q", "-o", tmp_path / "any.wmm")
+    assert_documented_outcome(learned, text)
+    segmented = run("segment", source, "--jobs", "1", "-q", "-o", tmp_path / "seg.txt")
+    assert_documented_outcome(segmented, text)
+    if "\x00" in text:
+        return
+    produced = (tmp_path / "seg.txt").read_text(encoding="utf-8").split("\n")[:-1]
+    lines = text.split("\n") if text else []
+    if text.endswith("\n"):
+        lines.pop()
+    assert len(produced) == len(lines)
+    for words, line in zip(produced, lines):
+        assert "".join(words.split()) == "".join(line.split())
+    # A segmentation scored against itself is perfect, whatever the characters.
+    scored = run("eval", tmp_path / "seg.txt", tmp_path / "seg.txt")
+    assert scored.exit_code == 0, scored.output
+    if any(produced_line.split() for produced_line in produced):
+        assert "f1\t1.0000" in scored.output
+
+
+@ANYTHING
+@given(texts=st.lists(ANY_TEXT.filter(lambda t: "\x00" not in t), min_size=1, max_size=3))
+def test_merge_of_any_counts_is_the_count_of_the_whole(tmp_path, texts):
+    paths = [written(tmp_path, f"part{i}.txt", t) for i, t in enumerate(texts)]
+    for i, path in enumerate(paths):
+        assert run("count", path, "--jobs", "1", "-q", "-o", tmp_path / f"part{i}.wmc").exit_code == 0
+    assert run("count", *paths, "--jobs", "1", "-q", "-o", tmp_path / "whole.wmc").exit_code == 0
+    merged = run("merge", *(tmp_path / f"part{i}.wmc" for i in range(len(paths))), "-q",
+                 "-o", tmp_path / "merged.wmc")
+    assert merged.exit_code == 0, merged.output
+    assert (tmp_path / "merged.wmc").read_bytes() == (tmp_path / "whole.wmc").read_bytes()
+
+
+def test_a_200_mb_single_line(tmp_path):
+    # One line of 200 MB (66 M characters), no line end anywhere: counting streams it in
+    # blocks and never holds the line, and discovery finds its words.
+    rng = random.Random(3)
+    words = ["数据", "挖掘", "新词", "发现", "语料", "统计", "边界", "熵值", "凝固", "程度", "，"]
+    piece = "".join(rng.choice(words) for _ in range(500_000)).encode()  # about 3 MB
+    path = tmp_path / "one_line.txt"
+    with open(path, "wb") as handle:
+        written_bytes = 0
+        while written_bytes < 200_000_000:
+            handle.write(piece)
+            written_bytes += len(piece)
+    proc = subprocess.run([sys.executable, "-m", "wordmine", "discover", str(path), "-q", "--top", "20",
+                           "--memory", "1G"], capture_output=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr.decode()[-2000:]
+    found = {line.split("\t")[0] for line in proc.stdout.decode().splitlines()}
+    assert {"数据", "挖掘", "新词", "语料"} <= found
+
+
+def test_a_spill_folder_that_is_not_a_folder_is_named(tmp_path, sample_path):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a folder")
+    result = run("count", sample_path("story.txt"), "--jobs", "1", "--tmp-dir", blocker / "spill",
+                 "-o", tmp_path / "out.wmc")
+    assert result.exit_code == 1
+    assert str(blocker / "spill") in str(result.exception) and "--tmp-dir" in str(result.exception)
+    assert not (tmp_path / "out.wmc").exists()
+
+
+def test_a_full_disk_while_spilling_is_named_and_cleaned_up(tmp_path, sample_path, monkeypatch):
+    def disk_full(path, *args, **kwargs):
+        with open(path, "wb") as handle:  # a partial run is on disk when the device fills up
+            handle.write(b"partial")
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+
+    monkeypatch.setattr("wordmine.counting.np.savez", disk_full)
+    spill = tmp_path / "spill"
+    spill.mkdir()
+    result = run("count", sample_path("story.txt"), "--jobs", "1", "--memory", "64k", "--tmp-dir", spill,
+                 "-o", tmp_path / "out.wmc")
+    assert result.exit_code == 1
+    message = str(result.exception)
+    assert str(spill) in message and "No space left on device" in message and "--tmp-dir" in message
+    assert list(spill.iterdir()) == [] and not (tmp_path / "out.wmc").exists()
+
+
+@pytest.mark.parametrize("command", [["segment", "--jobs", "2"], ["discover"]])
+def test_ctrl_c_in_any_command_exits_130_with_nothing_written(tmp_path, command):
+    rng = random.Random(11)
+    chars = [chr(0x4E00 + i) for i in range(2000)]
+    line = "".join(rng.choice(chars) for _ in range(50_000))
+    big = tmp_path / "big.txt"
+    with open(big, "w", encoding="utf-8") as handle:
+        for shift in range(200):
+            handle.write(line[shift * 307:] + "，" + line[: shift * 307] + "\n")
+    spill = tmp_path / "spill"
+    spill.mkdir()
+    out = tmp_path / "out.txt"
+    proc = subprocess.Popen([sys.executable, "-m", "wordmine", *command, str(big), "-o", str(out),
+                             "--memory", "2M", "--tmp-dir", str(spill)],
+                            stderr=subprocess.PIPE, start_new_session=True)
+    time.sleep(2.5)
+    assert proc.poll() is None, "the run ended before it could be interrupted"
+    os.killpg(proc.pid, signal.SIGINT)
+    assert proc.wait(timeout=60) == 130
+    assert proc.stderr.read().decode().strip().splitlines()[-1] == "wordmine: interrupted"
+    assert not out.exists() and list(spill.iterdir()) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.txt", "spill"]
