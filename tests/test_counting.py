@@ -91,7 +91,7 @@ def test_empty_input_gives_empty_tables():
 @given(st.text(alphabet=st.sampled_from("甲乙丙丁，x1"), max_size=60), st.integers(1, 3))
 def test_order_one_counts_add_up_to_the_units(text, order):
     corpus = count_text([text], CountConfig(order=order, jobs=1, chunk_units=8))
-    assert corpus.total_units == int((corpus.stream != 0).sum())
+    assert corpus.total_units == int((corpus.stream.to_array() != 0).sum())
     # Every n-gram of order k + 1 extends one of order k: counts never grow with order.
     for k in range(1, order + 1):
         assert corpus.counts.counts[k].sum() <= corpus.counts.counts[k - 1].sum()
@@ -121,3 +121,31 @@ def test_fast_and_ranked_chunk_counting_agree(distinct):
     fast, ranked = count_chunk(ids, 29996, 5, 16), _count_chunk_ranked(ids, 29996, 5, 16)
     for a, b in zip(fast.keys + fast.counts, ranked.keys + ranked.counts):
         assert np.array_equal(a, b)
+
+
+def test_a_stream_past_its_budget_moves_to_disk_and_reads_the_same(tmp_path, sample_path):
+    from wordmine.countfile import write_counts
+    from wordmine.config import DiscoverConfig
+    from wordmine.discover import discover
+
+    text = sample_path("story.txt").read_text(encoding="utf-8")
+    on_disk = count_text([text[:5000], text[5000:]], CountConfig(jobs=1, memory=64 << 10))
+    in_memory = count_text([text[:5000], text[5000:]], CountConfig(jobs=1))
+    assert on_disk.stream.spilled and not in_memory.stream.spilled
+    assert np.array_equal(on_disk.stream.to_array(), in_memory.stream.to_array())
+    write_counts(on_disk, str(tmp_path / "disk.wmc"))
+    write_counts(in_memory, str(tmp_path / "memory.wmc"))
+    assert (tmp_path / "disk.wmc").read_bytes() == (tmp_path / "memory.wmc").read_bytes()
+    assert discover(on_disk, DiscoverConfig()).words == discover(in_memory, DiscoverConfig()).words
+
+
+def test_a_stream_on_disk_widens_when_the_vocabulary_passes_65536_ids():
+    # The basic block and Extensions A, B and C give 70 000 distinct units.
+    han = [chr(c) for lo, hi in [(0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0x20000, 0x2A6DF), (0x2A700, 0x2B739)]
+           for c in range(lo, hi)]
+    first, second = "".join(han[:1000]) * 20, "".join(han[1000:70000])
+    on_disk = count_text([first, second], CountConfig(order=1, jobs=1, memory=64 << 10))
+    assert on_disk.stream.spilled and on_disk.stream.dtype == np.uint32
+    ids = on_disk.stream.to_array()
+    assert ids[0] == 1 and ids[19_999] == 1000 and ids[20_000] == 1001 and ids[-1] == 70_000
+    assert np.array_equal(ids, count_text([first, second], CountConfig(order=1, jobs=1)).stream.to_array())

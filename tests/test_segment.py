@@ -152,3 +152,13 @@ def test_segment_usage_errors_and_empty_input(tmp_path):
 
 def test_adjacent_numeral_words_are_one_number(toy_model):
     assert segment_text("黑猫四百三十八点八，２０１９年", toy_model) == ["黑猫 四百三十八点八 ， ２０１９ 年"]
+
+
+def test_learning_a_window_at_a_time_gives_the_same_model(monkeypatch):
+    import wordmine.segment as segment
+
+    corpus = count_text([TOY], CountConfig(order=3, jobs=1, memory=64 << 10))
+    whole = learn(corpus, SegmentConfig(min_count=3))
+    monkeypatch.setattr(segment, "LEARN_WINDOW", 7)  # about one clause a window
+    windowed = learn(corpus, SegmentConfig(min_count=3))
+    assert np.array_equal(windowed.keys, whole.keys) and np.array_equal(windowed.log_prob, whole.log_prob)

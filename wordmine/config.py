@@ -79,6 +79,15 @@ class CountConfig:
     jobs: int = field(default_factory=default_jobs)
     """Worker processes that count chunks (the main process reads and merges)."""
 
+    @property
+    def stream_memory(self) -> int:
+        """Bytes of unit stream kept in memory before it moves to a temporary file.
+
+        An eighth of the budget, at most 256 MiB: the stream is read in order,
+        so on disk it costs one sequential pass per use.
+        """
+        return min(self.memory // 8, 256 << 20)
+
     def __post_init__(self) -> None:
         if not 1 <= self.order <= 8:
             raise ValueError(f"order must be 1..8, not {self.order}")

@@ -32,6 +32,7 @@ import numpy as np
 
 from .errors import FormatError
 from .textio import atomic_output
+from .unitstream import FileSlice, UnitStream
 
 _PREAMBLE = struct.Struct("<8sIIQ")
 _ALIGN = 64
@@ -52,27 +53,45 @@ def _pad(handle: BinaryIO) -> None:
     handle.write(b"\0" * (-handle.tell() % _ALIGN))
 
 
+def _pieces(array: np.ndarray | UnitStream):
+    """An array's bytes in pieces: a unit stream on disk is never read whole."""
+    if isinstance(array, UnitStream):
+        for chunk in array.chunks():
+            yield memoryview(chunk.astype(chunk.dtype.newbyteorder("<"), copy=False)).cast("B")
+    else:
+        yield memoryview(np.ascontiguousarray(array)).cast("B")
+
+
 def write_container(path: str, magic: bytes, version: int, header: dict,
-                    arrays: list[tuple[str, np.ndarray]]) -> None:
-    """Write the header and arrays to ``path`` atomically."""
-    arrays = [(name, np.ascontiguousarray(array)) for name, array in arrays]
+                    arrays: list[tuple[str, np.ndarray | UnitStream]]) -> None:
+    """Write the header and arrays (a unit stream too, piece by piece) to ``path`` atomically."""
     directory, offset = [], 0
     for name, array in arrays:
-        directory.append({"name": name, "dtype": array.dtype.str, "length": len(array), "offset": offset,
-                          "crc32": zlib.crc32(memoryview(array).cast("B"))})
-        offset += -(-array.nbytes // _ALIGN) * _ALIGN
+        crc = 0
+        for piece in _pieces(array):
+            crc = zlib.crc32(piece, crc)
+        nbytes = len(array) * array.dtype.itemsize
+        directory.append({"name": name, "dtype": array.dtype.newbyteorder("<").str, "length": len(array),
+                          "offset": offset, "crc32": crc})
+        offset += -(-nbytes // _ALIGN) * _ALIGN
     body = json.dumps({**header, "arrays": directory}, ensure_ascii=False).encode("utf-8")
     with atomic_output(path, "wb") as handle:
         handle.write(_PREAMBLE.pack(magic, version, 0, len(body)))
         handle.write(body)
         _pad(handle)
         for _, array in arrays:
-            handle.write(memoryview(array).cast("B"))
+            for piece in _pieces(array):
+                handle.write(piece)
             _pad(handle)
 
 
-def read_container(path: str, magic: bytes, version: int, kind: str) -> tuple[dict, dict[str, np.ndarray]]:
-    """The header and arrays of a container, checked; ``kind`` names the file in errors."""
+def read_container(path: str, magic: bytes, version: int, kind: str,
+                   in_place: frozenset[str] = frozenset()) -> tuple[dict, dict[str, np.ndarray | FileSlice]]:
+    """The header and arrays of a container, checked; ``kind`` names the file in errors.
+
+    Arrays named in ``in_place`` are checked piece by piece and returned as a
+    :class:`FileSlice` (where they lie in the file) instead of being loaded.
+    """
     try:
         with open(path, "rb") as handle:
             preamble = handle.read(_PREAMBLE.size)
@@ -90,13 +109,23 @@ def read_container(path: str, magic: bytes, version: int, kind: str) -> tuple[di
             base += -base % _ALIGN
             arrays = {}
             for entry in header["arrays"]:
+                dtype, length = np.dtype(entry["dtype"]), entry["length"]
                 handle.seek(base + entry["offset"])
-                array = np.fromfile(handle, dtype=np.dtype(entry["dtype"]), count=entry["length"])
-                if len(array) != entry["length"]:
-                    raise FormatError(f"{path}: truncated {kind} (array {entry['name']} is short)")
-                if zlib.crc32(memoryview(array).cast("B")) != entry["crc32"]:
+                crc, pieces = 0, []
+                step = length if entry["name"] not in in_place else 1 << 24
+                for start in range(0, max(length, 1), max(step, 1)):
+                    piece = np.fromfile(handle, dtype=dtype, count=min(step, length - start))
+                    if len(piece) != min(step, length - start):
+                        raise FormatError(f"{path}: truncated {kind} (array {entry['name']} is short)")
+                    crc = zlib.crc32(memoryview(piece).cast("B"), crc)
+                    if entry["name"] not in in_place:
+                        pieces.append(piece)
+                if crc != entry["crc32"]:
                     raise FormatError(f"{path}: checksum mismatch in {entry['name']}: the file is corrupt")
-                arrays[entry["name"]] = array
+                if entry["name"] in in_place:
+                    arrays[entry["name"]] = FileSlice(path, base + entry["offset"], length, dtype)
+                else:
+                    arrays[entry["name"]] = pieces[0]
     except OSError as exc:
         raise FormatError(f"{path}: cannot read: {exc.strerror}") from None
     except (KeyError, TypeError, ValueError) as exc:

@@ -22,6 +22,7 @@ from .counting import Corpus
 from .errors import FormatError
 from .ngrams import NgramCounts
 from .normalize import HAN_RANGES, MAX_LATIN_UNIT, Vocabulary
+from .unitstream import UnitStream
 
 MAGIC = b"WMCOUNTS"
 VERSION = 1
@@ -47,8 +48,7 @@ def write_counts(corpus: Corpus, path: str) -> None:
     for order in range(1, corpus.counts.max_order + 1):
         arrays.append((f"keys{order}", corpus.counts.keys[order - 1].astype("<u8", copy=False)))
         arrays.append((f"counts{order}", corpus.counts.counts[order - 1].astype("<i8", copy=False)))
-    stream_dtype = "<u2" if corpus.stream.dtype.itemsize == 2 else "<u4"
-    arrays.append(("stream", corpus.stream.astype(stream_dtype, copy=False)))
+    arrays.append(("stream", corpus.stream))
     header = {
         "format": "wordmine-counts",
         "order": corpus.order,
@@ -62,7 +62,7 @@ def write_counts(corpus: Corpus, path: str) -> None:
 
 def read_counts(path: str) -> Corpus:
     """Load a count file, checking magic, version, sizes and checksums."""
-    header, arrays = read_container(path, MAGIC, VERSION, "count file")
+    header, arrays = read_container(path, MAGIC, VERSION, "count file", in_place=frozenset({"stream"}))
     try:
         max_order = header["order"] + 1
         counts = NgramCounts(
@@ -71,6 +71,6 @@ def read_counts(path: str) -> Corpus:
             [arrays[f"counts{k}"].astype(np.int64) for k in range(1, max_order + 1)],
         )
         vocab = Vocabulary(header["vocabulary"][1:])
-        return Corpus(vocab, counts, arrays["stream"], header["order"])
+        return Corpus(vocab, counts, UnitStream.in_file(arrays["stream"]), header["order"])
     except (KeyError, TypeError, ValueError) as exc:
         raise FormatError(f"{path}: corrupt count file ({exc})") from None

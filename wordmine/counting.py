@@ -33,6 +33,7 @@ from .config import CountConfig
 from .errors import OutputError, WordmineError
 from .ngrams import NgramCounts, merge_counts, widen
 from .normalize import Vocabulary
+from .unitstream import UnitStream
 
 
 @dataclass
@@ -41,7 +42,7 @@ class Corpus:
 
     vocab: Vocabulary
     counts: NgramCounts
-    stream: np.ndarray
+    stream: UnitStream
     order: int
     spilled_runs: int = 0
     """How many count runs went to disk to stay within the memory budget."""
@@ -301,7 +302,7 @@ def count_text(
     bits = config.bits
     budget = config.memory // 2
     chunker = _Chunker(max_order, config.chunk_units)
-    pieces: list[np.ndarray] = []
+    stream = UnitStream(config.stream_memory, config.tmp_dir)
     # One folder for every spilled run of this count, removed at the end whatever
     # happens, even if a worker is stopped before it can clean up after itself.
     run_dir = _make_run_dir(config.tmp_dir)
@@ -313,7 +314,7 @@ def count_text(
         for text in blocks:
             ids = vocab.encode(text)
             # The stream is kept for later passes: two bytes a unit while ids fit.
-            pieces.append(ids.astype(np.uint16) if len(vocab) <= 1 << 16 else ids)
+            stream.append(ids, wide=len(vocab) > 1 << 16)
             if chunker.add(ids):
                 bits = bits_for(len(vocab), bits)
                 for chunk, stop in chunker.take(final=False):
@@ -325,5 +326,4 @@ def count_text(
     finally:
         counter.close()
         shutil.rmtree(run_dir, ignore_errors=True)
-    stream = np.concatenate(pieces) if pieces else np.zeros(0, np.uint16)
     return Corpus(vocab, counts, stream, config.order, spilled)

@@ -37,6 +37,7 @@ from .counting import Corpus
 from .keyset import KeySet
 from .ngrams import U64, NgramCounts, pack_at, unpack
 from .scoring import boundary_entropy, cohesion, entropy_of_occurrences
+from .unitstream import UnitStream
 
 #: Units per window of the cut pass: large enough for numpy, small enough for cache.
 WINDOW_UNITS = 1 << 21
@@ -97,19 +98,6 @@ def solid_ngrams(counts: NgramCounts, order: int, min_count: int, thresholds: tu
         strong = is_solid(coh, counts.counts[length - 1][rows], counts.total, thresholds[length - 2])
         solid[length] = counts.keys[length - 1][rows[strong]]
     return solid
-
-
-def _windows(stream: np.ndarray, size: int):
-    """(start, stop) windows of the stream, each ending just after a boundary."""
-    start = 0
-    while start < len(stream):
-        stop = min(len(stream), start + size)
-        if stop < len(stream):
-            zeros = np.flatnonzero(stream[start:stop] == 0)
-            if len(zeros):
-                stop = start + int(zeros[-1]) + 1
-        yield start, stop
-        start = stop
 
 
 @dataclass
@@ -178,7 +166,7 @@ def _long_fragments(
 
 
 def cut_and_count(
-    stream: np.ndarray, solid: dict[int, KeySet], bits: int, order: int, min_count: int
+    stream: UnitStream, solid: dict[int, KeySet], bits: int, order: int, min_count: int
 ) -> _Fragments:
     """Cut the unit stream where no solid n-gram holds it together; count the pieces."""
     short = min(order, 64 // bits)
@@ -186,8 +174,7 @@ def cut_and_count(
     short_counts: dict[int, list] = {k: [] for k in range(1, short + 1)}
     long_parts: dict[int, tuple[list, list, list]] = {}
     total = 0
-    for lo, hi in _windows(stream, WINDOW_UNITS):
-        window = stream[lo:hi]
+    for window in stream.windows(WINDOW_UNITS):
         joined = _joined_gaps(window, solid, bits)
         starts_here = window != 0
         starts_here[1:] &= ~joined[:-1]

@@ -29,23 +29,29 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from .config import CountConfig
 from .counting import Corpus, bits_for, count_text  # noqa: F401 - count_text for the doctest
 from .errors import WordmineError
 from .ngrams import merge_counts, rekey
 from .normalize import Vocabulary
+from .unitstream import UnitStream
 
 
-def merge_corpora(corpora: Iterable[Corpus]) -> Corpus:
-    """The corpus counted as the concatenation of ``corpora``, in order."""
+def merge_corpora(corpora: Iterable[Corpus], config: CountConfig | None = None) -> Corpus:
+    """The corpus counted as the concatenation of ``corpora``, in order.
+
+    ``config`` gives the memory budget and temporary folder of the joined unit stream.
+    """
+    config = config or CountConfig()
     merged: Corpus | None = None
     for corpus in corpora:
-        merged = corpus if merged is None else _merge_two(merged, corpus)
+        merged = corpus if merged is None else _merge_two(merged, corpus, config)
     if merged is None:
         raise WordmineError("nothing to merge")
     return merged
 
 
-def _merge_two(a: Corpus, b: Corpus) -> Corpus:
+def _merge_two(a: Corpus, b: Corpus, config: CountConfig) -> Corpus:
     if a.order != b.order:
         raise WordmineError(f"cannot merge counts of order {a.order + 1} with counts of order {b.order + 1}; "
                             "count both with the same --order")
@@ -56,9 +62,12 @@ def _merge_two(a: Corpus, b: Corpus) -> Corpus:
     renamed = not np.array_equal(id_map, np.arange(len(id_map)))
     b_counts = rekey(b.counts, bits, id_map) if renamed or b.counts.bits != bits else b.counts
     counts = merge_counts(a_counts, b_counts)
-    # Two bytes a unit while the ids fit, as the counter keeps it.
-    dtype = np.uint16 if len(vocab) <= 1 << 16 else np.uint32
-    stream = np.concatenate([a.stream.astype(dtype, copy=False), id_map[b.stream].astype(dtype)])
+    stream = UnitStream(config.stream_memory, config.tmp_dir)
+    wide = len(vocab) > 1 << 16
+    for chunk in a.stream.chunks():
+        stream.append(chunk, wide)
+    for chunk in b.stream.chunks():
+        stream.append(id_map[chunk], wide)
     return Corpus(vocab, counts, stream, a.order, a.spilled_runs + b.spilled_runs)
 
 

@@ -21,6 +21,7 @@ import numpy as np
 from .counting import Corpus
 from .lexicon import jieba_frequencies
 from .normalize import Vocabulary
+from .unitstream import UnitStream
 
 _PRIVATE_USE = (0xF0000, 0x100000)  # planes 15 and 16, 65 534 code points each
 _PLANE_SIZE = 65534
@@ -52,13 +53,13 @@ def corpus_occurrences(corpus: Corpus, words: list[str]) -> np.ndarray:
         rows = np.array([i for i, _ in items])
         counts[rows] = corpus.counts.lookup(length, np.array([ids for _, ids in items]))
     if long:
-        found = _stream_matches(corpus.stream, list(long.values()))
+        found = _stream_matches(corpus.stream, list(long.values()), len(corpus.vocab))
         counts[list(long)] = found
     return counts
 
 
-def _stream_matches(stream: np.ndarray, patterns: list[list[int]]) -> np.ndarray:
-    """Occurrences of each unit-id pattern in the unit stream (Aho-Corasick)."""
+def _stream_matches(stream: UnitStream, patterns: list[list[int]], n_ids: int) -> np.ndarray:
+    """Occurrences of each unit-id pattern in the unit stream (Aho-Corasick); ids are below ``n_ids``."""
     import ahocorasick  # deferred: only contrast needs it
 
     units = np.unique(np.concatenate([np.array(p) for p in patterns]))
@@ -66,23 +67,18 @@ def _stream_matches(stream: np.ndarray, patterns: list[list[int]]) -> np.ndarray
         raise ValueError("too many distinct units in long patterns")
     index = np.arange(len(units))
     code = np.where(index < _PLANE_SIZE, _PRIVATE_USE[0] + index, _PRIVATE_USE[1] + index - _PLANE_SIZE)
-    table = np.full(int(max(stream.max(initial=0), units.max())) + 1, _FILLER, np.uint32)
+    table = np.full(max(n_ids, int(units.max()) + 1), _FILLER, np.uint32)
     table[units] = code
     automaton = ahocorasick.Automaton()
     for slot, pattern in enumerate(patterns):
         automaton.add_word("".join(chr(table[u]) for u in pattern), slot)
     automaton.make_automaton()
     found = np.zeros(len(patterns), np.int64)
-    step = STREAM_WINDOW
-    overlap = max(len(p) for p in patterns) - 1
-    for start in range(0, len(stream), step):
-        # Windows overlap by the longest pattern less one unit; a match is
-        # counted in the window where it ends past the overlap.
-        lo = max(0, start - overlap)
-        text = table[stream[lo : start + step]].astype("<u4").tobytes().decode("utf-32-le")
-        for end, slot in automaton.iter(text):
-            if lo + end >= start:
-                found[slot] += 1
+    # Windows end at boundaries, which no pattern crosses, so every match lies in one window.
+    for window in stream.windows(STREAM_WINDOW):
+        text = table[window].astype("<u4").tobytes().decode("utf-32-le")
+        for _, slot in automaton.iter(text):
+            found[slot] += 1
     return found
 
 

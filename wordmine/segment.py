@@ -42,6 +42,8 @@ from .normalize import Vocabulary, code_points, unit_spans
 
 #: Longest run of units decoded in one piece.
 MAX_RUN = 2048
+#: Units of the corpus re-segmented at a time while learning.
+LEARN_WINDOW = 1 << 22
 
 
 @dataclass(frozen=True)
@@ -157,13 +159,19 @@ def learn(corpus: Corpus, config: SegmentConfig) -> WordModel:
     longest = 64 // bits
     keys, counts = _candidates(corpus, config, bits, longest)
     model = _model_from_counts(units, bits, keys, counts)
-    stream = corpus.stream.astype(np.int64)
-    ids = stream[stream != 0]
-    new_run = np.concatenate([[True], stream[:-1] == 0])[stream != 0]
-    offsets = run_offsets(new_run)
     for _ in range(config.iterations):
-        ends = best_word_ends(ids, offsets, model)
-        keys_found, counts_found = _count_words(ids, ends, offsets, bits, longest)
+        found_keys, found_counts = [], []
+        # A window at a time (each ends at a boundary), so a gigabyte corpus is never held whole.
+        for window in corpus.stream.windows(LEARN_WINDOW):
+            stream = window.astype(np.int64)
+            ids = stream[stream != 0]
+            offsets = run_offsets(np.concatenate([[True], stream[:-1] == 0])[stream != 0])
+            ends = best_word_ends(ids, offsets, model)
+            window_keys, window_counts = _count_words(ids, ends, offsets, bits, longest)
+            found_keys.append(window_keys)
+            found_counts.append(window_counts)
+        keys_found, counts_found = _sum_keys(found_keys, found_counts) if found_keys else (
+            np.zeros(0, U64), np.zeros(0, np.int64))
         single = keys_found < (U64(1) << U64(bits))
         keep = (counts_found >= config.prune_count) | single
         model = _model_from_counts(units, bits, keys_found[keep], counts_found[keep])
