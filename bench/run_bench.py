@@ -40,6 +40,7 @@ if str(BENCH_DIR) not in sys.path:
 from evaluate import load_vocabulary, precision_at_k, read_words, with_nfkc_forms  # noqa: E402
 from measure import Result, run_measured  # noqa: E402
 
+SECTIONS = ["precision", "speed", "contrast", "segment", "scale"]
 SCALE_BYTES = 100_000_000
 PRECISION_KS = (100, 1000, 5000)
 BASELINE_ORDER = 5  # orders 1..5, the same work as `wordmine count --order 4`
@@ -556,6 +557,163 @@ def section_segment(bench: Bench) -> None:
     emit()
 
 
+# --------------------------------------------------------------------------- section 5
+
+SCALE_SOURCES = ["laws/laws.txt", "general_reviews/pos.txt", "general_reviews/neg.txt",
+                 "medical_qa/internal_medicine_qa.txt", "pd1998/raw.txt"]
+GIGABYTE = 1_000_000_000
+GIGABYTE_BUDGET = "2G"
+GIGABYTE_PEAK_TARGET_MIB = 2.2e9 / 2**20  # 2.2 GB
+MAX_TIME_RATIO = 12.0
+JOBS_TARGET = 1.6
+
+
+def mixed_file(bench: Bench, size: int) -> Path | None:
+    """The SCALE_SOURCES one after another, repeated up to a line end at or after ``size`` bytes (cached).
+
+    Repeating keeps the distinct n-grams of about 73 MB of text: the count tables
+    stop growing after the first copy while the unit stream grows tenfold.
+    """
+    paths = [bench.data / p for p in SCALE_SOURCES]
+    if not all(p.is_file() for p in paths):
+        return None
+    dst = bench.cache / f"mixed_{size // 1_000_000}MB.txt"
+    data = b"".join(p.read_bytes().rstrip(b"\n") + b"\n" for p in paths)
+    full, rem = divmod(size, len(data))
+    tail = data[: data.index(b"\n", max(rem - 1, 0)) + 1] if rem else b""
+    total = full * len(data) + len(tail)
+    if dst.is_file() and dst.stat().st_size == total:
+        log(f"reusing {dst} ({total:,} bytes)")
+        return dst
+    log(f"writing {dst} ({total:,} bytes)")
+    tmp = dst.with_suffix(".tmp")
+    with open(tmp, "wb") as f:
+        for _ in range(full):
+            f.write(data)
+        f.write(tail)
+    os.replace(tmp, dst)
+    return dst
+
+
+def section_scale(bench: Bench, skip_scale: bool) -> None:
+    emit("## Scale: both cores, a gigabyte, shards on Dask")
+    emit()
+    header = ["measure", "input", "MB in", "seconds", "MB/s", "peak MB (tree)", "vs baseline", "check"]
+    rows: list[list[str]] = []
+    if skip_scale:
+        emit("skipped (--skip-scale)")
+        emit()
+        return
+    if not bench.wordmine_ready()[0]:
+        emit("not run (wordmine not runnable)")
+        emit()
+        return
+
+    def row(label: str, name: str, path: Path, res: Result, versus: str = "", check: str = "") -> list[str]:
+        mb = path.stat().st_size / 1e6
+        if not res.ok:
+            return [label, name, fmt(mb, 1), status_cell(res)]
+        return [label, name, fmt(mb, 1), fmt(res.seconds), fmt(mb / res.seconds), fmt(res.peak_rss_mb, 0),
+                versus, check]
+
+    def same(a: Path, b: Path) -> str:
+        return "identical output" if a.is_file() and b.is_file() and filecmp.cmp(a, b, shallow=False) \
+            else "OUTPUT DIFFERS"
+
+    # 1. Both cores: counting and segmenting with --jobs 1 and --jobs 2, same input, same run.
+    big = bench.cache / f"laws_{SCALE_BYTES // 1_000_000}MB.txt"
+    laws = bench.data / "laws" / "laws.txt"
+    if laws.is_file():
+        big = scale_file(bench, laws)
+        warm_cache(big)
+        outputs, results = {}, {}
+        for jobs in (1, 2):
+            outputs[jobs] = bench.cache / f"scale_count_jobs{jobs}.wmc"
+            results[jobs] = bench.run(f"count --jobs {jobs}", bench.wordmine_argv(
+                "count", str(big), "--jobs", str(jobs), "-q", "-o", str(outputs[jobs])), None, wordmine=True)
+        rows.append(row("count --jobs 1", "laws x 100 MB", big, results[1]))
+        if results[1].ok and results[2].ok:
+            ratio = results[1].seconds / results[2].seconds
+            verdict = "meets" if ratio >= JOBS_TARGET else "BELOW"
+            rows.append(row("count --jobs 2", "laws x 100 MB", big, results[2], f"{ratio:.2f}x jobs 1",
+                            f"{same(outputs[1], outputs[2])}; {verdict} {JOBS_TARGET}x"))
+        model, pd1998 = bench.cache / "scale_pd1998.wmm", bench.data / "pd1998" / "raw.txt"
+        if pd1998.is_file() and not model.is_file():
+            bench.run("learn pd1998", bench.wordmine_argv("learn", str(pd1998), "-q", "-o", str(model)), None,
+                      wordmine=True)
+        if model.is_file():
+            for jobs in (1, 2):
+                outputs[jobs] = bench.cache / f"scale_segment_jobs{jobs}.txt"
+                results[jobs] = bench.run(f"segment --jobs {jobs}", bench.wordmine_argv(
+                    "segment", str(laws), "--model", str(model), "--jobs", str(jobs), "-q",
+                    "-o", str(outputs[jobs])), None, wordmine=True)
+            rows.append(row("segment --model pd1998.wmm --jobs 1", "laws.txt", laws, results[1]))
+            if results[1].ok and results[2].ok:
+                ratio = results[1].seconds / results[2].seconds
+                verdict = "meets" if ratio >= JOBS_TARGET else "BELOW"
+                rows.append(row("segment --model pd1998.wmm --jobs 2", "laws.txt", laws, results[2],
+                                f"{ratio:.2f}x jobs 1", f"{same(outputs[1], outputs[2])}; {verdict} {JOBS_TARGET}x"))
+    else:
+        rows.append(["--jobs rows", "laws.txt", "", "skipped (laws/laws.txt not found)"])
+
+    # 2. A gigabyte under --memory 2G, against a tenth of it in the same run.
+    small, large = mixed_file(bench, SCALE_BYTES), mixed_file(bench, GIGABYTE)
+    if small is None or large is None:
+        rows.append(["gigabyte rows", "mixed corpora", "", "skipped (a corpus of SCALE_SOURCES is missing)"])
+    else:
+        for command in ("count", "discover"):
+            results = {}
+            warm_cache(small)  # the 1 GB file cannot stay in the page cache beside the run anyway
+            for name, path in (("100 MB", small), ("1 GB", large)):
+                out = ["-o", str(bench.cache / f"scale_{command}_{name.replace(' ', '')}.wmc")] \
+                    if command == "count" else ["--top", "1000"]
+                results[name] = bench.run(f"{command} {name}", bench.wordmine_argv(
+                    command, str(path), "--memory", GIGABYTE_BUDGET, "-q", *out),
+                    None if command == "count" else f"scale_{command}_{name.replace(' ', '')}.tsv", wordmine=True)
+            rows.append(row(f"{command} --memory {GIGABYTE_BUDGET}", f"mixed {small.stat().st_size // 10**6} MB",
+                            small, results["100 MB"]))
+            res = results["1 GB"]
+            if res.ok and results["100 MB"].ok:
+                ratio = res.seconds / results["100 MB"].seconds
+                memory_ok = res.peak_rss_mb <= GIGABYTE_PEAK_TARGET_MIB
+                rows.append(row(f"{command} --memory {GIGABYTE_BUDGET}", "mixed 1 GB", large, res,
+                                f"{ratio:.1f}x the 100 MB time",
+                                f"{'within' if ratio <= MAX_TIME_RATIO else 'OVER'} {MAX_TIME_RATIO:.0f}x; peak "
+                                f"{'within' if memory_ok else 'OVER'} 2.2 GB ({GIGABYTE_PEAK_TARGET_MIB:.0f} MiB)"))
+            else:
+                rows.append(row(f"{command} --memory {GIGABYTE_BUDGET}", "mixed 1 GB", large, res))
+
+    # 3. Shards on a local Dask cluster of two workers, against one process.
+    shards = [bench.data / p for p in SCALE_SOURCES[:2] + SCALE_SOURCES[3:]]
+    try:
+        subprocess.run([bench.python, "-c", "import distributed"], check=True, capture_output=True)
+        have_dask = True
+    except subprocess.CalledProcessError:
+        have_dask = False
+    if not all(p.is_file() for p in shards):
+        rows.append(["Dask rows", "4 shards", "", "skipped (a shard is missing)"])
+    elif not have_dask:
+        rows.append(["Dask rows", "4 shards", "", "skipped (pip install 'wordmine[dask]')"])
+    else:
+        single, on_dask = bench.cache / "scale_shards_single.wmc", bench.cache / "scale_shards_dask.wmc"
+        one = bench.run("count 4 shards, one process", bench.wordmine_argv(
+            "count", *map(str, shards), "-q", "-o", str(single)), None, wordmine=True)
+        dask = bench.run("count 4 shards on Dask", bench.wordmine_argv(
+            "count", "--dask", "local:2", *map(str, shards), "-q", "-o", str(on_dask)), None, wordmine=True)
+        size = sum(p.stat().st_size for p in shards) / 1e6
+        for label, res, check in (("count (one process)", one, ""),
+                                  ("count --dask local:2", dask, same(single, on_dask) + " to one process")):
+            rows.append([label, "4 shards", fmt(size, 1), fmt(res.seconds) if res.ok else status_cell(res),
+                         fmt(size / res.seconds) if res.ok else "", fmt(res.peak_rss_mb, 0), "", check])
+    emit(table(header, rows))
+    emit()
+    emit(f"Targets: --jobs 2 at least {JOBS_TARGET}x --jobs 1 with identical output; the 1 GB run within "
+         f"{MAX_TIME_RATIO:.0f}x the 100 MB time with a peak of at most 2.2 GB under --memory {GIGABYTE_BUDGET}; "
+         "Dask equal to one process. The mixed files are the corpora of SCALE_SOURCES one after another, "
+         "repeated. The 4 shards are laws, reviews (pos), medical_qa and pd1998 raw text.")
+    emit()
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -565,7 +723,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                     help="folder of benchmark data (default: ../shared/data from the repository root)")
     ap.add_argument("--python", default=sys.executable,
                     help="interpreter that runs wordmine and the baseline (default: this one)")
-    ap.add_argument("--skip-scale", action="store_true", help="skip the 100 MB rows")
+    ap.add_argument("--skip-scale", action="store_true", help="skip the 100 MB and 1 GB rows")
+    ap.add_argument("--only", nargs="+", default=SECTIONS, choices=SECTIONS, metavar="SECTION",
+                    help=f"run only these sections ({', '.join(SECTIONS)})")
     ap.add_argument("--cache-dir", default=None,
                     help="where outputs and the 100 MB file go (default: .bench_cache at the repository root)")
     ap.add_argument("--timeout", type=float, default=None,
@@ -591,10 +751,16 @@ def main(argv: list[str] | None = None) -> int:
     emit(f"Data: `{data}`")
     emit()
 
-    section_precision(bench)
-    section_speed(bench, args.skip_scale)
-    section_contrast(bench)
-    section_segment(bench)
+    if "precision" in args.only:
+        section_precision(bench)
+    if "speed" in args.only:
+        section_speed(bench, args.skip_scale)
+    if "contrast" in args.only:
+        section_contrast(bench)
+    if "segment" in args.only:
+        section_segment(bench)
+    if "scale" in args.only:
+        section_scale(bench, args.skip_scale)
 
     if bench.failures:
         emit("## Failures")
