@@ -106,7 +106,8 @@ def test_a_200_mb_single_line(tmp_path):
     # blocks and never holds the line, and discovery finds its words.
     rng = random.Random(3)
     words = ["数据", "挖掘", "新词", "发现", "语料", "统计", "边界", "熵值", "凝固", "程度", "，"]
-    piece = "".join(rng.choice(words) for _ in range(500_000)).encode()  # about 3 MB
+    chosen = [rng.choice(words) for _ in range(500_000)]
+    piece = "".join(chosen).encode()  # about 3 MB
     path = tmp_path / "one_line.txt"
     with open(path, "wb") as handle:
         written_bytes = 0
@@ -118,6 +119,28 @@ def test_a_200_mb_single_line(tmp_path):
     assert proc.returncode == 0, proc.stderr.decode()[-2000:]
     found = {line.split("\t")[0] for line in proc.stdout.decode().splitlines()}
     assert {"数据", "挖掘", "新词", "语料"} <= found
+    # Segmenting takes the line a megabyte at a time and still writes one line, every character kept.
+    lexicon = tmp_path / "words.txt"
+    lexicon.write_text("".join(f"{w} 10\n" for w in words[:-1]), encoding="utf-8")
+    out = tmp_path / "one_line.seg"
+    proc = subprocess.run([sys.executable, "-m", "wordmine", "segment", str(path), "--lexicon", str(lexicon),
+                           "--jobs", "2", "-q", "-o", str(out)], capture_output=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr.decode()[-2000:]
+    characters = line_ends = 0
+    with open(out, encoding="utf-8") as segmented:
+        tokens: list[str] = []
+        for word in chosen[:1000]:  # a run of commas is one token
+            if word == "，" and tokens and tokens[-1].startswith("，"):
+                tokens[-1] += word
+            else:
+                tokens.append(word)
+        start = " ".join(tokens)
+        assert segmented.read(len(start)) == start
+        segmented.seek(0)
+        while chunk := segmented.read(1 << 24):
+            line_ends += chunk.count("\n")
+            characters += len(chunk) - chunk.count(" ") - chunk.count("\n")
+    assert line_ends == 1 and characters == written_bytes // 3  # every character is 3 bytes of UTF-8
 
 
 def test_a_spill_folder_that_is_not_a_folder_is_named(tmp_path, sample_path):

@@ -33,9 +33,8 @@ from .lexicon import FORMATS, LEXICON_COLUMNS, jieba_words, lexicon_rows, read_w
 from .merging import merge_corpora
 from .modelfile import read_model, write_model
 from .occurrences import CorpusBackground, JiebaBackground
-from .parallel import ordered_map
-from .segment import SegmentConfig, classic_segmenter, learn, model_from_lexicon, segment_text
-from .textio import atomic_output, read_blocks, text_source, whole_lines
+from .segment import SegmentConfig, classic_segmenter, learn, model_from_lexicon, segment_text, segmented_text
+from .textio import atomic_output, line_pieces, read_blocks, text_source, whole_lines
 
 
 class SizeParam(click.ParamType):
@@ -414,11 +413,11 @@ def segment_command(inputs, model_path, lexicon, method, common: Common) -> None
             segmenter = functools.partial(segment_text, model=model, vocab=vocab)
         sources = [text_source(p) for p in names]
         with text_output(common) as out:
-            # Blocks of about a megabyte: enough work per task, and enough tasks for every worker.
-            blocks = whole_lines(read_blocks(sources, common.encoding, block_bytes=1 << 20))
-            for lines in ordered_map(segmenter, blocks, common.jobs):
-                if lines:
-                    out.write("\n".join(lines) + "\n")
+            # Pieces of about a megabyte: enough work per task, enough tasks for every worker,
+            # and a line of any length is never held whole.
+            pieces = line_pieces(read_blocks(sources, common.encoding, block_bytes=1 << 20))
+            for text in segmented_text(pieces, segmenter, common.jobs):
+                out.write(text)
     finally:
         cleanup()
 

@@ -30,6 +30,8 @@ repeated character, such as —— or ……, stays one token).
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,6 +41,7 @@ from .counting import Corpus
 from .discover import discover
 from .ngrams import U64, pack_at
 from .normalize import Vocabulary, code_points, unit_spans
+from .parallel import ordered_map
 
 #: Longest run of units decoded in one piece.
 MAX_RUN = 2048
@@ -356,3 +359,34 @@ def classic_segmenter(corpus: Corpus, min_count: int | None = None):
         return [" ".join("".join(t.split()) for t in tokenizer.cut(line, HMM=False) if t.strip()) for line in lines]
 
     return segment
+
+
+def segmented_text(pieces: Iterable[str], segmenter: Callable[[str], list[str]], jobs: int = 1) -> Iterator[str]:
+    """The output text for input pieces (as :func:`~wordmine.textio.line_pieces` cuts them).
+
+    One output line per input line even when a long line arrives in several
+    pieces: the words of a piece that ends mid-line continue the same output
+    line. Pieces are segmented on ``jobs`` processes, in order.
+
+    >>> by_character = lambda t: [" ".join(line.replace(" ", "")) for line in t.removesuffix("\\n").split("\\n")]
+    >>> "".join(segmented_text(["天地 人，", "天\\n地\\n"], by_character))  # one line in two pieces, then another
+    '天 地 人 ， 天\\n地\\n'
+    """
+    words_on_line = False
+    for lines, ends_line in ordered_map(functools.partial(_segment_piece, segmenter), pieces, jobs):
+        out = []
+        for i, line in enumerate(lines):
+            if i:
+                out.append("\n")
+                words_on_line = False
+            if line:
+                out.append(" " + line if words_on_line else line)
+                words_on_line = True
+        if ends_line:
+            out.append("\n")
+            words_on_line = False
+        yield "".join(out)
+
+
+def _segment_piece(segmenter: Callable[[str], list[str]], piece: str) -> tuple[list[str], bool]:
+    return segmenter(piece), piece.endswith("\n")

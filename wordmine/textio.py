@@ -20,6 +20,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -174,3 +175,40 @@ def whole_lines(blocks: Iterable[str]) -> Iterator[str]:
             carry += block
     if carry:
         yield carry
+
+
+#: A character that is never part of a unit (no letter, digit or ideograph): a safe place to cut a line.
+_NON_WORD = re.compile(r"\W")
+
+
+def line_pieces(blocks: Iterable[str], max_chars: int = 1 << 20) -> Iterator[str]:
+    """Like :func:`whole_lines`, but a line longer than ``max_chars`` comes in pieces.
+
+    A piece that does not end with a line end is part of a longer line. It is
+    cut just after the last character within ``max_chars`` that cannot belong
+    to a unit (punctuation, space, symbol), so no word is cut through, unless
+    there is no such character at all. A 200 MB line is then handled a
+    megabyte at a time instead of being held whole.
+
+    >>> list(line_pieces(["ab\\ncd，efgh", "ij，k\\nl"], max_chars=6))
+    ['ab\\n', 'cd，', 'efghij，k\\n', 'l']
+    """
+    carry: list[str] = []
+    carried = 0
+    for block in blocks:
+        cut = block.rfind("\n") + 1
+        if cut:
+            yield "".join(carry) + block[:cut]
+            carry, carried = [block[cut:]], len(block) - cut
+        else:
+            carry.append(block)
+            carried += len(block)
+        while carried > max_chars:
+            text = "".join(carry)
+            at = max_chars
+            for match in _NON_WORD.finditer(text, 0, max_chars):
+                at = match.end()
+            yield text[:at]
+            carry, carried = [text[at:]], len(text) - at
+    if carried:
+        yield "".join(carry)
