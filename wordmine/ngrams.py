@@ -187,18 +187,13 @@ def merge_sorted(
     ([1, 3, 5], [2, 1, 3], [0, 2], [1, 2])
     """
     na, nb = len(a_keys), len(b_keys)
-    # Each b key goes after the a keys not greater than it; a fills the other slots in order.
-    slot_b = np.searchsorted(a_keys, b_keys, "right")
-    slot_b += np.arange(nb, dtype=slot_b.dtype)
-    from_b = np.zeros(na + nb, bool)
-    from_b[slot_b] = True
-    del slot_b
-    keys = np.empty(na + nb, U64)
-    keys[from_b] = b_keys
-    keys[~from_b] = a_keys
-    counts = np.empty(na + nb, np.int64)
-    counts[from_b] = b_counts
-    counts[~from_b] = a_counts
+    # A stable argsort of the two sorted runs side by side is a merge: numpy's
+    # timsort finds the two runs and merges them in linear time, several times
+    # faster than placing b's keys by binary search.
+    keys = np.concatenate([a_keys, b_keys])
+    order = np.argsort(keys, kind="stable")
+    keys = keys[order]
+    counts = np.concatenate([a_counts, b_counts])[order]
     new = np.ones(na + nb, bool)
     np.not_equal(keys[1:], keys[:-1], out=new[1:])
     starts = np.flatnonzero(new)
@@ -210,7 +205,9 @@ def merge_sorted(
         return merged_keys, merged_counts, None, None
     row_of_slot = np.cumsum(new, dtype=np.int64 if na + nb >= 1 << 31 else np.int32)
     row_of_slot -= 1
-    return merged_keys, merged_counts, row_of_slot[~from_b], row_of_slot[from_b]
+    rows = np.empty_like(row_of_slot)
+    rows[order] = row_of_slot
+    return merged_keys, merged_counts, rows[:na], rows[na:]
 
 
 def merge_counts(a: NgramCounts, b: NgramCounts, consume: bool = False) -> NgramCounts:
