@@ -1,0 +1,164 @@
+import math
+import struct
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from wordmine.charlm import (PUBLISHED_TRANSITIONS, CharLMConfig, best_tag_ends, learn_charlm, tag_scores,
+                             transition_matrix)
+from wordmine.config import CountConfig
+from wordmine.counting import count_text
+from wordmine.errors import FormatError
+from wordmine.modelfile import read_model, write_model
+from wordmine.segment import segment_text
+
+TOY = "，".join(s + v + o for s in ["黑猫", "白狗", "小鸟"] for v in ["喜欢", "讨厌"]
+               for o in ["鱼", "骨头", "米粒"]) * 5
+
+LOG10 = math.log(10)
+
+
+@pytest.fixture(scope="module")
+def toy_corpus():
+    return count_text([TOY], CountConfig(order=4, jobs=1))
+
+
+@pytest.fixture(scope="module")
+def toy_charlm(toy_corpus):
+    return learn_charlm(toy_corpus, CharLMConfig())
+
+
+def tags_of(log10_scores, offsets=None):
+    scores = np.array(log10_scores, float) * LOG10
+    offsets = np.arange(len(scores)) if offsets is None else np.array(offsets)
+    return best_tag_ends(scores, offsets, transition_matrix(PUBLISHED_TRANSITIONS)).tolist()
+
+
+def test_two_characters_join_only_past_the_published_threshold():
+    # log10 p(x) = p(y) = -1. Apart: -1 + -1 = -2. Together: -1 - 0.82 + log10 p(y|x).
+    # p(y|x) = -0.1 gives -1.92 > -2 (one word); -0.3 gives -2.12 < -2 (two words).
+    assert tags_of([[-1, -9, -9, -9], [-1, -0.1, -9, -9]]) == [False, True]
+    assert tags_of([[-1, -9, -9, -9], [-1, -0.3, -9, -9]]) == [True, True]
+
+
+def test_long_word_pays_every_transition():
+    # Five characters, each well predicted only in its own place of one 5-character word
+    # (-0.1), otherwise scored u as a word start. Transitions: b c d e e cost
+    # -0.82 - 2 - 2 - 3 = -7.82, the 4-character word -4.82.
+    def rows(u):
+        return [[u, -9, -9, -9], [u, -0.1, -9, -9], [u, -9, -0.1, -9], [u, -9, -9, -0.1], [u, -9, -9, -0.1]]
+
+    # u = -3.5: whole u - 0.4 - 7.82 = -11.72 beats 4 + 1: 2u - 0.3 - 4.82 = -12.12.
+    assert tags_of(rows(-3.5)) == [False, False, False, False, True]
+    # u = -3: 4 + 1 = -11.12 beats whole = -11.22 (and 2 + 1 + 1 + 1 = 4u - 0.92 = -12.92).
+    assert tags_of(rows(-3.0)) == [False, False, False, True, True]
+
+
+def test_runs_are_decoded_independently():
+    rows = [[-1, -9, -9, -9], [-1, -0.1, -9, -9]] * 2
+    assert tags_of(rows, offsets=[0, 1, 0, 1]) == [False, True, False, True]
+
+
+def test_toy_corpus_segments_exactly(toy_charlm):
+    assert segment_text("白狗讨厌骨头——黑猫喜欢鱼……\n\n小鸟，米粒", toy_charlm) == [
+        "白狗 讨厌 骨头 —— 黑猫 喜欢 鱼 ……", "", "小鸟 ， 米粒"]
+
+
+def test_probabilities_sum_to_one_in_every_context(toy_charlm):
+    # For each context the model holds, the known units and the unknown share add up to 1.
+    model = toy_charlm
+    units = np.arange(1, len(model.units))
+    unknown = len(model.units) + 7
+    table = model.table()
+    for order in range(1, model.order):
+        contexts = table.decode(order, np.arange(len(model.keys[order - 1])))
+        for context in contexts[:: max(1, len(contexts) // 15)]:
+            nexts = np.concatenate([units, [unknown]])
+            ids = np.concatenate([np.concatenate([context, [w]]) for w in nexts])
+            offsets = np.tile(np.arange(order + 1), len(nexts))
+            scores = tag_scores(ids, offsets, model)[order :: order + 1, order]
+            assert np.isfinite(scores).all()
+            assert np.exp(scores).sum() == pytest.approx(1.0, abs=1e-9), context
+
+
+def test_unseen_characters_score_finitely_and_come_out(toy_charlm):
+    vocab = toy_charlm.vocabulary()
+    ids = vocab.encode("黑猫吃鳗鲡", grow=False).astype(np.int64)
+    assert (ids[2:] == 0).all()
+    scores = tag_scores(ids, np.arange(len(ids)), toy_charlm)
+    assert np.isfinite(scores[np.arange(len(ids))[:, None] >= np.arange(4)[None, :]]).all()
+    assert np.isfinite(scores[:, 0]).all() and (scores[:, 0] < 0).all()
+    assert segment_text("黑猫吃鳗鲡iPhone！", toy_charlm)[0].replace(" ", "") == "黑猫吃鳗鲡iPhone！"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.one_of(st.sampled_from("黑猫白狗喜欢讨厌鱼，。 \n——ab1"), st.characters()), max_size=80))
+def test_charlm_never_loses_adds_or_reorders_a_character(toy_charlm, text):
+    out = segment_text(text, toy_charlm)
+    lines = text.split("\n")
+    if text.endswith("\n"):
+        lines.pop()
+    assert len(out) == len(lines)
+    for produced, original in zip(out, lines):
+        assert "".join(produced.split()) == "".join(original.split())
+        assert "  " not in produced and produced == produced.strip()
+
+
+def test_learned_transitions_are_log_probabilities(toy_corpus):
+    model = learn_charlm(toy_corpus, CharLMConfig(transitions="learned", rounds=1))
+    allowed = np.isfinite(transition_matrix(PUBLISHED_TRANSITIONS))
+    assert np.array_equal(np.isfinite(model.transitions), allowed)
+    assert np.exp(model.transitions).sum(axis=1) == pytest.approx(np.ones(4))
+
+
+def test_model_file_round_trip_and_refusals(tmp_path, toy_charlm):
+    path = tmp_path / "m.wmm"
+    write_model(toy_charlm, str(path))
+    back = read_model(str(path))
+    assert type(back) is type(toy_charlm) and back.units == toy_charlm.units
+    assert all(np.array_equal(a, b) for a, b in zip(back.keys, toy_charlm.keys))
+    assert np.array_equal(back.transitions, toy_charlm.transitions)
+    text = TOY[:40] + "鳗鲡"
+    assert segment_text(text, back) == segment_text(text, toy_charlm)
+    data = bytearray(path.read_bytes())
+    data[8:12] = struct.pack("<I", 1)
+    (tmp_path / "v1.wmm").write_bytes(bytes(data))
+    with pytest.raises(FormatError, match="version 1"):
+        read_model(str(tmp_path / "v1.wmm"))
+    data = bytearray(path.read_bytes())
+    data[-70] ^= 0xFF  # inside the last array
+    (tmp_path / "bad.wmm").write_bytes(bytes(data))
+    with pytest.raises(FormatError, match="checksum|corrupt"):
+        read_model(str(tmp_path / "bad.wmm"))
+
+
+def wordmine(*args, input=None):
+    return subprocess.run([sys.executable, "-m", "wordmine", *map(str, args)], input=input, capture_output=True)
+
+
+def test_cli_learn_and_segment_with_charlm(tmp_path, toy_charlm):
+    source = tmp_path / "toy.txt"
+    source.write_text(TOY.replace("，", "\n") + "\n", encoding="utf-8")
+    model = tmp_path / "toy.wmm"
+    learned = wordmine("learn", source, "--method", "charlm", "-o", model, "-q")
+    assert learned.returncode == 0, learned.stderr
+    applied = wordmine("segment", "-", "--model", model, "-q", input="小鸟喜欢米粒😀\n\n".encode())
+    assert applied.returncode == 0 and applied.stdout.decode() == "小鸟 喜欢 米粒 😀\n\n"
+    direct = wordmine("segment", source, "--method", "charlm", "-q")
+    assert direct.returncode == 0 and direct.stdout.decode().split("\n")[0] == "黑猫 喜欢 鱼"
+
+
+def test_cli_exit_codes(tmp_path):
+    source = tmp_path / "toy.txt"
+    source.write_text(TOY, encoding="utf-8")
+    assert wordmine("learn", source, "--method", "charlm").returncode == 2  # no -o
+    assert wordmine("learn", source, "--method", "bigram", "-o", tmp_path / "m.wmm").returncode == 2
+    assert wordmine("segment", source, "--method", "bigram").returncode == 2
+    broken = tmp_path / "broken.wmm"
+    broken.write_bytes(b"WMMODEL\0" + struct.pack("<IIQ", 2, 0, 5) + b"{oops")
+    refused = wordmine("segment", source, "--model", broken)
+    assert refused.returncode == 1 and b"corrupt" in refused.stderr
