@@ -548,6 +548,25 @@ def section_segment(bench: Bench) -> None:
                          fmt(learn_raw.stat().st_size / 1e6 / res.seconds), fmt(res.peak_rss_mb, 0)])
         else:
             rows.append([name, "classic (lexicon + jieba path)", "FAILED"])
+        # charlm: the character n-gram model with position tags, learned then applied like unigram;
+        # once with the default weights, once with the published ones
+        for label, tag, extra in [("charlm (char 4-gram, tags)", "charlm", []),
+                                  ("charlm, published weights", "charlm_published", ["--transitions", "published"])]:
+            model = bench.cache / f"seg_{name}_{tag}.wmm"
+            learned = bench.run(f"learn {name} ({tag})",
+                                bench.wordmine_argv("learn", str(learn_raw), "--method", "charlm", *extra, "-o",
+                                                    str(model), "--quiet"), None, wordmine=True)
+            predicted = bench.cache / f"seg_{name}_{tag}.txt"
+            applied = bench.run(f"segment {name} ({tag})",
+                                bench.wordmine_argv("segment", str(test_raw), "--model", str(model), "-o",
+                                                    str(predicted), "--quiet"), None, wordmine=True)
+            figures = eval_figures(bench, gold_clean, predicted) if learned.ok and applied.ok else None
+            if figures:
+                rows.append([name, label, f"{figures['precision']:.3f}", f"{figures['recall']:.3f}",
+                             f"{figures['f1']:.3f}", fmt(learned.seconds), fmt(mb / applied.seconds),
+                             fmt(max(learned.peak_rss_mb, applied.peak_rss_mb), 0)])
+            else:
+                rows.append([name, label, "FAILED"])
     emit(table(header, rows))
     emit()
     emit("Learned on the raw text of the set (gold with spaces removed, plus the train file where there is "
@@ -559,6 +578,9 @@ def section_segment(bench: Bench) -> None:
 # --------------------------------------------------------------------------- main
 
 
+SECTIONS = ("precision", "speed", "contrast", "segment")
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", default=None,
@@ -568,6 +590,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--skip-scale", action="store_true", help="skip the 100 MB rows")
     ap.add_argument("--cache-dir", default=None,
                     help="where outputs and the 100 MB file go (default: .bench_cache at the repository root)")
+    ap.add_argument("--only", action="append", choices=SECTIONS, default=None,
+                    help="run only this section (repeatable; default: all)")
     ap.add_argument("--timeout", type=float, default=None,
                     help="kill any single measured command after this many seconds")
     return ap.parse_args(argv)
@@ -591,10 +615,15 @@ def main(argv: list[str] | None = None) -> int:
     emit(f"Data: `{data}`")
     emit()
 
-    section_precision(bench)
-    section_speed(bench, args.skip_scale)
-    section_contrast(bench)
-    section_segment(bench)
+    only = set(args.only or SECTIONS)
+    if "precision" in only:
+        section_precision(bench)
+    if "speed" in only:
+        section_speed(bench, args.skip_scale)
+    if "contrast" in only:
+        section_contrast(bench)
+    if "segment" in only:
+        section_segment(bench)
 
     if bench.failures:
         emit("## Failures")

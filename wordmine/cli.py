@@ -24,7 +24,7 @@ from . import __version__
 from .config import CountConfig, DiscoverConfig, auto_min_count, default_memory, parse_size
 from .contrast import METHODS, TERM_COLUMNS, ContrastConfig, contrast
 from .countfile import is_count_file, read_counts, write_counts
-from .charlm import CharLMConfig, learn_charlm
+from .charlm import TRANSITION_MODES, CharLMConfig, learn_charlm
 from .counting import Corpus, count_text
 from .discover import discover
 from .errors import WordmineError
@@ -311,10 +311,16 @@ def _spooled_inputs(inputs: tuple[str, ...]) -> tuple[tuple[str, ...], Callable[
 LEARN_METHODS = ("unigram", "charlm")
 
 
-def learn_model(corpus: Corpus, method: str, common: Common):
+TRANSITIONS = click.option(
+    "--transitions", type=click.Choice(TRANSITION_MODES), default="scaled", show_default=True,
+    help="charlm only: the tag transition weights of article 3956 times 1.25 (scaled), as published, "
+    "or times the scale under which charlm agrees best with the unigram model (calibrated, slower).")
+
+
+def learn_model(corpus: Corpus, method: str, common: Common, transitions: str = "scaled"):
     """The model of ``method`` learned from a counted corpus."""
     if method == "charlm":
-        return learn_charlm(corpus, CharLMConfig())
+        return learn_charlm(corpus, CharLMConfig(transitions=transitions, min_count=common.min_count))
     return learn(corpus, SegmentConfig(min_count=common.min_count))
 
 
@@ -329,8 +335,9 @@ def _model_summary(model) -> str:
 @click.option("--method", type=click.Choice(LEARN_METHODS), default="unigram", show_default=True,
               help="unigram (a word model re-estimated by Viterbi passes) or charlm (an order-4 "
               "character model whose context restarts at each word, decoded by tagging).")
+@TRANSITIONS
 @common_options(("wmm",))
-def learn_command(inputs, method, common: Common) -> None:
+def learn_command(inputs, method, transitions, common: Common) -> None:
     """Learn a segmentation model from raw text (no labels) and write it with -o.
 
     unigram: candidates from `discover`, re-estimated by Viterbi passes over the
@@ -341,7 +348,7 @@ def learn_command(inputs, method, common: Common) -> None:
     if not common.output:
         raise click.UsageError("a model file is binary: give -o FILE.wmm")
     corpus = load_corpus(inputs, common, 4)
-    model = learn_model(corpus, method, common)
+    model = learn_model(corpus, method, common, transitions)
     write_model(model, common.output)
     common.say(f"{_model_summary(model)}; wrote {common.output}")
 
@@ -357,8 +364,9 @@ def learn_command(inputs, method, common: Common) -> None:
               help="When learning from the input: unigram (a word model re-estimated by Viterbi passes), "
               "charlm (a character model tagging each character's place in its word) "
               "or classic (the discovered lexicon as jieba's dictionary, maximum-probability path).")
+@TRANSITIONS
 @common_options(("text",))
-def segment_command(inputs, model_path, lexicon, method, common: Common) -> None:
+def segment_command(inputs, model_path, lexicon, method, transitions, common: Common) -> None:
     """Segment text into words, one output line per input line, words separated by spaces.
 
     Without --model or --lexicon, a model is learned from the input first
@@ -378,7 +386,7 @@ def segment_command(inputs, model_path, lexicon, method, common: Common) -> None
             model = None
             segmenter = classic_segmenter(load_corpus(names, common, 4), common.min_count)
         else:
-            model = learn_model(load_corpus(names, common, 4), method, common)
+            model = learn_model(load_corpus(names, common, 4), method, common, transitions)
         if model is not None:
             vocab = model.vocabulary()
             segmenter = functools.partial(segment_text, model=model, vocab=vocab)
