@@ -170,9 +170,9 @@ def tag_scores(ids: np.ndarray, offsets: np.ndarray, model: CharLM) -> np.ndarra
     table search.
     """
     n = len(ids)
-    table = model.table()
     ids = ids.astype(np.int64)
-    out = np.full((n, 4), -np.inf)
+    unit_key = ids.astype(np.uint64)
+    out = np.empty((n, 4))
     # Order 1: an order-1 key is the unit id itself, so a dense map finds the rows.
     row_of = model.unigram_rows()
     rows = row_of[np.minimum(ids, len(row_of) - 1)]
@@ -180,35 +180,40 @@ def tag_scores(ids: np.ndarray, offsets: np.ndarray, model: CharLM) -> np.ndarra
     safe_rows = np.maximum(rows, 0)
     lower = np.where(rows >= 0, model.log_prob[0][safe_rows], model.unknown_log_prob)
     out[:, 0] = lower
-    row_key = ids.astype(np.uint64)
+    row_key = unit_key
     context_backoff = np.where(rows >= 0, model.backoff[0][safe_rows], 0.0) if model.order > 1 else np.zeros(n)
     starts = offsets == 0
     for k in range(2, 5):
+        valid = offsets >= k - 1
         if k > model.order:
-            out[:, k - 1] = np.where(offsets >= k - 1, lower, -np.inf)
+            out[:, k - 1] = np.where(valid, lower, -np.inf)
             continue
         # Shift by one unit: the (k - 1)-gram ending before each unit is this k-gram's context.
-        prev_rows = np.concatenate([[-1], rows[:-1]])
-        prev_backoff = np.concatenate([[0.0], context_backoff[:-1]])
+        prev_rows = np.empty_like(rows)
+        prev_rows[0], prev_rows[1:] = -1, rows[:-1]
         prev_rows[starts] = -1
-        prev_backoff[starts] = 0.0
-        valid = offsets >= k - 1
-        if table.is_packed(k):
-            prev_key = np.concatenate([np.zeros(1, np.uint64), row_key[:-1]])
-            key = (prev_key << np.uint64(model.bits)) | ids.astype(np.uint64)
-        else:
-            key = (np.maximum(prev_rows, 0).astype(np.uint64) << np.uint64(model.bits)) | ids.astype(np.uint64)
-        rows = np.full(n, -1, np.int64)
+        score = np.empty(n)
+        score[0], score[1:] = 0.0, context_backoff[:-1]
+        score[starts] = 0.0
+        score += lower  # backed off; n-grams the table has are overwritten below
+        if k * model.bits <= 64:  # packed keys: the context's key shifted, then this unit
+            key = np.empty(n, np.uint64)
+            key[0], key[1:] = 0, row_key[:-1]
+            key = (key << np.uint64(model.bits)) | unit_key
+        else:  # chained keys: the context's row, then this unit
+            key = (np.maximum(prev_rows, 0).astype(np.uint64) << np.uint64(model.bits)) | unit_key
         asked = np.flatnonzero(valid & (prev_rows >= 0))  # an n-gram whose context is unseen is unseen
-        rows[asked] = model.index(k).find(key[asked])
-        found = rows >= 0
-        safe_rows = np.maximum(rows, 0)
-        score = np.where(found, model.log_prob[k - 1][safe_rows], prev_backoff + lower)
-        lower = np.where(valid, score, -np.inf)
-        out[:, k - 1] = lower
+        found_rows = model.index(k).find(key[asked])
+        hit, hit_rows = asked[found_rows >= 0], found_rows[found_rows >= 0]
+        rows = np.full(n, -1, np.int64)
+        rows[hit] = hit_rows
+        score[hit] = model.log_prob[k - 1][hit_rows]
+        score[~valid] = -np.inf
+        out[:, k - 1] = lower = score
         row_key = key
-        context_backoff = np.where(found, model.backoff[k - 1][safe_rows], 0.0) if k < model.order \
-            else np.zeros(n)
+        context_backoff = np.zeros(n)
+        if k < model.order:
+            context_backoff[hit] = model.backoff[k - 1][hit_rows]
     return out
 
 
