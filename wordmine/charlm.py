@@ -87,13 +87,14 @@ class CharLMConfig:
     ``scales`` under which the model's segmentation of the corpus agrees best with
     the unigram model's (word-span F1), learned without labels."""
     scale: float = 1.25
-    """Measured on four gold sets (F1 for scales 0.75 / 1 / 1.25 / 1.5): pd1998 .643 /
-    .769 / .785 / .755, zhuxian .606 / .729 / .779 / .786, ctb6 .656 / .761 / .774 /
-    .755, medical_forum .640 / .730 / .752 / .746. The published weights join too much
-    on corpora of 0.1-2 M characters (a Kneser-Ney model of a small corpus is sure of
-    its n-grams); 1.25 is best or within 0.007 of it on every set. The calibration
-    picked 1.375, 1.25, 1.5, 1.25 there (F1 .773, .779, .755, .752): no better than
-    one constant, and eight times slower to learn, so it is not the default."""
+    """Measured on four gold sets (F1 for scales 0.75 / 1 / 1.125 / 1.25 / 1.375 / 1.5):
+    pd1998 .680 / .777 / .789 / .786 / .774 / .755; zhuxian .643 / .735 / .763 / .780
+    / .786 / .786; ctb6 .715 / .770 / .776 / .774 / .767 / .755; medical_forum .674 /
+    .737 / .750 / .753 / .755 / .746. The published weights join too much on corpora
+    of 0.1-2 M characters (a Kneser-Ney model of a small corpus is sure of its
+    n-grams); 1.25 is within 0.006 of the best scale on every set. The calibration
+    picked 1.375, 1.25, 1.5, 1.25 (F1 .774, .780, .755, .753): no better than one
+    constant and several times slower to learn, so it is not the default."""
     scales: tuple[float, ...] = (1.0, 1.125, 1.25, 1.375, 1.5, 1.75, 2.0)
     """Scales the calibration tries."""
     calibration_units: int = 1_000_000
