@@ -152,3 +152,7 @@ def test_segment_usage_errors_and_empty_input(tmp_path):
 
 def test_adjacent_numeral_words_are_one_number(toy_model):
     assert segment_text("黑猫四百三十八点八，２０１９年", toy_model) == ["黑猫 四百三十八点八 ， ２０１９ 年"]
+
+
+def test_decimal_numbers_and_percentages_are_one_word(toy_model):
+    assert segment_text("黑猫３．５％，白狗12.30%，a.b，5.", toy_model) == ["黑猫 ３．５％ ， 白狗 12.30% ， a . b ， 5 ."]

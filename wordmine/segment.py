@@ -258,7 +258,27 @@ def segment_text(text: str, model, vocab: Vocabulary | None = None) -> list[str]
     token_start = np.zeros(len(cps), bool)
     token_start[word_start] = True
     token_start |= other & ~repeat
+    token_start &= ~_number_glue(cps)
     return _join_tokens(text, token_start, ~space, cps == 10)
+
+
+def _number_glue(cps: np.ndarray) -> np.ndarray:
+    """True where a token would start inside a decimal number or before a percent sign.
+
+    Segmentation standards write 12.3% and １１０．８亿 as one word: a point between
+    two digits joins them, and a percent sign joins the digits before it (the code
+    points are folded, so full-width ．and ％ count too).
+
+    >>> from wordmine.normalize import code_points
+    >>> _number_glue(code_points("3.5%，a.b，5.")).tolist()
+    [False, True, True, True, False, False, False, False, False, False, False]
+    """
+    digit = (cps >= 48) & (cps <= 57)
+    after_digit = np.concatenate([[False], digit[:-1]])
+    point = (cps == 46) & after_digit & np.concatenate([digit[1:], [False]])
+    glue = point | ((cps == 37) & after_digit)
+    glue[1:] |= point[:-1]
+    return glue
 
 
 def _join_tokens(text: str, token_start: np.ndarray, kept: np.ndarray, newline: np.ndarray) -> list[str]:
