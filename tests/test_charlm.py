@@ -8,8 +8,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wordmine.charlm import (PUBLISHED_TRANSITIONS, CharLMConfig, best_tag_ends, learn_charlm, span_f1, tag_scores,
-                             transition_matrix)
+from wordmine.charlm import (
+    PUBLISHED_TRANSITIONS,
+    CharLMConfig,
+    best_tag_ends,
+    learn_charlm,
+    span_f1,
+    tag_scores,
+    transition_matrix,
+)
 from wordmine.config import CountConfig
 from wordmine.counting import count_text
 from wordmine.errors import FormatError

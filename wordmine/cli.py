@@ -21,10 +21,10 @@ import click
 import numpy as np
 
 from . import __version__
+from .charlm import TRANSITION_MODES, CharLMConfig, learn_charlm
 from .config import CountConfig, DiscoverConfig, auto_min_count, default_memory, parse_size
 from .contrast import METHODS, TERM_COLUMNS, ContrastConfig, contrast
 from .countfile import is_count_file, read_counts, write_counts
-from .charlm import TRANSITION_MODES, CharLMConfig, learn_charlm
 from .counting import Corpus, count_text
 from .discover import discover
 from .errors import WordmineError

@@ -246,7 +246,6 @@ def segment_text(text: str, model, vocab: Vocabulary | None = None) -> list[str]
     ends = model.word_ends(ids, offsets) if len(ids) else np.zeros(0, bool)
     ends = _join_number_runs(ends, offsets, _numeral_units(cps, spans))
     word_start = spans.start[(offsets == 0) | np.concatenate([[True], ends[:-1]])]
-    word_end = spans.end[ends]
     # Characters outside units: white space is dropped, each other one is a token,
     # except that a run of one repeated character (—— or ……) stays together.
     covered = np.cumsum(np.bincount(spans.start, minlength=len(cps) + 1)
