@@ -521,19 +521,19 @@ def section_segment(bench: Bench) -> None:
         mb = test_raw.stat().st_size / 1e6
         # unigram: learn a model, then segment the test text with it
         model = bench.cache / f"seg_{name}.wmm"
-        learned = bench.run(f"learn {name}", bench.wordmine_argv("learn", str(learn_raw), "-o", str(model),
-                                                                 "--quiet"), None, wordmine=True)
+        learned = bench.run(f"learn {name}", bench.wordmine_argv("learn", str(learn_raw), "--method", "unigram",
+                                                                 "-o", str(model), "--quiet"), None, wordmine=True)
         predicted = bench.cache / f"seg_{name}_unigram.txt"
         applied = bench.run(f"segment {name} (unigram)",
                             bench.wordmine_argv("segment", str(test_raw), "--model", str(model), "-o",
                                                 str(predicted), "--quiet"), None, wordmine=True)
         figures = eval_figures(bench, gold_clean, predicted) if learned.ok and applied.ok else None
         if figures:
-            rows.append([name, "unigram (default)", f"{figures['precision']:.3f}", f"{figures['recall']:.3f}",
+            rows.append([name, "unigram (word model)", f"{figures['precision']:.3f}", f"{figures['recall']:.3f}",
                          f"{figures['f1']:.3f}", fmt(learned.seconds), fmt(mb / applied.seconds),
                          fmt(max(learned.peak_rss_mb, applied.peak_rss_mb), 0)])
         else:
-            rows.append([name, "unigram (default)", "FAILED"])
+            rows.append([name, "unigram (word model)", "FAILED"])
         # classic: discovered lexicon + jieba's maximum-probability path, learned and applied in one run
         predicted = bench.cache / f"seg_{name}_classic_all.txt"
         res = bench.run(f"segment {name} (classic)",
@@ -549,6 +549,25 @@ def section_segment(bench: Bench) -> None:
                          fmt(learn_raw.stat().st_size / 1e6 / res.seconds), fmt(res.peak_rss_mb, 0)])
         else:
             rows.append([name, "classic (lexicon + jieba path)", "FAILED"])
+        # charlm: the character n-gram model with position tags, learned then applied like unigram;
+        # once with the default weights, once with the published ones
+        for label, tag, extra in [("charlm (default)", "charlm", []),
+                                  ("charlm, published weights", "charlm_published", ["--transitions", "published"])]:
+            model = bench.cache / f"seg_{name}_{tag}.wmm"
+            learned = bench.run(f"learn {name} ({tag})",
+                                bench.wordmine_argv("learn", str(learn_raw), "--method", "charlm", *extra, "-o",
+                                                    str(model), "--quiet"), None, wordmine=True)
+            predicted = bench.cache / f"seg_{name}_{tag}.txt"
+            applied = bench.run(f"segment {name} ({tag})",
+                                bench.wordmine_argv("segment", str(test_raw), "--model", str(model), "-o",
+                                                    str(predicted), "--quiet"), None, wordmine=True)
+            figures = eval_figures(bench, gold_clean, predicted) if learned.ok and applied.ok else None
+            if figures:
+                rows.append([name, label, f"{figures['precision']:.3f}", f"{figures['recall']:.3f}",
+                             f"{figures['f1']:.3f}", fmt(learned.seconds), fmt(mb / applied.seconds),
+                             fmt(max(learned.peak_rss_mb, applied.peak_rss_mb), 0)])
+            else:
+                rows.append([name, label, "FAILED"])
     emit(table(header, rows))
     emit()
     emit("Learned on the raw text of the set (gold with spaces removed, plus the train file where there is "
@@ -715,6 +734,8 @@ def section_scale(bench: Bench, skip_scale: bool) -> None:
 
 
 # --------------------------------------------------------------------------- main
+
+
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

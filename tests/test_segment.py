@@ -162,3 +162,7 @@ def test_learning_a_window_at_a_time_gives_the_same_model(monkeypatch):
     monkeypatch.setattr(segment, "LEARN_WINDOW", 7)  # about one clause a window
     windowed = learn(corpus, SegmentConfig(min_count=3))
     assert np.array_equal(windowed.keys, whole.keys) and np.array_equal(windowed.log_prob, whole.log_prob)
+
+
+def test_decimal_numbers_and_percentages_are_one_word(toy_model):
+    assert segment_text("黑猫３．５％，白狗12.30%，a.b，5.", toy_model) == ["黑猫 ３．５％ ， 白狗 12.30% ， a . b ， 5 ."]

@@ -14,6 +14,10 @@ The pipeline, one module per stage:
 6. ``contrast``   domain terms: candidates from ``discover``, counted on both sides
                   (``occurrences``: n-gram tables, Aho-Corasick, jieba's dictionary)
 7. ``lexicon``    the output formats (TSV, jieba user dictionary, JSON lines)
+8. ``segment``    segmentation: a unigram word model over discovered candidates, and
+                  the lossless output path every method shares; ``charlm`` the
+                  character n-gram model with position tags (``kneser_ney`` its
+                  smoothing, ``keyset`` its hash index); ``modelfile`` the ``.wmm`` file
 
 ``cli`` is the only module that reads argv, prints, or exits. Every stage takes
 a frozen config from ``config``.

@@ -21,6 +21,7 @@ import click
 import numpy as np
 
 from . import __version__
+from .charlm import TRANSITION_MODES, CharLMConfig, learn_charlm
 from .config import (CountConfig, DiscoverConfig, auto_min_count, default_jobs, default_memory, format_size,
                      parse_size)
 from .contrast import METHODS, TERM_COLUMNS, ContrastConfig, contrast
@@ -360,21 +361,49 @@ def _spooled_inputs(inputs: tuple[str, ...]) -> tuple[tuple[str, ...], Callable[
     return names, lambda: os.unlink(handle.name)
 
 
+LEARN_METHODS = ("charlm", "unigram")
+
+
+TRANSITIONS = click.option(
+    "--transitions", type=click.Choice(TRANSITION_MODES), default="scaled", show_default=True,
+    help="charlm only: the tag transition weights of article 3956 times 1.25 (scaled), as published, "
+    "or times the scale under which charlm agrees best with the unigram model (calibrated, slower).")
+
+
+def learn_model(corpus: Corpus, method: str, common: Common, transitions: str = "scaled"):
+    """The model of ``method`` learned from a counted corpus."""
+    if method == "charlm":
+        return learn_charlm(corpus, CharLMConfig(transitions=transitions, min_count=common.min_count))
+    return learn(corpus, SegmentConfig(min_count=common.min_count))
+
+
+def _model_summary(model) -> str:
+    if hasattr(model, "transitions"):
+        return f"character model of order {model.order}, {sum(len(k) for k in model.keys):,} n-grams"
+    return f"{len(model.keys):,} words"
+
+
 @cli.command(name="learn")
 @INPUTS
+@click.option("--method", type=click.Choice(LEARN_METHODS), default="charlm", show_default=True,
+              help="charlm (an order-4 character model whose context restarts at each word, decoded by "
+              "tagging) or unigram (a word model re-estimated by Viterbi passes).")
+@TRANSITIONS
 @common_options(("wmm",))
-def learn_command(inputs, common: Common) -> None:
+def learn_command(inputs, method, transitions, common: Common) -> None:
     """Learn a segmentation model from raw text (no labels) and write it with -o.
 
-    The model is a unigram word model: candidates from `discover`, re-estimated
-    by Viterbi passes over the corpus. `wordmine segment --model FILE` applies it.
+    unigram: candidates from `discover`, re-estimated by Viterbi passes over the
+    corpus. charlm: a Kneser-Ney character model of order 4; each character is
+    tagged first, second, third or later in its word. `wordmine segment --model
+    FILE` applies either.
     """
     if not common.output:
         raise click.UsageError("a model file is binary: give -o FILE.wmm")
     corpus = load_corpus(inputs, common, 4)
-    model = learn(corpus, SegmentConfig(min_count=common.min_count))
+    model = learn_model(corpus, method, common, transitions)
     write_model(model, common.output)
-    common.say(f"{len(model.keys):,} words; wrote {common.output}")
+    common.say(f"{_model_summary(model)}; wrote {common.output}")
 
 
 @cli.command(name="segment")
@@ -383,11 +412,14 @@ def learn_command(inputs, common: Common) -> None:
               help="A model from `wordmine learn` (default: learn one from the input itself).")
 @click.option("--lexicon", type=click.Path(exists=True, dir_okay=False),
               help="Segment with this word list instead: `discover` output or `word [count]` lines.")
-@click.option("--method", type=click.Choice(["unigram", "classic"]), default="unigram", show_default=True,
-              help="When learning from the input: unigram (a word model re-estimated by Viterbi passes) "
+@click.option("--method", type=click.Choice(["charlm", "unigram", "classic"]), default="charlm",
+              show_default=True,
+              help="When learning from the input: charlm (a character model tagging each character's place "
+              "in its word), unigram (a word model re-estimated by Viterbi passes) "
               "or classic (the discovered lexicon as jieba's dictionary, maximum-probability path).")
+@TRANSITIONS
 @common_options(("text",))
-def segment_command(inputs, model_path, lexicon, method, common: Common) -> None:
+def segment_command(inputs, model_path, lexicon, method, transitions, common: Common) -> None:
     """Segment text into words, one output line per input line, words separated by spaces.
 
     Without --model or --lexicon, a model is learned from the input first
@@ -407,7 +439,7 @@ def segment_command(inputs, model_path, lexicon, method, common: Common) -> None
             model = None
             segmenter = classic_segmenter(load_corpus(names, common, 4), common.min_count)
         else:
-            model = learn(load_corpus(names, common, 4), SegmentConfig(min_count=common.min_count))
+            model = learn_model(load_corpus(names, common, 4), method, common, transitions)
         if model is not None:
             vocab = model.vocabulary()
             segmenter = functools.partial(segment_text, model=model, vocab=vocab)

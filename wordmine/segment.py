@@ -82,6 +82,10 @@ class WordModel:
     def vocabulary(self) -> Vocabulary:
         return Vocabulary(self.units[1:])
 
+    def word_ends(self, ids: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+        """True after each unit that ends a word in the most probable segmentation."""
+        return best_word_ends(ids, offsets, self)
+
 
 def _bits(n_units: int) -> int:
     return max(8, int(n_units).bit_length())
@@ -237,8 +241,12 @@ def _sum_keys(keys: list[np.ndarray], counts: list[np.ndarray]) -> tuple[np.ndar
     return distinct, np.bincount(where.reshape(-1), weights=all_counts).astype(np.int64)
 
 
-def segment_text(text: str, model: WordModel, vocab: Vocabulary | None = None) -> list[str]:
-    """Segment ``text``: one output line per line, tokens separated by single spaces."""
+def segment_text(text: str, model, vocab: Vocabulary | None = None) -> list[str]:
+    """Segment ``text``: one output line per line, tokens separated by single spaces.
+
+    ``model`` is any model with ``vocabulary()`` and ``word_ends(ids, offsets)``:
+    a :class:`WordModel` or a :class:`wordmine.charlm.CharLM`.
+    """
     vocab = vocab or model.vocabulary()
     cps = code_points(text)
     spans = unit_spans(cps)
@@ -246,43 +254,91 @@ def segment_text(text: str, model: WordModel, vocab: Vocabulary | None = None) -
     new_run = np.ones(len(ids), bool)
     new_run[1:] = spans.start[1:] != spans.end[:-1]
     offsets = run_offsets(new_run)
-    ends = best_word_ends(ids, offsets, model) if len(ids) else np.zeros(0, bool)
-    ends = _join_number_runs(ends, offsets, _numeral_units(text, spans))
+    ends = model.word_ends(ids, offsets) if len(ids) else np.zeros(0, bool)
+    ends = _join_number_runs(ends, offsets, _numeral_units(cps, spans))
     word_start = spans.start[(offsets == 0) | np.concatenate([[True], ends[:-1]])]
-    word_end = spans.end[ends]
     # Characters outside units: white space is dropped, each other one is a token,
     # except that a run of one repeated character (—— or ……) stays together.
-    covered = np.zeros(len(cps) + 1, np.int64)
-    np.add.at(covered, spans.start, 1)
-    np.add.at(covered, spans.end, -1)
-    inside = np.cumsum(covered)[:-1] > 0
-    other = ~inside & ~_is_space(cps)
+    covered = np.cumsum(np.bincount(spans.start, minlength=len(cps) + 1)
+                        - np.bincount(spans.end, minlength=len(cps) + 1))[:-1]
+    space = _is_space(cps)
+    other = (covered == 0) & ~space
     repeat = np.zeros(len(cps), bool)
     repeat[1:] = other[1:] & other[:-1] & (cps[1:] == cps[:-1])
-    other_start = np.flatnonzero(other & ~repeat)
-    other_end = np.flatnonzero(other & ~np.concatenate([repeat[1:], [False]])) + 1
-    starts = np.concatenate([word_start, other_start])
-    ends_at = np.concatenate([word_end, other_end])
-    order = np.argsort(starts, kind="stable")
-    starts, ends_at = starts[order], ends_at[order]
-    newlines = np.flatnonzero(cps == 10)
-    line_of = np.searchsorted(newlines, starts)
-    lines: list[list[str]] = [[] for _ in range(len(newlines) + 1)]
-    for line, a, b in zip(line_of.tolist(), starts.tolist(), ends_at.tolist()):
-        lines[line].append(text[a:b])
+    token_start = np.zeros(len(cps), bool)
+    token_start[word_start] = True
+    token_start |= other & ~repeat
+    token_start &= ~_number_glue(cps)
+    return _join_tokens(text, token_start, ~space, cps == 10)
+
+
+def _number_glue(cps: np.ndarray) -> np.ndarray:
+    """True where a token would start inside a decimal number or before a percent sign.
+
+    Segmentation standards write 12.3% and １１０．８亿 as one word: a point between
+    two digits joins them, and a percent sign joins the digits before it (the code
+    points are folded, so full-width ．and ％ count too).
+
+    >>> from wordmine.normalize import code_points
+    >>> _number_glue(code_points("3.5%，a.b，5.")).tolist()
+    [False, True, True, True, False, False, False, False, False, False, False]
+    """
+    digit = (cps >= 48) & (cps <= 57)
+    after_digit = np.concatenate([[False], digit[:-1]])
+    point = (cps == 46) & after_digit & np.concatenate([digit[1:], [False]])
+    glue = point | ((cps == 37) & after_digit)
+    glue[1:] |= point[:-1]
+    return glue
+
+
+def _join_tokens(text: str, token_start: np.ndarray, kept: np.ndarray, newline: np.ndarray) -> list[str]:
+    r"""The output lines: kept characters in order, a space before each token but a line's first.
+
+    Built as one array of code points rather than one Python string per token.
+
+    >>> _join_tokens("ab c\nd", *np.array([[1, 1, 0, 1, 0, 1], [1, 1, 0, 1, 0, 1], [0, 0, 0, 0, 1, 0]], bool))
+    ['a b c', 'd']
+    """
+    raw = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    line = np.cumsum(newline) - newline
+    starts = np.flatnonzero(token_start)
+    space_before = np.zeros(len(raw), bool)
+    space_before[starts[1:][line[starts[1:]] == line[starts[:-1]]]] = True
+    emitted = kept | newline
+    width = emitted.astype(np.int64) + space_before
+    slot = np.cumsum(width) - width
+    out = np.empty(int(width.sum()), "<u4")
+    out[slot[space_before]] = 32
+    out[slot[emitted] + space_before[emitted]] = raw[emitted]
+    lines = out.tobytes().decode("utf-32-le", "surrogatepass").split("\n")
     if text.endswith("\n"):
         lines.pop()
-    return [" ".join(words) for words in lines]
+    return lines
 
 
 #: Characters that write numbers: adjacent words made only of these (三十 六 点 七) are one number.
 NUMERALS = frozenset("〇零一二三四五六七八九十百千万亿两点")
 
 
-def _numeral_units(text: str, spans) -> np.ndarray:
-    """True for each unit that is a numeral character or a run of ASCII digits."""
-    return np.array([text[a:b] in NUMERALS or text[a:b].isdigit()
-                     for a, b in zip(spans.start.tolist(), spans.end.tolist())], bool)
+def _numeral_units(cps: np.ndarray, spans) -> np.ndarray:
+    """True for each unit that is a numeral character or a run of ASCII digits.
+
+    >>> from wordmine.normalize import code_points, unit_spans
+    >>> cps = code_points("三十abc，２０１９年")
+    >>> _numeral_units(cps, unit_spans(cps)).tolist()
+    [True, True, False, True, False]
+    """
+    numeral = np.isin(cps[spans.start], _NUMERAL_CODES)
+    if spans.is_latin.any():
+        # A Latin unit is a number when all its characters are digits: count digits by prefix sums.
+        digits = np.concatenate([[0], np.cumsum((cps >= 48) & (cps <= 57))])
+        latin = np.flatnonzero(spans.is_latin)
+        a, b = spans.start[latin], spans.end[latin]
+        numeral[latin] = digits[b] - digits[a] == b - a
+    return numeral
+
+
+_NUMERAL_CODES = np.array(sorted(map(ord, NUMERALS)), np.uint32)
 
 
 def _join_number_runs(ends: np.ndarray, offsets: np.ndarray, numeral: np.ndarray) -> np.ndarray:

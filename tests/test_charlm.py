@@ -1,0 +1,197 @@
+import math
+import struct
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from wordmine.charlm import (
+    PUBLISHED_TRANSITIONS,
+    CharLMConfig,
+    best_tag_ends,
+    learn_charlm,
+    span_f1,
+    tag_scores,
+    transition_matrix,
+)
+from wordmine.config import CountConfig
+from wordmine.counting import count_text
+from wordmine.errors import FormatError
+from wordmine.modelfile import read_model, write_model
+from wordmine.segment import segment_text
+
+TOY = "，".join(s + v + o for s in ["黑猫", "白狗", "小鸟"] for v in ["喜欢", "讨厌"]
+               for o in ["鱼", "骨头", "米粒"]) * 5
+
+LOG10 = math.log(10)
+
+
+@pytest.fixture(scope="module")
+def toy_corpus():
+    return count_text([TOY], CountConfig(order=4, jobs=1))
+
+
+@pytest.fixture(scope="module")
+def toy_charlm(toy_corpus):
+    # The published weights: on a corpus this small the default scale splits 小鸟 (see charlm's doctest).
+    return learn_charlm(toy_corpus, CharLMConfig(transitions="published"))
+
+
+def tags_of(log10_scores, offsets=None):
+    scores = np.array(log10_scores, float) * LOG10
+    offsets = np.arange(len(scores)) if offsets is None else np.array(offsets)
+    return best_tag_ends(scores, offsets, transition_matrix(PUBLISHED_TRANSITIONS)).tolist()
+
+
+def test_two_characters_join_only_past_the_published_threshold():
+    # log10 p(x) = p(y) = -1. Apart: -1 + -1 = -2. Together: -1 - 0.82 + log10 p(y|x).
+    # p(y|x) = -0.1 gives -1.92 > -2 (one word); -0.3 gives -2.12 < -2 (two words).
+    assert tags_of([[-1, -9, -9, -9], [-1, -0.1, -9, -9]]) == [False, True]
+    assert tags_of([[-1, -9, -9, -9], [-1, -0.3, -9, -9]]) == [True, True]
+
+
+def test_long_word_pays_every_transition():
+    # Five characters, each well predicted only in its own place of one 5-character word
+    # (-0.1), otherwise scored u as a word start. Transitions: b c d e e cost
+    # -0.82 - 2 - 2 - 3 = -7.82, the 4-character word -4.82.
+    def rows(u):
+        return [[u, -9, -9, -9], [u, -0.1, -9, -9], [u, -9, -0.1, -9], [u, -9, -9, -0.1], [u, -9, -9, -0.1]]
+
+    # u = -3.5: whole u - 0.4 - 7.82 = -11.72 beats 4 + 1: 2u - 0.3 - 4.82 = -12.12.
+    assert tags_of(rows(-3.5)) == [False, False, False, False, True]
+    # u = -3: 4 + 1 = -11.12 beats whole = -11.22 (and 2 + 1 + 1 + 1 = 4u - 0.92 = -12.92).
+    assert tags_of(rows(-3.0)) == [False, False, False, True, True]
+
+
+def test_runs_are_decoded_independently():
+    rows = [[-1, -9, -9, -9], [-1, -0.1, -9, -9]] * 2
+    assert tags_of(rows, offsets=[0, 1, 0, 1]) == [False, True, False, True]
+
+
+def test_toy_corpus_segments_exactly(toy_charlm):
+    assert segment_text("白狗讨厌骨头——黑猫喜欢鱼……\n\n小鸟，米粒", toy_charlm) == [
+        "白狗 讨厌 骨头 —— 黑猫 喜欢 鱼 ……", "", "小鸟 ， 米粒"]
+
+
+def test_probabilities_sum_to_one_in_every_context(toy_charlm):
+    # For each context the model holds, the known units and the unknown share add up to 1.
+    model = toy_charlm
+    units = np.arange(1, len(model.units))
+    unknown = len(model.units) + 7
+    table = model.table()
+    for order in range(1, model.order):
+        contexts = table.decode(order, np.arange(len(model.keys[order - 1])))
+        for context in contexts[:: max(1, len(contexts) // 15)]:
+            nexts = np.concatenate([units, [unknown]])
+            ids = np.concatenate([np.concatenate([context, [w]]) for w in nexts])
+            offsets = np.tile(np.arange(order + 1), len(nexts))
+            scores = tag_scores(ids, offsets, model)[order :: order + 1, order]
+            assert np.isfinite(scores).all()
+            assert np.exp(scores).sum() == pytest.approx(1.0, abs=1e-9), context
+
+
+def test_unseen_characters_score_finitely_and_come_out(toy_charlm):
+    vocab = toy_charlm.vocabulary()
+    ids = vocab.encode("黑猫吃鳗鲡", grow=False).astype(np.int64)
+    assert (ids[2:] == 0).all()
+    scores = tag_scores(ids, np.arange(len(ids)), toy_charlm)
+    assert np.isfinite(scores[np.arange(len(ids))[:, None] >= np.arange(4)[None, :]]).all()
+    assert np.isfinite(scores[:, 0]).all() and (scores[:, 0] < 0).all()
+    assert segment_text("黑猫吃鳗鲡iPhone！", toy_charlm)[0].replace(" ", "") == "黑猫吃鳗鲡iPhone！"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.one_of(st.sampled_from("黑猫白狗喜欢讨厌鱼，。 \n——ab1"), st.characters()), max_size=80))
+def test_charlm_never_loses_adds_or_reorders_a_character(toy_charlm, text):
+    out = segment_text(text, toy_charlm)
+    lines = text.split("\n")
+    if text.endswith("\n"):
+        lines.pop()
+    assert len(out) == len(lines)
+    for produced, original in zip(out, lines):
+        assert "".join(produced.split()) == "".join(original.split())
+        assert "  " not in produced and produced == produced.strip()
+
+
+def test_transition_modes_scale_the_published_weights(toy_corpus):
+    published = transition_matrix(PUBLISHED_TRANSITIONS)
+    for config, scale in [(CharLMConfig(transitions="published"), 1.0), (CharLMConfig(), 1.25),
+                          (CharLMConfig(scale=2.0), 2.0)]:
+        assert np.array_equal(learn_charlm(toy_corpus, config).transitions, published * scale)
+    calibrated = learn_charlm(toy_corpus, CharLMConfig(transitions="calibrated", scales=(1.0, 3.0)))
+    assert any(np.array_equal(calibrated.transitions, published * s) for s in (1.0, 3.0))
+    with pytest.raises(ValueError, match="transitions must be one of"):
+        CharLMConfig(transitions="learned")
+
+
+def test_pruned_model_with_chained_keys_scores_like_packed_keys():
+    # 32 bits a unit: orders 3 and 4 are chained keys, renumbered when order 3 is pruned.
+    text = TOY + "，小鸟喜欢鳟鱼，白狗讨厌黑猫"
+    wide = learn_charlm(count_text([text], CountConfig(order=4, jobs=1, bits=32)), CharLMConfig(prune_count=3))
+    narrow = learn_charlm(count_text([text], CountConfig(order=4, jobs=1)), CharLMConfig(prune_count=3))
+    assert wide.bits == 32 and narrow.bits == 16
+    assert [len(k) for k in wide.keys] == [len(k) for k in narrow.keys]
+    ids = narrow.vocabulary().encode(text[:200], grow=False).astype(np.int64)
+    offsets = np.arange(len(ids)) - np.maximum.accumulate(np.where(ids == 0, np.arange(len(ids)), 0))
+    assert np.array_equal(tag_scores(ids, offsets, wide), tag_scores(ids, offsets, narrow))
+    full = learn_charlm(count_text([text], CountConfig(order=4, jobs=1)), CharLMConfig(prune_count=1))
+    assert len(full.keys[3]) > len(narrow.keys[3]) and len(full.keys[1]) == len(narrow.keys[1])
+
+
+def test_span_agreement_hand_worked():
+    # ends |ab|c|d| against |ab|cd|: one word (ab) in common, 3 + 2 words -> F1 2/5.
+    assert span_f1(np.array([0, 1, 1, 1], bool), np.array([0, 1, 0, 1], bool), np.arange(4)) == 0.4
+    assert span_f1(np.array([1, 1], bool), np.array([1, 1], bool), np.array([0, 0])) == 1.0
+
+
+def test_model_file_round_trip_and_refusals(tmp_path, toy_charlm):
+    path = tmp_path / "m.wmm"
+    write_model(toy_charlm, str(path))
+    back = read_model(str(path))
+    assert type(back) is type(toy_charlm) and back.units == toy_charlm.units
+    assert all(np.array_equal(a, b) for a, b in zip(back.keys, toy_charlm.keys))
+    assert np.array_equal(back.transitions, toy_charlm.transitions)
+    text = TOY[:40] + "鳗鲡"
+    assert segment_text(text, back) == segment_text(text, toy_charlm)
+    data = bytearray(path.read_bytes())
+    data[8:12] = struct.pack("<I", 1)
+    (tmp_path / "v1.wmm").write_bytes(bytes(data))
+    with pytest.raises(FormatError, match="version 1"):
+        read_model(str(tmp_path / "v1.wmm"))
+    data = bytearray(path.read_bytes())
+    data[-70] ^= 0xFF  # inside the last array
+    (tmp_path / "bad.wmm").write_bytes(bytes(data))
+    with pytest.raises(FormatError, match="checksum|corrupt"):
+        read_model(str(tmp_path / "bad.wmm"))
+
+
+def wordmine(*args, input=None):
+    return subprocess.run([sys.executable, "-m", "wordmine", *map(str, args)], input=input, capture_output=True)
+
+
+def test_cli_learn_and_segment_with_charlm(tmp_path, toy_charlm):
+    source = tmp_path / "toy.txt"
+    source.write_text(TOY.replace("，", "\n") + "\n", encoding="utf-8")
+    model = tmp_path / "toy.wmm"
+    learned = wordmine("learn", source, "--method", "charlm", "-o", model, "-q")
+    assert learned.returncode == 0, learned.stderr
+    applied = wordmine("segment", "-", "--model", model, "-q", input="小鸟喜欢米粒😀\n\n".encode())
+    out = applied.stdout.decode()
+    assert applied.returncode == 0 and out.endswith(" 喜欢 米粒 😀\n\n") and out.replace(" ", "") == "小鸟喜欢米粒😀\n\n"
+    direct = wordmine("segment", source, "--method", "charlm", "-q")
+    assert direct.returncode == 0 and direct.stdout.decode().split("\n")[0].endswith(" 喜欢 鱼")
+
+
+def test_cli_exit_codes(tmp_path):
+    source = tmp_path / "toy.txt"
+    source.write_text(TOY, encoding="utf-8")
+    assert wordmine("learn", source, "--method", "charlm").returncode == 2  # no -o
+    assert wordmine("learn", source, "--method", "bigram", "-o", tmp_path / "m.wmm").returncode == 2
+    assert wordmine("segment", source, "--method", "bigram").returncode == 2
+    broken = tmp_path / "broken.wmm"
+    broken.write_bytes(b"WMMODEL\0" + struct.pack("<IIQ", 2, 0, 5) + b"{oops")
+    refused = wordmine("segment", source, "--model", broken)
+    assert refused.returncode == 1 and b"corrupt" in refused.stderr
