@@ -71,11 +71,12 @@ def test_document_frequency_counts_lines_packed_and_long(extra_units):
     # With 700 more units an id takes 10 bits, so words of 7 units and more go
     # through the Aho-Corasick path instead of the packed keys.
     vocab = Vocabulary(list("高血压患者喝茶好") + [chr(0x4E00 + i) for i in range(extra_units)] + ["iPhone", "iPhone5"])
-    lines = ["高血压患者，高血压\n喝茶", "\n\n高血压患者喝茶好\niPhone5\n", "，，\n", "iPhone 高血压患者喝茶好\n"]
-    words = ["高血压", "喝茶", "高血压患者喝茶好", "iPhone", "患者喝", "咖啡"]
+    lines = ["高血压患者，高血压\n喝茶", "\n\n高血压患者喝茶好\niPhone5\n", "，，\n", "iPhone 高血压患者喝茶好\n",
+             "咳高血压咳患者喝\n"]  # 咳 is not in the vocabulary: a boundary
+    words = ["高血压", "喝茶", "高血压患者喝茶好", "iPhone", "患者喝", "咖啡", "压咳患"]
     df, n_lines = document_frequency(lines, vocab, words)
-    assert df.tolist() == [3, 3, 2, 1, 2, 0]
-    assert n_lines == 5
+    assert df.tolist() == [4, 3, 2, 1, 3, 0, 0]
+    assert n_lines == 6
 
 
 def test_topical_is_salience_times_positive_residual_idf():
@@ -140,6 +141,16 @@ def test_technical_sample_terms_come_first_against_everyday_text(background):
     top = [line.split("\t")[0] for line in proc.stdout.decode().splitlines()]
     planted = (SAMPLES / "technical.planted").read_text(encoding="utf-8").split()
     assert [w for w in planted if w not in top] == []
+
+
+@pytest.mark.parametrize("method", ["topical", "salience"])
+def test_readme_demo_lines_are_what_contrast_prints(method):
+    readme = (SAMPLES.parent / "README.md").read_text(encoding="utf-8")
+    command = f"technical.txt corpora_samples/everyday.txt {'--method salience ' if method == 'salience' else ''}--top 12"
+    shown = readme.split(command, 1)[1].splitlines()[1].split()
+    proc = wordmine("contrast", SAMPLES / "technical.txt", SAMPLES / "everyday.txt", "--method", method,
+                    "--top", "12", "-q")
+    assert [line.split("\t")[0] for line in proc.stdout.decode().splitlines()] == shown
 
 
 def test_contrast_columns_header_and_methods(tmp_path):

@@ -94,10 +94,15 @@ def document_frequency(blocks: Iterable[str], vocab: Vocabulary, words: list[str
         cps = code_points(block)
         spans = unit_spans(cps)
         # Units the vocabulary lacks are 0, boundaries, in this stream.
-        stream = unit_stream(vocab.ids_of_spans(cps, spans, grow=False), spans, len(cps))
+        ids = vocab.ids_of_spans(cps, spans, grow=False)
+        stream = unit_stream(ids, spans, len(cps))
         newlines = np.flatnonzero(cps == 10)
         unit_line = np.searchsorted(newlines, spans.start)
-        line_of_slot = _slot_lines(spans, len(cps), unit_line)
+        if ids.all():  # every unit known (the usual case: the corpus's own text): units fill the non-0 slots
+            line_of_slot = np.zeros(len(stream), np.int64)
+            line_of_slot[stream != 0] = unit_line
+        else:
+            line_of_slot = _slot_lines(spans, len(cps), unit_line)
         n_lines += len(np.unique(unit_line))
         word_of: list[np.ndarray] = []  # the word and line of every match, in text order per word
         line_of: list[np.ndarray] = []
