@@ -50,7 +50,7 @@ CONTRAST_SETS = [
     ("laws", "laws/laws.txt", "thuocl/THUOCL_law.txt"),
 ]
 GENERAL_FILES = ["general_reviews/pos.txt", "general_reviews/neg.txt"]
-CONTRAST_METHODS = ["salience", "logodds", "g2", "share"]
+CONTRAST_METHODS = ["topical", "salience", "logodds", "g2", "share"]
 CONTRAST_KS = (50, 100, 200)
 SEGMENT_SETS = [  # name, gold file scored, extra gold files whose raw text is also learned from
     ("pd1998", "pd1998/gold.txt", []),
