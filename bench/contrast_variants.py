@@ -104,42 +104,67 @@ def variants(a, b, n_d, n_g, freedom, ridf, edge, jieba_rate=None):
     return out
 
 
+def scored(domain_path: Path, general, jieba: JiebaBackground, alone: dict[str, float]):
+    """Candidates of one domain corpus and every variant's scores against both general sides."""
+    domain = count([domain_path])
+    lexicon = discover(domain, DiscoverConfig())
+    words = lexicon.words
+    a = corpus_occurrences(domain, words)
+    lines_with, n_lines = document_frequency(read_blocks([text_source(str(domain_path))]), domain.vocab, words)
+    ridf = residual_idf(a, lines_with, n_lines)
+    freedom = np.minimum(lexicon.left_entropy, lexicon.right_entropy)
+    edge = np.array([max(alone.get(w[0], 0.5), alone.get(w[-1], 0.5)) for w in words])
+    b_jieba = jieba.occurrences(words)
+    sides = [("general", corpus_occurrences(general, words), general.total_units, b_jieba / jieba.total),
+             ("built-in (jieba)", b_jieba, jieba.total, None)]
+    out = {}
+    for side, b, n_g, jieba_rate in sides:
+        for label, score in variants(a, b, domain.total_units, n_g, freedom, ridf, edge, jieba_rate).items():
+            out.setdefault(side, {})[label] = [words[i] for i in np.lexsort((words, -a, -score))]
+    print(f"{domain_path.name}: {len(words):,} candidates, {n_lines:,} lines", file=sys.stderr)
+    return out
+
+
+def print_table(table: dict[str, dict[str, str]], columns: list[str]) -> None:
+    print("| variant | " + " | ".join(columns) + " |")
+    print("|---|" + "---|" * len(columns))
+    for label, row in table.items():
+        print(f"| {label} | " + " | ".join(row.get(c, "") for c in columns) + " |")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", default=str(REPO / ".." / "shared" / "data"))
     data = Path(ap.parse_args().data)
-    general = count([data / g for g in GENERAL])
     jieba = JiebaBackground()
     alone = standalone_share()
+    general = count([data / g for g in GENERAL])
     table: dict[str, dict[str, str]] = {}
     columns = []
     for name, domain_rel, reference_rel in SETS:
         with open(data / reference_rel, encoding="utf-8") as f:
             reference = {line.split("\t")[0].strip() for line in f}
-        domain = count([data / domain_rel])
-        lexicon = discover(domain, DiscoverConfig())
-        words = lexicon.words
-        a = corpus_occurrences(domain, words)
-        lines_with, n_lines = document_frequency(read_blocks([text_source(str(data / domain_rel))]), domain.vocab, words)
-        ridf = residual_idf(a, lines_with, n_lines)
-        freedom = np.minimum(lexicon.left_entropy, lexicon.right_entropy)
-        edge = np.array([max(alone.get(w[0], 0.5), alone.get(w[-1], 0.5)) for w in words])
-        b_jieba = jieba.occurrences(words)
-        sides = [("general_reviews", corpus_occurrences(general, words), general.total_units, b_jieba / jieba.total),
-                 ("built-in (jieba)", b_jieba, jieba.total, None)]
-        for side, b, n_g, jieba_rate in sides:
-            column = f"{name} vs {side}"
+        for side, ranked in scored(data / domain_rel, general, jieba, alone).items():
+            column = f"{name} vs {'general_reviews' if side == 'general' else side}"
             columns.append(column)
-            for label, score in variants(a, b, domain.total_units, n_g, freedom, ridf, edge, jieba_rate).items():
-                best = np.lexsort((words, -a, -score))
-                cells = [sum(words[i] in reference for i in best[:k]) / k for k in KS]
+            for label, words in ranked.items():
+                cells = [sum(w in reference for w in words[:k]) / k for k in KS]
                 table.setdefault(label, {})[column] = " / ".join(f"{p:.2f}" for p in cells)
-        print(f"{name}: {len(words):,} candidates, {n_lines:,} lines", file=sys.stderr)
-    print("| variant | " + " | ".join(columns) + " |")
-    print("|---|" + "---|" * len(columns))
-    for label, row in table.items():
-        print(f"| {label} | " + " | ".join(row.get(c, "") for c in columns) + " |")
-    print(f"\nP@{'/'.join(map(str, KS))} against THUOCL (medical, law).")
+    print_table(table, columns)
+    print(f"\nP@{'/'.join(map(str, KS))} against THUOCL (medical, law).\n")
+    # The demo samples: how many of the planted words each variant puts in its top 25.
+    samples = REPO / "corpora_samples"
+    everyday = count([samples / "everyday.txt"])
+    table, columns = {}, []
+    for name in ["technical", "story"]:
+        planted = (samples / f"{name}.planted").read_text(encoding="utf-8").split()
+        for side, ranked in scored(samples / f"{name}.txt", everyday, jieba, alone).items():
+            column = f"{name} vs {'everyday' if side == 'general' else side}"
+            columns.append(column)
+            for label, words in ranked.items():
+                table.setdefault(label, {})[column] = f"{sum(w in set(words[:25]) for w in planted)} of {len(planted)}"
+    print_table(table, columns)
+    print("\nPlanted words of corpora_samples in the top 25.")
     return 0
 
 
