@@ -111,6 +111,18 @@ def test_topical_puts_terms_that_gather_in_lines_above_a_spread_genre_word():
     assert topical.score.tolist() == pytest.approx([salience.score[0] * ridf] * 2 + [0.0])
 
 
+def test_topical_on_one_line_ranks_by_salience():
+    text = "，".join(["您好", "癫痫发作", "癫痫用药", "胃炎复查", "今天"] * 10)
+    domain = count_text([text], CountConfig(order=4, jobs=1))
+    general = CorpusBackground(count_text(["今天天气很好，我们去公园散步。\n"] * 50, CountConfig(order=4, jobs=1)))
+    lexicon = Lexicon(["您好", "癫痫", "胃炎"], np.array([10, 20, 10]), np.zeros(3), np.array([3.0, 2.0, 1.0]),
+                      np.full(3, 3.0), np.zeros(3))
+    topical = contrast(domain, lexicon, general, ContrastConfig(), [text])
+    salience = contrast(domain, lexicon, general, ContrastConfig(method="salience"))
+    assert topical.terms == salience.terms == ["您好", "癫痫", "胃炎"]
+    assert topical.score.tolist() == salience.score.tolist()
+
+
 def test_occurrences_count_substrings_short_and_long(monkeypatch):
     corpus = count_text(["高血压患者，高血压前期，iPhone5，高血压患者多"], CountConfig(order=2, jobs=1))
     words = ["高血压", "高血压患者", "压患者多", "血", "iPhone", "iPhone5", "心脏"]

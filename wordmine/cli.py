@@ -275,8 +275,8 @@ def contrast_command(domain, general, method, common: Common) -> None:
 
     The default method reads DOMAIN twice (standard input is buffered to a
     temporary file), the second time to count in how many lines each term
-    occurs; each line is one document. With a count file as DOMAIN there are no
-    lines, and salience is used instead.
+    occurs; each line is one document. With a count file as DOMAIN, or a DOMAIN
+    of one line, there are no lines to compare, and salience is used instead.
 
     Columns: term, domain_count, general_count, domain_per_million,
     general_per_million, log_ratio (ln of the rate ratio, half a count added to

@@ -39,7 +39,7 @@ ratio ln((30.5 / 10 000) / (0.5 / 100 000)) = 6.41.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -185,7 +185,8 @@ def contrast(
     """Rank the discovered words of ``domain`` by how much more the domain uses them.
 
     ``domain_text`` is the domain's text again, in blocks, for the line counts
-    of ``topical``; it is read only by that method.
+    of ``topical``; it is read only by that method. A domain of one line gives
+    no line counts to compare, and is ranked by salience.
     """
     a = corpus_occurrences(domain, lexicon.words)
     b = general.occurrences(lexicon.words)
@@ -194,5 +195,8 @@ def contrast(
     if config.method == "topical" and domain_text is not None:
         lines_with, n_lines = document_frequency(domain_text, domain.vocab, lexicon.words)
         spread = residual_idf(a, lines_with, n_lines)
+        if n_lines < 2:
+            # One line (a text without line breaks): every ridf is 0, so rank by salience.
+            config = replace(config, method="salience")
     return rank_terms(lexicon.words, a, b, max(domain.total_units, 1), max(general.total, 1), freedom, config,
                       spread)
