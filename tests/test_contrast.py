@@ -10,6 +10,7 @@ from wordmine import occurrences
 from wordmine.config import CountConfig
 from wordmine.contrast import (
     ContrastConfig,
+    contrast,
     log_likelihood,
     log_odds_z,
     log_ratio,
@@ -17,7 +18,10 @@ from wordmine.contrast import (
     smoothed_share,
 )
 from wordmine.counting import count_text
-from wordmine.occurrences import JiebaBackground, corpus_occurrences
+from wordmine.discover import Lexicon
+from wordmine.dispersion import document_frequency, residual_idf
+from wordmine.normalize import Vocabulary
+from wordmine.occurrences import CorpusBackground, JiebaBackground, corpus_occurrences
 
 
 def test_log_ratio_adds_half_a_count():
@@ -51,9 +55,72 @@ def test_salience_ranks_frequent_free_exclusive_terms_first():
     a = np.array([3, 500, 200, 200])
     b = np.array([0, 5000, 0, 0])
     freedom = np.array([3.0, 3.0, 3.0, 0.2])
-    terms = rank_terms(words, a, b, 10_000, 100_000, freedom, ContrastConfig())
+    terms = rank_terms(words, a, b, 10_000, 100_000, freedom, ContrastConfig(method="salience"))
     assert terms.terms == ["term", "rare", "bound", "common"]
     assert terms.general_count.tolist() == [0, 0, 0, 5000]
+
+
+def test_residual_idf_compares_lines_with_a_poisson_spread():
+    # 100 occurrences over 10 000 lines fall on 99.5 lines by chance; here on 20 or on 99.5.
+    got = residual_idf(np.array([100, 100, 0]), np.array([20, 99.50166, 0]), 10_000)
+    assert got.tolist() == pytest.approx([math.log(99.50166 / 20), 0.0, 0.0], abs=1e-6)
+
+
+@pytest.mark.parametrize("extra_units", [0, 700])
+def test_document_frequency_counts_lines_packed_and_long(extra_units):
+    # With 700 more units an id takes 10 bits, so words of 7 units and more go
+    # through the Aho-Corasick path instead of the packed keys.
+    vocab = Vocabulary(list("高血压患者喝茶好") + [chr(0x4E00 + i) for i in range(extra_units)] + ["iPhone", "iPhone5"])
+    lines = ["高血压患者，高血压\n喝茶", "\n\n高血压患者喝茶好\niPhone5\n", "，，\n", "iPhone 高血压患者喝茶好\n",
+             "咳高血压咳患者喝\n"]  # 咳 is not in the vocabulary: a boundary
+    words = ["高血压", "喝茶", "高血压患者喝茶好", "iPhone", "患者喝", "咖啡", "压咳患"]
+    df, n_lines = document_frequency(lines, vocab, words)
+    assert df.tolist() == [4, 3, 2, 1, 3, 0, 0]
+    assert n_lines == 6
+
+
+def test_topical_is_salience_times_positive_residual_idf():
+    words = ["topic", "genre", "rare", "common"]
+    a = np.array([200, 200, 3, 500])
+    b = np.array([0, 0, 0, 10_000])  # common: used less in the domain, ranked last by its log ratio
+    freedom = np.full(4, 3.0)
+    spread = np.array([1.5, -0.2, 2.0, 3.0])
+    terms = rank_terms(words, a, b, 10_000, 100_000, freedom, ContrastConfig(), spread)
+    assert terms.terms == ["topic", "rare", "genre", "common"]
+    assert terms.score[:3].tolist() == pytest.approx([4 * math.log(200) * 3 * 1.5, 4 * math.log(3) * 3 * 2.0, 0.0])
+    with pytest.raises(ValueError, match="residual IDF"):
+        rank_terms(words, a, b, 10_000, 100_000, freedom, ContrastConfig())
+
+
+def test_topical_puts_terms_that_gather_in_lines_above_a_spread_genre_word():
+    # 您好 opens every line; 癫痫 and 胃炎 each fill the lines about them. Against
+    # a general text that has none of the three, salience cannot tell them
+    # apart (same count, same entropy); topical ranks the genre word last.
+    lines = [f"您好，{t}发作，{t}用药，{t}复查，第{i}行。\n" for t in ["癫痫", "胃炎"] for i in range(20)]
+    lines += [f"您好，今天第{i}行。\n" for i in range(20)]
+    domain = count_text(lines, CountConfig(order=4, jobs=1))
+    general = CorpusBackground(count_text(["今天天气很好，我们去公园散步。\n"] * 50, CountConfig(order=4, jobs=1)))
+    words = ["您好", "癫痫", "胃炎"]
+    lexicon = Lexicon(words, np.array([60, 60, 60]), np.zeros(3), np.full(3, 3.0), np.full(3, 3.0), np.zeros(3))
+    salience = contrast(domain, lexicon, general, ContrastConfig(method="salience"))
+    assert salience.score.tolist() == pytest.approx([salience.score[0]] * 3)
+    topical = contrast(domain, lexicon, general, ContrastConfig(), lines)
+    assert topical.terms == ["癫痫", "胃炎", "您好"]
+    # 60 occurrences, 3 a line, on 20 of 60 lines: ridf = ln(60 (1 - e^-1) / 20).
+    ridf = math.log(60 * (1 - math.exp(-1)) / 20)
+    assert topical.score.tolist() == pytest.approx([salience.score[0] * ridf] * 2 + [0.0])
+
+
+def test_topical_on_one_line_ranks_by_salience():
+    text = "，".join(["您好", "癫痫发作", "癫痫用药", "胃炎复查", "今天"] * 10)
+    domain = count_text([text], CountConfig(order=4, jobs=1))
+    general = CorpusBackground(count_text(["今天天气很好，我们去公园散步。\n"] * 50, CountConfig(order=4, jobs=1)))
+    lexicon = Lexicon(["您好", "癫痫", "胃炎"], np.array([10, 20, 10]), np.zeros(3), np.array([3.0, 2.0, 1.0]),
+                      np.full(3, 3.0), np.zeros(3))
+    topical = contrast(domain, lexicon, general, ContrastConfig(), [text])
+    salience = contrast(domain, lexicon, general, ContrastConfig(method="salience"))
+    assert topical.terms == salience.terms == ["您好", "癫痫", "胃炎"]
+    assert topical.score.tolist() == salience.score.tolist()
 
 
 def test_occurrences_count_substrings_short_and_long(monkeypatch):
@@ -78,15 +145,28 @@ def wordmine(*args):
 
 @pytest.mark.parametrize("background", [[SAMPLES / "everyday.txt"], []])
 def test_technical_sample_terms_come_first_against_everyday_text(background):
-    proc = wordmine("contrast", SAMPLES / "technical.txt", *background, "-q", "--top", "25")
+    # The sample's invented words were sprinkled over its lines at random, so
+    # they do not gather the way real terms do; salience is the method that
+    # does not look at lines (README).
+    proc = wordmine("contrast", SAMPLES / "technical.txt", *background, "-q", "--top", "25", "--method", "salience")
     assert proc.returncode == 0, proc.stderr
     top = [line.split("\t")[0] for line in proc.stdout.decode().splitlines()]
     planted = (SAMPLES / "technical.planted").read_text(encoding="utf-8").split()
     assert [w for w in planted if w not in top] == []
 
 
+@pytest.mark.parametrize("method", ["topical", "salience"])
+def test_readme_demo_lines_are_what_contrast_prints(method):
+    readme = (SAMPLES.parent / "README.md").read_text(encoding="utf-8")
+    command = f"technical.txt corpora_samples/everyday.txt {'--method salience ' if method == 'salience' else ''}--top 12"
+    shown = readme.split(command, 1)[1].splitlines()[1].split()
+    proc = wordmine("contrast", SAMPLES / "technical.txt", SAMPLES / "everyday.txt", "--method", method,
+                    "--top", "12", "-q")
+    assert [line.split("\t")[0] for line in proc.stdout.decode().splitlines()] == shown
+
+
 def test_contrast_columns_header_and_methods(tmp_path):
-    for method in ["salience", "logodds", "g2", "share"]:
+    for method in ["topical", "salience", "logodds", "g2", "share"]:
         proc = wordmine("contrast", SAMPLES / "technical.txt", SAMPLES / "everyday.txt", "--method", method,
                         "--header", "--top", "3", "-q")
         lines = proc.stdout.decode().splitlines()

@@ -12,7 +12,9 @@ The pipeline, one module per stage:
 4. ``scoring``    cohesion (weakest-split PMI) and boundary entropy over the tables
 5. ``discover``   solid n-grams, cut, count fragments, back-check, redundancy removal
 6. ``contrast``   domain terms: candidates from ``discover``, counted on both sides
-                  (``occurrences``: n-gram tables, Aho-Corasick, jieba's dictionary)
+                  (``occurrences``: n-gram tables, Aho-Corasick, jieba's dictionary),
+                  ranked by default with how each gathers in the domain's lines
+                  (``dispersion``: document frequency, residual IDF)
 7. ``lexicon``    the output formats (TSV, jieba user dictionary, JSON lines)
 8. ``segment``    segmentation: a unigram word model over discovered candidates, and
                   the lossless output path every method shares; ``charlm`` the

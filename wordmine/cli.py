@@ -311,10 +311,11 @@ def discover_command(inputs, order, min_len, max_len, new_only, no_redundancy, c
 @cli.command(name="contrast")
 @click.argument("domain", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @click.argument("general", nargs=-1, type=click.Path(exists=True, dir_okay=False, allow_dash=True))
-@click.option("--method", type=click.Choice(METHODS), default="salience", show_default=True,
-              help="Ranking: salience (log-odds z-score times the term's boundary entropy in the "
-              "domain), logodds (informative Dirichlet prior), g2 (log-likelihood), share "
-              "(the published smoothed share).")
+@click.option("--method", type=click.Choice(METHODS), default="topical", show_default=True,
+              help="Ranking: topical (salience times how much the term gathers in few lines of "
+              "DOMAIN, its residual IDF), salience (capped log ratio times ln domain count times "
+              "boundary entropy), logodds (informative Dirichlet prior, z-score), g2 "
+              "(log-likelihood), share (the published smoothed share).")
 @common_options(FORMATS)
 def contrast_command(domain, general, method, common: Common) -> None:
     """Find the terms that characterise DOMAIN against GENERAL.
@@ -326,10 +327,26 @@ def contrast_command(domain, general, method, common: Common) -> None:
     shipped with jieba, no download) are the background; a word it lacks gets
     the probability of its best split into dictionary words.
 
+    The default method reads DOMAIN twice (standard input is buffered to a
+    temporary file), the second time to count in how many lines each term
+    occurs; each line is one document. With a count file as DOMAIN, or a DOMAIN
+    of one line, there are no lines to compare, and salience is used instead.
+
     Columns: term, domain_count, general_count, domain_per_million,
     general_per_million, log_ratio (ln of the rate ratio, half a count added to
     each side), score.
     """
+    names, cleanup = _spooled_inputs((domain,)) if method == "topical" else ((domain,), lambda: None)
+    try:
+        _contrast(names[0], general, method, common)
+    finally:
+        cleanup()
+
+
+def _contrast(domain: str, general: tuple[str, ...], method: str, common: Common) -> None:
+    if method == "topical" and is_count_file(domain):
+        common.say("DOMAIN is a count file, which has no lines: ranking by salience instead of topical")
+        method = "salience"
     domain_corpus = load_corpus((domain,), common, 4)
     lexicon = discover(domain_corpus, DiscoverConfig(min_count=common.min_count))
     if general:
@@ -343,7 +360,8 @@ def contrast_command(domain, general, method, common: Common) -> None:
             )
     else:
         background = JiebaBackground()
-    terms = contrast(domain_corpus, lexicon, background, ContrastConfig(method=method))
+    domain_text = read_blocks([text_source(domain)], common.encoding) if method == "topical" else None
+    terms = contrast(domain_corpus, lexicon, background, ContrastConfig(method=method), domain_text)
     common.say(f"{len(terms):,} candidate terms")
     rows = itertools.islice(terms.rows(), common.top)
     with text_output(common) as out:

@@ -11,11 +11,23 @@ count a out of N_D units and a general count b out of N_G, the methods are:
 ``g2``      Dunning's log-likelihood ratio, signed (+ when over-used in D)
 ``logodds`` log-odds ratio with an informative Dirichlet prior (Monroe et al.
             2008), z-score
-``salience`` (default) min(log ratio, 4) * ln a * min(H, 3), for terms used more
+``salience`` min(log ratio, 4) * ln a * min(H, 3), for terms used more
             in D than in G, where H is the term's smaller boundary entropy in D:
             a term must be characteristic of the domain (the ratio, capped so
             that rare exclusive strings do not win on the ratio alone), used
             there often (ln a), and free-standing (H, capped at 3 nats)
+``topical`` (default) salience * max(ridf, 0), where ridf is the term's residual
+            IDF over the lines of D (:mod:`wordmine.dispersion`): a term names
+            a topic, so it gathers in the lines about that topic, while a word
+            of the genre (您好, 建议, 应当 in a Q&A or legal corpus) is spread
+            over the lines like chance (ridf near 0) however rare it is in G.
+            Needs the domain text (not a count file); without it, salience.
+
+Every method ranks terms used less in D than in G (log ratio <= 0) last, by
+their log ratio. Measured on medical Q&A against reviews and against jieba's
+dictionary (README, benchmark), topical lifted precision at 100 from 0.50 to
+0.70 and from 0.42 to 0.65 over salience; g2, logodds and share gained less
+from the same factor.
 
 Worked example: a = 30 of N_D = 10 000, b = 0 of N_G = 100 000 gives a log
 ratio ln((30.5 / 10 000) / (0.5 / 100 000)) = 6.41.
@@ -26,20 +38,22 @@ ratio ln((30.5 / 10 000) / (0.5 / 100 000)) = 6.41.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from .counting import Corpus
 from .discover import Lexicon
+from .dispersion import document_frequency, residual_idf
 from .occurrences import Background, corpus_occurrences
 
-METHODS = ("salience", "logodds", "g2", "share")
+METHODS = ("topical", "salience", "logodds", "g2", "share")
 
 
 @dataclass(frozen=True)
 class ContrastConfig:
-    method: str = "salience"
+    method: str = "topical"
     """How terms are ranked (see the module docstring)."""
     prior: float = 1000.0
     """Strength α0 of the Dirichlet prior of ``logodds``, in pseudo-counts."""
@@ -136,8 +150,14 @@ def rank_terms(
     n_g: int,
     freedom: np.ndarray,
     config: ContrastConfig,
+    spread: np.ndarray | None = None,
 ) -> Terms:
-    """Score and sort candidate terms by ``config.method``."""
+    """Score and sort candidate terms by ``config.method``.
+
+    ``spread`` is each term's residual IDF in the domain, needed by ``topical``.
+    """
+    if config.method == "topical" and spread is None:
+        raise ValueError("method topical needs the residual IDF of each term (the domain text, by lines)")
     if config.method == "share":
         score = smoothed_share(a, b, n_d, n_g)
     elif config.method == "g2":
@@ -145,17 +165,38 @@ def rank_terms(
     elif config.method == "logodds":
         score = log_odds_z(a, b, n_d, n_g, config.prior)
     ratio = log_ratio(a, b, n_d, n_g)
-    if config.method == "salience":
+    if config.method in ("salience", "topical"):
         with np.errstate(divide="ignore"):
             salience = np.minimum(ratio, config.ratio_cap) * np.log(a) * np.minimum(freedom, config.entropy_cap)
+        if config.method == "topical":
+            salience = salience * np.maximum(spread, 0.0)
         score = np.where((ratio > 0) & (a > 0), salience, ratio)
     best = np.lexsort((words, -a, -score)) if len(words) else np.zeros(0, np.int64)
     return Terms([words[i] for i in best], a[best], b[best], n_d, n_g, ratio[best], score[best])
 
 
-def contrast(domain: Corpus, lexicon: Lexicon, general: Background, config: ContrastConfig) -> Terms:
-    """Rank the discovered words of ``domain`` by how much more the domain uses them."""
+def contrast(
+    domain: Corpus,
+    lexicon: Lexicon,
+    general: Background,
+    config: ContrastConfig,
+    domain_text: Iterable[str] | None = None,
+) -> Terms:
+    """Rank the discovered words of ``domain`` by how much more the domain uses them.
+
+    ``domain_text`` is the domain's text again, in blocks, for the line counts
+    of ``topical``; it is read only by that method. A domain of one line gives
+    no line counts to compare, and is ranked by salience.
+    """
     a = corpus_occurrences(domain, lexicon.words)
     b = general.occurrences(lexicon.words)
     freedom = np.minimum(lexicon.left_entropy, lexicon.right_entropy)
-    return rank_terms(lexicon.words, a, b, max(domain.total_units, 1), max(general.total, 1), freedom, config)
+    spread = None
+    if config.method == "topical" and domain_text is not None:
+        lines_with, n_lines = document_frequency(domain_text, domain.vocab, lexicon.words)
+        spread = residual_idf(a, lines_with, n_lines)
+        if n_lines < 2:
+            # One line (a text without line breaks): every ridf is 0, so rank by salience.
+            config = replace(config, method="salience")
+    return rank_terms(lexicon.words, a, b, max(domain.total_units, 1), max(general.total, 1), freedom, config,
+                      spread)
