@@ -39,7 +39,7 @@ import numpy as np
 
 from .keyset import KeySet
 from .normalize import UnitSpans, Vocabulary, code_points, unit_spans, unit_stream
-from .textio import whole_lines
+from .textio import line_pieces
 
 U64 = np.uint64
 
@@ -90,7 +90,8 @@ def document_frequency(blocks: Iterable[str], vocab: Vocabulary, words: list[str
         tables[length] = (keys[order], index[order], KeySet(keys))
     automaton = _automaton(long_words)
     n_lines = 0
-    for block in whole_lines(blocks):
+    # A line longer than a megabyte counts as one document a megabyte, so it is never held whole.
+    for block in line_pieces(blocks):
         cps = code_points(block)
         spans = unit_spans(cps)
         # Units the vocabulary lacks are 0, boundaries, in this stream.

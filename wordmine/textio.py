@@ -165,16 +165,16 @@ def whole_lines(blocks: Iterable[str]) -> Iterator[str]:
     >>> list(whole_lines(["ab\\ncd", "e\\nf", "\\n"]))
     ['ab\\n', 'cde\\n', 'f\\n']
     """
-    carry = ""
+    carry: list[str] = []  # joined once, so a long line costs linear time
     for block in blocks:
         cut = block.rfind("\n") + 1
         if cut:
-            yield carry + block[:cut]
-            carry = block[cut:]
+            yield "".join(carry) + block[:cut]
+            carry = [block[cut:]]
         else:
-            carry += block
-    if carry:
-        yield carry
+            carry.append(block)
+    if any(carry):
+        yield "".join(carry)
 
 
 #: A character that is never part of a unit (no letter, digit or ideograph): a safe place to cut a line.
