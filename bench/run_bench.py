@@ -112,12 +112,18 @@ class Bench:
     def wordmine_argv(self, *args: str) -> list[str]:
         return [self.python, "-m", "wordmine", *args]
 
-    def run(self, label: str, argv: list[str], stdout_name: str | None, *, wordmine: bool) -> Result:
-        """Run and measure one command; record it if it is a failing wordmine command."""
+    def run(self, label: str, argv: list[str], stdout_name: str | None, *, wordmine: bool,
+            poll_interval: float | None = None) -> Result:
+        """Run and measure one command; record it if it is a failing wordmine command.
+
+        ``poll_interval`` (seconds between memory samples) may be raised where only
+        time matters: sampling /proc every 25 ms takes CPU a run on both cores needs.
+        """
         self.commands.append(shlex.join(argv))
         stdout_path = self.cache / stdout_name if stdout_name else None
         log(f"{label}: {shlex.join(argv)}")
-        res = run_measured(argv, stdout_path, cwd=REPO, timeout=self.timeout)
+        res = run_measured(argv, stdout_path, cwd=REPO, timeout=self.timeout,
+                           **({"poll_interval": poll_interval} if poll_interval else {}))
         log(
             f"{label}: exit {res.returncode}, {res.seconds:.2f} s, peak {res.peak_rss_mb:.0f} MiB "
             f"(tree, {res.max_processes} proc max), ru_maxrss {res.maxrss_mb:.0f} MiB"
@@ -587,6 +593,7 @@ GIGABYTE_BUDGET = "2G"
 GIGABYTE_PEAK_TARGET_MIB = 2.2e9 / 2**20  # 2.2 GB
 MAX_TIME_RATIO = 12.0
 JOBS_TARGET = 1.6
+JOBS_POLL = 1.0  # seconds between memory samples in the --jobs timings
 
 
 def mixed_file(bench: Bench, size: int) -> Path | None:
@@ -641,17 +648,28 @@ def section_scale(bench: Bench, skip_scale: bool) -> None:
         return "identical output" if a.is_file() and b.is_file() and filecmp.cmp(a, b, shallow=False) \
             else "OUTPUT DIFFERS"
 
+    def best_of_two(label: str, argv_of) -> tuple[dict[int, Path], dict[int, Result]]:
+        """--jobs 1 and 2 alternately, twice, the faster of each kept (these machines are noisy)."""
+        outputs, results = {}, {}
+        for _ in range(2):
+            for jobs in (1, 2):
+                argv, outputs[jobs] = argv_of(jobs)
+                res = bench.run(f"{label} --jobs {jobs}", argv, None, wordmine=True, poll_interval=JOBS_POLL)
+                if jobs not in results or not res.ok or res.seconds < results[jobs].seconds:
+                    results[jobs] = res
+        return outputs, results
+
     # 1. Both cores: counting and segmenting with --jobs 1 and --jobs 2, same input, same run.
-    big = bench.cache / f"laws_{SCALE_BYTES // 1_000_000}MB.txt"
     laws = bench.data / "laws" / "laws.txt"
     if laws.is_file():
         big = scale_file(bench, laws)
         warm_cache(big)
-        outputs, results = {}, {}
-        for jobs in (1, 2):
-            outputs[jobs] = bench.cache / f"scale_count_jobs{jobs}.wmc"
-            results[jobs] = bench.run(f"count --jobs {jobs}", bench.wordmine_argv(
-                "count", str(big), "--jobs", str(jobs), "-q", "-o", str(outputs[jobs])), None, wordmine=True)
+
+        def count_argv(jobs: int) -> tuple[list[str], Path]:
+            out = bench.cache / f"scale_count_jobs{jobs}.wmc"
+            return bench.wordmine_argv("count", str(big), "--jobs", str(jobs), "-q", "-o", str(out)), out
+
+        outputs, results = best_of_two("count", count_argv)
         rows.append(row("count --jobs 1", "laws x 100 MB", big, results[1]))
         if results[1].ok and results[2].ok:
             ratio = results[1].seconds / results[2].seconds
@@ -663,11 +681,12 @@ def section_scale(bench: Bench, skip_scale: bool) -> None:
             bench.run("learn pd1998", bench.wordmine_argv("learn", str(pd1998), "-q", "-o", str(model)), None,
                       wordmine=True)
         if model.is_file():
-            for jobs in (1, 2):
-                outputs[jobs] = bench.cache / f"scale_segment_jobs{jobs}.txt"
-                results[jobs] = bench.run(f"segment --jobs {jobs}", bench.wordmine_argv(
-                    "segment", str(laws), "--model", str(model), "--jobs", str(jobs), "-q",
-                    "-o", str(outputs[jobs])), None, wordmine=True)
+            def segment_argv(jobs: int) -> tuple[list[str], Path]:
+                out = bench.cache / f"scale_segment_jobs{jobs}.txt"
+                return bench.wordmine_argv("segment", str(laws), "--model", str(model), "--jobs", str(jobs),
+                                           "-q", "-o", str(out)), out
+
+            outputs, results = best_of_two("segment", segment_argv)
             rows.append(row("segment --model pd1998.wmm --jobs 1", "laws.txt", laws, results[1]))
             if results[1].ok and results[2].ok:
                 ratio = results[1].seconds / results[2].seconds
@@ -728,6 +747,8 @@ def section_scale(bench: Bench, skip_scale: bool) -> None:
                          fmt(size / res.seconds) if res.ok else "", fmt(res.peak_rss_mb, 0), "", check])
     emit(table(header, rows))
     emit()
+    emit("The --jobs rows: 1 and 2 run alternately twice, the faster of each kept, memory sampled once a "
+         "second (its peak is rough there). ")
     emit(f"Targets: --jobs 2 at least {JOBS_TARGET}x --jobs 1 with identical output; the 1 GB run within "
          f"{MAX_TIME_RATIO:.0f}x the 100 MB time with a peak of at most 2.2 GB under --memory {GIGABYTE_BUDGET}; "
          "Dask equal to one process. The mixed files are the corpora of SCALE_SOURCES one after another, "
