@@ -74,7 +74,9 @@ class _RunStack:
         if level == len(self.levels):
             self.levels.append(None)
         self.levels[level] = table
-        if self.memory_bytes() > self.budget:
+        # Spill at half the budget: merging the levels into one run needs room for
+        # the result beside them, so the peak stays within the budget.
+        if self.memory_bytes() > self.budget // 2:
             self._spill()
 
     def memory_bytes(self) -> int:
