@@ -22,6 +22,7 @@ Linux only (needs ``/proc``).
 from __future__ import annotations
 
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -146,6 +147,12 @@ def run_measured(
             if stdout_path is not None:
                 stdout.close()
         pid = proc.pid
+        # Wake up the moment the child exits, not at the next poll: with a long
+        # poll interval, sleeping would round every time up to it.
+        try:
+            exited = os.pidfd_open(pid)
+        except (AttributeError, OSError):
+            exited = None
         peak_kib = 0
         samples = 0
         max_procs = 0
@@ -165,7 +172,11 @@ def run_measured(
                     _kill_session(pid)
                     waited, status, rusage = os.wait4(pid, 0)
                     break
-                time.sleep(max(0.0, poll_interval - (time.perf_counter() - poll_start)))
+                pause = max(0.0, poll_interval - (time.perf_counter() - poll_start))
+                if exited is not None:
+                    select.select([exited], [], [], pause)
+                else:
+                    time.sleep(pause)
         except BaseException:
             _kill_session(pid)
             try:
@@ -175,6 +186,8 @@ def run_measured(
             proc.returncode = -9
             raise
         seconds = time.perf_counter() - start
+        if exited is not None:
+            os.close(exited)
         returncode = os.waitstatus_to_exitcode(status)
         proc.returncode = returncode  # reaped by us; keep Popen from waiting again
         # Workers left behind in the session would distort later runs: count
