@@ -83,10 +83,10 @@ class CountConfig:
     def stream_memory(self) -> int:
         """Bytes of unit stream kept in memory before it moves to a temporary file.
 
-        An eighth of the budget, at most 256 MiB: the stream is read in order,
-        so on disk it costs one sequential pass per use.
+        A sixteenth of the budget, at most 256 MiB: the stream is read in
+        order, so on disk it costs one sequential pass per use.
         """
-        return min(self.memory // 8, 256 << 20)
+        return min(self.memory // 16, 256 << 20)
 
     def __post_init__(self) -> None:
         if not 1 <= self.order <= 8:

@@ -276,8 +276,8 @@ class _Workers:
     def result(self) -> tuple[NgramCounts, int]:
         for _ in self.processes:
             self.inbox.put(None)
-        tables, spilled = [], 0
-        while len(tables) < len(self.processes):
+        handed, spilled = [], 0
+        while len(handed) < len(self.processes):
             try:
                 status, payload, runs = self.outbox.get(timeout=1.0)
             except queue.Empty:
@@ -285,8 +285,13 @@ class _Workers:
                 continue
             if status == "error":
                 raise payload
-            tables.append(_take_over(*payload))
+            handed.append(payload)
             spilled += runs
+        # Load the tables only once every worker is gone: a worker merging its
+        # last runs and this process reading another's table would peak together.
+        for process in self.processes:
+            process.join()
+        tables = [_take_over(*payload) for payload in handed]
         bits = max(t.bits for t in tables)
         merged = None
         for table in tables:
