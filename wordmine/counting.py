@@ -266,6 +266,8 @@ class _Workers:
                 )
 
     def add(self, ids: np.ndarray, stop: int, bits: int) -> None:
+        if bits <= 16:
+            ids = ids.astype(np.uint16)  # every id fits: half the bytes to pickle and pipe
         while True:
             try:
                 self.inbox.put((ids, stop, bits), timeout=1.0)
