@@ -11,8 +11,8 @@ combine results pairwise can count a corpus too big for one machine. With Dask:
    counting the files one after another here;
 3. bring the last count back to the caller.
 
->>> parse_scheduler("local:3"), parse_scheduler("tcp://10.0.0.5:8786")
-(('local', 3), ('address', 'tcp://10.0.0.5:8786'))
+>>> parse_scheduler("local:3"), parse_scheduler("tcp://scheduler:8786")
+(('local', 3), ('address', 'tcp://scheduler:8786'))
 """
 
 from __future__ import annotations
