@@ -290,19 +290,15 @@ def section_precision(bench: Bench) -> None:
 # --------------------------------------------------------------------------- section 2
 
 
-def scale_file(bench: Bench, src: Path) -> Path:
-    """`src` repeated up to the first line end at or after SCALE_BYTES (cached)."""
-    data = src.read_bytes()
-    if not data.endswith(b"\n"):
-        data += b"\n"
-    full, rem = divmod(SCALE_BYTES, len(data))
-    tail = data[: data.index(b"\n", rem - 1) + 1] if rem else b""
-    size = full * len(data) + len(tail)
-    dst = bench.cache / f"{src.stem}_{SCALE_BYTES // 1_000_000}MB.txt"
-    if dst.is_file() and dst.stat().st_size == size:
-        log(f"reusing {dst} ({size:,} bytes)")
+def repeated_file(bench: Bench, data: bytes, size: int, dst: Path) -> Path:
+    """``data`` (whole lines) repeated up to the first line end at or after ``size`` bytes, cached at ``dst``."""
+    full, rem = divmod(size, len(data))
+    tail = data[: data.index(b"\n", max(rem - 1, 0)) + 1] if rem else b""
+    total = full * len(data) + len(tail)
+    if dst.is_file() and dst.stat().st_size == total:
+        log(f"reusing {dst} ({total:,} bytes)")
         return dst
-    log(f"writing {dst} ({size:,} bytes)")
+    log(f"writing {dst} ({total:,} bytes)")
     tmp = dst.with_suffix(".tmp")
     with open(tmp, "wb") as f:
         for _ in range(full):
@@ -310,6 +306,13 @@ def scale_file(bench: Bench, src: Path) -> Path:
         f.write(tail)
     os.replace(tmp, dst)
     return dst
+
+
+def scale_file(bench: Bench, src: Path) -> Path:
+    """`src` repeated up to the first line end at or after SCALE_BYTES (cached)."""
+    data = src.read_bytes()
+    data += b"" if data.endswith(b"\n") else b"\n"
+    return repeated_file(bench, data, SCALE_BYTES, bench.cache / f"{src.stem}_{SCALE_BYTES // 1_000_000}MB.txt")
 
 
 def warm_cache(path: Path) -> None:
@@ -605,22 +608,8 @@ def mixed_file(bench: Bench, size: int) -> Path | None:
     paths = [bench.data / p for p in SCALE_SOURCES]
     if not all(p.is_file() for p in paths):
         return None
-    dst = bench.cache / f"mixed_{size // 1_000_000}MB.txt"
     data = b"".join(p.read_bytes().rstrip(b"\n") + b"\n" for p in paths)
-    full, rem = divmod(size, len(data))
-    tail = data[: data.index(b"\n", max(rem - 1, 0)) + 1] if rem else b""
-    total = full * len(data) + len(tail)
-    if dst.is_file() and dst.stat().st_size == total:
-        log(f"reusing {dst} ({total:,} bytes)")
-        return dst
-    log(f"writing {dst} ({total:,} bytes)")
-    tmp = dst.with_suffix(".tmp")
-    with open(tmp, "wb") as f:
-        for _ in range(full):
-            f.write(data)
-        f.write(tail)
-    os.replace(tmp, dst)
-    return dst
+    return repeated_file(bench, data, size, bench.cache / f"mixed_{size // 1_000_000}MB.txt")
 
 
 def section_scale(bench: Bench, skip_scale: bool) -> None:

@@ -37,6 +37,18 @@ def table_as_dict(corpus) -> dict[str, int]:
     return ngram_counts(corpus, "|")
 
 
+def assert_lossless(text: str, produced: list[str]) -> None:
+    """Segmentation only inserted boundaries: one output line per input line, and each
+    output line, spaces removed, is its input line with its white space removed."""
+    lines = text.split("\n")
+    if text.endswith("\n"):
+        lines.pop()
+    assert len(produced) == len(lines)
+    for words, line in zip(produced, lines):
+        assert "".join(words.split()) == "".join(line.split())
+        assert "  " not in words and words == words.strip()
+
+
 @pytest.fixture
 def sample_path():
     def path(name: str) -> pathlib.Path:
