@@ -530,21 +530,6 @@ def section_segment(bench: Bench) -> None:
         learn_lines = test + [line for e in extras if e.is_file() for line in raw_lines(e)]
         learn_raw.write_text("\n".join(learn_lines) + "\n", encoding="utf-8")
         mb = test_raw.stat().st_size / 1e6
-        # unigram: learn a model, then segment the test text with it
-        model = bench.cache / f"seg_{name}.wmm"
-        learned = bench.run(f"learn {name}", bench.wordmine_argv("learn", str(learn_raw), "--method", "unigram",
-                                                                 "-o", str(model), "--quiet"), None, wordmine=True)
-        predicted = bench.cache / f"seg_{name}_unigram.txt"
-        applied = bench.run(f"segment {name} (unigram)",
-                            bench.wordmine_argv("segment", str(test_raw), "--model", str(model), "-o",
-                                                str(predicted), "--quiet"), None, wordmine=True)
-        figures = eval_figures(bench, gold_clean, predicted) if learned.ok and applied.ok else None
-        if figures:
-            rows.append([name, "unigram (word model)", f"{figures['precision']:.3f}", f"{figures['recall']:.3f}",
-                         f"{figures['f1']:.3f}", fmt(learned.seconds), fmt(mb / applied.seconds),
-                         fmt(max(learned.peak_rss_mb, applied.peak_rss_mb), 0)])
-        else:
-            rows.append([name, "unigram (word model)", "FAILED"])
         # classic: discovered lexicon + jieba's maximum-probability path, learned and applied in one run
         predicted = bench.cache / f"seg_{name}_classic_all.txt"
         res = bench.run(f"segment {name} (classic)",
@@ -560,14 +545,16 @@ def section_segment(bench: Bench) -> None:
                          fmt(learn_raw.stat().st_size / 1e6 / res.seconds), fmt(res.peak_rss_mb, 0)])
         else:
             rows.append([name, "classic (lexicon + jieba path)", "FAILED"])
-        # charlm: the character n-gram model with position tags, learned then applied like unigram;
-        # once with the default weights, once with the published ones
-        for label, tag, extra in [("charlm (default)", "charlm", []),
-                                  ("charlm, published weights", "charlm_published", ["--transitions", "published"])]:
+        # The learned models: learn on the learning text, then segment the test text with the model.
+        # charlm (the character model with position tags) with its default and the published weights.
+        for label, tag, extra in [("unigram (word model)", "unigram", ["--method", "unigram"]),
+                                  ("charlm (default)", "charlm", ["--method", "charlm"]),
+                                  ("charlm, published weights", "charlm_published",
+                                   ["--method", "charlm", "--transitions", "published"])]:
             model = bench.cache / f"seg_{name}_{tag}.wmm"
             learned = bench.run(f"learn {name} ({tag})",
-                                bench.wordmine_argv("learn", str(learn_raw), "--method", "charlm", *extra, "-o",
-                                                    str(model), "--quiet"), None, wordmine=True)
+                                bench.wordmine_argv("learn", str(learn_raw), *extra, "-o", str(model), "--quiet"),
+                                None, wordmine=True)
             predicted = bench.cache / f"seg_{name}_{tag}.txt"
             applied = bench.run(f"segment {name} ({tag})",
                                 bench.wordmine_argv("segment", str(test_raw), "--model", str(model), "-o",
