@@ -152,12 +152,12 @@ def test_a_spill_folder_that_is_not_a_folder_is_named(tmp_path, sample_path):
 
 
 def test_a_full_disk_while_spilling_is_named_and_cleaned_up(tmp_path, sample_path, monkeypatch):
-    def disk_full(path, *args, **kwargs):
+    def disk_full(table, path):
         with open(path, "wb") as handle:  # a partial run is on disk when the device fills up
             handle.write(b"partial")
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
 
-    monkeypatch.setattr("wordmine.counting.np.savez", disk_full)
+    monkeypatch.setattr("wordmine.counting._write_table", disk_full)
     spill = tmp_path / "spill"
     spill.mkdir()
     result = run("count", sample_path("story.txt"), "--jobs", "1", "--memory", "64k", "--tmp-dir", spill,

@@ -25,6 +25,7 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -52,13 +53,44 @@ class Corpus:
         return self.counts.total
 
 
+class TableFile(NamedTuple):
+    """A count table written as raw arrays (keys then counts, order by order), and how to read it."""
+
+    path: str
+    bits: int
+    lengths: list[int]
+
+
+def _write_table(table: NgramCounts, path: str) -> TableFile:
+    """Write ``table`` raw to ``path``: no pickling, no zip, no checksum, as it is read back at once."""
+    with open(path, "wb") as handle:
+        for keys, counts in zip(table.keys, table.counts):
+            keys.tofile(handle)
+            counts.tofile(handle)
+    return TableFile(path, table.bits, [len(k) for k in table.keys])
+
+
+def _read_table(file: TableFile) -> NgramCounts:
+    table = NgramCounts(file.bits)
+    with open(file.path, "rb") as handle:
+        for length in file.lengths:
+            table.keys.append(np.fromfile(handle, np.uint64, length))
+            table.counts.append(np.fromfile(handle, np.int64, length))
+    return table
+
+
+def _spill_error(folder: str | None, exc: OSError) -> OutputError:
+    where = folder or tempfile.gettempdir()
+    return OutputError(f"{where}: cannot spill counts: {exc.strerror}; see --tmp-dir")
+
+
 class _RunStack:
     """Chunk tables merged like a binary counter, spilled to disk past a budget."""
 
     def __init__(self, budget_bytes: int, tmp_dir: str | None, bits: int) -> None:
         self.bits = bits
         self.levels: list[NgramCounts | None] = []
-        self.spilled: list[str] = []
+        self.spilled: list[TableFile] = []
         self.budget = budget_bytes
         self.tmp_parent = tmp_dir
         self.tmp: str | None = None
@@ -97,26 +129,17 @@ class _RunStack:
         try:
             if self.tmp is None:
                 self.tmp = tempfile.mkdtemp(prefix="wordmine-", dir=self.tmp_parent)
-            path = os.path.join(self.tmp, f"run{len(self.spilled)}.npz")
-            np.savez(path, bits=merged.bits, *merged.keys, *merged.counts)
+            self.spilled.append(_write_table(merged, os.path.join(self.tmp, f"run{len(self.spilled)}.bin")))
         except OSError as exc:
-            where = self.tmp_parent or tempfile.gettempdir()
-            raise OutputError(f"{where}: cannot spill counts: {exc.strerror}; see --tmp-dir") from None
-        self.spilled.append(path)
-
-    def _load(self, path: str) -> NgramCounts:
-        with np.load(path) as data:
-            arrays = [data[f"arr_{i}"] for i in range(len(data.files) - 1)]
-            half = len(arrays) // 2
-            return NgramCounts(int(data["bits"]), arrays[:half], arrays[half:])
+            raise _spill_error(self.tmp_parent, exc) from None
 
     def result(self, max_order: int) -> NgramCounts:
         bits = self.bits
         try:
             merged = self._collapse()
-            for path in self.spilled:
-                run = self._load(path)
-                os.unlink(path)
+            for file in self.spilled:
+                run = _read_table(file)
+                os.unlink(file.path)
                 merged = run if merged is None else merge_counts(merged, run, consume=True)
             return merged if merged is not None else NgramCounts.empty(bits, max_order)
         finally:
@@ -125,9 +148,10 @@ class _RunStack:
     def widen(self, bits: int) -> None:
         self.bits = bits
         self.levels = [None if t is None else widen(t, bits) for t in self.levels]
-        for path in self.spilled:
-            run = widen(self._load(path), bits)
-            np.savez(path, bits=run.bits, *run.keys, *run.counts)
+        try:
+            self.spilled = [_write_table(widen(_read_table(file), bits), file.path) for file in self.spilled]
+        except OSError as exc:
+            raise _spill_error(self.tmp_parent, exc) from None
 
     def close(self) -> None:
         if self.tmp is not None:
@@ -191,27 +215,18 @@ class _InProcess:
         self.runs.close()
 
 
-def _hand_over(table: NgramCounts, folder: str) -> tuple[str, int, list[int]]:
-    """Write a worker's table as raw arrays for the parent: faster than pickling it down a pipe."""
-    path = os.path.join(folder, f"table-{os.getpid()}.bin")
+def _hand_over(table: NgramCounts, folder: str) -> TableFile:
+    """Write a worker's table for the parent, as a spilled run: faster than pickling it down a pipe."""
     try:
-        with open(path, "wb") as handle:
-            for keys, counts in zip(table.keys, table.counts):
-                keys.tofile(handle)
-                counts.tofile(handle)
+        return _write_table(table, os.path.join(folder, f"table-{os.getpid()}.bin"))
     except OSError as exc:
-        raise OutputError(f"{folder}: cannot hand counts over: {exc.strerror}; see --tmp-dir") from None
-    return path, table.bits, [len(k) for k in table.keys]
+        raise _spill_error(folder, exc) from None
 
 
-def _take_over(path: str, bits: int, lengths: list[int]) -> NgramCounts:
+def _take_over(file: TableFile) -> NgramCounts:
     """Read a table written by :func:`_hand_over`, and remove its file."""
-    table = NgramCounts(bits)
-    with open(path, "rb") as handle:
-        for length in lengths:
-            table.keys.append(np.fromfile(handle, np.uint64, length))
-            table.counts.append(np.fromfile(handle, np.int64, length))
-    os.unlink(path)
+    table = _read_table(file)
+    os.unlink(file.path)
     return table
 
 
@@ -293,7 +308,7 @@ class _Workers:
         # last runs and this process reading another's table would peak together.
         for process in self.processes:
             process.join()
-        tables = [_take_over(*payload) for payload in handed]
+        tables = [_take_over(file) for file in handed]
         bits = max(t.bits for t in tables)
         merged = None
         for table in tables:
