@@ -306,11 +306,9 @@ def calibrate_scale(corpus: Corpus, model: CharLM, config: CharLMConfig) -> floa
     one joins what its n-grams predict), and their best agreement fell next to the
     best scale against the gold standard on all four sets measured.
     """
-    from .segment import SegmentConfig, learn, run_offsets  # deferred: segment imports nothing of this module
+    from .segment import SegmentConfig, learn, runs_of  # deferred: segment imports nothing of this module
 
-    stream = corpus.stream[: config.calibration_units].astype(np.int64)
-    ids = stream[stream != 0]
-    offsets = run_offsets(np.concatenate([[True], stream[:-1] == 0])[stream != 0])
+    ids, offsets = runs_of(corpus.stream[: config.calibration_units])
     if not len(ids):
         return 1.0
     reference = learn(corpus, SegmentConfig(min_count=config.min_count)).word_ends(ids, offsets)

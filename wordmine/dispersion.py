@@ -38,10 +38,9 @@ from collections.abc import Iterable
 import numpy as np
 
 from .keyset import KeySet
+from .ngrams import U64, window_keys
 from .normalize import UnitSpans, Vocabulary, code_points, unit_spans, unit_stream
 from .textio import line_pieces
-
-U64 = np.uint64
 
 
 def residual_idf(tf: np.ndarray, df: np.ndarray, n_docs: int) -> np.ndarray:
@@ -51,15 +50,6 @@ def residual_idf(tf: np.ndarray, df: np.ndarray, n_docs: int) -> np.ndarray:
     with np.errstate(divide="ignore"):
         expected_df = n * -np.expm1(-tf / n)
         return np.where(df > 0, np.log(expected_df / np.maximum(df, 1)), 0.0)
-
-
-def _packed(ids: np.ndarray, length: int, bits: int) -> np.ndarray:
-    """Keys of every window of ``length`` ids (one per start position)."""
-    span = len(ids) - length + 1
-    key = np.zeros(max(span, 0), U64)
-    for j in range(length):
-        key = (key << U64(bits)) | ids[j : j + span].astype(U64)
-    return key
 
 
 def document_frequency(blocks: Iterable[str], vocab: Vocabulary, words: list[str]) -> tuple[np.ndarray, int]:
@@ -79,7 +69,7 @@ def document_frequency(blocks: Iterable[str], vocab: Vocabulary, words: list[str
         if not len(ids) or (ids == 0).any():
             continue
         if len(ids) <= packable:
-            by_length.setdefault(len(ids), []).append((int(_packed(ids, len(ids), bits)[0]), i))
+            by_length.setdefault(len(ids), []).append((int(window_keys(ids, len(ids), bits)[0]), i))
         else:
             long_words[word] = i
     tables = {}  # length -> (sorted keys, their words, the keys as a hash set)
@@ -108,7 +98,7 @@ def document_frequency(blocks: Iterable[str], vocab: Vocabulary, words: list[str
         word_of: list[np.ndarray] = []  # the word and line of every match, in text order per word
         line_of: list[np.ndarray] = []
         for length, (keys, index, members) in tables.items():
-            window = _packed(stream, length, bits)
+            window = window_keys(stream, length, bits)
             alive = np.ones(len(window), bool)
             for j in range(length):
                 alive &= stream[j : j + len(window)] != 0

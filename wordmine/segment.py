@@ -109,6 +109,18 @@ def run_offsets(new_run: np.ndarray) -> np.ndarray:
     return (index - start) % MAX_RUN
 
 
+def runs_of(stream: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The units of a piece of unit stream and each one's offset in its run (0s dropped).
+
+    >>> ids, offsets = runs_of(np.array([0, 5, 6, 0, 7, 8, 9]))
+    >>> ids.tolist(), offsets.tolist()
+    ([5, 6, 7, 8, 9], [0, 1, 0, 1, 2])
+    """
+    stream = np.asarray(stream).astype(np.int64)
+    units = stream != 0
+    return stream[units], run_offsets(np.concatenate([[True], stream[:-1] == 0])[units])
+
+
 def best_word_ends(ids: np.ndarray, offsets: np.ndarray, model: WordModel) -> np.ndarray:
     """Viterbi: True after each unit where the most probable segmentation ends a word."""
     n, longest = len(ids), model.max_word
@@ -170,9 +182,7 @@ def learn(corpus: Corpus, config: SegmentConfig) -> WordModel:
         found_keys, found_counts = [], []
         # A window at a time (each ends at a boundary), so a gigabyte corpus is never held whole.
         for window in corpus.stream.windows(LEARN_WINDOW):
-            stream = window.astype(np.int64)
-            ids = stream[stream != 0]
-            offsets = run_offsets(np.concatenate([[True], stream[:-1] == 0])[stream != 0])
+            ids, offsets = runs_of(window)
             ends = best_word_ends(ids, offsets, model)
             window_keys, window_counts = _count_words(ids, ends, offsets, bits, longest)
             found_keys.append(window_keys)

@@ -165,16 +165,7 @@ def whole_lines(blocks: Iterable[str]) -> Iterator[str]:
     >>> list(whole_lines(["ab\\ncd", "e\\nf", "\\n"]))
     ['ab\\n', 'cde\\n', 'f\\n']
     """
-    carry: list[str] = []  # joined once, so a long line costs linear time
-    for block in blocks:
-        cut = block.rfind("\n") + 1
-        if cut:
-            yield "".join(carry) + block[:cut]
-            carry = [block[cut:]]
-        else:
-            carry.append(block)
-    if any(carry):
-        yield "".join(carry)
+    return line_pieces(blocks, max_chars=sys.maxsize)
 
 
 #: A character that is never part of a unit (no letter, digit or ideograph): a safe place to cut a line.
