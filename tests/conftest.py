@@ -5,7 +5,6 @@ from __future__ import annotations
 import collections
 import pathlib
 
-import numpy as np
 import pytest
 
 from wordmine.merging import ngram_counts

@@ -124,8 +124,8 @@ def test_fast_and_ranked_chunk_counting_agree(distinct):
 
 
 def test_a_stream_past_its_budget_moves_to_disk_and_reads_the_same(tmp_path, sample_path):
-    from wordmine.countfile import write_counts
     from wordmine.config import DiscoverConfig
+    from wordmine.countfile import write_counts
     from wordmine.discover import discover
 
     text = sample_path("story.txt").read_text(encoding="utf-8")

@@ -22,8 +22,15 @@ import numpy as np
 
 from . import __version__
 from .charlm import TRANSITION_MODES, CharLMConfig, learn_charlm
-from .config import (CountConfig, DiscoverConfig, auto_min_count, default_jobs, default_memory, format_size,
-                     parse_size)
+from .config import (
+    CountConfig,
+    DiscoverConfig,
+    auto_min_count,
+    default_jobs,
+    default_memory,
+    format_size,
+    parse_size,
+)
 from .contrast import METHODS, TERM_COLUMNS, ContrastConfig, contrast
 from .countfile import is_count_file, read_counts, write_counts
 from .counting import Corpus, count_text
