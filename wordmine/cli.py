@@ -145,8 +145,12 @@ def load_corpus(inputs: tuple[str, ...], common: Common, order: int) -> Corpus:
                f"{'s' if common.jobs > 1 else ''} (--jobs); spilling to {common.tmp_dir or tempfile.gettempdir()}")
     with _progress(common, total) as bar:
         corpus = count_text(read_blocks(sources, common.encoding, on_bytes=bar.update), config)
-    common.say(f"read {corpus.total_units:,} units, {len(corpus.vocab) - 1:,} distinct")
+    _say_counted(common, corpus)
     return corpus
+
+
+def _say_counted(common: Common, corpus: Corpus) -> None:
+    common.say(f"read {corpus.total_units:,} units, {len(corpus.vocab) - 1:,} distinct")
 
 
 class PipeClosed(Exception):
@@ -222,7 +226,7 @@ def _count_on_dask(scheduler: str, inputs: tuple[str, ...], order: int, common: 
     common.say(f"counting {len(inputs)} shards on Dask ({scheduler})")
     config = CountConfig(order=order, memory=common.memory, tmp_dir=common.tmp_dir)
     corpus = count_on_dask(scheduler, list(inputs), config, common.encoding)
-    common.say(f"read {corpus.total_units:,} units, {len(corpus.vocab) - 1:,} distinct")
+    _say_counted(common, corpus)
     return corpus
 
 
@@ -437,7 +441,7 @@ def learn_command(inputs, method, transitions, common: Common) -> None:
               help="A model from `wordmine learn` (default: learn one from the input itself).")
 @click.option("--lexicon", type=click.Path(exists=True, dir_okay=False),
               help="Segment with this word list instead: `discover` output or `word [count]` lines.")
-@click.option("--method", type=click.Choice(["charlm", "unigram", "classic"]), default="charlm",
+@click.option("--method", type=click.Choice([*LEARN_METHODS, "classic"]), default="charlm",
               show_default=True,
               help="When learning from the input: charlm (a character model tagging each character's place "
               "in its word), unigram (a word model re-estimated by Viterbi passes) "
