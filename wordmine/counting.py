@@ -32,6 +32,7 @@ import numpy as np
 from .chunkcount import count_chunk
 from .config import CountConfig
 from .errors import OutputError, WordmineError
+from .heap import KEEP_FREE_BYTES, keep_freed_arrays
 from .ngrams import NgramCounts, merge_counts, widen
 from .normalize import Vocabulary
 from .unitstream import UnitStream
@@ -349,6 +350,7 @@ def count_text(
     max_order = config.order + 1
     bits = config.bits
     budget = config.memory // 2
+    keep_freed_arrays(min(KEEP_FREE_BYTES, config.memory // 16))
     chunker = _Chunker(max_order, config.chunk_units)
     stream = UnitStream(config.stream_memory, config.tmp_dir)
     # One folder for every spilled run of this count, removed at the end whatever

@@ -1,0 +1,52 @@
+"""Keep freed arrays in the process heap while counting, instead of handing them back to the system.
+
+Counting allocates arrays of the same few sizes over and over: every chunk of 2 M
+units builds a 16 MB record array, sorts a copy of it, groups it, and frees it
+all before the next chunk. glibc's malloc serves requests of 128 KiB and more
+(a threshold it raises, at most to 32 MiB, as such blocks are freed) by mapping
+fresh pages, and gives the top of its heap back to the system once more than
+twice that threshold lies free there. Each chunk then faults its arrays in again,
+a page of 4 KiB at a time, every page zeroed by the kernel.
+
+Raising both limits keeps those pages in the process: measured on a 100 MB
+corpus (``wordmine count laws_100MB.txt``), the minor page faults fell from
+83 k to 53 k with one process and from 204 k to 77 k with two workers, where
+every worker has a heap of its own. That is system time the parallel count
+spent on top of the single process, so it matters most for ``--jobs``.
+
+The cost is memory the process holds on to, at most ``keep_bytes`` above what
+is in use; :func:`wordmine.counting.count_text` keeps a sixteenth of the memory
+budget, at most ``KEEP_FREE_BYTES``. Blocks larger than ``MAP_THRESHOLD_BYTES``
+(the merged tables of a large corpus) are still mapped and returned at once.
+
+On other C libraries, or where the call is not found, nothing changes.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+
+#: glibc's mallopt parameters (malloc.h).
+_M_TRIM_THRESHOLD = -1
+_M_MMAP_THRESHOLD = -3
+
+#: The largest threshold glibc accepts on 64-bit systems: every chunk array fits under it.
+MAP_THRESHOLD_BYTES = 32 << 20
+#: At most this much free memory at the top of the heap is kept for the next chunk.
+KEEP_FREE_BYTES = 128 << 20
+
+
+def keep_freed_arrays(keep_bytes: int) -> bool:
+    """Set malloc to reuse freed chunk arrays, keeping up to ``keep_bytes`` free; forked workers inherit it.
+
+    True when glibc took the settings.
+    """
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):
+        return False
+    mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
+    # Setting the mmap threshold also stops glibc adjusting both limits by itself.
+    return bool(mallopt(_M_MMAP_THRESHOLD, MAP_THRESHOLD_BYTES)) and bool(mallopt(_M_TRIM_THRESHOLD, keep_bytes))
