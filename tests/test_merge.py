@@ -8,12 +8,14 @@ from conftest import table_as_dict
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from wordmine import ngrams
 from wordmine.cli import cli
 from wordmine.config import CountConfig
 from wordmine.countfile import read_counts, write_counts
 from wordmine.counting import count_text
 from wordmine.errors import WordmineError
 from wordmine.merging import merge_corpora
+from wordmine.ngrams import NgramCounts, merge_counts
 from wordmine.textio import TextSource, read_blocks
 
 # Few distinct characters so n-grams repeat; Latin, digits, punctuation and line breaks as cut points.
@@ -92,3 +94,37 @@ def test_merge_command_refuses_text_and_needs_an_output(tmp_path):
     assert result.exit_code == 2 and "is not a count file" in result.output
     assert runner.invoke(cli, ["merge", f"{tmp_path}/a.txt"]).exit_code == 2
     assert not (tmp_path / "m.wmc").exists()
+
+
+# Tables of random n-grams (every prefix present) over few units, so ranges of first units repeat.
+NGRAMS = st.lists(st.lists(st.integers(1, 6), min_size=1, max_size=5), max_size=40)
+
+
+def table_of(grams: list[list[int]], bits: int) -> NgramCounts:
+    counts: dict[tuple[int, ...], int] = {}
+    for gram in grams:
+        for k in range(1, len(gram) + 1):
+            counts[tuple(gram[:k])] = counts.get(tuple(gram[:k]), 0) + 1
+    for k in range(1, 6):  # every order present, so the two tables have the same shape
+        counts.setdefault((1,) * k, 1)
+    return NgramCounts.from_ngrams(counts, bits=bits)
+
+
+@settings(max_examples=80, deadline=None)
+@given(NGRAMS, NGRAMS, st.sampled_from([16, 32]), st.integers(2, 4))
+def test_a_merge_in_ranges_of_first_units_is_the_same_table(a, b, bits, threads):
+    whole = merge_counts(table_of(a, bits), table_of(b, bits))
+    with pytest.MonkeyPatch.context() as patch:
+        # Every table is split, however small; with 32-bit ids orders 3-5 are chained on prefix rows.
+        patch.setattr(ngrams, "PARALLEL_MERGE_ROWS", 0)
+        parts = merge_counts(table_of(a, bits), table_of(b, bits), consume=True, threads=threads)
+    assert [k.tolist() for k in parts.keys] == [k.tolist() for k in whole.keys]
+    assert [c.tolist() for c in parts.counts] == [c.tolist() for c in whole.counts]
+
+
+def test_first_unit_cuts_split_the_top_packed_order_evenly():
+    table = table_of([[u, 1, 1, 1] for u in range(1, 7) for _ in range(3)], bits=16)
+    assert ngrams._first_unit_cuts(table, 3) == [0, 3, 5]
+    # A range of one first unit is never split, so fewer ranges than asked come back.
+    one_unit = NgramCounts.from_ngrams({(2,) * k: 5 for k in range(1, 5)}, bits=16)
+    assert ngrams._first_unit_cuts(one_unit, 4) == [0, 2]

@@ -314,7 +314,9 @@ class _Workers:
         merged = None
         for table in tables:
             table = table if table.bits == bits else widen(table, bits)
-            merged = table if merged is None else merge_counts(merged, table, consume=True)
+            # The workers are gone and their cores free: this merge runs on all of them.
+            merged = table if merged is None else merge_counts(merged, table, consume=True,
+                                                               threads=len(self.processes))
         return merged, spilled
 
     def close(self) -> None:

@@ -24,6 +24,8 @@ and any order fits in 64 bits as long as an order has fewer than
 
 from __future__ import annotations
 
+import contextlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -225,33 +227,108 @@ def merge_sorted(
     return merged_keys, merged_counts, rows[:na], rows[na:]
 
 
-def merge_counts(a: NgramCounts, b: NgramCounts, consume: bool = False) -> NgramCounts:
+def merge_counts(a: NgramCounts, b: NgramCounts, consume: bool = False, threads: int = 1) -> NgramCounts:
     """The counts of the concatenation of the two corpora (commutative, associative).
 
     With ``consume`` the inputs are emptied order by order as the result grows,
-    so a merge needs little more memory than its inputs.
+    so a merge needs little more memory than its inputs. With ``threads`` > 1 a
+    large merge is cut into that many ranges of first units, merged side by side
+    (numpy's sorts and gathers run without the interpreter lock), and the
+    results laid end to end: the same table as one merge.
+
+    >>> a = NgramCounts.from_ngrams({(1,): 2, (3,): 1, (1, 3): 1}, bits=32)
+    >>> b = NgramCounts.from_ngrams({(3,): 2, (3, 3): 1}, bits=32)
+    >>> both = merge_counts(a, b, threads=2)
+    >>> both.counts[0].tolist(), both.decode(2, np.arange(2)).tolist(), both.counts[1].tolist()
+    ([2, 3], [[1, 3], [3, 3]], [1, 1])
     """
     if a.bits != b.bits or a.max_order != b.max_order:
         raise ValueError("cannot merge tables of different shape")
+    parts = 1
+    if threads > 1 and len(a.keys[-1]) + len(b.keys[-1]) >= PARALLEL_MERGE_ROWS:
+        parts = threads
+    cuts = _first_unit_cuts(a, parts)
+    sides = [_Side(a, _part_bounds(a, cuts)), _Side(b, _part_bounds(b, cuts))]
     out = NgramCounts(a.bits)
-    rows_a = rows_b = None
-    bits, low = U64(a.bits), mask(a.bits)
-    for order in range(1, a.max_order + 1):
-        ka, kb = a.keys[order - 1], b.keys[order - 1]
-        if not a.is_packed(order):
-            # Re-key on the merged prefix rows; the maps are increasing, so order holds.
-            ka = (rows_a[(ka >> bits).astype(np.int64)].astype(U64) << bits) | (ka & low)
-            kb = (rows_b[(kb >> bits).astype(np.int64)].astype(U64) << bits) | (kb & low)
-        chained_above = order < a.max_order and not a.is_packed(order + 1)
-        keys, counts, rows_a, rows_b = merge_sorted(ka, a.counts[order - 1], kb, b.counts[order - 1],
-                                                    want_rows=chained_above)
-        del ka, kb
-        if consume:
-            for table in (a, b):
-                table.keys[order - 1] = table.counts[order - 1] = np.zeros(0, U64)
-        out.keys.append(keys)
-        out.counts.append(counts)
+    prefix_starts = np.zeros(1, np.int64)  # where each part's rows of the order below begin
+    with ThreadPoolExecutor(len(cuts)) if len(cuts) > 1 else contextlib.nullcontext() as pool:
+        for order in range(1, a.max_order + 1):
+            want_rows = order < a.max_order and not a.is_packed(order + 1)
+            jobs = [(sides, order, part, want_rows) for part in range(len(cuts))]
+            merged = list(pool.map(_merge_part, *zip(*jobs))) if pool else [_merge_part(*jobs[0])]
+            keys = [m[0] for m in merged]
+            if not a.is_packed(order) and len(keys) > 1:
+                # Chained keys name rows of their part; the parts of order - 1 lie end to end.
+                keys = [k + (U64(start) << U64(a.bits)) for k, start in zip(keys, prefix_starts)]
+            prefix_starts = np.cumsum([0] + [len(k) for k in keys])[:-1]
+            for side, index in zip(sides, (2, 3)):
+                side.rows = [m[index] for m in merged]
+            if consume:
+                for table in (a, b):
+                    table.keys[order - 1] = table.counts[order - 1] = np.zeros(0, U64)
+            out.keys.append(keys[0] if len(keys) == 1 else np.concatenate(keys))
+            out.counts.append(merged[0][1] if len(merged) == 1 else np.concatenate([m[1] for m in merged]))
     return out
+
+
+@dataclass
+class _Side:
+    """One table of a merge in ranges: its part bounds, and the last order's rows in the merged parts."""
+
+    table: NgramCounts
+    bounds: list[np.ndarray]
+    rows: list = field(default_factory=list)
+
+    def part(self, order: int, part: int) -> tuple[np.ndarray, np.ndarray]:
+        """The keys and counts of ``order`` in ``part``, chained keys re-keyed on the merged prefix rows."""
+        lo, hi = self.bounds[order - 1][part], self.bounds[order - 1][part + 1]
+        keys, counts = self.table.keys[order - 1][lo:hi], self.table.counts[order - 1][lo:hi]
+        if not self.table.is_packed(order):
+            bits = U64(self.table.bits)
+            # Prefix rows counted from the part's first row index the part's row map.
+            prefix = (keys >> bits).astype(np.int64) - self.bounds[order - 2][part]
+            keys = (self.rows[part][prefix].astype(U64) << bits) | (keys & mask(self.table.bits))
+        return keys, counts
+
+
+def _merge_part(sides: list[_Side], order: int, part: int, want_rows: bool):
+    """merge_sorted of one range of first units of both tables."""
+    (ka, ca), (kb, cb) = (side.part(order, part) for side in sides)
+    return merge_sorted(ka, ca, kb, cb, want_rows=want_rows)
+
+
+#: Tables with fewer rows in their top order are merged in one piece: threads would cost more than they save.
+PARALLEL_MERGE_ROWS = 1 << 20
+
+
+def _first_unit_cuts(table: NgramCounts, parts: int) -> list[int]:
+    """The first unit id of each of ``parts`` ranges, splitting the top packed order of ``table`` evenly.
+
+    Cuts that coincide are dropped (a range of one first unit is never split).
+    """
+    order = min(table.max_order, table.packed_orders)
+    keys = table.keys[order - 1]
+    shift = U64(table.bits * (order - 1))
+    cuts = [0]
+    for part in range(1, parts):
+        if len(keys):
+            unit = int(keys[part * len(keys) // parts] >> shift)
+            if unit > cuts[-1]:
+                cuts.append(unit)
+    return cuts
+
+
+def _part_bounds(table: NgramCounts, cuts: list[int]) -> list[np.ndarray]:
+    """For each order, the row where each range of first units starts, and the row count at the end."""
+    bounds = []
+    for order in range(1, table.max_order + 1):
+        keys = table.keys[order - 1]
+        if table.is_packed(order):
+            firsts = np.array(cuts[1:], U64) << U64(table.bits * (order - 1))
+        else:  # chained: the ranges of their prefix rows
+            firsts = bounds[-1][1:-1].astype(U64) << U64(table.bits)
+        bounds.append(np.concatenate([[0], np.searchsorted(keys, firsts), [len(keys)]]).astype(np.int64))
+    return bounds
 
 
 def widen(table: NgramCounts, bits: int) -> NgramCounts:
