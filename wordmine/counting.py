@@ -352,7 +352,9 @@ def count_text(
     max_order = config.order + 1
     bits = config.bits
     budget = config.memory // 2
-    keep_freed_arrays(min(KEEP_FREE_BYTES, config.memory // 16))
+    # Freed memory kept for reuse is part of the budget: a sixteenth, shared by every process.
+    processes = config.jobs + 1 if config.jobs > 1 else 1
+    keep_freed_arrays(min(KEEP_FREE_BYTES, config.memory // 16 // processes))
     chunker = _Chunker(max_order, config.chunk_units)
     stream = UnitStream(config.stream_memory, config.tmp_dir)
     # One folder for every spilled run of this count, removed at the end whatever
