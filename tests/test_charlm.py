@@ -14,10 +14,12 @@ from wordmine.charlm import (
     CharLMConfig,
     best_tag_ends,
     boundary_scores,
+    lattice_scores,
     learn_charlm,
     span_f1,
     tag_scores,
     transition_matrix,
+    variation_values,
 )
 from wordmine.config import CountConfig
 from wordmine.counting import count_text
@@ -180,7 +182,7 @@ def test_boundary_scores_average_what_the_model_knows_around_each_position(toy_c
     rows_by_order = [table.index(k, np.stack([ids[max(j - k + 1, 0) : j + 1] for j in range(k - 1, 5)]))
                      for k in range(1, 5)]
     rows_by_order = [np.concatenate([np.full(k - 1, -1), r]) for k, r in zip(range(1, 5), rows_by_order)]
-    got = boundary_scores(np.arange(5), rows_by_order, model)
+    got = boundary_scores(np.arange(5), variation_values(rows_by_order, model))
     assert got == pytest.approx(expected, abs=1e-6)
     # 狗|讨 ends a word and 讨|厌 does not: the variations say so.
     assert got[2] > 0 > got[3]
@@ -197,6 +199,37 @@ def test_boundary_weight_moves_only_tag_b(toy_corpus):
     assert np.array_equal(tag_scores(ids, np.arange(5), plain), b)
     with pytest.raises(ValueError, match="boundary weight"):
         CharLMConfig(boundary_weight=-1.0)
+    with pytest.raises(ValueError, match="word weight"):
+        CharLMConfig(word_weight=-1.0)
+
+
+def test_word_end_scores_are_weighted_autonomy_times_length(toy_corpus):
+    model = learn_charlm(toy_corpus, CharLMConfig(word_weight=0.5))
+    ids = model.vocabulary().encode("白狗讨厌鱼", grow=False).astype(np.int64)
+    _, word_end = lattice_scores(ids, np.arange(5), model)
+    table = model.table()
+    for j in range(5):
+        for k in range(1, 5):
+            row = table.index(k, ids[None, j - k + 1 : j + 1])[0] if j >= k - 1 else -1
+            a = model.right_variation[k - 1][row] + model.left_variation[k - 1][row] if row >= 0 else 0.0
+            assert word_end[j, k - 1] == pytest.approx(0.5 * k * a, abs=1e-6), (j, k)
+    # 讨厌 looks like a word, 狗讨 does not.
+    assert word_end[3, 1] > 0 > word_end[2, 1]
+    zero = lattice_scores(ids, np.arange(5), learn_charlm(toy_corpus, CharLMConfig(word_weight=0)))[1]
+    assert not zero.any()
+
+
+def test_word_end_score_is_paid_inside_a_run_and_at_its_end():
+    scores = np.array([[-1, -9, -9, -9], [-1, -0.3, -9, -9]]) * LOG10
+    matrix = transition_matrix(PUBLISHED_TRANSITIONS)
+    # Apart -2 beats together -2.12, unless a two-unit word ending at unit 1 (at the run's end) gets 0.2.
+    bonus = np.zeros((2, 4))
+    bonus[1, 1] = 0.2 * LOG10
+    assert best_tag_ends(scores, np.arange(2), matrix).tolist() == [True, True]
+    assert best_tag_ends(scores, np.arange(2), matrix, bonus).tolist() == [False, True]
+    # A one-unit word ending at unit 0 (inside the run, on the way into the next b) tips it back.
+    bonus[0, 0] = 0.2 * LOG10
+    assert best_tag_ends(scores, np.arange(2), matrix, bonus).tolist() == [True, True]
 
 
 def test_variations_are_normalised_over_occurrences_and_pruned_with_the_model(toy_corpus):
@@ -227,7 +260,8 @@ def test_model_file_round_trip_and_refusals(tmp_path, toy_charlm):
     assert type(back) is type(toy_charlm) and back.units == toy_charlm.units
     assert all(np.array_equal(a, b) for a, b in zip(back.keys, toy_charlm.keys))
     assert np.array_equal(back.transitions, toy_charlm.transitions)
-    assert back.boundary_weight == toy_charlm.boundary_weight == 1.5
+    assert (back.boundary_weight, back.word_weight) == (toy_charlm.boundary_weight, toy_charlm.word_weight)
+    assert (back.boundary_weight, back.word_weight) == (1.25, 0.125)
     assert all(np.array_equal(a, b) for a, b in zip(back.left_variation + back.right_variation,
                                                     toy_charlm.left_variation + toy_charlm.right_variation))
     text = TOY[:40] + "鳗鲡"
@@ -246,10 +280,10 @@ def test_model_file_round_trip_and_refusals(tmp_path, toy_charlm):
 
 def test_model_file_without_variations_scores_no_boundary(tmp_path, toy_corpus):
     # A model written before the boundary score existed (or learned with weight 0) reads back without it.
-    plain = learn_charlm(toy_corpus, CharLMConfig(boundary_weight=0))
+    plain = learn_charlm(toy_corpus, CharLMConfig(boundary_weight=0, word_weight=0))
     write_model(plain, str(tmp_path / "plain.wmm"))
     back = read_model(str(tmp_path / "plain.wmm"))
-    assert back.boundary_weight == 0.0 and back.right_variation == [] and back.left_variation == []
+    assert back.boundary_weight == back.word_weight == 0.0 and back.right_variation == back.left_variation == []
     assert segment_text("小鸟喜欢米粒", back) == ["小 鸟 喜欢 米粒"]
 
 

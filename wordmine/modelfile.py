@@ -10,7 +10,7 @@ settings the model was learned with. The arrays depend on the method:
   :mod:`wordmine.ngrams` key encoding), ``log_prob_k`` (``<f8``) and, below the
   top order, ``backoff_k`` (``<f8``); ``transitions``, the 4 x 4 tag
   transition weights (``<f8``, natural log, row-major, -inf where forbidden);
-  and, when the header's ``boundary_weight`` is set, ``right_variation_k`` and
+  and, when the header has ``boundary_weight`` (and ``word_weight``), ``right_variation_k`` and
   ``left_variation_k`` (``<f4``, empty for an order without them), the normalised variations of
   branching entropy of the same n-grams. A file without them (written before
   they existed) scores no boundary bonus.
@@ -50,9 +50,10 @@ def write_model(model: WordModel | CharLM, path: str) -> None:
     }
     if isinstance(model, CharLM):
         header["order"] = model.order
-        boundary = bool(model.boundary_weight and model.right_variation)
+        boundary = bool((model.boundary_weight or model.word_weight) and model.right_variation)
         if boundary:
             header["boundary_weight"] = model.boundary_weight
+            header["word_weight"] = model.word_weight
         arrays = [("transitions", model.transitions.astype("<f8").reshape(-1))]
         for k in range(1, model.order + 1):
             arrays += [(f"keys_{k}", model.keys[k - 1].astype("<u8")),
@@ -82,8 +83,9 @@ def read_model(path: str) -> WordModel | CharLM:
                            [arrays[f"log_prob_{k}"].astype(np.float64) for k in range(1, order + 1)],
                            [arrays[f"backoff_{k}"].astype(np.float64) for k in range(1, order)],
                            float(header["unknown_log_prob"]), arrays["transitions"].astype(np.float64).reshape(4, 4))
-            if header.get("boundary_weight"):
+            if "boundary_weight" in header:
                 model.boundary_weight = float(header["boundary_weight"])
+                model.word_weight = float(header.get("word_weight", 0.0))
                 model.right_variation = [arrays[f"right_variation_{k}"].astype(np.float32) for k in range(1, order + 1)]
                 model.left_variation = [arrays[f"left_variation_{k}"].astype(np.float32) for k in range(1, order + 1)]
             if any(len(k) != len(p) for k, p in zip(model.keys, model.log_prob)):
