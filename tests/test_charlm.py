@@ -287,6 +287,16 @@ def test_model_file_without_variations_scores_no_boundary(tmp_path, toy_corpus):
     assert segment_text("小鸟喜欢米粒", back) == ["小 鸟 喜欢 米粒"]
 
 
+def test_counts_of_lower_order_leave_the_top_order_without_variations(tmp_path):
+    # Counted to order 3, the model has order 3 and no entropy for its 3-grams (that needs 4-grams).
+    model = learn_charlm(count_text([TOY], CountConfig(order=2, jobs=1)), CharLMConfig())
+    assert model.order == 3 and [len(v) for v in model.right_variation] == [15, 20, 0]
+    write_model(model, str(tmp_path / "low.wmm"))
+    back = read_model(str(tmp_path / "low.wmm"))
+    assert [len(v) for v in back.left_variation] == [15, 20, 0]
+    assert segment_text("白狗讨厌骨头，小鸟喜欢米粒", back) == ["白狗 讨厌 骨头 ， 小鸟 喜欢 米粒"]
+
+
 def wordmine(*args, input=None):
     return subprocess.run([sys.executable, "-m", "wordmine", *map(str, args)], input=input, capture_output=True)
 
