@@ -424,7 +424,8 @@ def learn_command(inputs, method, transitions, common: Common) -> None:
 
     unigram: candidates from `discover`, re-estimated by Viterbi passes over the
     corpus. charlm: a Kneser-Ney character model of order 4; each character is
-    tagged first, second, third or later in its word. `wordmine segment --model
+    tagged first, second, third or later in its word, word starts scored also by
+    the variation of branching entropy around them. `wordmine segment --model
     FILE` applies either.
     """
     if not common.output:

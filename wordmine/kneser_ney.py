@@ -122,10 +122,11 @@ def _run_start_ngrams(corpus: Corpus, order: int) -> list[np.ndarray]:
 
 
 def prune(counts: NgramCounts, keys: list[np.ndarray], log_prob: list[np.ndarray], backoff: list[np.ndarray],
-           min_count: int) -> None:
+          min_count: int, per_ngram: tuple[list[np.ndarray], ...] = ()) -> None:
     """Drop the n-grams of order 3 and up seen fewer than ``min_count`` times (in place).
 
-    They score by backing off instead. An n-gram is never seen more often than its
+    They score by backing off instead. Each list of ``per_ngram`` (one array per
+    order, aligned with ``keys``) loses the same rows. An n-gram is never seen more often than its
     prefix, so the table stays closed under prefixes; chained keys (which hold their
     prefix's row) are renumbered after their prefixes.
     """
@@ -138,5 +139,7 @@ def prune(counts: NgramCounts, keys: list[np.ndarray], log_prob: list[np.ndarray
             keys[k - 1] = (renumber[prefix].astype(np.uint64) << bits) | (keys[k - 1] & np.uint64((1 << counts.bits) - 1))
         renumber = np.cumsum(keep) - 1
         keys[k - 1], log_prob[k - 1] = keys[k - 1][keep], log_prob[k - 1][keep]
+        for values in per_ngram:
+            values[k - 1] = values[k - 1][keep]
         if k - 1 < len(backoff):
             backoff[k - 1] = backoff[k - 1][keep]

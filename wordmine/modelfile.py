@@ -8,8 +8,12 @@ settings the model was learned with. The arrays depend on the method:
 - ``unigram``: the sorted word keys (``<u8``) and their log probabilities (``<f8``);
 - ``charlm``: for each order k of the character model, ``keys_k`` (``<u8``, the
   :mod:`wordmine.ngrams` key encoding), ``log_prob_k`` (``<f8``) and, below the
-  top order, ``backoff_k`` (``<f8``); and ``transitions``, the 4 x 4 tag
-  transition weights (``<f8``, natural log, row-major, -inf where forbidden).
+  top order, ``backoff_k`` (``<f8``); ``transitions``, the 4 x 4 tag
+  transition weights (``<f8``, natural log, row-major, -inf where forbidden);
+  and, when the header has ``boundary_weight`` (and ``word_weight``), ``right_variation_k`` and
+  ``left_variation_k`` (``<f4``, empty for an order without them), the normalised variations of
+  branching entropy of the same n-grams. A file without them (written before
+  they existed) scores no boundary bonus.
 
 Version 1 files (unigram only, with no method-dependent arrays) are refused:
 learn the model again. A model whose normalisation differs from this
@@ -46,12 +50,19 @@ def write_model(model: WordModel | CharLM, path: str) -> None:
     }
     if isinstance(model, CharLM):
         header["order"] = model.order
+        boundary = bool((model.boundary_weight or model.word_weight) and model.right_variation)
+        if boundary:
+            header["boundary_weight"] = model.boundary_weight
+            header["word_weight"] = model.word_weight
         arrays = [("transitions", model.transitions.astype("<f8").reshape(-1))]
         for k in range(1, model.order + 1):
             arrays += [(f"keys_{k}", model.keys[k - 1].astype("<u8")),
                        (f"log_prob_{k}", model.log_prob[k - 1].astype("<f8"))]
             if k < model.order:
                 arrays.append((f"backoff_{k}", model.backoff[k - 1].astype("<f8")))
+            if boundary:
+                arrays += [(f"right_variation_{k}", model.right_variation[k - 1].astype("<f4")),
+                           (f"left_variation_{k}", model.left_variation[k - 1].astype("<f4"))]
     else:
         arrays = [("keys", model.keys.astype("<u8")), ("log_prob", model.log_prob.astype("<f8"))]
     write_container(path, MAGIC, VERSION, header, arrays)
@@ -72,8 +83,15 @@ def read_model(path: str) -> WordModel | CharLM:
                            [arrays[f"log_prob_{k}"].astype(np.float64) for k in range(1, order + 1)],
                            [arrays[f"backoff_{k}"].astype(np.float64) for k in range(1, order)],
                            float(header["unknown_log_prob"]), arrays["transitions"].astype(np.float64).reshape(4, 4))
+            if "boundary_weight" in header:
+                model.boundary_weight = float(header["boundary_weight"])
+                model.word_weight = float(header.get("word_weight", 0.0))
+                model.right_variation = [arrays[f"right_variation_{k}"].astype(np.float32) for k in range(1, order + 1)]
+                model.left_variation = [arrays[f"left_variation_{k}"].astype(np.float32) for k in range(1, order + 1)]
             if any(len(k) != len(p) for k, p in zip(model.keys, model.log_prob)):
                 raise ValueError("keys and probabilities differ in length")
+            if any(len(v) not in (0, len(k)) for k, v in zip(model.keys * 2, model.right_variation + model.left_variation)):
+                raise ValueError("keys and entropy variations differ in length")
             return model
         return WordModel(header["units"], int(header["bits"]), arrays["keys"].astype(np.uint64),
                          arrays["log_prob"].astype(np.float64), float(header["unknown_log_prob"]))

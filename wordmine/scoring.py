@@ -117,3 +117,50 @@ def entropy_of_occurrences(
     sums = _sum_c_log_c(pair_counts, (distinct >> 32).astype(np.int64), n_words)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(totals > 0, np.maximum(np.log(totals) - sums / totals, 0.0), 0.0)
+
+
+def entropy_variation(counts: NgramCounts, order: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Variation of branching entropy (VBE) of every n-gram of orders 1..``order``.
+
+    Right: VBE_r(x) = H_right(x) - H_right(x minus its last unit); left:
+    VBE_l(x) = H_left(x) - H_left(x minus its first unit) (Magistry and Sagot,
+    ACL 2012). The entropy of the unit after a string rises where the string
+    has just completed a word (社会主 -> 社会主义) and falls inside one; for
+    one unit the shorter string is the empty one, whose entropy is that of the
+    unit distribution. Returns two lists indexed by order - 1, aligned with the
+    table's rows; ``order`` is at most the table's, and its top order (whose
+    entropy needs counts one above it) is all NaN.
+
+    >>> from wordmine.config import CountConfig
+    >>> from wordmine.counting import count_text
+    >>> corpus = count_text(["天天向上，天天"], CountConfig(order=2, jobs=1))
+    >>> right, left = entropy_variation(corpus.counts, 3)
+    >>> row = corpus.counts.index(2, np.array([[corpus.vocab.get("天")] * 2]))
+    >>> [round(float(v[1][row][0]), 3) for v in (right, left)]
+    [-0.347, -0.347]
+
+天天 has H = ln 2 on both sides; 天 is followed by 天 twice, 向 once and the end
+once (preceded by 天 twice, ， once and the start once), so H(天) = ln 4 -
+2 ln 2 / 4 = 1.040 on both sides, and both variations are 0.693 - 1.040.
+    >>> bool(np.isnan(right[2]).all())  # order 3 needs counts of order 4
+    True
+    """
+    unit_counts = counts.counts[0].astype(np.float64)
+    share = unit_counts[unit_counts > 0] / max(unit_counts.sum(), 1.0)
+    shorter_left = shorter_right = np.array([float(-(share * np.log(share)).sum())])
+    right: list[np.ndarray] = []
+    left: list[np.ndarray] = []
+    for k in range(1, order + 1):
+        if k >= counts.max_order:
+            right.append(np.full(len(counts.keys[k - 1]), np.nan))
+            left.append(right[-1].copy())
+            continue
+        h_left, h_right = boundary_entropy(counts, k)
+        if k == 1:
+            prefix = suffix = np.zeros(len(h_left), np.int64)
+        else:
+            prefix, suffix = counts.prefix_rows(k), suffix_rows_all(counts, k)
+        right.append(h_right - shorter_right[prefix])
+        left.append(h_left - shorter_left[suffix])
+        shorter_left, shorter_right = h_left, h_right
+    return right, left
