@@ -139,9 +139,10 @@ def entropy_variation(counts: NgramCounts, order: int) -> tuple[list[np.ndarray]
     >>> [round(float(v[1][row][0]), 3) for v in (right, left)]
     [-0.347, -0.347]
 
-天天 has H = ln 2 on both sides; 天 is followed by 天 twice, 向 once and the end
-once (preceded by 天 twice, ， once and the start once), so H(天) = ln 4 -
-2 ln 2 / 4 = 1.040 on both sides, and both variations are 0.693 - 1.040.
+    天天 has H = ln 2 on both sides; 天 is followed by 天 twice, 向 once and the end
+    once (preceded by 天 twice, ， once and the start once), so H(天) = ln 4 -
+    2 ln 2 / 4 = 1.040 on both sides, and both variations are 0.693 - 1.040.
+
     >>> bool(np.isnan(right[2]).all())  # order 3 needs counts of order 4
     True
     """
