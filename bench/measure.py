@@ -135,7 +135,7 @@ def run_measured(
     few thousand characters are returned. On timeout or Ctrl-C the whole
     session of the child is killed.
     """
-    stdout = open(stdout_path, "wb") if stdout_path is not None else subprocess.DEVNULL
+    stdout = open(stdout_path, "wb") if stdout_path is not None else subprocess.DEVNULL  # noqa: SIM115 - closed below
     with tempfile.TemporaryFile() as err:
         try:
             start = time.perf_counter()

@@ -37,8 +37,8 @@ REPO = BENCH_DIR.parent
 if str(BENCH_DIR) not in sys.path:
     sys.path.insert(0, str(BENCH_DIR))
 
-from evaluate import load_vocabulary, precision_at_k, read_words, with_nfkc_forms  # noqa: E402
-from measure import Result, run_measured  # noqa: E402
+from evaluate import load_vocabulary, precision_at_k, read_words, with_nfkc_forms
+from measure import Result, run_measured
 
 SECTIONS = ["precision", "speed", "contrast", "segment", "scale"]
 SCALE_BYTES = 100_000_000
@@ -166,19 +166,21 @@ def machine_info(bench: Bench) -> list[list[str]]:
     rows.append(["nproc", f"{affinity} (cpu_count {os.cpu_count()})"])
     model = ""
     try:
-        for line in open("/proc/cpuinfo", encoding="utf-8", errors="replace"):
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as cpuinfo:
+            for line in cpuinfo:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
     except OSError:
         pass
     if model:
         rows.append(["cpu", model])
     try:
-        for line in open("/proc/meminfo"):
-            if line.startswith(("MemTotal:", "MemAvailable:")):
-                name, kib = line.split()[:2]
-                rows.append([name.rstrip(":"), f"{int(kib) / 2**20:.1f} GiB"])
+        with open("/proc/meminfo", encoding="utf-8") as meminfo:
+            for line in meminfo:
+                if line.startswith(("MemTotal:", "MemAvailable:")):
+                    name, kib = line.split()[:2]
+                    rows.append([name.rstrip(":"), f"{int(kib) / 2**20:.1f} GiB"])
     except OSError:
         pass
     probe = (
@@ -189,7 +191,7 @@ def machine_info(bench: Bench) -> list[list[str]]:
     )
     try:
         out = subprocess.run(
-            [bench.python, "-c", probe], capture_output=True, text=True, timeout=60, cwd=REPO
+            [bench.python, "-c", probe], capture_output=True, check=False, text=True, timeout=60, cwd=REPO
         ).stdout.split("\n")
         rows.append(["python (benchmarked)", f"{out[0]} ({bench.python})"])
         rows.append(["numpy", out[1]])
@@ -200,11 +202,11 @@ def machine_info(bench: Bench) -> list[list[str]]:
     try:
         head = subprocess.run(
             ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
-            capture_output=True, text=True, timeout=30,
+            capture_output=True, check=False, text=True, timeout=30,
         ).stdout.strip()
         dirty = subprocess.run(
             ["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True, text=True, timeout=30,
+            capture_output=True, check=False, text=True, timeout=30,
         ).stdout.strip()
         if head:
             rows.append(["wordmine commit", head + (" + uncommitted changes" if dirty else "")])
@@ -218,7 +220,7 @@ def wordmine_available(bench: Bench) -> tuple[bool, str]:
     """Whether `python -m wordmine --help` works, and the reason if not."""
     try:
         p = subprocess.run(
-            bench.wordmine_argv("--help"), capture_output=True, text=True, timeout=120, cwd=REPO
+            bench.wordmine_argv("--help"), capture_output=True, check=False, text=True, timeout=120, cwd=REPO
         )
     except (OSError, subprocess.SubprocessError) as exc:
         return False, str(exc)
@@ -301,8 +303,7 @@ def repeated_file(bench: Bench, data: bytes, size: int, dst: Path) -> Path:
     log(f"writing {dst} ({total:,} bytes)")
     tmp = dst.with_suffix(".tmp")
     with open(tmp, "wb") as f:
-        for _ in range(full):
-            f.write(data)
+        f.writelines(data for _ in range(full))
         f.write(tail)
     os.replace(tmp, dst)
     return dst
@@ -498,7 +499,7 @@ def raw_lines(path: Path) -> list[str]:
 
 
 def eval_figures(bench: Bench, gold: Path, predicted: Path) -> dict[str, float] | None:
-    proc = subprocess.run(bench.wordmine_argv("eval", str(gold), str(predicted)), capture_output=True,
+    proc = subprocess.run(bench.wordmine_argv("eval", str(gold), str(predicted)), capture_output=True, check=False,
                           text=True, cwd=REPO)
     if proc.returncode != 0:
         log(f"eval failed: {proc.stderr.strip()}")

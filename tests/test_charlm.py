@@ -298,7 +298,7 @@ def test_counts_of_lower_order_leave_the_top_order_without_variations(tmp_path):
 
 
 def wordmine(*args, input=None):
-    return subprocess.run([sys.executable, "-m", "wordmine", *map(str, args)], input=input, capture_output=True)
+    return subprocess.run([sys.executable, "-m", "wordmine", *map(str, args)], input=input, capture_output=True, check=False)
 
 
 def test_cli_learn_and_segment_with_charlm(tmp_path, toy_charlm):

@@ -65,10 +65,9 @@ def test_empty_input_and_final_line_ends():
 
 def test_atomic_output_leaves_nothing_on_failure(tmp_path):
     target = tmp_path / "out.tsv"
-    with pytest.raises(RuntimeError):
-        with atomic_output(str(target)) as handle:
-            handle.write("half")
-            raise RuntimeError("interrupted")
+    with pytest.raises(RuntimeError), atomic_output(str(target)) as handle:
+        handle.write("half")
+        raise RuntimeError("interrupted")
     assert list(tmp_path.iterdir()) == []
     with atomic_output(str(target)) as handle:
         handle.write("whole\n")

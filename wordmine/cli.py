@@ -383,8 +383,7 @@ def _spooled_inputs(inputs: tuple[str, ...]) -> tuple[tuple[str, ...], Callable[
     """Inputs readable twice: standard input is copied to a temporary file first."""
     if "-" not in inputs and inputs:
         return inputs, lambda: None
-    handle = tempfile.NamedTemporaryFile(prefix="wordmine-stdin-", delete=False)
-    with handle:
+    with tempfile.NamedTemporaryFile(prefix="wordmine-stdin-", delete=False) as handle:
         shutil.copyfileobj(sys.stdin.buffer, handle)
     names = tuple(handle.name if p == "-" else p for p in (inputs or ("-",)))
     return names, lambda: os.unlink(handle.name)

@@ -195,8 +195,8 @@ def cut_and_count(
             left.append(padded[at])
             right.append(padded[at + length + 1])
     keys, counts = {}, {}
-    for length in short_keys:
-        keys[length], counts[length] = _sum_by_key(short_keys[length], short_counts[length])
+    for length, key_parts in short_keys.items():
+        keys[length], counts[length] = _sum_by_key(key_parts, short_counts[length])
     long: dict[tuple[int, ...], tuple[int, float, float]] = {}
     for parts in long_parts.values():
         long.update(_long_fragments(*parts, min_count))

@@ -72,7 +72,7 @@ class UnitStream:
         """A stream read from its place in a file (a count file)."""
         stream = cls()
         try:
-            stream._file = open(where.path, "rb")
+            stream._file = open(where.path, "rb")  # noqa: SIM115 - the stream reads it until closed
         except OSError as exc:
             raise InputError(f"{where.path}: cannot read: {exc.strerror}") from None
         stream._offset, stream._length, stream._dtype = where.offset, where.length, np.dtype(where.dtype)
