@@ -25,6 +25,7 @@ and any order fits in 64 bits as long as an order has fewer than
 from __future__ import annotations
 
 import contextlib
+import functools
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -254,8 +255,8 @@ def merge_counts(a: NgramCounts, b: NgramCounts, consume: bool = False, threads:
     with ThreadPoolExecutor(len(cuts)) if len(cuts) > 1 else contextlib.nullcontext() as pool:
         for order in range(1, a.max_order + 1):
             want_rows = order < a.max_order and not a.is_packed(order + 1)
-            jobs = [(sides, order, part, want_rows) for part in range(len(cuts))]
-            merged = list(pool.map(_merge_part, *zip(*jobs))) if pool else [_merge_part(*jobs[0])]
+            merge_part = functools.partial(_merge_part, sides, order, want_rows=want_rows)
+            merged = list(pool.map(merge_part, range(len(cuts)))) if pool else [merge_part(0)]
             keys = [m[0] for m in merged]
             if not a.is_packed(order) and len(keys) > 1:
                 # Chained keys name rows of their part; the parts of order - 1 lie end to end.
