@@ -195,6 +195,11 @@ class CharLM:
                             for pair in zip(self.right_variation, self.left_variation)]
         return self._padded[order - 1]
 
+    @property
+    def scores_entropy(self) -> bool:
+        """True when the entropy-variation scores take part: a weight is set and the variations are there."""
+        return bool((self.boundary_weight or self.word_weight) and self.right_variation)
+
     def index(self, order: int) -> KeyIndex:
         """The hash index of the keys of ``order`` (built on first use)."""
         if self._indexes is None:
@@ -293,7 +298,7 @@ def lattice_scores(ids: np.ndarray, offsets: np.ndarray, model: CharLM) -> tuple
         if k < model.order:
             context_backoff[hit] = model.backoff[k - 1][hit_rows]
     word_end = np.zeros((n, 4))
-    if (model.boundary_weight or model.word_weight) and model.right_variation:
+    if model.scores_entropy:
         values = variation_values(rows_by_order, model)
         if model.boundary_weight:
             out[:, 0] += model.boundary_weight * boundary_scores(offsets, values)

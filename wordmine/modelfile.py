@@ -50,7 +50,7 @@ def write_model(model: WordModel | CharLM, path: str) -> None:
     }
     if isinstance(model, CharLM):
         header["order"] = model.order
-        boundary = bool((model.boundary_weight or model.word_weight) and model.right_variation)
+        boundary = model.scores_entropy
         if boundary:
             header["boundary_weight"] = model.boundary_weight
             header["word_weight"] = model.word_weight
