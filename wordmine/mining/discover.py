@@ -14,7 +14,7 @@
    word of length <= n must itself be solid. Ranked by count * min(H_left, H_right).
 
 >>> from wordmine.config import CountConfig, DiscoverConfig
->>> from wordmine.counting import count_text
+>>> from wordmine.counting.counter import count_text
 >>> text = "，".join(s + v + o for s in ["黑猫", "白狗", "小鸟"] for v in ["喜欢", "讨厌"]
 ...                  for o in ["鱼", "骨头", "米粒"])
 >>> corpus = count_text([text], CountConfig(order=3, jobs=1))
@@ -32,12 +32,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .config import DiscoverConfig, auto_cohesion, auto_min_count
-from .counting import Corpus
-from .keyset import KeySet
-from .ngrams import U64, NgramCounts, pack_at, unpack
-from .scoring import boundary_entropy, cohesion, entropy_of_occurrences
-from .unitstream import UnitStream
+from wordmine.config import DiscoverConfig, auto_cohesion, auto_min_count
+from wordmine.counting.counter import Corpus
+from wordmine.counting.keyset import KeySet
+from wordmine.counting.ngrams import U64, NgramCounts, pack_at, unpack
+from wordmine.mining.scoring import boundary_entropy, cohesion, entropy_of_occurrences
+from wordmine.unitstream import UnitStream
 
 #: Units per window of the cut pass: large enough for numpy, small enough for cache.
 WINDOW_UNITS = 1 << 21

@@ -1,7 +1,7 @@
 """Stage 2: the streaming n-gram counter.
 
 The unit stream is cut into chunks of about ``chunk_units`` units, each
-counted exactly by one sort of per-position records (:mod:`wordmine.chunkcount`).
+counted exactly by one sort of per-position records (:mod:`wordmine.counting.chunkcount`).
 
 Chunk tables are merged like a binary counter (two tables of the same level
 merge into one of the next), so each count is merged about log2(chunks) times.
@@ -29,13 +29,13 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .chunkcount import count_chunk
-from .config import CountConfig
-from .errors import OutputError, WordmineError
-from .heap import KEEP_FREE_BYTES, keep_freed_arrays
-from .ngrams import NgramCounts, merge_counts, widen
-from .normalize import Vocabulary
-from .unitstream import UnitStream
+from wordmine.counting.chunkcount import count_chunk
+from wordmine.config import CountConfig
+from wordmine.errors import OutputError, WordmineError
+from wordmine.counting.heap import KEEP_FREE_BYTES, keep_freed_arrays
+from wordmine.counting.ngrams import NgramCounts, merge_counts, widen
+from wordmine.normalize import Vocabulary
+from wordmine.unitstream import UnitStream
 
 
 @dataclass
