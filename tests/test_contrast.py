@@ -6,8 +6,10 @@ import numpy as np
 import pytest
 from conftest import SAMPLES
 
-from wordmine.mining import occurrences
 from wordmine.config import CountConfig
+from wordmine.counting.counter import count_text
+from wordmine.lexicon import Lexicon
+from wordmine.mining import occurrences
 from wordmine.mining.contrast import (
     ContrastConfig,
     contrast,
@@ -17,11 +19,9 @@ from wordmine.mining.contrast import (
     rank_terms,
     smoothed_share,
 )
-from wordmine.counting.counter import count_text
-from wordmine.mining.discover import Lexicon
 from wordmine.mining.dispersion import document_frequency, residual_idf
-from wordmine.normalize import Vocabulary
 from wordmine.mining.occurrences import CorpusBackground, JiebaBackground, corpus_occurrences
+from wordmine.normalize import Vocabulary
 
 
 def test_log_ratio_adds_half_a_count():

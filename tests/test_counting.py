@@ -6,8 +6,8 @@ from conftest import naive_counts, table_as_dict
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wordmine.counting.chunkcount import _count_chunk_ranked, count_chunk
 from wordmine.config import CountConfig
+from wordmine.counting.chunkcount import _count_chunk_ranked, count_chunk
 from wordmine.counting.counter import count_text
 from wordmine.counting.ngrams import NgramCounts, merge_counts
 

@@ -4,9 +4,9 @@ from conftest import SAMPLES
 
 from wordmine.config import CountConfig, DiscoverConfig
 from wordmine.counting.counter import count_text
-from wordmine.mining.discover import _back_check, cut_and_count, discover, remove_redundant
 from wordmine.counting.keyset import KeySet
 from wordmine.io.text import read_blocks, text_source
+from wordmine.mining.discover import _back_check, cut_and_count, discover, remove_redundant
 
 SAMPLE_NAMES = ["story", "technical", "everyday"]
 

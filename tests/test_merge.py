@@ -8,14 +8,14 @@ from conftest import table_as_dict
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wordmine.counting import ngrams
 from wordmine.cli import cli
 from wordmine.config import CountConfig
-from wordmine.counting.countfile import read_counts, write_counts
+from wordmine.counting import ngrams
 from wordmine.counting.counter import count_text
-from wordmine.errors import WordmineError
+from wordmine.counting.countfile import read_counts, write_counts
 from wordmine.counting.merging import merge_corpora
 from wordmine.counting.ngrams import NgramCounts, merge_counts
+from wordmine.errors import WordmineError
 from wordmine.io.text import TextSource, read_blocks
 
 # Few distinct characters so n-grams repeat; Latin, digits, punctuation and line breaks as cut points.

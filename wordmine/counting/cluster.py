@@ -21,9 +21,10 @@ import dataclasses
 import os
 
 from wordmine.config import CountConfig
-from wordmine.counting.counter import Corpus, count_text
-from wordmine.errors import WordmineError
+from wordmine.counting.corpus import Corpus
+from wordmine.counting.counter import count_text
 from wordmine.counting.merging import merge_corpora
+from wordmine.errors import WordmineError
 from wordmine.io.text import read_blocks, text_source
 
 

@@ -24,34 +24,18 @@ import queue
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
 
-from wordmine.counting.chunkcount import count_chunk
 from wordmine.config import CountConfig
-from wordmine.errors import OutputError, WordmineError
+from wordmine.counting.chunkcount import count_chunk
+from wordmine.counting.corpus import Corpus
 from wordmine.counting.heap import KEEP_FREE_BYTES, keep_freed_arrays
 from wordmine.counting.ngrams import NgramCounts, merge_counts, widen
+from wordmine.errors import OutputError, WordmineError
 from wordmine.normalize import Vocabulary
 from wordmine.unitstream import UnitStream
-
-
-@dataclass
-class Corpus:
-    """What one pass over the text yields: its vocabulary, n-gram counts and unit stream."""
-
-    vocab: Vocabulary
-    counts: NgramCounts
-    stream: UnitStream
-    order: int
-    spilled_runs: int = 0
-    """How many count runs went to disk to stay within the memory budget."""
-
-    @property
-    def total_units(self) -> int:
-        return self.counts.total
 
 
 class TableFile(NamedTuple):

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from wordmine.io.container import has_magic, read_container, write_container
-from wordmine.counting.counter import Corpus
-from wordmine.errors import FormatError
+from wordmine.counting.corpus import Corpus
 from wordmine.counting.ngrams import NgramCounts
+from wordmine.errors import FormatError
+from wordmine.io.container import has_magic, read_container, write_container
 from wordmine.normalize import HAN_RANGES, MAX_LATIN_UNIT, Vocabulary
 from wordmine.unitstream import UnitStream
 

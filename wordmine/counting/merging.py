@@ -30,9 +30,10 @@ from collections.abc import Iterable
 import numpy as np
 
 from wordmine.config import CountConfig
-from wordmine.counting.counter import Corpus, bits_for, count_text  # noqa: F401 - count_text for the doctest
-from wordmine.errors import WordmineError
+from wordmine.counting.corpus import Corpus
+from wordmine.counting.counter import bits_for, count_text  # noqa: F401 - count_text for the doctest
 from wordmine.counting.ngrams import merge_counts, rekey
+from wordmine.errors import WordmineError
 from wordmine.normalize import Vocabulary
 from wordmine.unitstream import UnitStream
 

@@ -30,8 +30,8 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import TextIO
 
-from wordmine.mining.discover import Lexicon
 from wordmine.errors import OutputError
+from wordmine.lexicon import Lexicon
 
 FORMATS = ("tsv", "jsonl", "jieba")
 LEXICON_COLUMNS = ["word", "count", "cohesion", "left_entropy", "right_entropy", "score"]

@@ -43,8 +43,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from wordmine.counting.counter import Corpus
-from wordmine.mining.discover import Lexicon
+from wordmine.counting.corpus import Corpus
+from wordmine.lexicon import Lexicon
 from wordmine.mining.dispersion import document_frequency, residual_idf
 from wordmine.mining.occurrences import Background, corpus_occurrences
 

@@ -39,8 +39,8 @@ import numpy as np
 
 from wordmine.counting.keyset import KeySet
 from wordmine.counting.ngrams import U64, window_keys
-from wordmine.normalize import UnitSpans, Vocabulary, code_points, unit_spans, unit_stream
 from wordmine.io.text import line_pieces
+from wordmine.normalize import UnitSpans, Vocabulary, code_points, unit_spans, unit_stream
 
 
 def residual_idf(tf: np.ndarray, df: np.ndarray, n_docs: int) -> np.ndarray:

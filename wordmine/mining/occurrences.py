@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 
-from wordmine.counting.counter import Corpus
+from wordmine.counting.corpus import Corpus
 from wordmine.io.tables import jieba_frequencies
 from wordmine.normalize import Vocabulary
 from wordmine.unitstream import UnitStream

@@ -54,12 +54,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from wordmine.counting.counter import Corpus
+from wordmine.counting.corpus import Corpus
 from wordmine.counting.keyset import KeyIndex
-from wordmine.segmentation.kneser_ney import kneser_ney, prune
 from wordmine.counting.ngrams import NgramCounts
-from wordmine.normalize import Vocabulary
 from wordmine.mining.scoring import entropy_variation
+from wordmine.normalize import Vocabulary
+from wordmine.segmentation.kneser_ney import kneser_ney, prune
 
 #: The tags, in the column order of every score and transition array.
 TAGS = "bcde"
@@ -507,7 +507,11 @@ def calibrate_scale(corpus: Corpus, model: CharLM, config: CharLMConfig) -> floa
     one joins what its n-grams predict), and their best agreement fell next to the
     best scale against the gold standard on all four sets measured.
     """
-    from wordmine.segmentation.segment import SegmentConfig, learn, runs_of  # deferred: segment imports nothing of this module
+    from wordmine.segmentation.segment import (  # deferred: segment imports nothing of this module
+        SegmentConfig,
+        learn,
+        runs_of,
+    )
 
     ids, offsets = runs_of(corpus.stream[: config.calibration_units])
     if not len(ids):

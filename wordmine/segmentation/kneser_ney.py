@@ -19,7 +19,7 @@ import math
 
 import numpy as np
 
-from wordmine.counting.counter import Corpus
+from wordmine.counting.corpus import Corpus
 from wordmine.counting.ngrams import NgramCounts
 
 

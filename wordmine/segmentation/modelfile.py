@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from wordmine.segmentation.charlm import CharLM
-from wordmine.io.container import has_magic, read_container, write_container
 from wordmine.counting.countfile import normalization_settings
 from wordmine.errors import FormatError
+from wordmine.io.container import has_magic, read_container, write_container
+from wordmine.segmentation.charlm import CharLM
 from wordmine.segmentation.segment import WordModel
 
 MAGIC = b"WMMODEL\0"

@@ -37,9 +37,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from wordmine.config import DiscoverConfig
-from wordmine.counting.counter import Corpus
-from wordmine.mining.discover import discover
+from wordmine.counting.corpus import Corpus
 from wordmine.counting.ngrams import U64, pack_at
+from wordmine.mining.discover import discover
 from wordmine.normalize import Vocabulary, code_points, unit_spans
 from wordmine.parallel import ordered_map
 
