@@ -25,7 +25,7 @@ from wordmine.config import CountConfig
 from wordmine.counting.counter import count_text
 from wordmine.segmentation.charlm import CharLMConfig, learn_charlm
 from wordmine.segmentation.evaluation import evaluate
-from wordmine.segmentation.segment import segment_text
+from wordmine.segmentation.lossless import segment_text
 
 VARIANTS = {
     "entropy-variation scores off": CharLMConfig(boundary_weight=0, word_weight=0),

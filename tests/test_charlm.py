@@ -26,8 +26,8 @@ from wordmine.segmentation.charlm import (
     variation_values,
 )
 from wordmine.segmentation.kneser_ney import kneser_ney, prune
+from wordmine.segmentation.lossless import segment_text
 from wordmine.segmentation.modelfile import read_model, write_model
-from wordmine.segmentation.segment import segment_text
 
 TOY = "，".join(s + v + o for s in ["黑猫", "白狗", "小鸟"] for v in ["喜欢", "讨厌"]
                for o in ["鱼", "骨头", "米粒"]) * 5

@@ -48,16 +48,11 @@ from wordmine.mining.contrast import METHODS, TERM_COLUMNS, ContrastConfig, cont
 from wordmine.mining.discover import discover
 from wordmine.mining.occurrences import CorpusBackground, JiebaBackground
 from wordmine.segmentation.charlm import TRANSITION_MODES, CharLMConfig, learn_charlm
+from wordmine.segmentation.classic import classic_segmenter
 from wordmine.segmentation.evaluation import evaluate
+from wordmine.segmentation.lossless import segment_text, segmented_text
 from wordmine.segmentation.modelfile import read_model, write_model
-from wordmine.segmentation.segment import (
-    SegmentConfig,
-    classic_segmenter,
-    learn,
-    model_from_lexicon,
-    segment_text,
-    segmented_text,
-)
+from wordmine.segmentation.unigram import SegmentConfig, learn, model_from_lexicon
 
 
 class SizeParam(click.ParamType):

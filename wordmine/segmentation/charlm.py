@@ -27,7 +27,7 @@ finite.
 ...                  for o in ["鱼", "骨头", "米粒"]) * 5
 >>> counted = count_text([text], CountConfig(order=3, jobs=1))
 >>> model = learn_charlm(counted, CharLMConfig(transitions="published"))
->>> from wordmine.segmentation.segment import segment_text
+>>> from wordmine.segmentation.lossless import segment_text
 >>> segment_text("小鸟喜欢米粒！白狗讨厌鱼", model)
 ['小鸟 喜欢 米粒 ！ 白狗 讨厌 鱼']
 
@@ -60,6 +60,8 @@ from wordmine.counting.ngrams import NgramCounts
 from wordmine.mining.scoring import entropy_variation
 from wordmine.normalize import Vocabulary
 from wordmine.segmentation.kneser_ney import kneser_ney, prune
+from wordmine.segmentation.lossless import runs_of
+from wordmine.segmentation.unigram import SegmentConfig, learn
 
 #: The tags, in the column order of every score and transition array.
 TAGS = "bcde"
@@ -507,12 +509,6 @@ def calibrate_scale(corpus: Corpus, model: CharLM, config: CharLMConfig) -> floa
     one joins what its n-grams predict), and their best agreement fell next to the
     best scale against the gold standard on all four sets measured.
     """
-    from wordmine.segmentation.segment import (  # deferred: segment imports nothing of this module
-        SegmentConfig,
-        learn,
-        runs_of,
-    )
-
     ids, offsets = runs_of(corpus.stream[: config.calibration_units])
     if not len(ids):
         return 1.0

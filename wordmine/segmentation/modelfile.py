@@ -28,7 +28,7 @@ from wordmine.counting.countfile import normalization_settings
 from wordmine.errors import FormatError
 from wordmine.io.container import has_magic, read_container, write_container
 from wordmine.segmentation.charlm import CharLM
-from wordmine.segmentation.segment import WordModel
+from wordmine.segmentation.unigram import WordModel
 
 MAGIC = b"WMMODEL\0"
 VERSION = 2
