@@ -2,6 +2,7 @@ import math
 import struct
 import subprocess
 import sys
+import zlib
 
 import numpy as np
 import pytest
@@ -27,7 +28,7 @@ from wordmine.segmentation.charlm import (
 )
 from wordmine.segmentation.kneser_ney import kneser_ney, prune
 from wordmine.segmentation.lossless import segment_text
-from wordmine.segmentation.modelfile import read_model, write_model
+from wordmine.segmentation.modelfile import VERSION, read_model, write_model
 
 TOY = "，".join(s + v + o for s in ["黑猫", "白狗", "小鸟"] for v in ["喜欢", "讨厌"]
                for o in ["鱼", "骨头", "米粒"]) * 5
@@ -321,6 +322,6 @@ def test_cli_exit_codes(tmp_path):
     assert wordmine("learn", source, "--method", "bigram", "-o", tmp_path / "m.wmm").returncode == 2
     assert wordmine("segment", source, "--method", "bigram").returncode == 2
     broken = tmp_path / "broken.wmm"
-    broken.write_bytes(b"WMMODEL\0" + struct.pack("<IIQ", 2, 0, 5) + b"{oops")
+    broken.write_bytes(b"WMMODEL\0" + struct.pack("<IIQ", VERSION, zlib.crc32(b"{oops"), 5) + b"{oops")
     refused = wordmine("segment", source, "--model", broken)
-    assert refused.returncode == 1 and b"corrupt" in refused.stderr
+    assert refused.returncode == 1 and b"damaged" in refused.stderr

@@ -18,17 +18,22 @@ class InputError(WordmineError):
 class DecodeError(InputError):
     """Bytes that the chosen encoding cannot decode.
 
-    >>> str(DecodeError("a.txt", 1234, "utf-8", b"\\xb9"))
+    Another encoding is suggested only when it decodes the bytes that failed;
+    otherwise the way on is to replace or skip the bad bytes.
+
+    >>> str(DecodeError("a.txt", 1234, "utf-8", b"\\xb9", "gb18030"))
     'a.txt: cannot decode byte 0xb9 at offset 1234 as utf-8; try --encoding gb18030'
+    >>> str(DecodeError("a.txt", 9, "utf-8", b"\\xff"))  # doctest: +NORMALIZE_WHITESPACE
+    'a.txt: cannot decode byte 0xff at offset 9 as utf-8; give --errors replace or --errors skip
+    to replace or drop the undecodable bytes, or the right --encoding'
     """
 
-    def __init__(self, source: str, offset: int, encoding: str, bad: bytes) -> None:
+    def __init__(self, source: str, offset: int, encoding: str, bad: bytes, hint: str | None = None) -> None:
         self.source, self.offset, self.encoding = source, offset, encoding
-        hint = "gb18030" if encoding.lower().replace("-", "") != "gb18030" else "utf-8"
-        super().__init__(
-            f"{source}: cannot decode byte 0x{bad[:1].hex()} at offset {offset} "
-            f"as {encoding}; try --encoding {hint}"
-        )
+        advice = (f"try --encoding {hint}" if hint else
+                  "give --errors replace or --errors skip to replace or drop the undecodable bytes, "
+                  "or the right --encoding")
+        super().__init__(f"{source}: cannot decode byte 0x{bad[:1].hex()} at offset {offset} as {encoding}; {advice}")
 
 
 class FormatError(WordmineError):

@@ -7,7 +7,16 @@ into the next block), so the unit stream does not depend on the block size.
 Every source ends with a line end (one is added where the text lacks it), so no
 n-gram spans two files and each line of the input stays a line.
 
-Decoding is strict: the first undecodable byte stops the run with its offset.
+Decoding is strict by default: the first undecodable byte stops the run with
+its offset, and another encoding is suggested only when it decodes the block
+that failed. ``errors="replace"`` (U+FFFD, which is never part of a word) or
+``errors="skip"`` go on, and report how many bytes they replaced or dropped:
+crawled text often holds a few stray bytes in gigabytes of good UTF-8.
+
+Outputs are written through a temporary file renamed over the target, but only
+when the target is a regular file (a symbolic link is followed to its target
+first). A device, a FIFO or ``/dev/stdout`` is written directly: renaming a file
+over ``/dev/null`` as root would replace the system's ``/dev/null``.
 
 >>> import io
 >>> source = TextSource("demo", lambda: io.BytesIO("第一句。abc".encode()))
@@ -19,8 +28,11 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import errno
 import os
 import re
+import shutil
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -32,6 +44,26 @@ from wordmine.normalize import MAX_LATIN_UNIT
 
 DEFAULT_BLOCK_BYTES = 4 << 20
 _WIDE_ENCODINGS = ("utf16", "utf32", "utf_16", "utf_32")
+#: Encodings suggested after a decoding error, and only if they decode the block that failed.
+#: UTF-16 is not among them: almost any even number of bytes decodes as UTF-16.
+_SUGGESTED = ("utf-8", "gb18030", "big5")
+ERRORS = ("strict", "replace", "skip")
+#: Errors that mean the output could not be written where it was asked to go.
+WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS})
+
+_undecodable = [0]
+"""Bytes the counting error handlers replaced or skipped so far (read as a difference around each decode)."""
+
+
+def _count_and(replacement: str):
+    def handler(exc: UnicodeDecodeError) -> tuple[str, int]:
+        _undecodable[0] += exc.end - exc.start
+        return replacement, exc.end
+    return handler
+
+
+codecs.register_error("wordmine-replace", _count_and("\ufffd"))
+codecs.register_error("wordmine-skip", _count_and(""))
 
 
 @dataclass(frozen=True)
@@ -61,9 +93,32 @@ def _codec_name(encoding: str) -> str:
         raise InputError(f"unknown encoding {encoding!r}: check --encoding") from None
 
 
-def _decoder(codec: str) -> codecs.IncrementalDecoder:
+def _decoder(codec: str, errors: str = "strict") -> codecs.IncrementalDecoder:
     # utf-8-sig drops a byte-order mark at the start and is plain UTF-8 elsewhere.
-    return codecs.getincrementaldecoder("utf-8-sig" if codec == "utf-8" else codec)("strict")
+    handler = "strict" if errors == "strict" else f"wordmine-{errors}"
+    return codecs.getincrementaldecoder("utf-8-sig" if codec == "utf-8" else codec)(handler)
+
+
+def _decodes(sample: bytes, encoding: str) -> bool:
+    try:
+        codecs.getincrementaldecoder(encoding)("strict").decode(sample, final=False)
+        return True
+    except UnicodeError:
+        return False
+
+
+def suggest_encoding(sample: bytes, codec: str) -> str | None:
+    """Another encoding that decodes ``sample`` (the bytes that failed as ``codec``), or None.
+
+    >>> suggest_encoding("中文".encode("gb18030"), "utf-8")
+    'gb18030'
+    >>> suggest_encoding("黑猫喜欢鱼，白狗讨厌骨头。".encode() + b"\\xff", "utf-8") is None
+    True
+    """
+    for candidate in _SUGGESTED:
+        if codecs.lookup(candidate).name != codec and _decodes(sample, candidate):
+            return candidate
+    return None
 
 
 def _split_latin_tail(text: str) -> tuple[str, str]:
@@ -80,14 +135,29 @@ def read_blocks(
     encoding: str = "utf-8",
     block_bytes: int = DEFAULT_BLOCK_BYTES,
     on_bytes: Callable[[int], None] | None = None,
+    errors: str = "strict",
+    on_undecodable: Callable[[str, int], None] | None = None,
 ) -> Iterator[str]:
-    """Decoded text of every source in order, block by block, each source ending in a newline."""
+    """Decoded text of every source in order, block by block, each source ending in a newline.
+
+    ``errors`` is ``strict``, ``replace`` or ``skip``; with the last two,
+    ``on_undecodable(name, n)`` hears of each source's ``n`` replaced or
+    skipped bytes once it is read (when there were any).
+
+    >>> import io
+    >>> source = TextSource("crawl", lambda: io.BytesIO("中".encode() + b"\\xff" + "文".encode()))
+    >>> list(read_blocks([source], errors="replace", on_undecodable=lambda name, n: print(name, n)))
+    crawl 1
+    ['中�文', '\\n']
+    """
+    if errors not in ERRORS:
+        raise ValueError(f"errors must be one of {', '.join(ERRORS)}")
     codec = _codec_name(encoding)
     # Only UTF-16/32 text may hold NUL bytes; anywhere else they mean binary input.
     wide = codec.replace("-", "_").startswith(_WIDE_ENCODINGS)
     for source in sources:
-        decoder = _decoder(codec)
-        consumed = 0
+        decoder = _decoder(codec, errors)
+        consumed = bad = 0
         carry = ""
         line_closed = True  # nothing yielded yet, or the last block ended a line
         try:
@@ -108,17 +178,25 @@ def read_blocks(
                             f"{source.name}: NUL byte at offset {consumed + nul}: binary input, "
                             "not text (if it is UTF-16 text, give --encoding utf-16)"
                         )
-                pending = len(decoder.getstate()[0])
+                pending = decoder.getstate()[0]
+                before = _undecodable[0]
                 try:
                     text = decoder.decode(raw, final=final)
                 except UnicodeDecodeError as exc:
-                    offset = consumed - pending + exc.start
-                    raise DecodeError(source.name, offset, encoding, exc.object[exc.start :]) from None
+                    offset = consumed - len(pending) + exc.start
+                    hint = suggest_encoding(pending + raw, codec)
+                    raise DecodeError(source.name, offset, encoding, exc.object[exc.start :], hint) from None
+                except UnicodeError as exc:  # UTF-16/32 without a byte-order mark, which says the byte order
+                    raise InputError(f"{source.name}: {exc}: give --encoding {codec}-le or --encoding {codec}-be"
+                                     ) from None
+                bad += _undecodable[0] - before
                 consumed += len(raw)
                 if on_bytes is not None and raw:
                     on_bytes(len(raw))
                 text = carry + text
                 if final:
+                    if bad and on_undecodable is not None:
+                        on_undecodable(source.name, bad)
                     # Close the last line, without adding an empty one.
                     if text or not line_closed:
                         yield text if text.endswith("\n") else text + "\n"
@@ -132,31 +210,107 @@ def read_blocks(
                 stream.close()
 
 
+def _written_in_place(path: str) -> bool:
+    """True for a target that is not a regular file: a device, FIFO or socket, or /dev/stdout and the like."""
+    real = os.path.realpath(path)
+    if os.path.abspath(path).startswith(("/dev/", "/proc/")) or real.startswith(("/dev/", "/proc/")):
+        return True
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False  # not there yet: a new regular file
+
+
+def _write_error(path: str, exc: OSError) -> OutputError:
+    return OutputError(f"{path}: cannot write: {exc.strerror}; free some space or give another -o")
+
+
 @contextlib.contextmanager
 def atomic_output(path: str, mode: str = "w", encoding: str = "utf-8") -> Iterator:
     """Open ``path`` for writing through a temporary file renamed into place on success.
 
     An interrupted or failed run removes the temporary file, so ``path`` is
-    either the complete new output or untouched.
+    either the complete new output or untouched. A symbolic link is written
+    through (its target is replaced, the link stays); a device or FIFO is
+    written directly. A full disk is an :class:`OutputError` naming ``path``.
     """
-    directory = os.path.dirname(os.path.abspath(path))
+    kwargs = {} if "b" in mode else {"encoding": encoding, "newline": "\n"}
+    if _written_in_place(path):
+        try:
+            with open(path, mode, **kwargs) as handle:
+                yield handle
+        except OSError as exc:
+            if exc.errno not in WRITE_ERRNOS and exc.errno not in (errno.EACCES, errno.ENOENT, errno.ENXIO):
+                raise
+            raise _write_error(path, exc) from None
+        return
+    target = os.path.realpath(path)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".wordmine-", suffix=".part", dir=directory)
+        fd, tmp = tempfile.mkstemp(prefix=".wordmine-", suffix=".part", dir=os.path.dirname(target))
     except OSError as exc:
         raise OutputError(f"{path}: cannot write: {exc.strerror}") from None
     try:
-        kwargs = {} if "b" in mode else {"encoding": encoding, "newline": "\n"}
         with os.fdopen(fd, mode, **kwargs) as handle:
             yield handle
         # mkstemp makes the file private (0600); give it the mode a plain open() would.
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
+        os.replace(tmp, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if exc.errno not in WRITE_ERRNOS:
+            raise
+        raise _write_error(path, exc) from None
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def is_regular_file(path: str) -> bool:
+    """True for a path naming a regular file (or a link to one): something that can be read twice."""
+    try:
+        return path != "-" and stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
+@contextlib.contextmanager
+def replayable(paths: tuple[str, ...], tmp_dir: str | None = None) -> Iterator[tuple[str, ...]]:
+    """The paths, each one that cannot be read twice (``-``, a pipe, a FIFO) copied to ``tmp_dir`` first.
+
+    The copies are named ``wordmine-stdin-PID-*`` and removed on the way out,
+    whatever happens; a full ``tmp_dir`` is an :class:`OutputError` naming it.
+    """
+    copies: list[str] = []
+    names = []
+    try:
+        for path in paths:
+            if is_regular_file(path):
+                names.append(path)
+                continue
+            where = tmp_dir or tempfile.gettempdir()
+            try:
+                with tempfile.NamedTemporaryFile(prefix=f"wordmine-stdin-{os.getpid()}-", dir=tmp_dir,
+                                                 delete=False) as handle:
+                    copies.append(handle.name)
+                    source = sys.stdin.buffer if path == "-" else open(path, "rb")
+                    try:
+                        shutil.copyfileobj(source, handle, 1 << 20)
+                    finally:
+                        if source is not sys.stdin.buffer:
+                            source.close()
+            except OSError as exc:
+                raise OutputError(f"{where}: cannot buffer {'standard input' if path == '-' else path} "
+                                  f"for a second pass: {exc.strerror}; see --tmp-dir") from None
+            names.append(handle.name)
+        yield tuple(names)
+    finally:
+        for copy in copies:
+            with contextlib.suppress(OSError):
+                os.unlink(copy)
 
 
 def whole_lines(blocks: Iterable[str]) -> Iterator[str]:

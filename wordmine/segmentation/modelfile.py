@@ -1,6 +1,6 @@
 """The model file (``.wmm``): a learned segmentation model and the text model it assumes.
 
-A :mod:`wordmine.io.container` with magic ``b"WMMODEL\\0"``, version 2. The header
+A :mod:`wordmine.io.container` with magic ``b"WMMODEL\\0"``, version 3. The header
 holds the method (``unigram`` or ``charlm``), the unit vocabulary, the bits per
 unit of the keys, the log probability of an unknown unit, and the normalisation
 settings the model was learned with. The arrays depend on the method:
@@ -15,8 +15,8 @@ settings the model was learned with. The arrays depend on the method:
   branching entropy of the same n-grams. A file without them (written before
   they existed) scores no boundary bonus.
 
-Version 1 files (unigram only, with no method-dependent arrays) are refused:
-learn the model again. A model whose normalisation differs from this
+Version 1 files (unigram only, with no method-dependent arrays) and version 2
+files (no checksum of the header) are refused: learn the model again. A model whose normalisation differs from this
 wordmine's is refused too: its units would not mean the same characters.
 """
 
@@ -31,7 +31,7 @@ from wordmine.segmentation.charlm import CharLM
 from wordmine.segmentation.unigram import WordModel
 
 MAGIC = b"WMMODEL\0"
-VERSION = 2
+VERSION = 3
 METHODS = ("unigram", "charlm")
 
 
@@ -68,11 +68,25 @@ def write_model(model: WordModel | CharLM, path: str) -> None:
     write_container(path, MAGIC, VERSION, header, arrays)
 
 
+def _check_units(keys: list[np.ndarray], bits: int, n_units: int) -> None:
+    """Raise ValueError when a key ends in a unit past the vocabulary (the last unit is in the low bits)."""
+    low = np.uint64((1 << bits) - 1) if bits < 64 else np.uint64(2**64 - 1)
+    if any(len(k) and int((k & low).max()) >= n_units for k in keys):
+        raise ValueError("keys refer to units past the vocabulary")
+
+
 def read_model(path: str) -> WordModel | CharLM:
-    header, arrays = read_container(path, MAGIC, VERSION, "model file (make one with 'wordmine learn')")
+    header, arrays = read_container(path, MAGIC, VERSION, "model file (make one with 'wordmine learn')",
+                                    bounds={"units": ("keys_1",)})
     if header.get("normalization") != normalization_settings():
         raise FormatError(f"{path}: the model was learned with other normalisation settings; learn it again")
     method = header.get("method")
+    units, bits = header.get("units"), header.get("bits")
+    if not (isinstance(units, list) and units and all(isinstance(u, str) for u in units)
+            and type(bits) is int and 1 <= bits <= 64 and len(units) <= 1 << bits):
+        raise FormatError(f"{path}: damaged model file (units or bits); learn it again")
+    if method == "charlm" and not (type(header.get("order")) is int and 1 <= header["order"] <= 64 // bits):
+        raise FormatError(f"{path}: damaged model file (order {header.get('order')!r}); learn it again")
     if method not in METHODS:
         raise FormatError(f"{path}: unknown model method {method!r}; this wordmine knows {', '.join(METHODS)}")
     try:
@@ -88,12 +102,17 @@ def read_model(path: str) -> WordModel | CharLM:
                 model.word_weight = float(header.get("word_weight", 0.0))
                 model.right_variation = [arrays[f"right_variation_{k}"].astype(np.float32) for k in range(1, order + 1)]
                 model.left_variation = [arrays[f"left_variation_{k}"].astype(np.float32) for k in range(1, order + 1)]
+            _check_units(model.keys, model.bits, len(model.units))
             if any(len(k) != len(p) for k, p in zip(model.keys, model.log_prob)):
                 raise ValueError("keys and probabilities differ in length")
             if any(len(v) not in (0, len(k)) for k, v in zip(model.keys * 2, model.right_variation + model.left_variation)):
                 raise ValueError("keys and entropy variations differ in length")
             return model
-        return WordModel(header["units"], int(header["bits"]), arrays["keys"].astype(np.uint64),
-                         arrays["log_prob"].astype(np.float64), float(header["unknown_log_prob"]))
+        model = WordModel(header["units"], int(header["bits"]), arrays["keys"].astype(np.uint64),
+                          arrays["log_prob"].astype(np.float64), float(header["unknown_log_prob"]))
+        _check_units([model.keys], model.bits, len(model.units))
+        if len(model.keys) != len(model.log_prob):
+            raise ValueError("keys and probabilities differ in length")
+        return model
     except (KeyError, TypeError, ValueError) as exc:
-        raise FormatError(f"{path}: corrupt model file ({exc})") from None
+        raise FormatError(f"{path}: damaged model file ({exc}); learn it again") from None
