@@ -90,8 +90,8 @@ class Terms:
             yield {
                 "term": term,
                 "domain_count": int(self.domain_count[i]),
-                "general_count": float(self.general_count[i]) if self.general_count.dtype.kind == "f"
-                else int(self.general_count[i]),
+                # jieba's background gives expected counts; one type per column: rounded.
+                "general_count": int(round(float(self.general_count[i]))),
                 "domain_per_million": float(self.domain_count[i] * per_d),
                 "general_per_million": float(self.general_count[i] * per_g),
                 "log_ratio": float(self.log_ratio[i]),
