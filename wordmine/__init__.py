@@ -63,7 +63,7 @@ argv, prints, or exits.
 
 __version__ = "0.1.0"
 
-from wordmine.api import (  # noqa: E402 - the version first, for the command line
+from wordmine.api import (
     Counts,
     Segmenter,
     Term,
@@ -77,5 +77,17 @@ from wordmine.api import (  # noqa: E402 - the version first, for the command li
     merge,
 )
 
-__all__ = ["Counts", "Segmenter", "Term", "Word", "contrast", "count", "discover", "evaluate", "learn", "load",
-           "merge", "__version__"]
+__all__ = [
+    "Counts",
+    "Segmenter",
+    "Term",
+    "Word",
+    "__version__",
+    "contrast",
+    "count",
+    "discover",
+    "evaluate",
+    "learn",
+    "load",
+    "merge",
+]

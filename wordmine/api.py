@@ -21,17 +21,17 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Callable, TextIO, Union
+from typing import TextIO, Union
 
 from wordmine.config import CountConfig, DiscoverConfig, default_jobs, default_memory
 from wordmine.counting.corpus import Corpus
-from wordmine.counting.countfile import is_count_file, read_counts, write_counts
 from wordmine.counting.counter import count_text
+from wordmine.counting.countfile import is_count_file, read_counts, write_counts
 from wordmine.counting.merging import merge_corpora
 from wordmine.io.tables import jieba_words
-from wordmine.io.text import line_pieces, read_blocks, text_source
+from wordmine.io.text import read_blocks, text_source
 from wordmine.lexicon import Lexicon
 from wordmine.mining.contrast import ContrastConfig, Terms
 from wordmine.mining.contrast import contrast as rank_contrast
@@ -297,5 +297,17 @@ def evaluate(gold: Iterable[str], predicted: Iterable[str], words: Iterable[str]
     return evaluate_spans(gold_lines, predicted_lines, set(words) if words is not None else None)
 
 
-__all__ = ["Counts", "Segmenter", "Score", "Term", "Word", "contrast", "count", "discover", "evaluate",
-           "learn", "load", "merge"]
+__all__ = [
+    "Counts",
+    "Score",
+    "Segmenter",
+    "Term",
+    "Word",
+    "contrast",
+    "count",
+    "discover",
+    "evaluate",
+    "learn",
+    "load",
+    "merge",
+]

@@ -91,7 +91,7 @@ class Terms:
                 "term": term,
                 "domain_count": int(self.domain_count[i]),
                 # jieba's background gives expected counts; one type per column: rounded.
-                "general_count": int(round(float(self.general_count[i]))),
+                "general_count": round(float(self.general_count[i])),
                 "domain_per_million": float(self.domain_count[i] * per_d),
                 "general_per_million": float(self.general_count[i] * per_g),
                 "log_ratio": float(self.log_ratio[i]),
