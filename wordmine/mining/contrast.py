@@ -1,4 +1,4 @@
-"""Stage 7: domain terms, by contrasting a domain corpus with a general one.
+"""Domain terms, by contrasting a domain corpus with a general one.
 
 Candidates are the words ``discover`` finds in the domain corpus. Each is
 counted exactly on both sides as a substring (n-gram tables for short words,
@@ -6,7 +6,7 @@ an Aho-Corasick pass over the unit stream for longer ones), so a word absent
 from the general side is kept with count 0 rather than dropped. With a domain
 count a out of N_D units and a general count b out of N_G, the methods are:
 
-``share``   the published smoothed share (kexue.fm 6540), b rescaled to N_D:
+``share``   the published smoothed share (Su Jianlin 2019, https://kexue.fm/archives/6540), b rescaled to N_D:
             (a + α m) / (a + b' + m), α = Σa / Σ(a + b'), m = mean(a + b')
 ``g2``      Dunning's log-likelihood ratio, signed (+ when over-used in D)
 ``logodds`` log-odds ratio with an informative Dirichlet prior (Monroe et al.
