@@ -97,7 +97,7 @@ class CountConfig:
 
 @dataclass(frozen=True)
 class DiscoverConfig:
-    """Thresholds of new-word discovery (ALGORITHMS.md section 3)."""
+    """Thresholds of new-word discovery (Su Jianlin, 2019, https://kexue.fm/archives/6920)."""
 
     order: int = 4
     """n: longest n-gram scored for cohesion; longer words come from joined fragments."""

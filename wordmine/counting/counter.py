@@ -1,4 +1,4 @@
-"""Stage 2: the streaming n-gram counter.
+"""The streaming n-gram counter.
 
 The unit stream is cut into chunks of about ``chunk_units`` units, each
 counted exactly by one sort of per-position records (:mod:`wordmine.counting.chunkcount`).

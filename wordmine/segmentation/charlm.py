@@ -1,4 +1,5 @@
-"""Stage 8b: segmentation by a character n-gram model with position tags (article 3956).
+"""Segmentation by a character n-gram model with position tags (Su Jianlin,
+【中文分词系列】 5. 基于语言模型的无监督分词, 2016, https://kexue.fm/archives/3956).
 
 A word-unigram model p(sentence) = prod p(w) whose word probability is spelled
 out by a character model whose context restarts at each word's first character:
@@ -69,7 +70,7 @@ TAGS = "bcde"
 ORDER = 4
 _LN10 = math.log(10.0)
 
-#: The published transition weights (article 3956), log10; missing pairs are forbidden.
+#: The published transition weights (Su Jianlin 2016, https://kexue.fm/archives/3956), log10; missing pairs are forbidden.
 PUBLISHED_TRANSITIONS = {"bb": 0.0, "cb": 0.0, "db": 0.0, "eb": 0.0,
                          "bc": -0.82, "cd": -2.0, "de": -2.0, "ee": -3.0}
 
@@ -95,7 +96,7 @@ TRANSITION_MODES = ("scaled", "published", "calibrated")
 class CharLMConfig:
     transitions: str = "scaled"
     """scaled: the published weights times ``scale``. published: the weights of
-    article 3956 as they are. calibrated: the published weights times the scale from
+    Su Jianlin (2016) as they are. calibrated: the published weights times the scale from
     ``scales`` under which the model's segmentation of the corpus agrees best with
     the unigram model's (word-span F1), learned without labels."""
     scale: float = 1.25

@@ -1,6 +1,6 @@
-"""Stage 8: unsupervised segmentation with a unigram word model learned from the corpus.
+"""Unsupervised segmentation with a unigram word model learned from the corpus.
 
-Learning (BytePiece-style, ALGORITHMS.md section 5):
+Learning (as in BytePiece, Su Jianlin, 2023, https://kexue.fm/archives/9752):
 
 1. Candidates: every word ``discover`` finds (single units included, with
    their counts as fragments of the cut text).
