@@ -163,7 +163,6 @@ def test_mixed_scripts_emoji_controls_and_one_long_line(tmp_path):
 def test_ctrl_c_exits_130_and_leaves_nothing_behind(tmp_path):
     import os
     import signal
-    import time
 
     rng = random.Random(9)
     chars = [chr(0x4E00 + i) for i in range(3000)]
@@ -177,9 +176,10 @@ def test_ctrl_c_exits_130_and_leaves_nothing_behind(tmp_path):
     spill.mkdir()
     out = tmp_path / "out.wmc"
     proc = subprocess.Popen([sys.executable, "-m", "wordmine", "count", str(big), "-o", str(out),
-                             "--memory", "1M", "--tmp-dir", str(spill)],
+                             "--memory", "16M", "--tmp-dir", str(spill)],
                             stderr=subprocess.PIPE, start_new_session=True)
-    time.sleep(1.0)  # the count takes about 2 s; interrupt it well inside that
+    # Not a sleep: the budget line says start-up is over and counting (several seconds) has begun.
+    assert "memory budget" in proc.stderr.readline().decode()
     assert proc.poll() is None, "the run ended before it could be interrupted"
     os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C does: the whole process group
     assert proc.wait(timeout=60) == 130

@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TextIO, Union
 
 from wordmine.config import CountConfig, DiscoverConfig, default_jobs, default_memory
@@ -78,6 +78,10 @@ class Counting:
     jobs: int | None = None
     tmp_dir: str | None = None
     encoding: str = "utf-8"
+    errors: str = "strict"
+    """Undecodable bytes: ``strict`` (stop at the first), ``replace`` (U+FFFD) or ``skip``."""
+    on_undecodable: Callable[[str, int], None] | None = field(default=None, compare=False)
+    """Told ``(source name, bytes replaced or skipped)`` after each source that had any."""
 
     def config(self, order: int) -> CountConfig:
         return CountConfig(order=order, memory=self.memory or default_memory(), jobs=self.jobs or default_jobs(),
@@ -89,7 +93,8 @@ def _is_path(source: object) -> bool:
 
 
 def text_blocks(sources: Iterable[Source], encoding: str = "utf-8",
-                on_bytes: Callable[[int], None] | None = None) -> Iterator[str]:
+                on_bytes: Callable[[int], None] | None = None, errors: str = "strict",
+                on_undecodable: Callable[[str, int], None] | None = None) -> Iterator[str]:
     """The text of ``sources`` in blocks, every source ending with a line break.
 
     Paths are read and decoded in blocks (``-`` is standard input); an iterable
@@ -101,7 +106,8 @@ def text_blocks(sources: Iterable[Source], encoding: str = "utf-8",
     """
     for source in sources:
         if _is_path(source):
-            yield from read_blocks([text_source(os.fspath(source))], encoding, on_bytes=on_bytes)
+            yield from read_blocks([text_source(os.fspath(source))], encoding, on_bytes=on_bytes, errors=errors,
+                                   on_undecodable=on_undecodable)
             continue
         for line in source:
             yield line if line.endswith("\n") else line + "\n"
@@ -115,7 +121,8 @@ def count_sources(sources: list[Source], order: int, counting: Counting,
         if len(sources) > 1:
             raise ValueError("give one count file, or text sources, not both")
         return read_counts(os.fspath(count_files[0]))
-    return count_text(text_blocks(sources, counting.encoding, on_bytes), counting.config(order))
+    blocks = text_blocks(sources, counting.encoding, on_bytes, counting.errors, counting.on_undecodable)
+    return count_text(blocks, counting.config(order))
 
 
 class Counts:
@@ -238,8 +245,9 @@ def contrast_terms(domain: str, general: list[Source] | Counts | None, method: s
         if warn and background.total * 4 < domain_corpus.total_units:
             warn(f"warning: the general corpus ({background.total:,} units) is much smaller than the domain "
                  f"corpus ({domain_corpus.total_units:,}); general counts are sparse and scores unreliable")
-    domain_text = read_blocks([text_source(domain)], counting.encoding) if method == "topical" else None
-    return rank_contrast(domain_corpus, lexicon, background, ContrastConfig(method=method), domain_text)
+    domain_text = (read_blocks([text_source(domain)], counting.encoding, errors=counting.errors)
+                   if method == "topical" else None)
+    return rank_contrast(domain_corpus, lexicon, background, ContrastConfig(method=method), domain_text, warn)
 
 
 def contrast(domain: Source, general: Iterable[Source] | Counts | None = None, *, top: int | None = None,

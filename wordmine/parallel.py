@@ -9,7 +9,8 @@ processes and come back in input order. Two things matter beyond
 * the function (a segmenter holding a model of many megabytes) reaches the
   workers by ``fork``, not by pickling it with every block.
 
-Workers ignore Ctrl-C: the parent stops them, so one interrupt gives one exit.
+Workers ignore Ctrl-C and end at once on SIGTERM: the parent stops them, so one
+interrupt gives one exit and one message.
 
 >>> list(ordered_map(str.upper, ["a", "b", "c"], jobs=2))
 ['A', 'B', 'C']
@@ -18,7 +19,10 @@ Workers ignore Ctrl-C: the parent stops them, so one interrupt gives one exit.
 from __future__ import annotations
 
 import collections
+import contextlib
+import ctypes
 import multiprocessing
+import os
 import signal
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -27,8 +31,50 @@ _function: Callable[[Any], Any] | None = None
 """The function of the current map, set before the workers fork."""
 
 
-def _ignore_interrupts() -> None:
+_STOPS = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM back while worker processes are forked, and deliver them after.
+
+    A signal that lands inside ``fork`` runs its handler in an at-fork hook,
+    whose exceptions Python ignores: the interrupt would be lost and the run go
+    on. Held, it arrives once the workers exist, where the parent can stop them.
+    The workers start with both held, and call :func:`release_signals`.
+    """
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+def release_signals() -> None:
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int) -> None:
+    """End this worker when its parent ends, however it ends (SIGKILL, or a signal taken mid-fork).
+
+    Linux's ``prctl(PR_SET_PDEATHSIG)`` has the kernel send SIGKILL; elsewhere
+    this only checks that the parent is still there. Without it a worker whose
+    parent is gone waits on its inbox forever, holding the terminal's stderr.
+    """
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # gone before the request was made
+        os._exit(1)
+
+
+def _ignore_interrupts(parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    die_with_parent(parent)
+    release_signals()
 
 
 def _call(item: Any) -> Any:
@@ -42,7 +88,9 @@ def ordered_map(function: Callable[[Any], Any], items: Iterable[Any], jobs: int,
         return
     global _function
     _function = function
-    pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_ignore_interrupts)
+    with signals_held():
+        pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_ignore_interrupts,
+                                                        initargs=(os.getpid(),))
     try:
         pending: collections.deque = collections.deque()
         for item in items:

@@ -22,6 +22,7 @@ Ids take two bytes while the vocabulary has at most 65 536 ids, four after.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -96,7 +97,7 @@ class UnitStream:
 
     def _temporary_file(self) -> BinaryIO:
         try:
-            return tempfile.TemporaryFile(prefix="wordmine-stream-", dir=self._tmp_dir)
+            return tempfile.TemporaryFile(prefix=f"wordmine-stream-{os.getpid()}-", dir=self._tmp_dir)
         except OSError as exc:
             where = self._tmp_dir or tempfile.gettempdir()
             raise OutputError(f"{where}: cannot keep the unit stream there: {exc.strerror}; "

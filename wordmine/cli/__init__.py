@@ -6,11 +6,17 @@ eval), the option groups they share in ``options``, and stdout, -o and input
 handling in ``streams``.
 
 Exit status: 0 success (also when the reader of stdout goes away), 1 a runtime
-error (one line on stderr), 2 a usage error, 130 interrupted.
+error (one line on stderr), 2 a usage error, 130 interrupted (SIGINT, Ctrl-C),
+143 terminated (SIGTERM: what kill, timeout, Docker and systemd send). Both
+signals unwind the same way, so temporary files, spilled runs, buffered
+standard input and worker processes all go.
 """
 
 from __future__ import annotations
 
+import errno
+import os
+import signal
 import sys
 
 import click
@@ -19,8 +25,9 @@ from wordmine import __version__
 from wordmine.cli.count_commands import count_command, merge_command
 from wordmine.cli.mine_commands import contrast_command, discover_command
 from wordmine.cli.segment_commands import eval_command, learn_command, segment_command
-from wordmine.cli.streams import PipeClosed
+from wordmine.cli.streams import PipeClosed, quiet_stdout
 from wordmine.errors import WordmineError
+from wordmine.io.text import WRITE_ERRNOS
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -38,21 +45,48 @@ for _command in (count_command, merge_command, discover_command, contrast_comman
     cli.add_command(_command)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is, so that it unwinds like Ctrl-C."""
+
+
+def _terminate(signum, frame) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # one signal, one clean-up
+    raise Terminated()
+
+
+def _flushed(code: int) -> int:
+    """``code``, once stdout is flushed: a full disk under stdout is an error too (even for --help)."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        quiet_stdout()
+    except OSError as exc:
+        quiet_stdout()
+        if exc.errno not in WRITE_ERRNOS:
+            raise
+        click.echo(f"wordmine: error: <stdout>: cannot write: {os.strerror(exc.errno)}", err=True)
+        return 1
+    return code
+
+
+def _stopped(exc: BaseException) -> int:
+    terminated = isinstance(exc, Terminated) or isinstance(exc.__cause__, Terminated)
+    click.echo("wordmine: terminated" if terminated else "wordmine: interrupted", err=True)
+    return 128 + (signal.SIGTERM if terminated else signal.SIGINT)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the command line; turn library errors into one line and an exit status."""
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         cli.main(args=argv, prog_name="wordmine", standalone_mode=False)
     except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
+        sys.exit(_flushed(exc.exit_code))
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
-        click.echo("wordmine: interrupted", err=True)
-        sys.exit(130)
-    except KeyboardInterrupt:
-        click.echo("wordmine: interrupted", err=True)
-        sys.exit(130)
+    except (click.exceptions.Abort, KeyboardInterrupt) as exc:
+        sys.exit(_stopped(exc))
     except PipeClosed:
         sys.exit(0)
     except WordmineError as exc:
@@ -61,4 +95,11 @@ def main(argv: list[str] | None = None) -> None:
     except MemoryError:
         click.echo("wordmine: error: out of memory; give a smaller --memory budget or more RAM", err=True)
         sys.exit(1)
-    sys.exit(0)
+    except OSError as exc:
+        if exc.errno != errno.ENOSPC:
+            raise
+        # Written to stdout by click itself (help, version): the same one line as any full disk.
+        quiet_stdout()
+        click.echo(f"wordmine: error: <stdout>: cannot write: {os.strerror(exc.errno)}", err=True)
+        sys.exit(1)
+    sys.exit(_flushed(0))

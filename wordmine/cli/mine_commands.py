@@ -16,8 +16,9 @@ from wordmine.cli.options import (
     min_count_option,
     progress,
     table_options,
+    with_counting,
 )
-from wordmine.cli.streams import load_corpus, say_budget, spooled, text_output
+from wordmine.cli.streams import load_corpus, say_budget, spooled, stdin_once, text_output
 from wordmine.config import DiscoverConfig, auto_min_count
 from wordmine.io.tables import FORMATS, LEXICON_COLUMNS, write_rows
 from wordmine.io.text import text_source
@@ -102,7 +103,8 @@ def contrast_command(domain, general, method, min_count: int | None, inputs_read
     general_per_million, log_ratio (ln of the rate ratio, half a count added to
     each side), score.
     """
-    counting = Counting(counting.memory, counting.jobs, counting.tmp_dir, inputs_read.encoding)
+    stdin_once(domain, *general)
+    counting = with_counting(inputs_read, counting)
     with spooled((domain,), counting.tmp_dir) as names:
         sources = [text_source(p) for p in (*names, *general)]
         total = sum(s.size or 0 for s in sources) if all(s.size is not None for s in sources) else None

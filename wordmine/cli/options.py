@@ -21,7 +21,8 @@ from dataclasses import dataclass
 import click
 
 from wordmine.api import Counting
-from wordmine.config import default_jobs, default_memory, parse_size
+from wordmine.io.text import ERRORS
+from wordmine.config import MIN_MEMORY, default_jobs, default_memory, format_size, parse_size
 
 
 class SizeParam(click.ParamType):
@@ -36,10 +37,22 @@ class SizeParam(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
+class MemoryParam(SizeParam):
+    """A --memory budget, at least :data:`wordmine.config.MIN_MEMORY`."""
+
+    def convert(self, value, param, ctx):
+        size = super().convert(value, param, ctx)
+        if size < MIN_MEMORY:
+            self.fail(f"{value} is below the smallest budget, {format_size(MIN_MEMORY)}: the interpreter and "
+                      "one chunk of counting take more than that", param, ctx)
+        return size
+
+
 @dataclass(frozen=True)
 class Input:
     quiet: bool
     encoding: str
+    errors: str = "strict"
 
     def say(self, message: str) -> None:
         """One line on stderr, unless --quiet."""
@@ -76,8 +89,11 @@ QUIET = click.option("-q", "--quiet", is_flag=True, help="No progress bar or sum
 input_options = _group([
     QUIET,
     click.option("--encoding", default="utf-8", show_default=True,
-                 help="Encoding of the text inputs (e.g. gb18030, big5, utf-16)."),
-], Input, "inputs_read", ["quiet", "encoding"])
+                 help="Encoding of the text inputs and word lists (e.g. gb18030, big5, utf-16-le)."),
+    click.option("--errors", type=click.Choice(ERRORS), default="strict", show_default=True,
+                 help="Undecodable bytes: stop at the first (strict), replace each with U+FFFD (replace) "
+                 "or drop them (skip); how many is said on stderr."),
+], Input, "inputs_read", ["quiet", "encoding", "errors"])
 
 
 def _counting(memory, jobs, tmp_dir) -> Counting:
@@ -85,7 +101,7 @@ def _counting(memory, jobs, tmp_dir) -> Counting:
 
 
 counting_options = _group([
-    click.option("--memory", type=SizeParam(), default=None, show_default="a quarter of RAM",
+    click.option("--memory", type=MemoryParam(), default=None, show_default="a quarter of RAM",
                  help="Memory budget for counting, e.g. 500M or 2G; count tables past half of it are "
                  "spilled to --tmp-dir and merged."),
     click.option("--jobs", type=click.IntRange(min=1), default=None, show_default="the machine's cores",
@@ -115,12 +131,24 @@ def min_count_option(what: str) -> Callable:
                         "2 * sqrt(units / 100 k), at least 3).")
 
 
-INPUTS = click.argument("inputs", nargs=-1, type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+def _stdin_once(ctx, param, value: tuple[str, ...]) -> tuple[str, ...]:
+    if value.count("-") > 1:
+        raise click.UsageError("standard input (-) can be read only once; name it once", ctx)
+    return value
+
+
+INPUTS = click.argument("inputs", nargs=-1, type=click.Path(exists=True, dir_okay=False, allow_dash=True),
+                        callback=_stdin_once)
 
 
 def with_counting(inputs_read: Input, counting: Counting) -> Counting:
-    """The counting options with the input's encoding, as the API takes them."""
-    return Counting(counting.memory, counting.jobs, counting.tmp_dir, inputs_read.encoding)
+    """The counting options with the input's encoding and --errors, as the API takes them."""
+    def undecodable(name: str, n: int) -> None:
+        done = "replaced by U+FFFD" if inputs_read.errors == "replace" else "skipped"
+        inputs_read.say(f"{name}: {n:,} undecodable byte{'s' if n > 1 else ''} {done} (--errors {inputs_read.errors})")
+
+    return Counting(counting.memory, counting.jobs, counting.tmp_dir, inputs_read.encoding, inputs_read.errors,
+                    undecodable)
 
 
 def progress(inputs_read: Input, total: int | None):

@@ -13,7 +13,8 @@ from wordmine.cli.options import (
     input_options,
     min_count_option,
 )
-from wordmine.cli.streams import echo_rows, load_corpus, spooled, text_output
+from wordmine.cli.streams import echo_rows, load_corpus, spooled, stdin_once, text_output
+from wordmine.errors import WordmineError
 from wordmine.io.tables import read_word_counts
 from wordmine.io.text import line_pieces, read_blocks, text_source, whole_lines
 from wordmine.segmentation.charlm import TRANSITION_MODES
@@ -56,6 +57,10 @@ def learn_command(inputs, method, transitions, min_count, inputs_read: Input, co
         raise click.UsageError("a model file is binary: give -o FILE.wmm")
     transitions = _transitions(method, transitions)
     segmenter = learn_segmenter(load_corpus(inputs, inputs_read, counting, 4), method, transitions, min_count)
+    if not segmenter.entries:
+        # A model of nothing would segment every character alone: refuse it rather than write it.
+        raise WordmineError(f"{', '.join(inputs or ('<stdin>',))}: nothing to learn from (no text, or no "
+                            f"n-gram reaches --min-count); no model written")
     segmenter.save(output)
     inputs_read.say(f"{segmenter.summary}; wrote {output}")
 
@@ -96,7 +101,7 @@ def segment_command(inputs, model_path, lexicon, method, transitions, min_count,
         if model_path:
             segmenter = Segmenter.load(model_path)
         elif lexicon:
-            segmenter = Segmenter.from_lexicon(read_word_counts(lexicon))
+            segmenter = Segmenter.from_lexicon(read_word_counts(lexicon, inputs_read.encoding))
         else:
             segmenter = learn_segmenter(load_corpus(names, inputs_read, counting, 4), method, transitions,
                                         min_count)
@@ -104,7 +109,8 @@ def segment_command(inputs, model_path, lexicon, method, transitions, min_count,
         with text_output(output) as out:
             # Pieces of about a megabyte: enough work per task, enough tasks for every worker,
             # and a line of any length is never held whole.
-            pieces = line_pieces(read_blocks(sources, inputs_read.encoding, block_bytes=1 << 20))
+            pieces = line_pieces(read_blocks(sources, inputs_read.encoding, block_bytes=1 << 20,
+                                              errors=inputs_read.errors))
             for text in segmenter.segment_pieces(pieces, counting.jobs):
                 out.write(text)
 
@@ -134,7 +140,8 @@ def eval_command(gold, predicted, words, encoding) -> None:
     The same figures as the SIGHAN bakeoff scorer: a word is correct when both
     its boundaries match. Lines must align and hold the same characters.
     """
-    known = {row[0] for row in read_word_counts(words)} if words else None
+    stdin_once(gold, predicted)
+    known = {row[0] for row in read_word_counts(words, encoding)} if words else None
     lines = [whole_lines(read_blocks([text_source(p)], encoding)) for p in (gold, predicted)]
     gold_lines, predicted_lines = ("".join(blocks).rstrip("\n").split("\n") for blocks in lines)
     score = evaluate(gold_lines, predicted_lines, known)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -13,20 +12,26 @@ from typing import TextIO
 import click
 
 from wordmine.api import Counting, count_sources
-from wordmine.cli.options import Input, progress
+from wordmine.cli.options import Input, progress, with_counting
 from wordmine.config import format_size
 from wordmine.counting.corpus import Corpus
 from wordmine.counting.countfile import is_count_file
-from wordmine.io.text import atomic_output, text_source
+from wordmine.errors import OutputError
+from wordmine.io.text import WRITE_ERRNOS, atomic_output, replayable, text_source
 
 
 class PipeClosed(Exception):
     """The reader of stdout went away (wordmine ... | head); not an error."""
 
 
+def quiet_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's final flush cannot fail again."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 @contextlib.contextmanager
 def text_output(output: str | None) -> Iterator[TextIO]:
-    """-o FILE written atomically, or stdout; a closed stdout ends the run quietly."""
+    """-o FILE written atomically, or stdout; a closed stdout ends the run quietly, a full one with one line."""
     if output and output != "-":
         with atomic_output(output) as handle:
             yield handle
@@ -35,9 +40,13 @@ def text_output(output: str | None) -> Iterator[TextIO]:
         yield sys.stdout
         sys.stdout.flush()
     except BrokenPipeError:
-        # Point stdout at /dev/null so the interpreter's final flush cannot fail again.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        quiet_stdout()
         raise PipeClosed() from None
+    except OSError as exc:
+        if exc.errno not in WRITE_ERRNOS:
+            raise
+        quiet_stdout()
+        raise OutputError(f"<stdout>: cannot write: {exc.strerror}") from None
 
 
 def say_counted(inputs_read: Input, corpus: Corpus) -> None:
@@ -63,7 +72,7 @@ def load_corpus(inputs: tuple[str, ...], inputs_read: Input, counting: Counting,
         return corpus
     sources = [text_source(p) for p in inputs]
     total = sum(s.size or 0 for s in sources) if all(s.size is not None for s in sources) else None
-    counting = Counting(counting.memory, counting.jobs, counting.tmp_dir, inputs_read.encoding)
+    counting = with_counting(inputs_read, counting)
     say_budget(inputs_read, counting)
     with progress(inputs_read, total) as bar:
         corpus = count_sources(list(inputs), order, counting, on_bytes=bar.update)
@@ -71,16 +80,15 @@ def load_corpus(inputs: tuple[str, ...], inputs_read: Input, counting: Counting,
     return corpus
 
 
-@contextlib.contextmanager
-def spooled(inputs: tuple[str, ...], tmp_dir: str | None) -> Iterator[tuple[str, ...]]:
-    """Inputs readable twice: standard input is copied to a temporary file in ``tmp_dir`` first."""
-    if inputs and "-" not in inputs:
-        yield inputs
-        return
-    with tempfile.NamedTemporaryFile(prefix="wordmine-stdin-", dir=tmp_dir) as handle:
-        shutil.copyfileobj(sys.stdin.buffer, handle)
-        handle.flush()
-        yield tuple(handle.name if p == "-" else p for p in (inputs or ("-",)))
+def stdin_once(*paths: str) -> None:
+    """Refuse standard input named twice: the second reading would find nothing."""
+    if sum(p == "-" for p in paths) > 1:
+        raise click.UsageError("standard input (-) can be read only once; name it once")
+
+
+def spooled(inputs: tuple[str, ...], tmp_dir: str | None):
+    """Inputs readable twice: standard input, pipes and FIFOs are copied to ``tmp_dir`` first (and removed)."""
+    return replayable(inputs or ("-",), tmp_dir)
 
 
 def echo_rows(rows: list[tuple[str, object]], write: Callable[[str], None]) -> None:

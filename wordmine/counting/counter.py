@@ -22,6 +22,7 @@ import multiprocessing
 import os
 import queue
 import shutil
+import signal
 import tempfile
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
@@ -35,6 +36,7 @@ from wordmine.counting.heap import KEEP_FREE_BYTES, keep_freed_arrays
 from wordmine.counting.ngrams import NgramCounts, merge_counts, widen
 from wordmine.errors import OutputError, WordmineError
 from wordmine.normalize import Vocabulary
+from wordmine.parallel import die_with_parent, release_signals, signals_held
 from wordmine.unitstream import UnitStream
 
 
@@ -113,7 +115,7 @@ class _RunStack:
             return
         try:
             if self.tmp is None:
-                self.tmp = tempfile.mkdtemp(prefix="wordmine-", dir=self.tmp_parent)
+                self.tmp = tempfile.mkdtemp(prefix=f"wordmine-spill-{os.getpid()}-", dir=self.tmp_parent)
             self.spilled.append(_write_table(merged, os.path.join(self.tmp, f"run{len(self.spilled)}.bin")))
         except OSError as exc:
             raise _spill_error(self.tmp_parent, exc) from None
@@ -215,8 +217,12 @@ def _take_over(file: TableFile) -> NgramCounts:
     return table
 
 
-def _count_worker(inbox, outbox, max_order: int, budget: int, tmp_dir: str, bits: int) -> None:
+def _count_worker(inbox, outbox, max_order: int, budget: int, tmp_dir: str, bits: int, parent: int) -> None:
     """A worker process: counts and merges its share of chunks, then hands its table over."""
+    # Stopped by the parent with SIGTERM, a worker just ends: the parent removes the spill folder.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    die_with_parent(parent)
+    release_signals()  # held by the parent while it forked
     counter = _InProcess(max_order, budget, tmp_dir, bits)
     try:
         for ids, stop, chunk_bits in iter(inbox.get, None):
@@ -250,11 +256,16 @@ class _Workers:
         self.outbox = context.Queue()
         self.processes = [
             context.Process(target=_count_worker, args=(self.inbox, self.outbox, max_order, budget // jobs,
-                                                        tmp_dir, bits), daemon=True)
+                                                        tmp_dir, bits, os.getpid()), daemon=True)
             for _ in range(jobs)
         ]
-        for process in self.processes:
-            process.start()
+        try:
+            with signals_held():
+                for process in self.processes:
+                    process.start()
+        except BaseException:  # a signal held during the forks arrives here: stop the workers just made
+            self.close()
+            raise
         self.max_order = max_order
 
     def _check_alive(self) -> None:
@@ -308,14 +319,18 @@ class _Workers:
         # hold this process at exit (after Ctrl-C or an error).
         self.inbox.cancel_join_thread()
         for process in self.processes:
+            if process.pid is None:  # never started: stopped while the others were forked
+                continue
             if process.is_alive():
                 process.terminate()
             process.join()
 
 
 def _make_run_dir(parent: str | None) -> str:
+    # Named for the process that made it: a folder left by a run killed with SIGKILL
+    # is recognisable (wordmine-spill-PID-*), and no later run ever reuses it.
     try:
-        return tempfile.mkdtemp(prefix="wordmine-", dir=parent)
+        return tempfile.mkdtemp(prefix=f"wordmine-spill-{os.getpid()}-", dir=parent)
     except OSError as exc:
         where = parent or tempfile.gettempdir()
         raise OutputError(f"{where}: cannot make a folder for spilled counts: {exc.strerror}; "
@@ -344,11 +359,12 @@ def count_text(
     # One folder for every spilled run of this count, removed at the end whatever
     # happens, even if a worker is stopped before it can clean up after itself.
     run_dir = _make_run_dir(config.tmp_dir)
-    if config.jobs > 1:
-        counter = _Workers(config.jobs, max_order, budget, run_dir, bits)
-    else:
-        counter = _InProcess(max_order, budget, run_dir, bits)
+    counter: _Workers | _InProcess | None = None
     try:
+        if config.jobs > 1:
+            counter = _Workers(config.jobs, max_order, budget, run_dir, bits)
+        else:
+            counter = _InProcess(max_order, budget, run_dir, bits)
         for text in blocks:
             ids = vocab.encode(text)
             # The stream is kept for later passes: two bytes a unit while ids fit.
@@ -362,6 +378,7 @@ def count_text(
             counter.add(chunk, stop, bits)
         counts, spilled = counter.result()
     finally:
-        counter.close()
+        if counter is not None:
+            counter.close()
         shutil.rmtree(run_dir, ignore_errors=True)
     return Corpus(vocab, counts, stream, config.order, spilled)

@@ -26,11 +26,13 @@ would break the format for every reader.
 
 from __future__ import annotations
 
+import codecs
 import json
 from collections.abc import Iterable, Iterator
 from typing import TextIO
 
-from wordmine.errors import OutputError
+from wordmine.errors import DecodeError, InputError, OutputError
+from wordmine.io.text import suggest_encoding
 from wordmine.lexicon import Lexicon
 
 FORMATS = ("tsv", "jsonl", "jieba")
@@ -96,20 +98,53 @@ def jieba_words() -> set[str]:
     return set(jieba_frequencies())
 
 
-def read_word_counts(path: str) -> list[tuple[str, float]]:
-    """Words and counts from a lexicon: TSV (word, count, ...), ``word count`` lines or bare words.
+def _lexicon_text(path: str, encoding: str) -> str:
+    """The text of a word list: UTF-8 (what ``discover`` writes) or else ``encoding`` (the text's own)."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    error = None
+    for candidate in dict.fromkeys(("utf-8-sig", encoding)):
+        try:
+            return data.decode(candidate)
+        except UnicodeDecodeError as exc:
+            error = exc
+        except LookupError:
+            raise InputError(f"unknown encoding {encoding!r}: check --encoding") from None
+    hint = suggest_encoding(data[:1 << 20], codecs.lookup(encoding).name)
+    raise DecodeError(path, error.start, encoding, data[error.start : error.start + 1], hint)
+
+
+def read_word_counts(path: str, encoding: str = "utf-8") -> list[tuple[str, float]]:
+    """Words and counts from a lexicon: TSV (word, count, ...), ``word count`` lines, bare words,
+    or the JSON lines ``discover --format jsonl`` writes.
 
     A header line starting with ``word`` is skipped; a missing or unreadable count is 1.
+    The file is read as UTF-8, or else in ``encoding`` (the --encoding of the text).
+
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "words.jsonl")
+    >>> _ = open(path, "w").write('{"word": "黑猫", "count": 60}\\n黑狗 3\\n')
+    >>> read_word_counts(path)
+    [('黑猫', 60.0), ('黑狗', 3.0)]
     """
     rows = []
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            fields = line.replace("\t", " ").split()
-            if not fields or (number == 1 and fields[0] == "word"):
-                continue
+    for number, line in enumerate(_lexicon_text(path, encoding).splitlines(), 1):
+        if line.startswith("{"):
             try:
-                count = float(fields[1]) if len(fields) > 1 else 1.0
-            except ValueError:
-                count = 1.0
-            rows.append((fields[0], count))
+                row = json.loads(line)
+                rows.append((str(row["word"]), float(row.get("count", 1.0))))
+                continue
+            except (ValueError, KeyError, TypeError, AttributeError):
+                raise InputError(f"{path}: line {number} is not a JSON word row") from None
+        fields = line.replace("\t", " ").split()
+        if not fields or (number == 1 and fields[0] == "word"):
+            continue
+        try:
+            count = float(fields[1]) if len(fields) > 1 else 1.0
+        except ValueError:
+            count = 1.0
+        rows.append((fields[0], count))
     return rows

@@ -38,7 +38,7 @@ ratio ln((30.5 / 10 000) / (0.5 / 100 000)) = 6.41.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -181,12 +181,13 @@ def contrast(
     general: Background,
     config: ContrastConfig,
     domain_text: Iterable[str] | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> Terms:
     """Rank the discovered words of ``domain`` by how much more the domain uses them.
 
     ``domain_text`` is the domain's text again, in blocks, for the line counts
     of ``topical``; it is read only by that method. A domain of one line gives
-    no line counts to compare, and is ranked by salience.
+    no line counts to compare, and is ranked by salience (``warn`` is told).
     """
     a = corpus_occurrences(domain, lexicon.words)
     b = general.occurrences(lexicon.words)
@@ -196,7 +197,9 @@ def contrast(
         lines_with, n_lines = document_frequency(domain_text, domain.vocab, lexicon.words)
         spread = residual_idf(a, lines_with, n_lines)
         if n_lines < 2:
-            # One line (a text without line breaks): every ridf is 0, so rank by salience.
+            # One line (a text without line breaks, of any length): every ridf is 0, so rank by salience.
             config = replace(config, method="salience")
+            if warn is not None:
+                warn("DOMAIN has fewer than 2 lines to compare: ranking by salience instead of topical")
     return rank_terms(lexicon.words, a, b, max(domain.total_units, 1), max(general.total, 1), freedom, config,
                       spread)

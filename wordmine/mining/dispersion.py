@@ -80,7 +80,11 @@ def document_frequency(blocks: Iterable[str], vocab: Vocabulary, words: list[str
         tables[length] = (keys[order], index[order], KeySet(keys))
     automaton = _automaton(long_words)
     n_lines = 0
-    # A line longer than a megabyte counts as one document a megabyte, so it is never held whole.
+    # A line longer than a megabyte comes in pieces, so it is never held whole; line numbers run on
+    # across pieces (a piece not ending in a line end continues into the next), so it is still one line.
+    first_line = 0  # the number of the line the piece starts in
+    last_counted = -1  # the last line counted as holding a unit
+    last_line = np.full(len(words), -1, np.int64)  # the last line each word was counted in
     for block in line_pieces(blocks):
         cps = code_points(block)
         spans = unit_spans(cps)
@@ -88,13 +92,15 @@ def document_frequency(blocks: Iterable[str], vocab: Vocabulary, words: list[str
         ids = vocab.ids_of_spans(cps, spans, grow=False)
         stream = unit_stream(ids, spans, len(cps))
         newlines = np.flatnonzero(cps == 10)
-        unit_line = np.searchsorted(newlines, spans.start)
+        unit_line = np.searchsorted(newlines, spans.start) + first_line
         if ids.all():  # every unit known (the usual case: the corpus's own text): units fill the non-0 slots
             line_of_slot = np.zeros(len(stream), np.int64)
             line_of_slot[stream != 0] = unit_line
         else:
             line_of_slot = _slot_lines(spans, len(cps), unit_line)
-        n_lines += len(np.unique(unit_line))
+        held = np.unique(unit_line)
+        n_lines += len(held) - int(len(held) > 0 and held[0] == last_counted)
+        last_counted = held[-1] if len(held) else last_counted
         word_of: list[np.ndarray] = []  # the word and line of every match, in text order per word
         line_of: list[np.ndarray] = []
         for length, (keys, index, members) in tables.items():
@@ -112,26 +118,37 @@ def document_frequency(blocks: Iterable[str], vocab: Vocabulary, words: list[str
             text = cps.astype("<u4").tobytes().decode("utf-32-le")
             ends = np.array([(end, slot) for end, slot in automaton.iter(text)], np.int64).reshape(-1, 2)
             word_of.append(ends[:, 1])
-            line_of.append(np.searchsorted(newlines, ends[:, 0]))
-        df += _lines_per_word(word_of, line_of, len(words))
+            line_of.append(np.searchsorted(newlines, ends[:, 0]) + first_line)
+        df += _lines_per_word(word_of, line_of, last_line)
+        first_line += len(newlines)
     return df, n_lines
 
 
-def _lines_per_word(word_of: list[np.ndarray], line_of: list[np.ndarray], n_words: int) -> np.ndarray:
-    """Distinct lines per word, given each word's matches in text order (lines not decreasing).
+def _lines_per_word(word_of: list[np.ndarray], line_of: list[np.ndarray], last_line: np.ndarray) -> np.ndarray:
+    """Lines new to each word, given its matches in text order (lines not decreasing).
 
     A stable sort by word keeps each word's lines in order, so a match starts a
-    new line where the word or the line changes; with fewer than 65 536 words
-    the sort is a radix sort, linear in the number of matches.
+    new line where the word or the line changes, unless it is the line the word
+    was last counted in (``last_line``, -1 for none, updated here: a long line
+    comes in pieces); with fewer than 65 536 words the sort is a radix sort,
+    linear in the number of matches.
     """
+    n_words = len(last_line)
     if not word_of:
         return np.zeros(n_words, np.int64)
     word = np.concatenate(word_of).astype(np.uint16 if n_words <= 1 << 16 else np.int64)
     line = np.concatenate(line_of)
+    if not len(word):
+        return np.zeros(n_words, np.int64)
     order = np.argsort(word, kind="stable")
-    word, line = word[order], line[order]
-    new = np.ones(len(word), bool)
-    new[1:] = (word[1:] != word[:-1]) | (line[1:] != line[:-1])
+    word, line = word[order].astype(np.int64), line[order]
+    first = np.ones(len(word), bool)
+    first[1:] = word[1:] != word[:-1]
+    new = first.copy()
+    new[1:] |= line[1:] != line[:-1]
+    new[first] = line[first] != last_line[word[first]]
+    last = np.append(first[1:], True)  # the last match of each word
+    last_line[word[last]] = line[last]
     return np.bincount(word[new], minlength=n_words)
 
 

@@ -238,6 +238,14 @@ def tag_scores(ids: np.ndarray, offsets: np.ndarray, model: CharLM) -> np.ndarra
     return lattice_scores(ids, offsets, model)[0]
 
 
+def _at(values: np.ndarray, rows: np.ndarray, missing: float) -> np.ndarray:
+    """``values[rows]``, and ``missing`` where a row is -1 (also when ``values`` is empty: a model of nothing)."""
+    out = np.full(len(rows), missing, np.float64)
+    hit = rows >= 0
+    out[hit] = values[rows[hit]]
+    return out
+
+
 def lattice_scores(ids: np.ndarray, offsets: np.ndarray, model: CharLM) -> tuple[np.ndarray, np.ndarray]:
     """Log score of each unit under each tag, and of a word ending at it after each tag.
 
@@ -261,12 +269,11 @@ def lattice_scores(ids: np.ndarray, offsets: np.ndarray, model: CharLM) -> tuple
     row_of = model.unigram_rows()
     rows = row_of[np.minimum(ids, len(row_of) - 1)]
     rows[ids >= len(row_of)] = -1
-    safe_rows = np.maximum(rows, 0)
-    lower = np.where(rows >= 0, model.log_prob[0][safe_rows], model.unknown_log_prob)
+    lower = _at(model.log_prob[0], rows, model.unknown_log_prob)
     out[:, 0] = lower
     rows_by_order = [rows]
     row_key = unit_key
-    context_backoff = np.where(rows >= 0, model.backoff[0][safe_rows], 0.0) if model.order > 1 else np.zeros(n)
+    context_backoff = _at(model.backoff[0], rows, 0.0) if model.order > 1 else np.zeros(n)
     starts = offsets == 0
     for k in range(2, 5):
         valid = offsets >= k - 1

@@ -70,6 +70,13 @@ class Segmenter:
         return segmented_text(pieces, self._segment_lines, jobs)
 
     @property
+    def entries(self) -> int:
+        """How many n-grams (charlm) or words (unigram) the model holds; 0 for a model learned from nothing."""
+        if isinstance(self.model, CharLM):
+            return sum(len(k) for k in self.model.keys)
+        return len(self.model.keys) if isinstance(self.model, WordModel) else 0
+
+    @property
     def summary(self) -> str:
         """One line saying what the model holds, for logs."""
         if isinstance(self.model, CharLM):
