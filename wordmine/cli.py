@@ -37,6 +37,7 @@ from .counting import Corpus, count_text
 from .discover import discover
 from .errors import WordmineError
 from .evaluation import evaluate
+from .jieba_dict import jieba_entries
 from .lexicon import FORMATS, LEXICON_COLUMNS, jieba_words, lexicon_rows, read_word_counts, write_rows
 from .merging import merge_corpora
 from .modelfile import read_model, write_model
@@ -284,10 +285,13 @@ def _ngram_rows(corpus: Corpus, common: Common) -> Iterator[dict]:
 @click.option("--max-len", type=click.IntRange(min=1), default=12, show_default=True,
               help="Longest word reported, in units.")
 @click.option("--new-only", is_flag=True, help="Drop words found in jieba's dictionary (349 k words).")
+@click.option("--no-numbers", is_flag=True, help="Drop words that hold a digit (1998年, 3次, 49岁); "
+              "with --new-only they are most of the list.")
 @click.option("--no-redundancy", is_flag=True,
               help="Keep words that are about as probable as their best split into other words.")
 @common_options(FORMATS)
-def discover_command(inputs, order, min_len, max_len, new_only, no_redundancy, common: Common) -> None:
+def discover_command(inputs, order, min_len, max_len, new_only, no_numbers, no_redundancy,
+                     common: Common) -> None:
     """Find the words of a corpus, new words included.
 
     Solid n-grams (count >= min count, cohesion >= 3, 5, 7 nats for lengths
@@ -299,7 +303,8 @@ def discover_command(inputs, order, min_len, max_len, new_only, no_redundancy, c
 
     Columns: word, count, cohesion, left_entropy, right_entropy, score
     (count * min entropy, the ranking). --format jieba writes a jieba user
-    dictionary.
+    dictionary of the words jieba lacks, at frequencies on its scale (see
+    wordmine.jieba_dict).
     """
     if min_len > max_len:
         raise click.BadParameter("--min-len is larger than --max-len", param_hint="--min-len")
@@ -308,13 +313,15 @@ def discover_command(inputs, order, min_len, max_len, new_only, no_redundancy, c
         raise click.BadParameter(f"the count file has order {corpus.order}; count again with --order {order}",
                                  param_hint="--order")
     config = DiscoverConfig(order=order, min_count=common.min_count, min_len=min_len, max_len=max_len,
-                            redundancy=not no_redundancy)
+                            redundancy=not no_redundancy, numbers=not no_numbers)
     known = jieba_words() if new_only else None
     lexicon = discover(corpus, config, known)
     common.say(f"{len(lexicon):,} words (min count {common.min_count or auto_min_count(max(corpus.total_units, 1))})")
     if common.top is not None:
         lexicon = lexicon.take(np.arange(min(len(lexicon), common.top)))
     rows = lexicon_rows(lexicon)
+    if common.fmt == "jieba":  # only what jieba lacks, at frequencies on its scale
+        rows = ({"word": w, "count": f} for w, f in jieba_entries(lexicon, corpus.total_units))
     with text_output(common) as out:
         write_rows(rows, LEXICON_COLUMNS, out, common.fmt or "tsv", common.header)
 
