@@ -19,6 +19,7 @@ from wordmine.cli.options import (
 )
 from wordmine.cli.streams import load_corpus, say_budget, spooled, text_output
 from wordmine.config import DiscoverConfig, auto_min_count
+from wordmine.counting.heap import freed_arrays_kept, keep_budget
 from wordmine.io.tables import FORMATS, LEXICON_COLUMNS, write_rows
 from wordmine.io.text import text_source
 from wordmine.mining.contrast import METHODS, TERM_COLUMNS
@@ -107,7 +108,7 @@ def contrast_command(domain, general, method, min_count: int | None, inputs_read
         sources = [text_source(p) for p in (*names, *general)]
         total = sum(s.size or 0 for s in sources) if all(s.size is not None for s in sources) else None
         say_budget(inputs_read, counting)
-        with progress(inputs_read, total) as bar:
+        with progress(inputs_read, total) as bar, freed_arrays_kept(keep_budget(counting.memory, counting.jobs)):
             terms = contrast_terms(names[0], list(general) or None, method, min_count, counting,
                                    on_bytes=bar.update, warn=lambda message: click.echo(f"wordmine: {message}",
                                                                                        err=True))

@@ -17,6 +17,7 @@ from wordmine.cli.options import Input, progress
 from wordmine.config import format_size
 from wordmine.counting.corpus import Corpus
 from wordmine.counting.countfile import is_count_file
+from wordmine.counting.heap import freed_arrays_kept, keep_budget
 from wordmine.io.text import atomic_output, text_source
 
 
@@ -65,7 +66,7 @@ def load_corpus(inputs: tuple[str, ...], inputs_read: Input, counting: Counting,
     total = sum(s.size or 0 for s in sources) if all(s.size is not None for s in sources) else None
     counting = Counting(counting.memory, counting.jobs, counting.tmp_dir, inputs_read.encoding)
     say_budget(inputs_read, counting)
-    with progress(inputs_read, total) as bar:
+    with progress(inputs_read, total) as bar, freed_arrays_kept(keep_budget(counting.memory, counting.jobs)):
         corpus = count_sources(list(inputs), order, counting, on_bytes=bar.update)
     say_counted(inputs_read, corpus)
     return corpus
