@@ -12,6 +12,7 @@ from wordmine.cli.options import (
     counting_options,
     input_options,
     min_count_option,
+    progress,
 )
 from wordmine.cli.streams import echo_rows, load_corpus, spooled, text_output
 from wordmine.io.tables import read_word_counts
@@ -101,11 +102,12 @@ def segment_command(inputs, model_path, lexicon, method, transitions, min_count,
             segmenter = learn_segmenter(load_corpus(names, inputs_read, counting, 4), method, transitions,
                                         min_count)
         sources = [text_source(p) for p in names]
-        with text_output(output) as out:
+        total = sum(s.size or 0 for s in sources) if all(s.size is not None for s in sources) else None
+        with text_output(output) as out, progress(inputs_read, total) as bar:
             # Pieces of about a megabyte: enough work per task, enough tasks for every worker,
             # and a line of any length is never held whole.
-            pieces = line_pieces(read_blocks(sources, inputs_read.encoding, block_bytes=1 << 20))
-            for text in segmenter.segment_pieces(pieces, counting.jobs):
+            blocks = read_blocks(sources, inputs_read.encoding, block_bytes=1 << 20, on_bytes=bar.update)
+            for text in segmenter.segment_pieces(line_pieces(blocks), counting.jobs):
                 out.write(text)
 
 
