@@ -55,6 +55,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from wordmine.arrays import word_starts
 from wordmine.counting.corpus import Corpus
 from wordmine.counting.keyset import KeyIndex
 from wordmine.counting.ngrams import NgramCounts
@@ -528,7 +529,7 @@ def span_f1(ends: np.ndarray, reference: np.ndarray, offsets: np.ndarray) -> flo
     0.4
     """
     def words(word_ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        starts = (offsets == 0) | np.concatenate([[True], word_ends[:-1]])
+        starts = word_starts(offsets, word_ends)
         return np.flatnonzero(starts), np.flatnonzero(word_ends)
 
     def packed(first: np.ndarray, last: np.ndarray) -> np.ndarray:
