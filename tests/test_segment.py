@@ -8,13 +8,13 @@ from conftest import SAMPLES, assert_lossless
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wordmine.config import CountConfig
+from wordmine.config import CountConfig, SegmentConfig
 from wordmine.counting.counter import count_text
 from wordmine.errors import FormatError, WordmineError
 from wordmine.segmentation.evaluation import evaluate
 from wordmine.segmentation.lossless import segment_text
 from wordmine.segmentation.modelfile import read_model, write_model
-from wordmine.segmentation.unigram import SegmentConfig, learn, model_from_lexicon
+from wordmine.segmentation.unigram import learn, model_from_lexicon
 
 TOY = "，".join(s + v + o for s in ["黑猫", "白狗", "小鸟"] for v in ["喜欢", "讨厌"]
                for o in ["鱼", "骨头", "米粒"]) * 5

@@ -17,12 +17,13 @@ way, down this list: ``cli`` -> ``api`` -> ``segmentation`` -> ``mining`` ->
 ``counting`` -> ``io`` -> the shared modules.
 
 Shared by every stage:
-    ``config``        the frozen configs of counting and discovery, memory and size parsing
+    ``config``        the frozen config of every stage, memory and size parsing
     ``errors``        the typed errors the command line turns into one line and an exit status
     ``normalize``     fold full-width forms; text to unit ids (Han characters, Latin/digit runs)
     ``unitstream``    the corpus as unit ids, in memory or in an unlinked temporary file
     ``lexicon``       ``Lexicon``, the discovered words with their figures
     ``parallel``      an ordered map over worker processes
+    ``arrays``        numpy idioms written once (summed counts by key, word starts)
 
 ``io``: bytes in and out
     ``io.text``       read files or stdin in blocks, decode strictly, write outputs atomically
@@ -51,6 +52,7 @@ Shared by every stage:
     ``segmentation.lossless``    the output path every method shares
     ``segmentation.unigram``     a word model over discovered candidates, Viterbi
     ``segmentation.kneser_ney``  interpolated Kneser-Ney smoothing of character n-grams
+    ``segmentation.variation``   nVBE boundary and word scores
     ``segmentation.charlm``      the character model with position tags (the default)
     ``segmentation.classic``     the discovered lexicon as jieba's dictionary
     ``segmentation.modelfile``   the ``.wmm`` file

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TextIO, Union
 
-from wordmine.config import CountConfig, DiscoverConfig, default_jobs, default_memory
+from wordmine.config import ContrastConfig, CountConfig, DiscoverConfig, default_jobs, default_memory
 from wordmine.counting.corpus import Corpus
 from wordmine.counting.counter import count_text
 from wordmine.counting.countfile import is_count_file, read_counts, write_counts
@@ -33,7 +33,7 @@ from wordmine.counting.merging import merge_corpora
 from wordmine.io.tables import jieba_words
 from wordmine.io.text import read_blocks, text_source
 from wordmine.lexicon import Lexicon
-from wordmine.mining.contrast import ContrastConfig, Terms
+from wordmine.mining.contrast import Terms
 from wordmine.mining.contrast import contrast as rank_contrast
 from wordmine.mining.discover import discover as discover_lexicon
 from wordmine.mining.occurrences import Background, CorpusBackground, JiebaBackground

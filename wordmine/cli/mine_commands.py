@@ -18,11 +18,12 @@ from wordmine.cli.options import (
     table_options,
 )
 from wordmine.cli.streams import load_corpus, say_budget, spooled, text_output
+from wordmine.config import CONTRAST_METHODS as METHODS
 from wordmine.config import DiscoverConfig, auto_min_count
 from wordmine.counting.heap import freed_arrays_kept, keep_budget
 from wordmine.io.tables import FORMATS, LEXICON_COLUMNS, write_rows
 from wordmine.io.text import text_source
-from wordmine.mining.contrast import METHODS, TERM_COLUMNS
+from wordmine.mining.contrast import TERM_COLUMNS
 
 
 @click.command(name="discover")

@@ -15,9 +15,9 @@ from wordmine.cli.options import (
     progress,
 )
 from wordmine.cli.streams import echo_rows, load_corpus, spooled, text_output
+from wordmine.config import TRANSITION_MODES
 from wordmine.io.tables import read_word_counts
 from wordmine.io.text import line_pieces, read_blocks, text_source, whole_lines
-from wordmine.segmentation.charlm import TRANSITION_MODES
 from wordmine.segmentation.evaluation import evaluate
 from wordmine.segmentation.learning import LEARN_METHODS, SEGMENT_METHODS, Segmenter, learn_segmenter
 

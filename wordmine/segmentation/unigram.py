@@ -35,7 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from wordmine.arrays import sum_by_key, word_starts
-from wordmine.config import DiscoverConfig
+from wordmine.config import DiscoverConfig, SegmentConfig
 from wordmine.counting.corpus import Corpus
 from wordmine.counting.ngrams import U64, pack_at
 from wordmine.mining.discover import discover
@@ -44,22 +44,6 @@ from wordmine.segmentation.lossless import MAX_RUN, run_offsets, runs_of, segmen
 
 #: Units of the corpus re-segmented at a time while learning.
 LEARN_WINDOW = 1 << 22
-
-
-@dataclass(frozen=True)
-class SegmentConfig:
-    iterations: int = 1
-    """Viterbi re-estimation rounds. Measured on four gold sets, further rounds (and
-    soft EM with forward-backward counts) moved F1 by less than 0.001: the
-    candidates, not the estimates, limit the model."""
-    prune_count: int = 2
-    """Words seen fewer times in a round are dropped; single units never are."""
-    min_count: int | None = None
-    """Fewest occurrences of a candidate word (None: discover's default for the corpus size)."""
-    cohesion: tuple[float, ...] = (2.0, 4.0, 6.0)
-    """Cohesion thresholds of the candidates' discovery: lower than discover's own
-    (3, 5, 7), as a segmenter needs every word more than a clean list; 2, 4, 6 gave
-    the best F1 on three of the four gold sets measured."""
 
 
 @dataclass
