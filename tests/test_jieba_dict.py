@@ -7,12 +7,13 @@ import jieba
 import pytest
 from conftest import SAMPLES
 
+import wordmine
 from wordmine.config import CountConfig, DiscoverConfig
-from wordmine.counting import count_text
-from wordmine.discover import discover
-from wordmine.jieba_dict import jieba_entries, to_jieba
-from wordmine.lexicon import jieba_words
-from wordmine.textio import read_blocks, text_source
+from wordmine.counting.counter import count_text
+from wordmine.io.tables import jieba_words
+from wordmine.io.text import read_blocks, text_source
+from wordmine.mining.discover import discover
+from wordmine.mining.jieba_dict import jieba_entries, to_jieba
 
 SENTENCE = "所以我们还是只能这样做"
 JIEBA_CUT = ["所以", "我们", "还是", "只能", "这样", "做"]
@@ -42,6 +43,18 @@ def test_entries_are_new_words_without_digits_fragments_compounds_or_function_wo
     # The cap: one more than jieba's own best split of the word, below the scaled count here.
     assert entries[0][1] == jieba.Tokenizer().suggest_freq("殷栖鹤") < 234 * 60_000_000 / 28_394
     assert to_jieba(entries).lcut("殷栖鹤说") == ["殷栖鹤", "说"]
+
+
+def test_the_public_api_gives_words_to_jieba_and_drops_numbers():
+    story = str(SAMPLES / "story.txt")
+    words = wordmine.discover(story, top=50, jobs=1)
+    tokenizer = wordmine.to_jieba(words)
+    assert tokenizer.lcut(SENTENCE) == JIEBA_CUT
+    assert tokenizer.lcut("殷栖鹤和卓岚珂", HMM=False) == ["殷栖鹤", "和", "卓岚珂"]
+    everyday = str(SAMPLES / "everyday.txt")
+    kept = [w.word for w in wordmine.discover(everyday, jobs=1)]
+    dropped = [w.word for w in wordmine.discover(everyday, jobs=1, no_numbers=True)]
+    assert dropped == [w for w in kept if not any(ch.isdigit() for ch in w)] != kept
 
 
 def test_to_jieba_leaves_the_global_tokenizer_alone():

@@ -48,7 +48,7 @@ import functools
 import re
 from collections.abc import Iterable
 
-from .discover import Lexicon
+from wordmine.lexicon import Lexicon
 
 #: Function words: the most frequent words of jieba's dictionary that make up this share of its tokens.
 FUNCTION_SHARE = 0.3
@@ -59,7 +59,7 @@ _DIGIT = re.compile(r"[0-9]")
 @functools.lru_cache(maxsize=1)
 def _dictionary() -> tuple[dict[str, int], int, frozenset[str]]:
     """jieba's bundled dictionary: frequencies, their total, and its function words."""
-    from .lexicon import jieba_frequencies
+    from wordmine.io.tables import jieba_frequencies
 
     frequencies = jieba_frequencies()
     total = sum(frequencies.values())
