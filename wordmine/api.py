@@ -36,7 +36,7 @@ from wordmine.lexicon import Lexicon
 from wordmine.mining.contrast import Terms
 from wordmine.mining.contrast import contrast as rank_contrast
 from wordmine.mining.discover import discover as discover_lexicon
-from wordmine.mining.jieba_dict import to_jieba
+from wordmine.mining.jieba_dict import to_jieba  # noqa: F401 - re-exported: the public API
 from wordmine.mining.occurrences import Background, CorpusBackground, JiebaBackground
 from wordmine.segmentation.evaluation import Score
 from wordmine.segmentation.evaluation import evaluate as evaluate_spans

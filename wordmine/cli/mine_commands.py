@@ -23,8 +23,8 @@ from wordmine.config import DiscoverConfig, auto_min_count
 from wordmine.counting.heap import freed_arrays_kept, keep_budget
 from wordmine.io.tables import FORMATS, LEXICON_COLUMNS, write_rows
 from wordmine.io.text import text_source
-from wordmine.mining.jieba_dict import jieba_entries
 from wordmine.mining.contrast import TERM_COLUMNS
+from wordmine.mining.jieba_dict import jieba_entries
 
 
 @click.command(name="discover")

@@ -139,10 +139,9 @@ def jieba_entries(words, total_units: int | None = None, tokenizer=None) -> list
 def to_jieba(words, tokenizer=None, total_units: int | None = None):
     """Add discovered words to a ``jieba.Tokenizer`` through its public ``add_word``; return the tokenizer.
 
-    ``words`` as for :func:`jieba_entries`, whose rules choose the entries and
-    their frequencies (entries it returned may be passed again: they stay the
-    same). A new private Tokenizer when ``tokenizer`` is None; jieba's global
-    default tokenizer is never touched.
+    ``words`` and ``total_units`` as for :func:`jieba_entries`, whose rules
+    choose the entries and their frequencies. A new private Tokenizer when
+    ``tokenizer`` is None; jieba's global default tokenizer is never touched.
     """
     tokenizer = tokenizer or _new_tokenizer()
     for word, freq in jieba_entries(words, total_units, tokenizer):
