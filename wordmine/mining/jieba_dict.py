@@ -1,8 +1,9 @@
 """Discovered words as jieba entries: what jieba lacks, at a frequency that fits its dictionary.
 
-jieba cuts a sentence along the most probable path through its dictionary: a
-word of frequency f is worth f / T (T, the dictionary's total, is about 60 M
-tokens). A user dictionary that gives a corpus' raw counts to words jieba
+jieba (Sun Junyi, jieba Chinese text segmentation, 2012,
+https://github.com/fxsjy/jieba) cuts a sentence along the most probable path
+through its dictionary: a word of frequency f is worth f / T (T, the
+dictionary's total, is about 60 M tokens). A user dictionary that gives a corpus' raw counts to words jieba
 already knows breaks that balance: 这个 (61,310 in jieba) at its count in a
 small corpus (471) becomes rarer than 这 and 个 apart, and
 "所以我们还是只能这样做" comes out "所 以 我们 还 是 只 能 这样 做". So this
@@ -47,8 +48,12 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from wordmine.lexicon import Lexicon
+
+#: What the functions take: a Lexicon, words, (word, count) pairs, or rows with .word and .count.
+Words = Lexicon | Iterable[Any]
 
 #: Function words: the most frequent words of jieba's dictionary that make up this share of its tokens.
 FUNCTION_SHARE = 0.3
@@ -78,7 +83,7 @@ def _new_tokenizer():
     return jieba.Tokenizer()  # private: jieba's global default tokenizer is left alone
 
 
-def _pairs(words) -> list[tuple[str, float | None]]:
+def _pairs(words: Words) -> list[tuple[str, float | None]]:
     """(word, count) from a Lexicon, words, (word, count) pairs or rows with .word and .count."""
     if isinstance(words, Lexicon):
         return list(zip(words.words, words.count.tolist()))
@@ -110,7 +115,7 @@ def _fragments(words: list[str], dictionary: Iterable[str]) -> set[str]:
     return found
 
 
-def jieba_entries(words, total_units: int | None = None, tokenizer=None) -> list[tuple[str, int]]:
+def jieba_entries(words: Words, total_units: int | None = None, tokenizer: Any = None) -> list[tuple[str, int]]:
     """The (word, frequency) entries that the discovered ``words`` give jieba (rules in the module docstring).
 
     ``words``: a Lexicon, words, (word, count) pairs or rows with ``.word`` and
@@ -136,7 +141,7 @@ def jieba_entries(words, total_units: int | None = None, tokenizer=None) -> list
     return entries
 
 
-def to_jieba(words, tokenizer=None, total_units: int | None = None):
+def to_jieba(words: Words, tokenizer: Any = None, total_units: int | None = None) -> Any:
     """Add discovered words to a ``jieba.Tokenizer`` through its public ``add_word``; return the tokenizer.
 
     ``words`` and ``total_units`` as for :func:`jieba_entries`, whose rules
