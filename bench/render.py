@@ -64,10 +64,14 @@ def section_body(report: dict, heading: str = "###") -> str:
 
 def machine_line(report: dict) -> str:
     m = report.get("machine", {})
-    return (f"The figures below are from one `make bench` run (`{report.get('json', 'bench.json')}`, "
-            f"commit {m.get('wordmine commit', '?')}, {m.get('date', '?')}) on {m.get('nproc', '?')} cores "
-            f"({m.get('cpu', '?')}), {m.get('MemTotal', '?')}, Python {m.get('python', '?')}, "
-            f"numpy {m.get('numpy', '?')}.")
+    where = Path(report.get("json", "bench.json"))
+    repo = Path(__file__).resolve().parent.parent
+    where = where.relative_to(repo) if where.is_relative_to(repo) else where.name
+    return (f"The figures below are from one `make bench` run (`{where}`, commit {m.get('wordmine commit', '?')}, "
+            f"{m.get('date', '?')}) on {m.get('nproc', '?')} cores ({m.get('cpu', '?')}), "
+            f"{m.get('MemTotal', '?')}, Python {m.get('python', '?')}, numpy {m.get('numpy', '?')}; load average "
+            f"(1 / 5 / 15 min) {m.get('load average', '?')} at the start, {m.get('load average at end', '?')} "
+            "at the end.")
 
 
 def readme_block(report: dict) -> str:

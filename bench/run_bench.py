@@ -62,7 +62,13 @@ def machine_info(python: str) -> dict[str, str]:
                            check=False)
     info["wordmine commit"] = head.stdout.strip() + (" + uncommitted changes" if dirty.stdout.strip() else "")
     info["date"] = datetime.datetime.now().astimezone().isoformat(timespec="seconds")
+    info["load average"] = load_average()
     return info
+
+
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages: other work on a shared machine slows every timing."""
+    return " / ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -114,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         print(section_body({"sections": [section]}, "##"), flush=True)
         # Written after every section, so an interrupted run keeps what it measured.
         report["commands"], report["failures"] = bench.commands, bench.failures
+        report["machine"]["load average at end"] = load_average()
         json_path.parent.mkdir(parents=True, exist_ok=True)
         json_path.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     if bench.failures:

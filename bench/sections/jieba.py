@@ -24,7 +24,7 @@ NOTE = (
     "`--format jieba` writes only the words jieba lacks, without digits, that are not a piece of a dictionary "
     "word, that jieba would cut into single characters none of which is one of its function words (the most "
     "frequent words, 30 % of its text), at their count scaled to jieba's total and capped at one more than "
-    "jieba's split of them (wordmine/jieba_dict.py says why). Raw counts: the file as `--format jieba` wrote it "
+    "jieba's split of them (wordmine/mining/jieba_dict.py says why). Raw counts: the file as `--format jieba` wrote it "
     "before, every discovered word at its count in the corpus. Seconds: the whole run (jieba's start, and for "
     "to_jieba counting and discovery too).")
 
