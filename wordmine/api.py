@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import TextIO, Union
 
 from wordmine.config import ContrastConfig, CountConfig, DiscoverConfig, default_jobs, default_memory
-from wordmine.counting.corpus import Corpus
+from wordmine.counting.corpus import Corpus, ngram_rows
 from wordmine.counting.counter import count_text
 from wordmine.counting.countfile import is_count_file, read_counts, write_counts
 from wordmine.counting.merging import merge_corpora
@@ -133,6 +133,15 @@ class Counts:
     def order(self) -> int:
         """n of ``--order n``: the file holds counts of orders 1..n+1."""
         return self.corpus.order
+
+    def ngrams(self, min_count: int = 1, top: int | None = None) -> Iterator[tuple[str, int, int]]:
+        """(n-gram, order, count) of every order, most frequent first: the rows of ``wordmine count``.
+
+        >>> list(count(["天天向上"], order=1).ngrams(min_count=2))
+        [('天', 1, 2)]
+        """
+        for row in ngram_rows(self.corpus, min_count, top):
+            yield row["ngram"], row["order"], row["count"]
 
     def save(self, path: str | os.PathLike[str]) -> None:
         write_counts(self.corpus, os.fspath(path))
@@ -297,18 +306,3 @@ def evaluate(gold: Iterable[str], predicted: Iterable[str], words: Iterable[str]
     predicted_lines = [line.rstrip("\n") for line in predicted]
     return evaluate_spans(gold_lines, predicted_lines, set(words) if words is not None else None)
 
-
-__all__ = [
-    "Counts",
-    "Score",
-    "Segmenter",
-    "Term",
-    "Word",
-    "contrast",
-    "count",
-    "discover",
-    "evaluate",
-    "learn",
-    "load",
-    "merge",
-]
