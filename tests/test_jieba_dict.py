@@ -1,11 +1,7 @@
 """Discovered words given to jieba: only what it lacks, at frequencies on its scale."""
 
-import subprocess
-import sys
-
 import jieba
 import pytest
-from conftest import SAMPLES
 
 import wordmine
 from wordmine.config import CountConfig, DiscoverConfig
@@ -20,9 +16,9 @@ JIEBA_CUT = ["所以", "我们", "还是", "只能", "这样", "做"]
 
 
 @pytest.fixture(scope="module")
-def story():
+def story(samples):
     """The story sample's corpus and lexicon: planted names, and 没有, 什么, 这个 that jieba knows."""
-    path = str(SAMPLES / "story.txt")
+    path = str(samples / "story.txt")
     corpus = count_text(read_blocks([text_source(path)]), CountConfig(jobs=1))
     return corpus, discover(corpus, DiscoverConfig())
 
@@ -45,13 +41,13 @@ def test_entries_are_new_words_without_digits_fragments_compounds_or_function_wo
     assert to_jieba(entries).lcut("殷栖鹤说") == ["殷栖鹤", "说"]
 
 
-def test_the_public_api_gives_words_to_jieba_and_drops_numbers():
-    story = str(SAMPLES / "story.txt")
+def test_the_public_api_gives_words_to_jieba_and_drops_numbers(samples):
+    story = str(samples / "story.txt")
     words = wordmine.discover(story, top=50, jobs=1)
     tokenizer = wordmine.to_jieba(words)
     assert tokenizer.lcut(SENTENCE) == JIEBA_CUT
     assert tokenizer.lcut("殷栖鹤和卓岚珂", HMM=False) == ["殷栖鹤", "和", "卓岚珂"]
-    everyday = str(SAMPLES / "everyday.txt")
+    everyday = str(samples / "everyday.txt")
     kept = [w.word for w in wordmine.discover(everyday, jobs=1)]
     dropped = [w.word for w in wordmine.discover(everyday, jobs=1, no_numbers=True)]
     assert dropped == [w for w in kept if not any(ch.isdigit() for ch in w)] != kept
@@ -65,11 +61,10 @@ def test_to_jieba_leaves_the_global_tokenizer_alone():
     assert "殷栖鹤" in mine.lcut("殷栖鹤说", HMM=False)
 
 
-def test_cli_jieba_format_is_the_same_entries_and_loads_into_jieba(tmp_path, story):
+def test_cli_jieba_format_is_the_same_entries_and_loads_into_jieba(tmp_path, story, samples, run_wordmine):
     corpus, lexicon = story
     out = tmp_path / "user.dict"
-    proc = subprocess.run([sys.executable, "-m", "wordmine", "discover", str(SAMPLES / "story.txt"), "--format",
-                           "jieba", "-q", "-o", str(out)], capture_output=True, text=True, check=False)
+    proc = run_wordmine("discover", samples / "story.txt", "--format", "jieba", "-q", "-o", out)
     assert proc.returncode == 0, proc.stderr
     lines = out.read_text(encoding="utf-8").splitlines()
     expected = jieba_entries(lexicon, corpus.total_units)
@@ -90,3 +85,10 @@ def test_no_numbers_drops_words_holding_a_digit():
     assert found[True].words == ["喜欢", "讨厌", "骨头", "米粒", "黑猫", "白狗", "1997年", "1998年"]
     assert found[False].words == ["喜欢", "讨厌", "骨头", "米粒", "黑猫", "白狗"]
     assert found[False].count.tolist() == found[True].count[:6].tolist()
+
+
+def test_cli_no_numbers_drops_the_words_with_digits_and_nothing_else(samples, run_wordmine):
+    rows = {flag: run_wordmine("discover", samples / "everyday.txt", "-q", *flag).stdout.decode().splitlines()
+            for flag in [(), ("--no-numbers",)]}
+    assert rows[("--no-numbers",)] == [r for r in rows[()] if not any(ch.isdigit() for ch in r.split("\t")[0])]
+    assert len(rows[("--no-numbers",)]) < len(rows[()])
