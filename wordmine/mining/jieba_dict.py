@@ -78,9 +78,9 @@ def _dictionary() -> tuple[dict[str, int], int, frozenset[str]]:
 
 
 def _new_tokenizer():
-    import jieba  # deferred: importing jieba costs about 0.3 s
+    from wordmine.io.tables import jieba_tokenizer
 
-    return jieba.Tokenizer()  # private: jieba's global default tokenizer is left alone
+    return jieba_tokenizer()  # private: jieba's global default tokenizer is left alone
 
 
 def _pairs(words: Words) -> list[tuple[str, float | None]]:
