@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import io
 
-import click
 import pytest
 from click.testing import CliRunner
 
@@ -45,10 +44,20 @@ def test_discover_from_lines_and_from_saved_counts_agree(sample_path, tmp_path):
         == wordmine.discover(sample_path("story.txt"), top=30, jobs=1)
 
 
+def test_count_rows_equal_the_command_line(sample_path):
+    rows = wordmine.count(sample_path("story.txt"), order=2, jobs=1).ngrams(min_count=5, top=60)
+    expected = "".join(f"{ngram}\t{order}\t{n}\n" for ngram, order, n in rows)
+    assert expected == _cli("count", sample_path("story.txt"), "--order", 2, "--min-count", 5, "--top", 60, "-q")
+
+
 def test_merge_equals_counting_the_concatenation(sample_path):
     a, b = sample_path("story.txt"), sample_path("everyday.txt")
     merged = wordmine.merge([wordmine.count(a, jobs=1), wordmine.count(b, jobs=1)])
-    both = wordmine.count([line for p in (a, b) for line in open(p, encoding="utf-8")], jobs=1)
+    lines = []
+    for path in (a, b):
+        with open(path, encoding="utf-8") as handle:
+            lines += handle.readlines()
+    both = wordmine.count(lines, jobs=1)
     assert merged.total_units == both.total_units
     assert wordmine.discover(merged, top=50) == wordmine.discover(both, top=50)
 
@@ -89,11 +98,6 @@ def test_result_rows_make_a_data_frame(sample_path):
     pandas = pytest.importorskip("pandas")
     frame = pandas.DataFrame(wordmine.discover(sample_path("story.txt"), top=5, jobs=1))
     assert list(frame.columns) == LEXICON_COLUMNS and len(frame) == 5
-
-
-def _commands(group: click.Group):
-    for name, command in group.commands.items():
-        yield name, command
 
 
 @pytest.mark.parametrize("name", sorted(cli.commands))

@@ -22,7 +22,6 @@ import zlib
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from conftest import assert_lossless
 
 from wordmine.cli import cli
 from wordmine.errors import FormatError, OutputError
@@ -435,12 +434,13 @@ def test_fault_10_learning_from_nothing_is_refused(tmp_path):
         assert not (tmp_path / "e.wmm").exists()
 
 
-def test_fault_10_segmenting_with_an_empty_model_keeps_every_character(tmp_path, story):
+def test_fault_10_segmenting_with_an_empty_model_keeps_every_character(tmp_path, story, lossless):
     from wordmine.config import CountConfig
     from wordmine.counting.counter import count_text
-    from wordmine.segmentation.charlm import CharLMConfig, learn_charlm
+    from wordmine.config import CharLMConfig, SegmentConfig
+    from wordmine.segmentation.charlm import learn_charlm
     from wordmine.segmentation.modelfile import write_model
-    from wordmine.segmentation.unigram import SegmentConfig, learn
+    from wordmine.segmentation.unigram import learn
 
     empty = count_text([], CountConfig(order=4, jobs=1))
     for name, model in (("charlm", learn_charlm(empty, CharLMConfig())), ("unigram", learn(empty, SegmentConfig()))):
@@ -448,7 +448,7 @@ def test_fault_10_segmenting_with_an_empty_model_keeps_every_character(tmp_path,
         write_model(model, str(path))
         proc = wordmine("segment", "--model", path, story, "-q", "--jobs", "2")
         assert proc.returncode == 0, proc.stderr
-        assert_lossless(STORY, proc.stdout.decode().split("\n")[:-1])
+        lossless(STORY, proc.stdout.decode().split("\n")[:-1])
 
 
 # 11. The smallest memory budget

@@ -17,12 +17,13 @@ way, down this list: ``cli`` -> ``api`` -> ``segmentation`` -> ``mining`` ->
 ``counting`` -> ``io`` -> the shared modules.
 
 Shared by every stage:
-    ``config``        the frozen configs of counting and discovery, memory and size parsing
+    ``config``        the frozen config of every stage, memory and size parsing
     ``errors``        the typed errors the command line turns into one line and an exit status
     ``normalize``     fold full-width forms; text to unit ids (Han characters, Latin/digit runs)
     ``unitstream``    the corpus as unit ids, in memory or in an unlinked temporary file
     ``lexicon``       ``Lexicon``, the discovered words with their figures
     ``parallel``      an ordered map over worker processes
+    ``arrays``        numpy idioms written once (summed counts by key, word starts)
 
 ``io``: bytes in and out
     ``io.text``       read files or stdin in blocks, decode strictly, write outputs atomically
@@ -46,11 +47,13 @@ Shared by every stage:
     ``mining.occurrences``   counts of candidates in a corpus or in jieba's dictionary
     ``mining.dispersion``    lines with each term, residual IDF
     ``mining.contrast``      domain terms ranked against a general side
+    ``mining.jieba_dict``    discovered words as jieba entries: what it lacks, on its scale
 
 ``segmentation``: text into words
     ``segmentation.lossless``    the output path every method shares
     ``segmentation.unigram``     a word model over discovered candidates, Viterbi
     ``segmentation.kneser_ney``  interpolated Kneser-Ney smoothing of character n-grams
+    ``segmentation.variation``   nVBE boundary and word scores
     ``segmentation.charlm``      the character model with position tags (the default)
     ``segmentation.classic``     the discovered lexicon as jieba's dictionary
     ``segmentation.modelfile``   the ``.wmm`` file
@@ -75,6 +78,7 @@ from wordmine.api import (
     learn,
     load,
     merge,
+    to_jieba,
 )
 
 __all__ = [
@@ -90,4 +94,5 @@ __all__ = [
     "learn",
     "load",
     "merge",
+    "to_jieba",
 ]

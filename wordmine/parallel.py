@@ -9,7 +9,7 @@ processes and come back in input order. Two things matter beyond
 * the function (a segmenter holding a model of many megabytes) reaches the
   workers by ``fork``, not by pickling it with every block.
 
-Workers ignore Ctrl-C and end at once on SIGTERM: the parent stops them, so one
+Workers ignore Ctrl-C and end at once on SIGTERM or with their parent: the parent stops them, so one
 interrupt gives one exit and one message.
 
 >>> list(ordered_map(str.upper, ["a", "b", "c"], jobs=2))
@@ -27,8 +27,8 @@ import signal
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-_function: Callable[[Any], Any] | None = None
-"""The function of the current map, set before the workers fork."""
+_worker_function: Callable[[Any], Any] | None = None
+"""The function a worker process applies; set in the worker only, never in the caller's process."""
 
 
 _STOPS = {signal.SIGINT, signal.SIGTERM}
@@ -70,15 +70,19 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _ignore_interrupts(parent: int) -> None:
+def _start_worker(function: Callable[[Any], Any], parent: int) -> None:
+    """In each forked worker: ignore Ctrl-C, end on SIGTERM or with the parent, and keep the function
+    (inherited by fork, not pickled)."""
+    global _worker_function
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     die_with_parent(parent)
     release_signals()
+    _worker_function = function
 
 
 def _call(item: Any) -> Any:
-    return _function(item)
+    return _worker_function(item)
 
 
 def ordered_map(function: Callable[[Any], Any], items: Iterable[Any], jobs: int, ahead: int = 2) -> Iterator[Any]:
@@ -86,11 +90,9 @@ def ordered_map(function: Callable[[Any], Any], items: Iterable[Any], jobs: int,
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         yield from map(function, items)
         return
-    global _function
-    _function = function
     with signals_held():
-        pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_ignore_interrupts,
-                                                        initargs=(os.getpid(),))
+        pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_start_worker,
+                                                        initargs=(function, os.getpid()))
     try:
         pending: collections.deque = collections.deque()
         for item in items:
@@ -103,4 +105,3 @@ def ordered_map(function: Callable[[Any], Any], items: Iterable[Any], jobs: int,
     finally:
         pool.terminate()
         pool.join()
-        _function = None

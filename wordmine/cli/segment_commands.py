@@ -12,12 +12,13 @@ from wordmine.cli.options import (
     counting_options,
     input_options,
     min_count_option,
+    progress,
 )
 from wordmine.cli.streams import echo_rows, load_corpus, spooled, stdin_once, text_output
+from wordmine.config import TRANSITION_MODES
 from wordmine.errors import WordmineError
 from wordmine.io.tables import read_word_counts
 from wordmine.io.text import line_pieces, read_blocks, text_source, whole_lines
-from wordmine.segmentation.charlm import TRANSITION_MODES
 from wordmine.segmentation.evaluation import evaluate
 from wordmine.segmentation.learning import LEARN_METHODS, SEGMENT_METHODS, Segmenter, learn_segmenter
 
@@ -106,12 +107,13 @@ def segment_command(inputs, model_path, lexicon, method, transitions, min_count,
             segmenter = learn_segmenter(load_corpus(names, inputs_read, counting, 4), method, transitions,
                                         min_count)
         sources = [text_source(p) for p in names]
-        with text_output(output) as out:
+        total = sum(s.size or 0 for s in sources) if all(s.size is not None for s in sources) else None
+        with text_output(output) as out, progress(inputs_read, total) as bar:
             # Pieces of about a megabyte: enough work per task, enough tasks for every worker,
             # and a line of any length is never held whole.
-            pieces = line_pieces(read_blocks(sources, inputs_read.encoding, block_bytes=1 << 20,
-                                              errors=inputs_read.errors))
-            for text in segmenter.segment_pieces(pieces, counting.jobs):
+            blocks = read_blocks(sources, inputs_read.encoding, block_bytes=1 << 20, on_bytes=bar.update,
+                                 errors=inputs_read.errors)
+            for text in segmenter.segment_pieces(line_pieces(blocks), counting.jobs):
                 out.write(text)
 
 

@@ -16,6 +16,7 @@ from wordmine.cli.options import Input, progress, with_counting
 from wordmine.config import format_size
 from wordmine.counting.corpus import Corpus
 from wordmine.counting.countfile import is_count_file
+from wordmine.counting.heap import freed_arrays_kept, keep_budget
 from wordmine.errors import OutputError
 from wordmine.io.text import WRITE_ERRNOS, atomic_output, replayable, text_source
 
@@ -74,7 +75,7 @@ def load_corpus(inputs: tuple[str, ...], inputs_read: Input, counting: Counting,
     total = sum(s.size or 0 for s in sources) if all(s.size is not None for s in sources) else None
     counting = with_counting(inputs_read, counting)
     say_budget(inputs_read, counting)
-    with progress(inputs_read, total) as bar:
+    with progress(inputs_read, total) as bar, freed_arrays_kept(keep_budget(counting.memory, counting.jobs)):
         corpus = count_sources(list(inputs), order, counting, on_bytes=bar.update)
     say_counted(inputs_read, corpus)
     return corpus

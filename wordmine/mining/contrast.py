@@ -43,28 +43,11 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from wordmine.config import ContrastConfig
 from wordmine.counting.corpus import Corpus
 from wordmine.lexicon import Lexicon
 from wordmine.mining.dispersion import document_frequency, residual_idf
 from wordmine.mining.occurrences import Background, corpus_occurrences
-
-METHODS = ("topical", "salience", "logodds", "g2", "share")
-
-
-@dataclass(frozen=True)
-class ContrastConfig:
-    method: str = "topical"
-    """How terms are ranked (see the module docstring)."""
-    prior: float = 1000.0
-    """Strength α0 of the Dirichlet prior of ``logodds``, in pseudo-counts."""
-    ratio_cap: float = 4.0
-    """``salience``: log ratios above this (55-fold) count as this much."""
-    entropy_cap: float = 3.0
-    """``salience``: boundary entropies above this (20 equally likely neighbours) count as this much."""
-
-    def __post_init__(self) -> None:
-        if self.method not in METHODS:
-            raise ValueError(f"unknown method {self.method!r}: choose one of {', '.join(METHODS)}")
 
 
 @dataclass(frozen=True)

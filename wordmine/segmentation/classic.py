@@ -9,9 +9,16 @@ https://github.com/fxsjy/jieba.
 
 from __future__ import annotations
 
+import functools
+import os
+import tempfile
+
 from wordmine.config import DiscoverConfig
 from wordmine.counting.corpus import Corpus
+from wordmine.io.tables import jieba_tokenizer
 from wordmine.mining.discover import discover
+from wordmine.segmentation.lossless import segment_text
+from wordmine.segmentation.unigram import model_from_lexicon
 
 
 def classic_segmenter(corpus: Corpus, min_count: int | None = None):
@@ -20,16 +27,18 @@ def classic_segmenter(corpus: Corpus, min_count: int | None = None):
 
     Returns a function from text to output lines, like :func:`segment_text`.
     """
-    import io
-
-    import jieba  # deferred: a private Tokenizer, never jieba's global one
-
     lexicon = discover(corpus, DiscoverConfig(min_count=min_count))
-    entries = "".join(f"{word} {count}\n" for word, count in zip(lexicon.words, lexicon.count.tolist()))
-    tokenizer = jieba.Tokenizer()
-    tokenizer.FREQ, tokenizer.total = tokenizer.gen_pfdict(io.BytesIO(entries.encode("utf-8")))
-    tokenizer.total = max(tokenizer.total, 1)
-    tokenizer.initialized = True  # the dictionary is ours: no default load, no cache file
+    if not lexicon.words:
+        # jieba cannot take an empty dictionary (it divides by its total): every unit is a word.
+        return functools.partial(segment_text, model=model_from_lexicon([]))
+    # jieba's public way to use a dictionary of our own: a file, read once by initialize(),
+    # with its cache in a folder of ours that goes with the file. Its global tokenizer,
+    # default dictionary and /tmp cache are left alone.
+    with tempfile.TemporaryDirectory(prefix="wordmine-jieba-") as folder:
+        path = os.path.join(folder, "lexicon.txt")
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.writelines(f"{word} {count}\n" for word, count in zip(lexicon.words, lexicon.count.tolist()))
+        tokenizer = jieba_tokenizer(path, cache_dir=folder)
 
     def segment(text: str) -> list[str]:
         lines = text.split("\n")

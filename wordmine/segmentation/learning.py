@@ -23,12 +23,13 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Iterator
 
+from wordmine.config import CharLMConfig, SegmentConfig
 from wordmine.counting.corpus import Corpus
-from wordmine.segmentation.charlm import CharLM, CharLMConfig, learn_charlm
+from wordmine.segmentation.charlm import CharLM, learn_charlm
 from wordmine.segmentation.classic import classic_segmenter
 from wordmine.segmentation.lossless import segment_text, segmented_text
 from wordmine.segmentation.modelfile import read_model, write_model
-from wordmine.segmentation.unigram import SegmentConfig, WordModel, learn, model_from_lexicon
+from wordmine.segmentation.unigram import WordModel, learn, model_from_lexicon
 
 #: Methods that learn a model from raw text; ``classic`` has no model to save.
 LEARN_METHODS = ("charlm", "unigram")

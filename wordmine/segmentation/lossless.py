@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 import numpy as np
 
+from wordmine.arrays import word_starts
 from wordmine.normalize import Vocabulary, code_points, unit_spans
 from wordmine.parallel import ordered_map
 
@@ -69,7 +70,7 @@ def segment_text(text: str, model, vocab: Vocabulary | None = None) -> list[str]
     offsets = run_offsets(new_run)
     ends = model.word_ends(ids, offsets) if len(ids) else np.zeros(0, bool)
     ends = _join_number_runs(ends, offsets, _numeral_units(cps, spans))
-    word_start = spans.start[(offsets == 0) | np.concatenate([[True], ends[:-1]])]
+    word_start = spans.start[word_starts(offsets, ends)]
     # Characters outside units: white space is dropped, each other one is a token,
     # except that a run of one repeated character (—— or ……) stays together.
     covered = np.cumsum(np.bincount(spans.start, minlength=len(cps) + 1)
@@ -167,7 +168,7 @@ def _join_number_runs(ends: np.ndarray, offsets: np.ndarray, numeral: np.ndarray
     """
     if not len(ends):
         return ends
-    starts = (offsets == 0) | np.concatenate([[True], ends[:-1]])
+    starts = word_starts(offsets, ends)
     word = np.cumsum(starts) - 1
     first = np.flatnonzero(starts)
     all_numeral = np.minimum.reduceat(numeral.astype(np.int8), first).astype(bool)

@@ -34,7 +34,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from wordmine.config import DiscoverConfig
+from wordmine.arrays import sum_by_key, word_starts
+from wordmine.config import DiscoverConfig, SegmentConfig
 from wordmine.counting.corpus import Corpus
 from wordmine.counting.ngrams import U64, pack_at
 from wordmine.mining.discover import discover
@@ -43,22 +44,6 @@ from wordmine.segmentation.lossless import MAX_RUN, run_offsets, runs_of, segmen
 
 #: Units of the corpus re-segmented at a time while learning.
 LEARN_WINDOW = 1 << 22
-
-
-@dataclass(frozen=True)
-class SegmentConfig:
-    iterations: int = 1
-    """Viterbi re-estimation rounds. Measured on four gold sets, further rounds (and
-    soft EM with forward-backward counts) moved F1 by less than 0.001: the
-    candidates, not the estimates, limit the model."""
-    prune_count: int = 2
-    """Words seen fewer times in a round are dropped; single units never are."""
-    min_count: int | None = None
-    """Fewest occurrences of a candidate word (None: discover's default for the corpus size)."""
-    cohesion: tuple[float, ...] = (2.0, 4.0, 6.0)
-    """Cohesion thresholds of the candidates' discovery: lower than discover's own
-    (3, 5, 7), as a segmenter needs every word more than a clean list; 2, 4, 6 gave
-    the best F1 on three of the four gold sets measured."""
 
 
 @dataclass
@@ -133,7 +118,7 @@ def best_word_ends(ids: np.ndarray, offsets: np.ndarray, model: WordModel) -> np
 
 
 def _count_words(ids: np.ndarray, ends: np.ndarray, offsets: np.ndarray, bits: int, longest: int):
-    starts = np.flatnonzero((offsets == 0) | np.concatenate([[True], ends[:-1]]))
+    starts = np.flatnonzero(word_starts(offsets, ends))
     lengths = np.flatnonzero(ends) - starts + 1
     keys, counts = [], []
     for length in range(1, longest + 1):
@@ -160,7 +145,7 @@ def learn(corpus: Corpus, config: SegmentConfig) -> WordModel:
             window_keys, window_counts = _count_words(ids, ends, offsets, bits, longest)
             found_keys.append(window_keys)
             found_counts.append(window_counts)
-        keys_found, counts_found = _sum_keys(found_keys, found_counts) if found_keys else (
+        keys_found, counts_found = sum_by_key(found_keys, [c.astype(np.int64) for c in found_counts]) if found_keys else (
             np.zeros(0, U64), np.zeros(0, np.int64))
         single = keys_found < (U64(1) << U64(bits))
         keep = (counts_found >= config.prune_count) | single
@@ -201,27 +186,21 @@ def _candidates(corpus: Corpus, config: SegmentConfig, bits: int, longest: int) 
         units = table.decode(length, rows).reshape(-1)
         extra_keys.append(pack_at(units, np.arange(len(rows)) * length, length, bits))
         extra_counts.append(table.counts[length - 1][rows])
-    helper = _model_from_counts(corpus.vocab.units, bits, *_sum_keys(extra_keys, extra_counts))
+    helper = _model_from_counts(corpus.vocab.units, bits, *sum_by_key(extra_keys, [c.astype(np.int64) for c in extra_counts]))
     ids = np.concatenate(long_ids)
     new_run = np.zeros(len(ids), bool)
     new_run[np.cumsum([0] + [len(w) for w in long_ids[:-1]])] = True
     offsets = run_offsets(new_run)
     ends = best_word_ends(ids, offsets, helper)
     weight = np.repeat(np.array(long_counts), [len(w) for w in long_ids])
-    starts = np.flatnonzero((offsets == 0) | np.concatenate([[True], ends[:-1]]))
+    starts = np.flatnonzero(word_starts(offsets, ends))
     lengths = np.flatnonzero(ends) - starts + 1
     part_keys, part_counts = [keys], [counts]
     for length in range(1, longest + 1):
         at = starts[lengths == length]
         part_keys.append(pack_at(ids, at, length, bits))
         part_counts.append(weight[at])
-    return _sum_keys(part_keys, part_counts)
-
-
-def _sum_keys(keys: list[np.ndarray], counts: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    all_keys, all_counts = np.concatenate(keys), np.concatenate(counts).astype(np.int64)
-    distinct, where = np.unique(all_keys, return_inverse=True)
-    return distinct, np.bincount(where.reshape(-1), weights=all_counts).astype(np.int64)
+    return sum_by_key(part_keys, [c.astype(np.int64) for c in part_counts])
 
 
 def model_from_lexicon(rows: list[tuple[str, float]]) -> WordModel:
@@ -234,7 +213,7 @@ def model_from_lexicon(rows: list[tuple[str, float]]) -> WordModel:
         if 0 < len(ids) <= 64 // bits and not (ids == 0).any():
             keys.append(int(pack_at(ids, np.zeros(1, np.int64), len(ids), bits)[0]))
             counts.append(count)
-    merged_keys, merged_counts = _sum_keys([np.array(keys, U64)], [np.array(counts, np.float64)])
+    merged_keys, merged_counts = sum_by_key([np.array(keys, U64)], [np.array(counts, np.float64).astype(np.int64)])
     return _model_from_counts(vocab.units, bits, merged_keys, np.maximum(merged_counts, 1))
 
 
