@@ -149,7 +149,7 @@ def test_fault_04_a_pipe_input_loses_no_bytes(tmp_path, story):
     small = tmp_path / "a.txt"
     small.write_text("ABCDEFGH中国人民银行\n", encoding="utf-8")
     cmd = f"{sys.executable} -m wordmine"
-    for args in (f"count {{}} --order 1 -q", f"segment {{}} -q --jobs 1", f"contrast {{}} -q --jobs 1"):
+    for args in ("count {} --order 1 -q", "segment {} -q --jobs 1", "contrast {} -q --jobs 1"):
         for path in (small, story) if not args.startswith("contrast") else (story,):
             from_pipe = bash(f"{cmd} {args.format(f'<(cat {path})')}", timeout=120)
             from_file = bash(f"{cmd} {args.format(path)}", timeout=120)
@@ -258,9 +258,8 @@ def test_fault_07_sigterm_exits_143_ends_workers_and_removes_everything(tmp_path
     spill.mkdir()
     out = tmp_path / "out"
     args = [str(out) if a == "OUT" else a for a in command]
-    stdin = open(big, "rb") if "-o" not in args else subprocess.DEVNULL
     source = "-" if "-o" not in args else str(big)
-    with stdin if stdin is not subprocess.DEVNULL else open(os.devnull, "rb"):
+    with open(big if source == "-" else os.devnull, "rb") as stdin:
         proc = subprocess.Popen([sys.executable, "-m", "wordmine", *args, source, "--memory", "16M",
                                  "--tmp-dir", str(spill)], stdin=stdin, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.PIPE)
@@ -435,9 +434,8 @@ def test_fault_10_learning_from_nothing_is_refused(tmp_path):
 
 
 def test_fault_10_segmenting_with_an_empty_model_keeps_every_character(tmp_path, story, lossless):
-    from wordmine.config import CountConfig
+    from wordmine.config import CharLMConfig, CountConfig, SegmentConfig
     from wordmine.counting.counter import count_text
-    from wordmine.config import CharLMConfig, SegmentConfig
     from wordmine.segmentation.charlm import learn_charlm
     from wordmine.segmentation.modelfile import write_model
     from wordmine.segmentation.unigram import learn
@@ -513,11 +511,11 @@ def test_fault_13_the_hint_names_only_an_encoding_that_decodes(one_bad_byte):
 
 
 def test_fault_13_errors_replace_and_skip(one_bad_byte):
-    path, offset = one_bad_byte
+    path, _ = one_bad_byte
     for mode in ("replace", "skip"):
         proc = wordmine("count", path, "--order", "1", "--errors", mode, "--top", "3")
         assert proc.returncode == 0, proc.stderr
-        assert re.search(rf"1 undecodable byte (replaced|skipped)", proc.stderr.decode()), proc.stderr
+        assert re.search(r"1 undecodable byte (replaced|skipped)", proc.stderr.decode()), proc.stderr
     assert wordmine("count", path, "--errors", "ignore").returncode == 2
 
 

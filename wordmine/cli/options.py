@@ -21,8 +21,8 @@ from dataclasses import dataclass
 import click
 
 from wordmine.api import Counting
-from wordmine.io.text import ERRORS
 from wordmine.config import MIN_MEMORY, default_jobs, default_memory, format_size, parse_size
+from wordmine.io.text import ERRORS
 
 
 class SizeParam(click.ParamType):

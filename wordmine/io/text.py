@@ -296,12 +296,11 @@ def replayable(paths: tuple[str, ...], tmp_dir: str | None = None) -> Iterator[t
                 with tempfile.NamedTemporaryFile(prefix=f"wordmine-stdin-{os.getpid()}-", dir=tmp_dir,
                                                  delete=False) as handle:
                     copies.append(handle.name)
-                    source = sys.stdin.buffer if path == "-" else open(path, "rb")
-                    try:
-                        shutil.copyfileobj(source, handle, 1 << 20)
-                    finally:
-                        if source is not sys.stdin.buffer:
-                            source.close()
+                    if path == "-":
+                        shutil.copyfileobj(sys.stdin.buffer, handle, 1 << 20)
+                    else:
+                        with open(path, "rb") as source:
+                            shutil.copyfileobj(source, handle, 1 << 20)
             except OSError as exc:
                 raise OutputError(f"{where}: cannot buffer {'standard input' if path == '-' else path} "
                                   f"for a second pass: {exc.strerror}; see --tmp-dir") from None
