@@ -1,0 +1,245 @@
+"""Learning the CRF segmenter from the corpus itself: pseudo-labels from a teacher, AdaGrad on the log-likelihood.
+
+No labelled data: the tags come from a **teacher** that segments the learning
+text. ``charlm`` (the default) is the character-model segmenter of
+:mod:`wordmine.charlm`; ``lexicon`` samples sentences from the discovered
+lexicon, each word drawn by its frequency (Su Jianlin, 2017, "基于字典的中文分词：
+无监督分词", https://kexue.fm/archives/4245); ``both`` uses both. Gold lines, when
+the user has some, join with a weight. The CRF (:mod:`wordmine.crf`) then learns
+what the teacher does from features the teacher cannot weigh against each other
+(:mod:`wordmine.crf_features`), which smooths the teacher's inconsistencies.
+
+Optimiser: AdaGrad (Duchi, Hazan and Singer, 2011, "Adaptive Subgradient
+Methods", https://jmlr.org/papers/v12/duchi11a.html) on mini-batches of runs,
+updating only the rows of the hashed table a batch touches, with the L2 penalty
+applied to those rows. One pass over 2 M characters is a few seconds; L-BFGS
+needs a full pass per step and tens of steps, so within the one-minute budget of
+``learn`` it does not converge, and the weights of rare features (most of a
+hashed table) are what per-coordinate rates serve best.
+
+>>> from wordmine.config import CountConfig
+>>> from wordmine.counting import count_text
+>>> text = "，".join(s + v + o for s in ["黑猫", "白狗", "小鸟"] for v in ["喜欢", "讨厌"]
+...                  for o in ["鱼", "骨头", "米粒"]) * 5
+>>> model = learn_crf(count_text([text], CountConfig(order=3, jobs=1)), CRFConfig(hash_bits=14))
+>>> from wordmine.segment import segment_text
+>>> segment_text("小鸟喜欢米粒！白狗讨厌鱼", model)
+['小鸟 喜欢 米粒 ！ 白狗 讨厌 鱼']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .charlm import CharLM, CharLMConfig, learn_charlm
+from .counting import Corpus
+from .crf import allowed_transitions, ends_of_tags, marginals, tags_of_ends, viterbi
+from .crf_features import STATISTICS, TEMPLATES, Standardiser, hashed_features, statistics, unit_classes
+from .normalize import Vocabulary
+from .segment import LEARN_WINDOW, runs_of
+
+TEACHERS = ("charlm", "lexicon", "both")
+
+
+@dataclass(frozen=True)
+class CRFConfig:
+    teacher: str = "charlm"
+    """Where the tags come from: charlm, lexicon (sentences sampled from the discovered lexicon), both."""
+    hash_bits: int = 20
+    """The hashed table has 2 ** hash_bits rows of 4 weights (float32: 16 MiB at 20)."""
+    epochs: int = 2
+    """Passes of AdaGrad over the tagged runs."""
+    rate: float = 0.1
+    """AdaGrad's step size."""
+    l2: float = 1e-6
+    """L2 penalty per row update."""
+    batch_units: int = 20_000
+    """Units per mini-batch."""
+    rounds: int = 1
+    """Self-training rounds: after the first, the CRF re-tags the text and learns again."""
+    gold_weight: float = 1.0
+    """Weight of a gold run against a pseudo-labelled one."""
+    max_units: int = 4_000_000
+    """Units of the learning text (from its start) that are tagged and learned from."""
+    seed: int = 0
+    charlm: CharLMConfig = field(default_factory=CharLMConfig)
+
+    def __post_init__(self) -> None:
+        if self.teacher not in TEACHERS:
+            raise ValueError(f"teacher must be one of {', '.join(TEACHERS)}")
+        if not 8 <= self.hash_bits <= 28:
+            raise ValueError("hash_bits must be between 8 and 28")
+
+
+@dataclass
+class CRFModel:
+    """A CRF segmenter: the hashed table, the statistic weights, the transitions, and the character model."""
+
+    charlm: CharLM
+    hash_bits: int
+    weights: np.ndarray
+    """(2 ** hash_bits, 4) float32."""
+    dense_weights: np.ndarray
+    """(STATISTICS, 4)."""
+    standardiser: Standardiser
+    transitions: np.ndarray
+    _classes: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def units(self) -> list[str]:
+        return self.charlm.units
+
+    def vocabulary(self) -> Vocabulary:
+        return self.charlm.vocabulary()
+
+    def classes(self) -> np.ndarray:
+        if self._classes is None:
+            self._classes = unit_classes(self.units)
+        return self._classes
+
+    def features(self, ids: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return (hashed_features(ids, offsets, self.classes(), self.hash_bits),
+                self.standardiser(statistics(ids, offsets, self.charlm)))
+
+    def emission(self, hashed: np.ndarray, dense: np.ndarray) -> np.ndarray:
+        out = dense.astype(np.float64) @ self.dense_weights
+        for j in range(hashed.shape[1]):  # one gather per template, over every unit at once
+            out += self.weights[hashed[:, j]]
+        return out
+
+    def tags(self, ids: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+        return viterbi(self.emission(*self.features(ids, offsets)), self.transitions, offsets)
+
+    def word_ends(self, ids: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+        """True after each unit that ends a word in the best tagging."""
+        return ends_of_tags(self.tags(ids, offsets))
+
+
+def objective(model: CRFModel, hashed: np.ndarray, dense: np.ndarray, tags: np.ndarray, offsets: np.ndarray,
+              weight: np.ndarray, l2: float) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+    """The weighted negative log-likelihood plus (l2 / 2) |w|^2, and its gradient.
+
+    Returns the loss and the gradients of the hashed table (dense, the table's
+    shape), the statistic weights and the transitions. ``weight`` is one number
+    per unit (the weight of its run).
+    """
+    emission = model.emission(hashed, dense)
+    marg, pairs, log_z = marginals(emission, model.transitions, offsets, weight)
+    n = len(tags)
+    observed = np.zeros((n, 4))
+    observed[np.arange(n), tags] = 1.0
+    starts = offsets == 0
+    path = (emission * observed).sum(axis=1)
+    inside = np.flatnonzero(~starts)
+    path[inside] += model.transitions[tags[inside - 1], tags[inside]]
+    loss = float(log_z @ weight[starts] - path @ weight)
+    delta = (marg - observed) * weight[:, None]
+    grad_table = np.zeros_like(model.weights, dtype=np.float64)
+    for j in range(hashed.shape[1]):
+        np.add.at(grad_table, hashed[:, j], delta)
+    grad_dense = dense.T.astype(np.float64) @ delta
+    seen = np.zeros((4, 4))
+    np.add.at(seen, (tags[inside - 1], tags[inside]), weight[inside])
+    grad_trans = np.where(np.isfinite(model.transitions), pairs - seen, 0.0)
+    loss += 0.5 * l2 * float((model.weights.astype(np.float64) ** 2).sum() + (model.dense_weights ** 2).sum())
+    return loss, grad_table + l2 * model.weights, grad_dense + l2 * model.dense_weights, grad_trans
+
+
+def train(model: CRFModel, hashed: np.ndarray, dense: np.ndarray, tags: np.ndarray, offsets: np.ndarray,
+          weight: np.ndarray, config: CRFConfig) -> None:
+    """AdaGrad over mini-batches of whole runs, in a shuffled order, ``config.epochs`` times (in place)."""
+    rng = np.random.default_rng(config.seed)
+    starts = np.flatnonzero(offsets == 0)
+    ends = np.append(starts[1:], len(offsets))
+    table_g2 = np.zeros(model.weights.shape[0], np.float32)  # one accumulator per row: a quarter of the memory
+    dense_g2 = np.full(model.dense_weights.shape, 1e-8)
+    trans_g2 = np.full((4, 4), 1e-8)
+    per_batch = max(1, int(config.batch_units / max(1.0, len(offsets) / max(len(starts), 1))))
+    for _ in range(config.epochs):
+        order = rng.permutation(len(starts))
+        for lo in range(0, len(order), per_batch):
+            runs = np.sort(order[lo : lo + per_batch])
+            lengths = ends[runs] - starts[runs]
+            at = np.repeat(starts[runs] - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
+            _step(model, hashed[at], dense[at], tags[at], offsets[at], weight[at], config,
+                  table_g2, dense_g2, trans_g2)
+
+
+def _step(model, hashed, dense, tags, offsets, weight, config, table_g2, dense_g2, trans_g2) -> None:
+    emission = model.emission(hashed, dense)
+    marg, pairs, _ = marginals(emission, model.transitions, offsets, weight)
+    n = len(tags)
+    delta = marg
+    delta[np.arange(n), tags] -= 1.0
+    delta *= weight[:, None]
+    # Sparse rows: the distinct feature ids of the batch and the summed deltas of each.
+    rows, where = np.unique(hashed, return_inverse=True)
+    where = where.reshape(-1)
+    grad = np.stack([np.bincount(where, weights=np.repeat(delta[:, k], hashed.shape[1]), minlength=len(rows))
+                     for k in range(4)], axis=1)
+    grad += config.l2 * model.weights[rows]
+    table_g2[rows] += (grad ** 2).mean(axis=1)
+    model.weights[rows] -= (config.rate * grad / np.sqrt(table_g2[rows] + 1e-8)[:, None]).astype(np.float32)
+    grad_dense = dense.T.astype(np.float64) @ delta + config.l2 * model.dense_weights
+    dense_g2 += grad_dense ** 2
+    model.dense_weights -= config.rate * grad_dense / np.sqrt(dense_g2)
+    inside = np.flatnonzero(offsets != 0)
+    seen = np.zeros((4, 4))
+    np.add.at(seen, (tags[inside - 1], tags[inside]), weight[inside])
+    grad_trans = np.where(np.isfinite(model.transitions), pairs - seen, 0.0)
+    trans_g2 += grad_trans ** 2
+    model.transitions = model.transitions - config.rate * grad_trans / np.sqrt(trans_g2)
+
+
+def _corpus_runs(corpus: Corpus, max_units: int) -> tuple[np.ndarray, np.ndarray]:
+    ids, offsets = [], []
+    taken = 0
+    for window in corpus.stream.windows(LEARN_WINDOW):
+        i, o = runs_of(window)
+        ids.append(i)
+        offsets.append(o)
+        taken += len(i)
+        if taken >= max_units:
+            break
+    ids_all = np.concatenate(ids) if ids else np.zeros(0, np.int64)
+    offsets_all = np.concatenate(offsets) if offsets else np.zeros(0, np.int64)
+    if len(ids_all) > max_units:  # cut at the start of a run
+        cut = np.flatnonzero(offsets_all[: max_units + 1] == 0)[-1] if max_units else 0
+        ids_all, offsets_all = ids_all[:cut], offsets_all[:cut]
+    return ids_all, offsets_all
+
+
+def learn_crf(corpus: Corpus, config: CRFConfig, gold: list[list[str]] | None = None) -> CRFModel:
+    """Learn a CRF segmenter from a counted corpus (and, if given, gold lines as lists of words)."""
+    from .crf_teacher import gold_runs, lexicon_runs  # deferred: the teachers import this module's types
+
+    teacher = learn_charlm(corpus, config.charlm)
+    ids, offsets = _corpus_runs(corpus, config.max_units)
+    pieces = []
+    if config.teacher in ("charlm", "both"):
+        pieces.append((ids, offsets, tags_of_ends(teacher.word_ends(ids, offsets), offsets), 1.0))
+    if config.teacher in ("lexicon", "both"):
+        pieces.append((*lexicon_runs(corpus, teacher, len(ids), config.seed), 1.0))
+    if gold:
+        pieces.append((*gold_runs(gold, teacher.vocabulary()), config.gold_weight))
+    all_ids = np.concatenate([p[0] for p in pieces]).astype(np.int64)
+    all_offsets = np.concatenate([p[1] for p in pieces])
+    all_tags = np.concatenate([p[2] for p in pieces]).astype(np.int64)
+    weight = np.concatenate([np.full(len(p[0]), p[3]) for p in pieces])
+    raw = statistics(all_ids, all_offsets, teacher)
+    standardiser = Standardiser.fit(raw)
+    dense = standardiser(raw)
+    del raw
+    hashed = hashed_features(all_ids, all_offsets, unit_classes(teacher.units), config.hash_bits)
+    model = CRFModel(teacher, config.hash_bits, np.zeros((1 << config.hash_bits, 4), np.float32),
+                     np.zeros((STATISTICS, 4)), standardiser, allowed_transitions())
+    assert hashed.shape[1] == TEMPLATES
+    train(model, hashed, dense, all_tags, all_offsets, weight, config)
+    for _ in range(config.rounds - 1 if config.teacher != "lexicon" else 0):
+        # Self-training: the CRF re-tags the corpus runs (the first piece) and learns again.
+        n = len(ids)
+        all_tags[:n] = viterbi(model.emission(hashed[:n], dense[:n]), model.transitions, all_offsets[:n])
+        train(model, hashed, dense, all_tags, all_offsets, weight, config)
+    return model
