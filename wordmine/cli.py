@@ -20,9 +20,8 @@ from typing import TextIO
 import click
 import numpy as np
 
-from . import __version__
-from .charlm import TRANSITION_MODES, CharLMConfig, learn_charlm
-from .config import (
+from wordmine import __version__
+from wordmine.config import (
     CountConfig,
     DiscoverConfig,
     auto_min_count,
@@ -31,18 +30,34 @@ from .config import (
     format_size,
     parse_size,
 )
-from .contrast import METHODS, TERM_COLUMNS, ContrastConfig, contrast
-from .countfile import is_count_file, read_counts, write_counts
-from .counting import Corpus, count_text
-from .discover import discover
-from .errors import WordmineError
-from .evaluation import evaluate
-from .lexicon import FORMATS, LEXICON_COLUMNS, jieba_words, lexicon_rows, read_word_counts, write_rows
-from .merging import merge_corpora
-from .modelfile import read_model, write_model
-from .occurrences import CorpusBackground, JiebaBackground
-from .segment import SegmentConfig, classic_segmenter, learn, model_from_lexicon, segment_text, segmented_text
-from .textio import atomic_output, line_pieces, read_blocks, text_source, whole_lines
+from wordmine.counting.corpus import Corpus
+from wordmine.counting.counter import count_text
+from wordmine.counting.countfile import is_count_file, read_counts, write_counts
+from wordmine.counting.merging import merge_corpora
+from wordmine.errors import WordmineError
+from wordmine.io.tables import (
+    FORMATS,
+    LEXICON_COLUMNS,
+    jieba_words,
+    lexicon_rows,
+    read_word_counts,
+    write_rows,
+)
+from wordmine.io.text import atomic_output, line_pieces, read_blocks, text_source, whole_lines
+from wordmine.mining.contrast import METHODS, TERM_COLUMNS, ContrastConfig, contrast
+from wordmine.mining.discover import discover
+from wordmine.mining.occurrences import CorpusBackground, JiebaBackground
+from wordmine.segmentation.charlm import TRANSITION_MODES, CharLMConfig, learn_charlm
+from wordmine.segmentation.evaluation import evaluate
+from wordmine.segmentation.modelfile import read_model, write_model
+from wordmine.segmentation.segment import (
+    SegmentConfig,
+    classic_segmenter,
+    learn,
+    model_from_lexicon,
+    segment_text,
+    segmented_text,
+)
 
 
 class SizeParam(click.ParamType):
@@ -215,7 +230,10 @@ def count(inputs: tuple[str, ...], order: int, scheduler: str | None, common: Co
 
 
 def _count_on_dask(scheduler: str, inputs: tuple[str, ...], order: int, common: Common) -> Corpus:
-    from .cluster import count_on_dask, parse_scheduler  # deferred: Dask is an optional extra
+    from wordmine.counting.cluster import (  # deferred: Dask is an optional extra
+        count_on_dask,
+        parse_scheduler,
+    )
 
     try:
         parse_scheduler(scheduler)

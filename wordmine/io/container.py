@@ -30,9 +30,9 @@ from typing import BinaryIO
 
 import numpy as np
 
-from .errors import FormatError
-from .textio import atomic_output
-from .unitstream import FileSlice, UnitStream
+from wordmine.errors import FormatError
+from wordmine.io.text import atomic_output
+from wordmine.unitstream import FileSlice, UnitStream
 
 _PREAMBLE = struct.Struct("<8sIIQ")
 _ALIGN = 64

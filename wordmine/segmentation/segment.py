@@ -20,7 +20,7 @@ units are split into words, adjacent words made only of numerals are joined
 repeated character, such as —— or ……, stays one token).
 
 >>> from wordmine.config import CountConfig
->>> from wordmine.counting import count_text
+>>> from wordmine.counting.counter import count_text
 >>> text = "，".join(s + v + o for s in ["黑猫", "白狗", "小鸟"] for v in ["喜欢", "讨厌"]
 ...                  for o in ["鱼", "骨头", "米粒"]) * 5
 >>> model = learn(count_text([text], CountConfig(order=3, jobs=1)), SegmentConfig(min_count=3))
@@ -36,12 +36,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .config import DiscoverConfig
-from .counting import Corpus
-from .discover import discover
-from .ngrams import U64, pack_at
-from .normalize import Vocabulary, code_points, unit_spans
-from .parallel import ordered_map
+from wordmine.config import DiscoverConfig
+from wordmine.counting.corpus import Corpus
+from wordmine.counting.ngrams import U64, pack_at
+from wordmine.mining.discover import discover
+from wordmine.normalize import Vocabulary, code_points, unit_spans
+from wordmine.parallel import ordered_map
 
 #: Longest run of units decoded in one piece.
 MAX_RUN = 2048
@@ -255,7 +255,7 @@ def segment_text(text: str, model, vocab: Vocabulary | None = None) -> list[str]
     """Segment ``text``: one output line per line, tokens separated by single spaces.
 
     ``model`` is any model with ``vocabulary()`` and ``word_ends(ids, offsets)``:
-    a :class:`WordModel` or a :class:`wordmine.charlm.CharLM`.
+    a :class:`WordModel` or a :class:`wordmine.segmentation.charlm.CharLM`.
     """
     vocab = vocab or model.vocabulary()
     cps = code_points(text)

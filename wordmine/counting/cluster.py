@@ -1,7 +1,7 @@
 """Counting shards on a Dask cluster (the optional ``wordmine[dask]`` extra).
 
 wordmine brings no cluster of its own: counts merge like the corpora they count
-(:mod:`wordmine.merging`), so any engine that can run a function per shard and
+(:mod:`wordmine.counting.merging`), so any engine that can run a function per shard and
 combine results pairwise can count a corpus too big for one machine. With Dask:
 
 1. one task per shard file: count it with one process (``jobs=1``; the cluster
@@ -20,11 +20,12 @@ from __future__ import annotations
 import dataclasses
 import os
 
-from .config import CountConfig
-from .counting import Corpus, count_text
-from .errors import WordmineError
-from .merging import merge_corpora
-from .textio import read_blocks, text_source
+from wordmine.config import CountConfig
+from wordmine.counting.corpus import Corpus
+from wordmine.counting.counter import count_text
+from wordmine.counting.merging import merge_corpora
+from wordmine.errors import WordmineError
+from wordmine.io.text import read_blocks, text_source
 
 
 def parse_scheduler(spec: str) -> tuple[str, object]:

@@ -6,7 +6,7 @@ are found by one Aho-Corasick pass over the unit stream, each unit written as
 one private-use character so that ``iPhone`` never matches inside ``iPhone5``.
 
 >>> from wordmine.config import CountConfig
->>> from wordmine.counting import count_text
+>>> from wordmine.counting.counter import count_text
 >>> corpus = count_text(["高血压患者，高血压前期，iPhone5"], CountConfig(order=2, jobs=1))
 >>> corpus_occurrences(corpus, ["高血压", "高血压患者", "血", "iPhone", "iPhone5", "心脏"]).tolist()
 [2, 1, 2, 0, 1, 0]
@@ -18,10 +18,10 @@ import math
 
 import numpy as np
 
-from .counting import Corpus
-from .lexicon import jieba_frequencies
-from .normalize import Vocabulary
-from .unitstream import UnitStream
+from wordmine.counting.corpus import Corpus
+from wordmine.io.tables import jieba_frequencies
+from wordmine.normalize import Vocabulary
+from wordmine.unitstream import UnitStream
 
 _PRIVATE_USE = (0xF0000, 0x100000)  # planes 15 and 16, 65 534 code points each
 _PLANE_SIZE = 65534

@@ -16,18 +16,18 @@ e->e -3, x->b 0) act as PMI thresholds that a longer word must clear; by
 default they are scaled by 1.25 (see :class:`CharLMConfig`).
 
 The character model is interpolated Kneser-Ney of order 4 over the counts the
-corpus already has (:mod:`wordmine.kneser_ney`), stored in backoff form: for every n-gram of the table its
+corpus already has (:mod:`wordmine.segmentation.kneser_ney`), stored in backoff form: for every n-gram of the table its
 interpolated log probability, for every context its log backoff weight. An
 unseen unit gets the uniform share of the order-1 discount, so every score is
 finite.
 
 >>> from wordmine.config import CountConfig
->>> from wordmine.counting import count_text
+>>> from wordmine.counting.counter import count_text
 >>> text = "，".join(s + v + o for s in ["黑猫", "白狗", "小鸟"] for v in ["喜欢", "讨厌"]
 ...                  for o in ["鱼", "骨头", "米粒"]) * 5
 >>> counted = count_text([text], CountConfig(order=3, jobs=1))
 >>> model = learn_charlm(counted, CharLMConfig(transitions="published"))
->>> from wordmine.segment import segment_text
+>>> from wordmine.segmentation.segment import segment_text
 >>> segment_text("小鸟喜欢米粒！白狗讨厌鱼", model)
 ['小鸟 喜欢 米粒 ！ 白狗 讨厌 鱼']
 
@@ -54,12 +54,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .counting import Corpus
-from .keyset import KeyIndex
-from .kneser_ney import kneser_ney, prune
-from .ngrams import NgramCounts
-from .normalize import Vocabulary
-from .scoring import entropy_variation
+from wordmine.counting.corpus import Corpus
+from wordmine.counting.keyset import KeyIndex
+from wordmine.counting.ngrams import NgramCounts
+from wordmine.mining.scoring import entropy_variation
+from wordmine.normalize import Vocabulary
+from wordmine.segmentation.kneser_ney import kneser_ney, prune
 
 #: The tags, in the column order of every score and transition array.
 TAGS = "bcde"
@@ -507,7 +507,11 @@ def calibrate_scale(corpus: Corpus, model: CharLM, config: CharLMConfig) -> floa
     one joins what its n-grams predict), and their best agreement fell next to the
     best scale against the gold standard on all four sets measured.
     """
-    from .segment import SegmentConfig, learn, runs_of  # deferred: segment imports nothing of this module
+    from wordmine.segmentation.segment import (  # deferred: segment imports nothing of this module
+        SegmentConfig,
+        learn,
+        runs_of,
+    )
 
     ids, offsets = runs_of(corpus.stream[: config.calibration_units])
     if not len(ids):

@@ -37,10 +37,10 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from .keyset import KeySet
-from .ngrams import U64, window_keys
-from .normalize import UnitSpans, Vocabulary, code_points, unit_spans, unit_stream
-from .textio import line_pieces
+from wordmine.counting.keyset import KeySet
+from wordmine.counting.ngrams import U64, window_keys
+from wordmine.io.text import line_pieces
+from wordmine.normalize import UnitSpans, Vocabulary, code_points, unit_spans, unit_stream
 
 
 def residual_idf(tf: np.ndarray, df: np.ndarray, n_docs: int) -> np.ndarray:
@@ -56,7 +56,7 @@ def document_frequency(blocks: Iterable[str], vocab: Vocabulary, words: list[str
     """In how many lines each word occurs, and how many lines hold at least one unit.
 
     ``blocks`` is the text again (any cut; it is re-cut at line ends). Words
-    are matched as runs of units, as :func:`wordmine.occurrences.corpus_occurrences`
+    are matched as runs of units, as :func:`wordmine.mining.occurrences.corpus_occurrences`
     counts them; a word with a unit ``vocab`` lacks is in no line.
     """
     bits = max(1, int(len(vocab) - 1).bit_length())

@@ -6,7 +6,7 @@ next order down gets after it as a context. p(w | h) for an n-gram the table
 lacks is then backoff(h) * p(w | h minus its first unit), as in an ARPA file.
 
 >>> from wordmine.config import CountConfig
->>> from wordmine.counting import count_text
+>>> from wordmine.counting.counter import count_text
 >>> corpus = count_text(["甲乙甲乙丙"], CountConfig(order=1, jobs=1))
 >>> keys, log_prob, backoff, unknown = kneser_ney(corpus, 2)
 >>> round(float(np.exp(log_prob[0]).sum() + np.exp(unknown)), 9)  # order 1: units + unknown
@@ -19,8 +19,8 @@ import math
 
 import numpy as np
 
-from .counting import Corpus
-from .ngrams import NgramCounts
+from wordmine.counting.corpus import Corpus
+from wordmine.counting.ngrams import NgramCounts
 
 
 def kneser_ney(corpus: Corpus, order: int) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray], float]:

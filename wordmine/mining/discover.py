@@ -14,7 +14,7 @@
    word of length <= n must itself be solid. Ranked by count * min(H_left, H_right).
 
 >>> from wordmine.config import CountConfig, DiscoverConfig
->>> from wordmine.counting import count_text
+>>> from wordmine.counting.counter import count_text
 >>> text = "，".join(s + v + o for s in ["黑猫", "白狗", "小鸟"] for v in ["喜欢", "讨厌"]
 ...                  for o in ["鱼", "骨头", "米粒"])
 >>> corpus = count_text([text], CountConfig(order=3, jobs=1))
@@ -32,40 +32,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .config import DiscoverConfig, auto_cohesion, auto_min_count
-from .counting import Corpus
-from .keyset import KeySet
-from .ngrams import U64, NgramCounts, pack_at, unpack
-from .scoring import boundary_entropy, cohesion, entropy_of_occurrences
-from .unitstream import UnitStream
+from wordmine.config import DiscoverConfig, auto_cohesion, auto_min_count
+from wordmine.counting.corpus import Corpus
+from wordmine.counting.keyset import KeySet
+from wordmine.counting.ngrams import U64, NgramCounts, pack_at, unpack
+from wordmine.lexicon import Lexicon
+from wordmine.mining.scoring import boundary_entropy, cohesion, entropy_of_occurrences
+from wordmine.unitstream import UnitStream
 
 #: Units per window of the cut pass: large enough for numpy, small enough for cache.
 WINDOW_UNITS = 1 << 21
-
-
-@dataclass(frozen=True)
-class Lexicon:
-    """Discovered words with their figures, one entry per index, best first."""
-
-    words: list[str]
-    count: np.ndarray
-    cohesion: np.ndarray
-    left_entropy: np.ndarray
-    right_entropy: np.ndarray
-    score: np.ndarray
-
-    def __len__(self) -> int:
-        return len(self.words)
-
-    def take(self, index: np.ndarray) -> Lexicon:
-        return Lexicon(
-            [self.words[i] for i in index],
-            self.count[index],
-            self.cohesion[index],
-            self.left_entropy[index],
-            self.right_entropy[index],
-            self.score[index],
-        )
 
 
 #: An n-gram whose cohesion reaches this share of the most its count allows is solid too.

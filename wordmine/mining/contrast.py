@@ -17,7 +17,7 @@ count a out of N_D units and a general count b out of N_G, the methods are:
             that rare exclusive strings do not win on the ratio alone), used
             there often (ln a), and free-standing (H, capped at 3 nats)
 ``topical`` (default) salience * max(ridf, 0), where ridf is the term's residual
-            IDF over the lines of D (:mod:`wordmine.dispersion`): a term names
+            IDF over the lines of D (:mod:`wordmine.mining.dispersion`): a term names
             a topic, so it gathers in the lines about that topic, while a word
             of the genre (您好, 建议, 应当 in a Q&A or legal corpus) is spread
             over the lines like chance (ridf near 0) however rare it is in G.
@@ -43,10 +43,10 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .counting import Corpus
-from .discover import Lexicon
-from .dispersion import document_frequency, residual_idf
-from .occurrences import Background, corpus_occurrences
+from wordmine.counting.corpus import Corpus
+from wordmine.lexicon import Lexicon
+from wordmine.mining.dispersion import document_frequency, residual_idf
+from wordmine.mining.occurrences import Background, corpus_occurrences
 
 METHODS = ("topical", "salience", "logodds", "g2", "share")
 
@@ -83,7 +83,7 @@ class Terms:
         return len(self.terms)
 
     def rows(self):
-        """Dictionaries for the writers in :mod:`wordmine.lexicon`."""
+        """Dictionaries for the writers in :mod:`wordmine.io.tables`."""
         per_d = 1e6 / max(self.domain_total, 1)
         per_g = 1e6 / max(self.general_total, 1)
         for i, term in enumerate(self.terms):

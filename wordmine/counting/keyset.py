@@ -30,7 +30,7 @@ from __future__ import annotations
 import numpy as np
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-#: No real key is 2**64 - 1 (:mod:`wordmine.ngrams` uses it for "absent"): KeyIndex's empty slot.
+#: No real key is 2**64 - 1 (:mod:`wordmine.counting.ngrams` uses it for "absent"): KeyIndex's empty slot.
 EMPTY = np.uint64(0xFFFF_FFFF_FFFF_FFFF)
 
 

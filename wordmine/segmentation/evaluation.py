@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .errors import WordmineError
+from wordmine.errors import WordmineError
 
 
 def _share(part: float, whole: float) -> float:

@@ -1,9 +1,9 @@
 """The count file (``.wmc``): a corpus counted once, reused by every command.
 
-A :mod:`wordmine.container` with magic ``b"WMCOUNTS"``, version 1. The header
+A :mod:`wordmine.io.container` with magic ``b"WMCOUNTS"``, version 1. The header
 holds the vocabulary (unit strings in id order, id 0 = boundary), the counting
 order n, the bits per unit id of the key encoding (see
-:mod:`wordmine.ngrams`), the normalisation settings the text was read with, and
+:mod:`wordmine.counting.ngrams`), the normalisation settings the text was read with, and
 an array directory: for each array its name, dtype (``<u8`` keys, ``<i8``
 counts, ``<u2``/``<u4`` unit stream), offset, length and CRC-32. The unit stream
 (the corpus as unit ids, 0 at boundaries) lets ``discover`` make its cut pass
@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .container import has_magic, read_container, write_container
-from .counting import Corpus
-from .errors import FormatError
-from .ngrams import NgramCounts
-from .normalize import HAN_RANGES, MAX_LATIN_UNIT, Vocabulary
-from .unitstream import UnitStream
+from wordmine.counting.corpus import Corpus
+from wordmine.counting.ngrams import NgramCounts
+from wordmine.errors import FormatError
+from wordmine.io.container import has_magic, read_container, write_container
+from wordmine.normalize import HAN_RANGES, MAX_LATIN_UNIT, Vocabulary
+from wordmine.unitstream import UnitStream
 
 MAGIC = b"WMCOUNTS"
 VERSION = 1

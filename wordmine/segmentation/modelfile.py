@@ -1,13 +1,13 @@
 """The model file (``.wmm``): a learned segmentation model and the text model it assumes.
 
-A :mod:`wordmine.container` with magic ``b"WMMODEL\\0"``, version 2. The header
+A :mod:`wordmine.io.container` with magic ``b"WMMODEL\\0"``, version 2. The header
 holds the method (``unigram`` or ``charlm``), the unit vocabulary, the bits per
 unit of the keys, the log probability of an unknown unit, and the normalisation
 settings the model was learned with. The arrays depend on the method:
 
 - ``unigram``: the sorted word keys (``<u8``) and their log probabilities (``<f8``);
 - ``charlm``: for each order k of the character model, ``keys_k`` (``<u8``, the
-  :mod:`wordmine.ngrams` key encoding), ``log_prob_k`` (``<f8``) and, below the
+  :mod:`wordmine.counting.ngrams` key encoding), ``log_prob_k`` (``<f8``) and, below the
   top order, ``backoff_k`` (``<f8``); ``transitions``, the 4 x 4 tag
   transition weights (``<f8``, natural log, row-major, -inf where forbidden);
   and, when the header has ``boundary_weight`` (and ``word_weight``), ``right_variation_k`` and
@@ -24,11 +24,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .charlm import CharLM
-from .container import has_magic, read_container, write_container
-from .countfile import normalization_settings
-from .errors import FormatError
-from .segment import WordModel
+from wordmine.counting.countfile import normalization_settings
+from wordmine.errors import FormatError
+from wordmine.io.container import has_magic, read_container, write_container
+from wordmine.segmentation.charlm import CharLM
+from wordmine.segmentation.segment import WordModel
 
 MAGIC = b"WMMODEL\0"
 VERSION = 2

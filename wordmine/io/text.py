@@ -27,8 +27,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from .errors import DecodeError, InputError, OutputError
-from .normalize import MAX_LATIN_UNIT
+from wordmine.errors import DecodeError, InputError, OutputError
+from wordmine.normalize import MAX_LATIN_UNIT
 
 DEFAULT_BLOCK_BYTES = 4 << 20
 _WIDE_ENCODINGS = ("utf16", "utf32", "utf_16", "utf_32")

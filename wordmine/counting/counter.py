@@ -1,7 +1,7 @@
 """Stage 2: the streaming n-gram counter.
 
 The unit stream is cut into chunks of about ``chunk_units`` units, each
-counted exactly by one sort of per-position records (:mod:`wordmine.chunkcount`).
+counted exactly by one sort of per-position records (:mod:`wordmine.counting.chunkcount`).
 
 Chunk tables are merged like a binary counter (two tables of the same level
 merge into one of the next), so each count is merged about log2(chunks) times.
@@ -24,34 +24,18 @@ import queue
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
 
-from .chunkcount import count_chunk
-from .config import CountConfig
-from .errors import OutputError, WordmineError
-from .heap import KEEP_FREE_BYTES, keep_freed_arrays
-from .ngrams import NgramCounts, merge_counts, widen
-from .normalize import Vocabulary
-from .unitstream import UnitStream
-
-
-@dataclass
-class Corpus:
-    """What one pass over the text yields: its vocabulary, n-gram counts and unit stream."""
-
-    vocab: Vocabulary
-    counts: NgramCounts
-    stream: UnitStream
-    order: int
-    spilled_runs: int = 0
-    """How many count runs went to disk to stay within the memory budget."""
-
-    @property
-    def total_units(self) -> int:
-        return self.counts.total
+from wordmine.config import CountConfig
+from wordmine.counting.chunkcount import count_chunk
+from wordmine.counting.corpus import Corpus
+from wordmine.counting.heap import KEEP_FREE_BYTES, keep_freed_arrays
+from wordmine.counting.ngrams import NgramCounts, merge_counts, widen
+from wordmine.errors import OutputError, WordmineError
+from wordmine.normalize import Vocabulary
+from wordmine.unitstream import UnitStream
 
 
 class TableFile(NamedTuple):

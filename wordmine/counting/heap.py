@@ -15,7 +15,7 @@ every worker has a heap of its own. That is system time the parallel count
 spent on top of the single process, so it matters most for ``--jobs``.
 
 The cost is memory the process holds on to, at most ``keep_bytes`` above what
-is in use. :func:`wordmine.counting.count_text` gives it a sixteenth of the
+is in use. :func:`wordmine.counting.counter.count_text` gives it a sixteenth of the
 memory budget, shared by the parent and the workers, at most ``KEEP_FREE_BYTES``
 each: the full amount under the default budget (a quarter of the machine's
 memory) on most machines. Less does not help: keeping 48 MiB a process left the

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .ngrams import U64, NgramCounts, mask
+from wordmine.counting.ngrams import U64, NgramCounts, mask
 
 #: At most this many classes of first units; beyond, the rank-based method is cheaper.
 MAX_CLASSES = 64
@@ -64,7 +64,7 @@ def count_chunk(ids: np.ndarray, stop: int, max_order: int, bits: int) -> NgramC
 
     ``ids`` is a piece of unit stream (0 = boundary); ``ids[stop:]`` is look-ahead
     that lets n-grams starting before ``stop`` run to their end. The table uses
-    ``bits`` bits per global unit id (see :mod:`wordmine.ngrams`).
+    ``bits`` bits per global unit id (see :mod:`wordmine.counting.ngrams`).
     """
     stop = min(stop, len(ids))
     present = np.bincount(ids, minlength=1) > 0

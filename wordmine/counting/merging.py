@@ -29,12 +29,13 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from .config import CountConfig
-from .counting import Corpus, bits_for, count_text  # noqa: F401 - count_text for the doctest
-from .errors import WordmineError
-from .ngrams import merge_counts, rekey
-from .normalize import Vocabulary
-from .unitstream import UnitStream
+from wordmine.config import CountConfig
+from wordmine.counting.corpus import Corpus
+from wordmine.counting.counter import bits_for, count_text  # noqa: F401 - count_text for the doctest
+from wordmine.counting.ngrams import merge_counts, rekey
+from wordmine.errors import WordmineError
+from wordmine.normalize import Vocabulary
+from wordmine.unitstream import UnitStream
 
 
 def merge_corpora(corpora: Iterable[Corpus], config: CountConfig | None = None) -> Corpus:
