@@ -37,7 +37,7 @@ import dataclasses
 
 import numpy as np
 
-from .charlm import CharLM, lattice_scores
+from wordmine.segmentation.charlm import CharLM, lattice_scores
 
 #: Number of hashed templates (see the module docstring).
 TEMPLATES = 12

@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .charlm import CharLM
-from .config import DiscoverConfig
-from .counting import Corpus
-from .crf import tags_of_ends
-from .discover import discover
-from .normalize import Vocabulary, code_points, unit_spans
+from wordmine.config import DiscoverConfig
+from wordmine.counting.corpus import Corpus
+from wordmine.mining.discover import discover
+from wordmine.normalize import Vocabulary, code_points, unit_spans
+from wordmine.segmentation.charlm import CharLM
+from wordmine.segmentation.crf import tags_of_ends
 
 #: Mean number of words in a sampled run (runs end where real text puts punctuation).
 MEAN_RUN_WORDS = 4.0

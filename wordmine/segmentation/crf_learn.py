@@ -18,11 +18,11 @@ needs a full pass per step and tens of steps, so within the one-minute budget of
 hashed table) are what per-coordinate rates serve best.
 
 >>> from wordmine.config import CountConfig
->>> from wordmine.counting import count_text
+>>> from wordmine.counting.counter import count_text
 >>> text = "，".join(s + v + o for s in ["黑猫", "白狗", "小鸟"] for v in ["喜欢", "讨厌"]
 ...                  for o in ["鱼", "骨头", "米粒"]) * 5
 >>> model = learn_crf(count_text([text], CountConfig(order=3, jobs=1)), CRFConfig(hash_bits=14))
->>> from wordmine.segment import segment_text
+>>> from wordmine.segmentation.segment import segment_text
 >>> segment_text("小鸟喜欢米粒！白狗讨厌鱼", model)
 ['小鸟 喜欢 米粒 ！ 白狗 讨厌 鱼']
 """
@@ -33,12 +33,20 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .charlm import CharLM, CharLMConfig, learn_charlm
-from .counting import Corpus
-from .crf import allowed_transitions, ends_of_tags, marginals, tags_of_ends, viterbi
-from .crf_features import STATISTICS, TEMPLATES, Standardiser, hashed_features, statistics, unit_classes
-from .normalize import Vocabulary
-from .segment import LEARN_WINDOW, runs_of
+from wordmine.counting.corpus import Corpus
+from wordmine.normalize import Vocabulary
+from wordmine.segmentation.charlm import CharLM, CharLMConfig, learn_charlm
+from wordmine.segmentation.crf import allowed_transitions, ends_of_tags, marginals, tags_of_ends, viterbi
+from wordmine.segmentation.crf_features import (
+    STATISTICS,
+    TEMPLATES,
+    Standardiser,
+    hashed_features,
+    statistics,
+    unit_classes,
+)
+from wordmine.segmentation.crf_teacher import gold_runs, lexicon_runs
+from wordmine.segmentation.segment import LEARN_WINDOW, runs_of
 
 TEACHERS = ("charlm", "lexicon", "both")
 
@@ -213,8 +221,6 @@ def _corpus_runs(corpus: Corpus, max_units: int) -> tuple[np.ndarray, np.ndarray
 
 def learn_crf(corpus: Corpus, config: CRFConfig, gold: list[list[str]] | None = None) -> CRFModel:
     """Learn a CRF segmenter from a counted corpus (and, if given, gold lines as lists of words)."""
-    from .crf_teacher import gold_runs, lexicon_runs  # deferred: the teachers import this module's types
-
     teacher = learn_charlm(corpus, config.charlm)
     ids, offsets = _corpus_runs(corpus, config.max_units)
     pieces = []
