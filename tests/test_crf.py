@@ -158,3 +158,39 @@ def test_common_words_whole_in_pd1998():
         out = segment_text("\n".join(lines) + "\n", model)
         whole = sum(f" {word} " in f" {line} " for line in out)
         assert whole >= 0.8 * len(lines), (word, whole, len(lines))
+
+
+def test_model_file_round_trip_and_other_version_refused(tmp_path, crf_model):
+    import struct
+
+    from wordmine.errors import FormatError
+    from wordmine.segmentation.modelfile import read_model, write_model
+
+    path = tmp_path / "m.wmm"
+    write_model(crf_model, str(path))
+    back = read_model(str(path))
+    assert back.hash_bits == crf_model.hash_bits and np.array_equal(back.weights, crf_model.weights)
+    text = _toy_text()[:300]
+    assert segment_text(text, back) == segment_text(text, crf_model)
+    data = bytearray(path.read_bytes())
+    data[8:12] = struct.pack("<I", 7)
+    (tmp_path / "v.wmm").write_bytes(bytes(data))
+    with pytest.raises(FormatError, match="version 7"):
+        read_model(str(tmp_path / "v.wmm"))
+
+
+def test_cli_learn_crf_then_segment_with_the_model(tmp_path):
+    import subprocess
+    import sys
+
+    corpus, model = tmp_path / "toy.txt", tmp_path / "toy.wmm"
+    corpus.write_text(_toy_text(), encoding="utf-8")
+    run = [sys.executable, "-m", "wordmine"]
+    learned = subprocess.run([*run, "learn", corpus, "--method", "crf", "-o", model, "-q"], capture_output=True, check=False)
+    assert learned.returncode == 0, learned.stderr
+    out = subprocess.run([*run, "segment", "--model", model, "--jobs", "2", "-q"],
+                         input="鹦鹉看玻璃杯和琵琶了。\n葡萄在蜻蜓的玻璃杯\n".encode(), capture_output=True, check=False)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.decode() == "鹦鹉 看 玻璃杯 和 琵琶 了 。\n葡萄 在 蜻蜓 的 玻璃杯\n"
+    wrong = subprocess.run([*run, "learn", corpus, "--teacher", "lexicon", "-o", model], capture_output=True, check=False)
+    assert wrong.returncode == 2 and b"--method crf" in wrong.stderr

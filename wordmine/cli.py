@@ -48,6 +48,7 @@ from wordmine.mining.contrast import METHODS, TERM_COLUMNS, ContrastConfig, cont
 from wordmine.mining.discover import discover
 from wordmine.mining.occurrences import CorpusBackground, JiebaBackground
 from wordmine.segmentation.charlm import TRANSITION_MODES, CharLMConfig, learn_charlm
+from wordmine.segmentation.crf_learn import TEACHERS, CRFConfig, learn_crf
 from wordmine.segmentation.evaluation import evaluate
 from wordmine.segmentation.modelfile import read_model, write_model
 from wordmine.segmentation.segment import (
@@ -407,7 +408,7 @@ def _spooled_inputs(inputs: tuple[str, ...]) -> tuple[tuple[str, ...], Callable[
     return names, lambda: os.unlink(handle.name)
 
 
-LEARN_METHODS = ("charlm", "unigram")
+LEARN_METHODS = ("charlm", "unigram", "crf")
 
 
 TRANSITIONS = click.option(
@@ -416,14 +417,44 @@ TRANSITIONS = click.option(
     "or times the scale under which charlm agrees best with the unigram model (calibrated, slower).")
 
 
-def learn_model(corpus: Corpus, method: str, common: Common, transitions: str = "scaled"):
+CRF_OPTIONS = [
+    click.option("--teacher", type=click.Choice(TEACHERS), default="charlm", show_default=True,
+                 help="crf only: where the tags to learn from come from: the charlm segmentation of the input, "
+                 "sentences sampled from the discovered lexicon by frequency, or both."),
+    click.option("--gold", "gold_path", type=click.Path(exists=True, dir_okay=False),
+                 help="crf only: segmented lines (words separated by spaces) to learn from as well."),
+    click.option("--gold-weight", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True,
+                 help="crf only: weight of a gold line against a pseudo-labelled one."),
+]
+
+
+def crf_options(command: Callable) -> Callable:
+    for option in reversed(CRF_OPTIONS):
+        command = option(command)
+    return command
+
+
+def _gold_words(path: str | None, encoding: str) -> list[list[str]] | None:
+    if not path:
+        return None
+    text = "".join(whole_lines(read_blocks([text_source(path)], encoding)))
+    return [line.split() for line in text.split("\n") if line.strip()]
+
+
+def learn_model(corpus: Corpus, method: str, common: Common, transitions: str = "scaled",
+                teacher: str = "charlm", gold: list[list[str]] | None = None, gold_weight: float = 1.0):
     """The model of ``method`` learned from a counted corpus."""
+    charlm_config = CharLMConfig(transitions=transitions, min_count=common.min_count)
     if method == "charlm":
-        return learn_charlm(corpus, CharLMConfig(transitions=transitions, min_count=common.min_count))
+        return learn_charlm(corpus, charlm_config)
+    if method == "crf":
+        return learn_crf(corpus, CRFConfig(teacher=teacher, gold_weight=gold_weight, charlm=charlm_config), gold)
     return learn(corpus, SegmentConfig(min_count=common.min_count))
 
 
 def _model_summary(model) -> str:
+    if hasattr(model, "hash_bits"):
+        return f"CRF over 2^{model.hash_bits} hashed features and the statistics of a {_model_summary(model.charlm)}"
     if hasattr(model, "transitions"):
         return f"character model of order {model.order}, {sum(len(k) for k in model.keys):,} n-grams"
     return f"{len(model.keys):,} words"
@@ -433,22 +464,29 @@ def _model_summary(model) -> str:
 @INPUTS
 @click.option("--method", type=click.Choice(LEARN_METHODS), default="charlm", show_default=True,
               help="charlm (an order-4 character model whose context restarts at each word, decoded by "
-              "tagging) or unigram (a word model re-estimated by Viterbi passes).")
+              "tagging), unigram (a word model re-estimated by Viterbi passes) or crf (a CRF tagger learned "
+              "from the charlm segmentation or the discovered lexicon, see --teacher).")
 @TRANSITIONS
+@crf_options
 @common_options(("wmm",))
-def learn_command(inputs, method, transitions, common: Common) -> None:
+def learn_command(inputs, method, transitions, teacher, gold_path, gold_weight, common: Common) -> None:
     """Learn a segmentation model from raw text (no labels) and write it with -o.
 
     unigram: candidates from `discover`, re-estimated by Viterbi passes over the
     corpus. charlm: a Kneser-Ney character model of order 4; each character is
     tagged first, second, third or later in its word, word starts scored also by
-    the variation of branching entropy around them. `wordmine segment --model
-    FILE` applies either.
+    the variation of branching entropy around them. crf: a linear-chain CRF
+    over hashed character n-grams and the corpus statistics of charlm, learned
+    from charlm's segmentation of the input (or the discovered lexicon, or
+    --gold lines). `wordmine segment --model FILE` applies any of them.
     """
     if not common.output:
         raise click.UsageError("a model file is binary: give -o FILE.wmm")
+    if method != "crf" and (gold_path or teacher != "charlm"):
+        raise click.UsageError("--teacher and --gold are options of --method crf")
+    gold = _gold_words(gold_path, common.encoding)
     corpus = load_corpus(inputs, common, 4)
-    model = learn_model(corpus, method, common, transitions)
+    model = learn_model(corpus, method, common, transitions, teacher, gold, gold_weight)
     write_model(model, common.output)
     common.say(f"{_model_summary(model)}; wrote {common.output}")
 
@@ -462,11 +500,14 @@ def learn_command(inputs, method, transitions, common: Common) -> None:
 @click.option("--method", type=click.Choice([*LEARN_METHODS, "classic"]), default="charlm",
               show_default=True,
               help="When learning from the input: charlm (a character model tagging each character's place "
-              "in its word), unigram (a word model re-estimated by Viterbi passes) "
+              "in its word), unigram (a word model re-estimated by Viterbi passes), crf (a CRF tagger "
+              "learned from charlm's segmentation, see --teacher) "
               "or classic (the discovered lexicon as jieba's dictionary, maximum-probability path).")
 @TRANSITIONS
+@crf_options
 @common_options(("text",))
-def segment_command(inputs, model_path, lexicon, method, transitions, common: Common) -> None:
+def segment_command(inputs, model_path, lexicon, method, transitions, teacher, gold_path, gold_weight,
+                    common: Common) -> None:
     """Segment text into words, one output line per input line, words separated by spaces.
 
     Without --model or --lexicon, a model is learned from the input first
@@ -486,7 +527,8 @@ def segment_command(inputs, model_path, lexicon, method, transitions, common: Co
             model = None
             segmenter = classic_segmenter(load_corpus(names, common, 4), common.min_count)
         else:
-            model = learn_model(load_corpus(names, common, 4), method, common, transitions)
+            model = learn_model(load_corpus(names, common, 4), method, common, transitions, teacher,
+                                _gold_words(gold_path, common.encoding), gold_weight)
         if model is not None:
             vocab = model.vocabulary()
             segmenter = functools.partial(segment_text, model=model, vocab=vocab)
