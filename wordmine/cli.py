@@ -423,6 +423,9 @@ CRF_OPTIONS = [
                  "sentences sampled from the discovered lexicon by frequency, or both."),
     click.option("--gold", "gold_path", type=click.Path(exists=True, dir_okay=False),
                  help="crf only: segmented lines (words separated by spaces) to learn from as well."),
+    click.option("--dictionary", default=None, metavar="jieba|FILE",
+                 help="crf only: a word list the user already has, as features: jieba's bundled dictionary "
+                 "or a file (first column)."),
     click.option("--gold-weight", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True,
                  help="crf only: weight of a gold line against a pseudo-labelled one."),
 ]
@@ -442,13 +445,15 @@ def _gold_words(path: str | None, encoding: str) -> list[list[str]] | None:
 
 
 def learn_model(corpus: Corpus, method: str, common: Common, transitions: str = "scaled",
-                teacher: str = "charlm", gold: list[list[str]] | None = None, gold_weight: float = 1.0):
+                teacher: str = "charlm", gold: list[list[str]] | None = None, gold_weight: float = 1.0,
+                dictionary: str | None = None):
     """The model of ``method`` learned from a counted corpus."""
     charlm_config = CharLMConfig(transitions=transitions, min_count=common.min_count)
     if method == "charlm":
         return learn_charlm(corpus, charlm_config)
     if method == "crf":
-        return learn_crf(corpus, CRFConfig(teacher=teacher, gold_weight=gold_weight, charlm=charlm_config), gold)
+        return learn_crf(corpus, CRFConfig(teacher=teacher, gold_weight=gold_weight, dictionary=dictionary,
+                                           charlm=charlm_config), gold)
     return learn(corpus, SegmentConfig(min_count=common.min_count))
 
 
@@ -469,7 +474,7 @@ def _model_summary(model) -> str:
 @TRANSITIONS
 @crf_options
 @common_options(("wmm",))
-def learn_command(inputs, method, transitions, teacher, gold_path, gold_weight, common: Common) -> None:
+def learn_command(inputs, method, transitions, teacher, gold_path, dictionary, gold_weight, common: Common) -> None:
     """Learn a segmentation model from raw text (no labels) and write it with -o.
 
     unigram: candidates from `discover`, re-estimated by Viterbi passes over the
@@ -482,11 +487,13 @@ def learn_command(inputs, method, transitions, teacher, gold_path, gold_weight, 
     """
     if not common.output:
         raise click.UsageError("a model file is binary: give -o FILE.wmm")
-    if method != "crf" and (gold_path or teacher != "charlm"):
-        raise click.UsageError("--teacher and --gold are options of --method crf")
+    if method != "crf" and (gold_path or dictionary or teacher != "charlm"):
+        raise click.UsageError("--teacher, --gold and --dictionary are options of --method crf")
+    if dictionary not in (None, "jieba") and not os.path.isfile(dictionary):
+        raise click.UsageError(f"--dictionary: {dictionary} is not a file (give a word list or 'jieba')")
     gold = _gold_words(gold_path, common.encoding)
     corpus = load_corpus(inputs, common, 4)
-    model = learn_model(corpus, method, common, transitions, teacher, gold, gold_weight)
+    model = learn_model(corpus, method, common, transitions, teacher, gold, gold_weight, dictionary)
     write_model(model, common.output)
     common.say(f"{_model_summary(model)}; wrote {common.output}")
 
@@ -506,7 +513,7 @@ def learn_command(inputs, method, transitions, teacher, gold_path, gold_weight, 
 @TRANSITIONS
 @crf_options
 @common_options(("text",))
-def segment_command(inputs, model_path, lexicon, method, transitions, teacher, gold_path, gold_weight,
+def segment_command(inputs, model_path, lexicon, method, transitions, teacher, gold_path, dictionary, gold_weight,
                     common: Common) -> None:
     """Segment text into words, one output line per input line, words separated by spaces.
 
@@ -528,7 +535,7 @@ def segment_command(inputs, model_path, lexicon, method, transitions, teacher, g
             segmenter = classic_segmenter(load_corpus(names, common, 4), common.min_count)
         else:
             model = learn_model(load_corpus(names, common, 4), method, common, transitions, teacher,
-                                _gold_words(gold_path, common.encoding), gold_weight)
+                                _gold_words(gold_path, common.encoding), gold_weight, dictionary)
         if model is not None:
             vocab = model.vocabulary()
             segmenter = functools.partial(segment_text, model=model, vocab=vocab)

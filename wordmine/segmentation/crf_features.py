@@ -11,6 +11,10 @@ Two kinds of feature describe each unit i of a run:
    for Large Scale Multitask Learning", https://arxiv.org/abs/0902.2206) keeps
    the table a fixed size, whatever the corpus; a collision shares a row.
 
+   With a dictionary (``--dictionary``), two more templates: the lengths (2 ..
+   :data:`DICTIONARY_LONGEST`) of the dictionary words that end at i, and of those
+   that start at i, each set as one bit mask (:func:`dictionary_features`).
+
 2. **Statistics of the corpus** (:func:`statistics`), real numbers read from the
    character model that ``learn`` already fits (:mod:`wordmine.charlm`): the
    boundary score (mean normalised variation of branching entropy) before and
@@ -115,6 +119,77 @@ def hashed_features(ids: np.ndarray, offsets: np.ndarray, classes: np.ndarray, h
     for template, (a, b) in enumerate(pairs):
         out[:, template] = _hash(template, a, b, hash_bits)
     return out
+
+
+#: Longest dictionary word the features look for, in units.
+DICTIONARY_LONGEST = 6
+
+
+def dictionary_keys(words: list[str], vocab) -> np.ndarray:
+    """The sorted keys of the dictionary words of 2 .. DICTIONARY_LONGEST units the vocabulary can spell.
+
+    A word's key folds its unit ids into 64 bits by multiplying and mixing in
+    one unit at a time (a collision, about one in 2 ** 64, would only add a
+    feature where no word is), so the words of any length share one sorted
+    array. Words with a unit the vocabulary lacks can never match the text, so
+    they are left out.
+    """
+    keys = []
+    for word in words:  # once per dictionary word, when the model is learned
+        ids = vocab.encode(word, grow=False)
+        if 2 <= len(ids) <= DICTIONARY_LONGEST and not (ids == 0).any():
+            keys.append(ids.astype(np.uint64))
+    out = np.zeros(len(keys), np.uint64)
+    by_length: dict[int, list[int]] = {}
+    for i, ids in enumerate(keys):
+        by_length.setdefault(len(ids), []).append(i)
+    for length, rows in by_length.items():
+        block = np.stack([keys[i] for i in rows])
+        key = np.zeros(len(rows), np.uint64)
+        for j in range(length):
+            key = _fold(key, block[:, j])
+        out[rows] = key
+    return np.unique(out)
+
+
+def _fold(key: np.ndarray, unit: np.ndarray) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        return (key * _MIX[3]) ^ (unit + np.uint64(1))
+
+
+def dictionary_masks(ids: np.ndarray, offsets: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each unit, bit k set when a dictionary word of k units ends at it, and when one starts at it.
+
+    >>> from wordmine.normalize import Vocabulary
+    >>> keys = dictionary_keys(["天地", "地人", "天地人", "人天"], Vocabulary(list("天地人")))
+    >>> ending, starting = dictionary_masks(np.array([1, 2, 3, 1]), np.array([0, 1, 2, 0]), keys)
+    >>> ending.tolist(), starting.tolist()  # 天地 and 地人, 天地人 (人天 spans two runs: no match)
+    ([0, 4, 12, 0], [12, 4, 0, 0])
+    """
+    n = len(ids)
+    units = ids.astype(np.uint64)
+    ending = np.zeros(n, np.uint64)
+    starting = np.zeros(n, np.uint64)
+    key = np.zeros(n, np.uint64)
+    for length in range(1, DICTIONARY_LONGEST + 1):
+        previous = _shifted(key, offsets, -1, np.uint64(0)) if length > 1 else np.zeros(n, np.uint64)
+        key = _fold(previous, units)  # the key of the length-gram ending at each unit
+        if length == 1 or not len(keys):
+            continue
+        at = np.minimum(np.searchsorted(keys, key), len(keys) - 1)
+        found = (keys[at] == key) & (offsets >= length - 1)
+        bit = np.uint64(1 << length)
+        ending[found] |= bit
+        starting[np.flatnonzero(found) - (length - 1)] |= bit
+    return ending, starting
+
+
+def dictionary_features(ids: np.ndarray, offsets: np.ndarray, keys: np.ndarray, hash_bits: int) -> np.ndarray:
+    """Two hashed feature ids per unit (``uint32``): its :func:`dictionary_masks`, ending and starting."""
+    ending, starting = dictionary_masks(ids, offsets, keys)
+    zero = np.zeros(len(ids), np.uint64)
+    return np.stack([_hash(TEMPLATES, ending, zero, hash_bits), _hash(TEMPLATES + 1, starting, zero, hash_bits)],
+                    axis=1).astype(np.uint32)
 
 
 def statistics(ids: np.ndarray, offsets: np.ndarray, model: CharLM) -> np.ndarray:

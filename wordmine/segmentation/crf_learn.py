@@ -34,13 +34,15 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from wordmine.counting.corpus import Corpus
+from wordmine.io.tables import jieba_frequencies, read_word_counts
 from wordmine.normalize import Vocabulary
 from wordmine.segmentation.charlm import CharLM, CharLMConfig, learn_charlm
 from wordmine.segmentation.crf import allowed_transitions, ends_of_tags, marginals, tags_of_ends, viterbi
 from wordmine.segmentation.crf_features import (
     STATISTICS,
-    TEMPLATES,
     Standardiser,
+    dictionary_features,
+    dictionary_keys,
     hashed_features,
     statistics,
     unit_classes,
@@ -71,6 +73,8 @@ class CRFConfig:
     """Weight of a gold run against a pseudo-labelled one."""
     max_units: int = 4_000_000
     """Units of the learning text (from its start) that are tagged and learned from."""
+    dictionary: str | None = None
+    """Words the user already has, as features: ``jieba`` (jieba's bundled dictionary) or a word-list file."""
     seed: int = 0
     charlm: CharLMConfig = field(default_factory=CharLMConfig)
 
@@ -93,6 +97,8 @@ class CRFModel:
     """(STATISTICS, 4)."""
     standardiser: Standardiser
     transitions: np.ndarray
+    dictionary: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint64))
+    """Sorted keys of dictionary words (:func:`dictionary_keys`); empty: no dictionary features."""
     _classes: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
@@ -108,8 +114,13 @@ class CRFModel:
         return self._classes
 
     def features(self, ids: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        return (hashed_features(ids, offsets, self.classes(), self.hash_bits),
-                self.standardiser(statistics(ids, offsets, self.charlm)))
+        return (self.hashed(ids, offsets), self.standardiser(statistics(ids, offsets, self.charlm)))
+
+    def hashed(self, ids: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+        out = hashed_features(ids, offsets, self.classes(), self.hash_bits)
+        if len(self.dictionary):
+            out = np.hstack([out, dictionary_features(ids, offsets, self.dictionary, self.hash_bits)])
+        return out
 
     def emission(self, hashed: np.ndarray, dense: np.ndarray) -> np.ndarray:
         out = dense.astype(np.float64) @ self.dense_weights
@@ -219,6 +230,13 @@ def _corpus_runs(corpus: Corpus, max_units: int) -> tuple[np.ndarray, np.ndarray
     return ids_all, offsets_all
 
 
+def dictionary_words(name: str) -> list[str]:
+    """The words of ``jieba`` (its bundled dictionary) or of a word-list file (first column)."""
+    if name == "jieba":
+        return list(jieba_frequencies())
+    return [word for word, _ in read_word_counts(name)]
+
+
 def learn_crf(corpus: Corpus, config: CRFConfig, gold: list[list[str]] | None = None) -> CRFModel:
     """Learn a CRF segmenter from a counted corpus (and, if given, gold lines as lists of words)."""
     teacher = learn_charlm(corpus, config.charlm)
@@ -238,10 +256,11 @@ def learn_crf(corpus: Corpus, config: CRFConfig, gold: list[list[str]] | None = 
     standardiser = Standardiser.fit(raw)
     dense = standardiser(raw)
     del raw
-    hashed = hashed_features(all_ids, all_offsets, unit_classes(teacher.units), config.hash_bits)
     model = CRFModel(teacher, config.hash_bits, np.zeros((1 << config.hash_bits, 4), np.float32),
                      np.zeros((STATISTICS, 4)), standardiser, allowed_transitions())
-    assert hashed.shape[1] == TEMPLATES
+    if config.dictionary:
+        model.dictionary = dictionary_keys(dictionary_words(config.dictionary), teacher.vocabulary())
+    hashed = model.hashed(all_ids, all_offsets)
     train(model, hashed, dense, all_tags, all_offsets, weight, config)
     for _ in range(config.rounds - 1 if config.teacher != "lexicon" else 0):
         # Self-training: the CRF re-tags the corpus runs (the first piece) and learns again.

@@ -20,7 +20,8 @@ settings the model was learned with. The arrays depend on the method:
   ``crf_weights`` (``<f4``, 2 ** hash_bits x 4, row-major), ``crf_dense_weights``
   (``<f8``, statistics x 4), ``crf_mean`` and ``crf_scale`` (``<f8``, the
   standardisation of the statistics) and ``crf_transitions`` (``<f8``, 4 x 4 over
-  B, M, E, S, -inf where forbidden).
+  B, M, E, S, -inf where forbidden), ``crf_dictionary`` (``<u8``, the sorted keys of
+  the ``--dictionary`` words, empty without one).
 
 Version 1 files (unigram only, with no method-dependent arrays) are refused:
 learn the model again. A model whose normalisation differs from this
@@ -64,11 +65,13 @@ def write_model(model: WordModel | CharLM | CRFModel, path: str) -> None:
         arrays = _charlm_arrays(model.charlm if method == "crf" else model, header)
     if method == "crf":
         header["hash_bits"] = model.hash_bits
+        header["dictionary_words"] = len(model.dictionary)
         arrays += [("crf_weights", model.weights.astype("<f4").reshape(-1)),
                    ("crf_dense_weights", model.dense_weights.astype("<f8").reshape(-1)),
                    ("crf_mean", model.standardiser.mean.astype("<f8")),
                    ("crf_scale", model.standardiser.scale.astype("<f8")),
-                   ("crf_transitions", model.transitions.astype("<f8").reshape(-1))]
+                   ("crf_transitions", model.transitions.astype("<f8").reshape(-1)),
+                   ("crf_dictionary", model.dictionary.astype("<u8"))]
     write_container(path, MAGIC, VERSION, header, arrays)
 
 
@@ -108,7 +111,8 @@ def read_model(path: str) -> WordModel | CharLM:
         model = CRFModel(charlm, bits, arrays["crf_weights"].astype(np.float32).reshape(1 << bits, 4),
                          arrays["crf_dense_weights"].astype(np.float64).reshape(STATISTICS, 4),
                          Standardiser(arrays["crf_mean"].astype(np.float64), arrays["crf_scale"].astype(np.float64)),
-                         arrays["crf_transitions"].astype(np.float64).reshape(4, 4))
+                         arrays["crf_transitions"].astype(np.float64).reshape(4, 4),
+                         arrays["crf_dictionary"].astype(np.uint64))
         if len(model.standardiser.mean) != STATISTICS or len(model.standardiser.scale) != STATISTICS:
             raise ValueError("the statistics' standardisation has the wrong length")
         return model
