@@ -72,7 +72,7 @@ def test_gradient_equals_finite_differences():
     offsets = _offsets([3, 1, 4])
     n = len(offsets)
     hashed = rng.integers(0, 16, size=(n, 3)).astype(np.uint32)
-    dense = rng.normal(size=(n, STATISTICS)).astype(np.float32)
+    dense = rng.normal(size=(n, STATISTICS))  # float64, as the finite differences need
     tags = tags_of_ends(rng.random(n) < 0.5, offsets).astype(np.int64)
     weight = np.repeat(np.array([1.0, 2.0, 0.5]), [3, 1, 4])
     model.weights = model.weights.astype(np.float64)  # finite differences need double precision

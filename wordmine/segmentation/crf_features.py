@@ -41,6 +41,7 @@ import dataclasses
 
 import numpy as np
 
+from wordmine.normalize import code_points, unit_spans
 from wordmine.segmentation.charlm import CharLM, lattice_scores
 
 #: Number of hashed templates (see the module docstring).
@@ -134,22 +135,30 @@ def dictionary_keys(words: list[str], vocab) -> np.ndarray:
     array. Words with a unit the vocabulary lacks can never match the text, so
     they are left out.
     """
-    keys = []
-    for word in words:  # once per dictionary word, when the model is learned
-        ids = vocab.encode(word, grow=False)
-        if 2 <= len(ids) <= DICTIONARY_LONGEST and not (ids == 0).any():
-            keys.append(ids.astype(np.uint64))
-    out = np.zeros(len(keys), np.uint64)
-    by_length: dict[int, list[int]] = {}
-    for i, ids in enumerate(keys):
-        by_length.setdefault(len(ids), []).append(i)
-    for length, rows in by_length.items():
-        block = np.stack([keys[i] for i in rows])
-        key = np.zeros(len(rows), np.uint64)
+    if not words:
+        return np.zeros(0, np.uint64)
+    # All words in one pass: join them with line ends, find the units, give each unit its word.
+    text = "\n".join(words)
+    cps = code_points(text)
+    spans = unit_spans(cps)
+    ids = vocab.ids_of_spans(cps, spans, grow=False).astype(np.uint64)
+    lengths = np.array([len(w) for w in words], np.int64)
+    word_start = np.cumsum(lengths + 1) - lengths - 1
+    word_of = np.searchsorted(word_start, spans.start, side="right") - 1
+    units = np.bincount(word_of, minlength=len(words))
+    covered = np.bincount(word_of, weights=spans.end - spans.start, minlength=len(words))
+    unknown = np.bincount(word_of, weights=ids == 0, minlength=len(words))
+    # A word must be units only (no punctuation inside), all known, of a length the features look for.
+    valid = (covered == lengths) & (unknown == 0) & (units >= 2) & (units <= DICTIONARY_LONGEST)
+    first_unit = np.cumsum(units) - units
+    out = []
+    for length in range(2, DICTIONARY_LONGEST + 1):
+        first = first_unit[valid & (units == length)]
+        key = np.zeros(len(first), np.uint64)
         for j in range(length):
-            key = _fold(key, block[:, j])
-        out[rows] = key
-    return np.unique(out)
+            key = _fold(key, ids[first + j])
+        out.append(key)
+    return np.unique(np.concatenate(out))
 
 
 def _fold(key: np.ndarray, unit: np.ndarray) -> np.ndarray:
@@ -238,4 +247,7 @@ class Standardiser:
         return cls(mean, np.where(scale > 1e-9, scale, 1.0))
 
     def __call__(self, values: np.ndarray) -> np.ndarray:
-        return np.clip((values - self.mean) / self.scale, -self.CLIP, self.CLIP).astype(np.float32)
+        out = values.astype(np.float32)
+        out -= self.mean.astype(np.float32)
+        out /= self.scale.astype(np.float32)
+        return np.clip(out, -self.CLIP, self.CLIP, out=out)

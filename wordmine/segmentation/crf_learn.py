@@ -123,10 +123,12 @@ class CRFModel:
         return out
 
     def emission(self, hashed: np.ndarray, dense: np.ndarray) -> np.ndarray:
-        out = dense.astype(np.float64) @ self.dense_weights
-        for j in range(hashed.shape[1]):  # one gather per template, over every unit at once
+        """The (n, 4) emission scores: the hashed rows of each unit summed, plus its statistics times their weights."""
+        out = dense @ self.dense_weights.astype(dense.dtype)
+        # float32 sums, one gather per template: the table is the size of a cache, its rows are fetched once each.
+        for j in range(hashed.shape[1]):
             out += self.weights[hashed[:, j]]
-        return out
+        return out.astype(np.float64)
 
     def tags(self, ids: np.ndarray, offsets: np.ndarray) -> np.ndarray:
         return viterbi(self.emission(*self.features(ids, offsets)), self.transitions, offsets)
