@@ -149,15 +149,15 @@ def test_gold_runs_tag_units_across_punctuation_and_latin():
 
 @pytest.mark.skipif(not (DATA / "pd1998" / "raw.txt").is_file(), reason="no pd1998 under ../shared/data")
 def test_common_words_whole_in_pd1998():
-    """但是, 此外 and 所以 come out whole when pd1998 is segmented by a CRF learned on it."""
+    """但是, 此外 and 所以 come out whole in pd1998 segmented by a CRF learned on it (charlm: 0 times of 235, 98, 180)."""
     with open(DATA / "pd1998" / "raw.txt", encoding="utf-8") as handle:
         text = handle.read()
     model = learn_crf(count_text([text], CountConfig(order=4, jobs=1)), CRFConfig())
+    lines = [line for line in text.split("\n") if any(w in line for w in ("但是", "此外", "所以"))]
+    out = " " + " ".join(segment_text("\n".join(lines) + "\n", model)) + " "
     for word in ("但是", "此外", "所以"):
-        lines = [line for line in text.split("\n") if word in line][:200]
-        out = segment_text("\n".join(lines) + "\n", model)
-        whole = sum(f" {word} " in f" {line} " for line in out)
-        assert whole >= 0.8 * len(lines), (word, whole, len(lines))
+        # 所以 is also part of 之所以, a word of its own in the gold standard
+        assert out.count(f" {word} ") >= 0.7 * text.count(word), word
 
 
 def test_model_file_round_trip_and_other_version_refused(tmp_path, crf_model):

@@ -47,7 +47,7 @@ from wordmine.segmentation.crf_features import (
     statistics,
     unit_classes,
 )
-from wordmine.segmentation.crf_teacher import gold_runs, lexicon_runs
+from wordmine.segmentation.crf_teacher import gold_runs, join_discovered_pairs, lexicon_runs
 from wordmine.segmentation.segment import LEARN_WINDOW, runs_of
 
 TEACHERS = ("charlm", "lexicon", "both")
@@ -82,6 +82,9 @@ class CRFConfig:
     """Weight of a gold run against a pseudo-labelled one."""
     max_units: int = 4_000_000
     """Units of the learning text (from its start) that are tagged and learned from."""
+    join_pairs: bool = True
+    """Join two one-unit words of the teacher that spell a two-unit word ``discover`` finds
+    (:func:`~wordmine.segmentation.crf_teacher.join_discovered_pairs`)."""
     dictionary: str | None = None
     """Words the user already has, as features: ``jieba`` (jieba's bundled dictionary) or a word-list file."""
     seed: int = 0
@@ -254,7 +257,10 @@ def learn_crf(corpus: Corpus, config: CRFConfig, gold: list[list[str]] | None = 
     ids, offsets = _corpus_runs(corpus, config.max_units)
     pieces = []
     if config.teacher in ("charlm", "both"):
-        pieces.append((ids, offsets, tags_of_ends(teacher.word_ends(ids, offsets), offsets), 1.0))
+        ends = teacher.word_ends(ids, offsets)
+        if config.join_pairs:
+            ends = join_discovered_pairs(corpus, teacher.vocabulary(), ids, offsets, ends)
+        pieces.append((ids, offsets, tags_of_ends(ends, offsets), 1.0))
     if config.teacher in ("lexicon", "both"):
         pieces.append((*lexicon_runs(corpus, teacher, len(ids), config.seed), 1.0))
     if gold:

@@ -25,6 +25,7 @@ from wordmine.mining.discover import discover
 from wordmine.normalize import Vocabulary, code_points, unit_spans
 from wordmine.segmentation.charlm import CharLM
 from wordmine.segmentation.crf import tags_of_ends
+from wordmine.segmentation.crf_features import dictionary_keys, dictionary_masks
 
 #: Mean number of words in a sampled run (runs end where real text puts punctuation).
 MEAN_RUN_WORDS = 4.0
@@ -88,3 +89,33 @@ def gold_runs(lines: list[list[str]], vocab: Vocabulary) -> tuple[np.ndarray, np
     index = np.arange(len(ids))
     offsets = index - np.maximum.accumulate(np.where(new_run, index, 0))
     return ids, offsets, tags_of_ends(ends_at[spans.end], offsets)
+
+
+def join_discovered_pairs(corpus: Corpus, vocab: Vocabulary, ids: np.ndarray, offsets: np.ndarray,
+                          ends: np.ndarray) -> np.ndarray:
+    """The teacher's word ends with two single-unit words joined where they spell a word ``discover`` finds.
+
+    A character model splits pairs of very frequent characters (但 是, 此 外, 所 以:
+    each part is so common alone that the pair's conditional probability looks
+    ordinary), while ``discover`` finds them by cohesion and boundary entropy. Only
+    two adjacent one-unit words are joined; a pair overlapping another joined pair
+    is left as it is.
+
+    >>> vocab = Vocabulary(list("但是好"))
+    >>> keys = dictionary_keys(["但是"], vocab)
+    >>> _join_pairs(keys, np.array([1, 2, 3]), np.array([0, 1, 2]), np.array([1, 1, 1], bool)).tolist()
+    [False, True, True]
+    """
+    lexicon = discover(corpus, DiscoverConfig(min_len=2, max_len=2))
+    return _join_pairs(dictionary_keys(lexicon.words, vocab), ids, offsets, ends)
+
+
+def _join_pairs(keys: np.ndarray, ids: np.ndarray, offsets: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    ending, _ = dictionary_masks(ids, offsets, keys)
+    single = ends & np.concatenate([[True], ends[:-1]]) | ends & (offsets == 0)
+    join = np.zeros(len(ids), bool)  # join[i]: units i - 1 and i become one word
+    join[1:] = ((ending[1:] & np.uint64(4)) != 0) & single[1:] & single[:-1] & (offsets[1:] > 0)
+    join[1:] &= ~join[:-1]
+    out = ends.copy()
+    out[np.flatnonzero(join) - 1] = False
+    return out
