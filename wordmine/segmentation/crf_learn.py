@@ -137,9 +137,16 @@ class CRFModel:
     def emission(self, hashed: np.ndarray, dense: np.ndarray) -> np.ndarray:
         """The (n, 4) emission scores: the hashed rows of each unit summed, plus its statistics times their weights."""
         out = dense @ self.dense_weights.astype(dense.dtype)
-        # float32 sums, one gather per template: the table is the size of a cache, its rows are fetched once each.
-        for j in range(hashed.shape[1]):
-            out += self.weights[hashed[:, j]]
+        table = np.ascontiguousarray(self.weights)
+        if table.dtype == np.float32:
+            # A row of 4 float32 read as one 16-byte complex number: a flat take is about
+            # three times faster than indexing the rows of a 2-D table.
+            rows = table.view(np.complex128).reshape(-1)
+            for j in range(hashed.shape[1]):
+                out += np.take(rows, hashed[:, j]).view(np.float32).reshape(-1, 4)
+        else:
+            for j in range(hashed.shape[1]):
+                out += table[hashed[:, j]]
         return out.astype(np.float64)
 
     def tags(self, ids: np.ndarray, offsets: np.ndarray) -> np.ndarray:
