@@ -80,7 +80,7 @@ def jieba_segmenter():
 def record(section: str, protocol: str, method: str, **values) -> dict:
     row = {"section": section, "protocol": protocol, "method": method, **values}
     RECORDS.append(row)
-    cells = " | ".join(f"{v:.4f}" if isinstance(v, float) else str(v) for v in values.values())
+    cells = ", ".join(f"{k} {v:.4f}" if k == "f1" else f"{k} {v}" for k, v in values.items())
     print(f"| {section} | {protocol} | {method} | {cells} |", flush=True)
     return row
 

@@ -136,7 +136,10 @@ class CRFModel:
 
     def emission(self, hashed: np.ndarray, dense: np.ndarray) -> np.ndarray:
         """The (n, 4) emission scores: the hashed rows of each unit summed, plus its statistics times their weights."""
-        out = dense @ self.dense_weights.astype(dense.dtype)
+        weights = self.dense_weights.astype(dense.dtype)
+        out = np.zeros((len(dense), 4), dense.dtype)
+        for k in range(dense.shape[1]):  # a product of 11 columns: broadcasting beats a BLAS call this thin
+            out += dense[:, k, None] * weights[k]
         table = np.ascontiguousarray(self.weights)
         if table.dtype == np.float32:
             # A row of 4 float32 read as one 16-byte complex number: a flat take is about
