@@ -70,6 +70,8 @@ def tags_of_ends(ends: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     >>> tags_of_ends(np.array([0, 1, 1, 0, 0, 1], bool), np.array([0, 1, 2, 0, 1, 2])).tolist()
     [0, 2, 3, 0, 1, 2]
     """
+    if not len(ends):
+        return np.zeros(0, np.int8)
     ends = ends.copy()
     ends[np.append(np.flatnonzero(offsets == 0)[1:] - 1, len(offsets) - 1)] = True
     starts = np.concatenate([[True], ends[:-1]]) | (offsets == 0)

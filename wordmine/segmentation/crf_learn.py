@@ -267,8 +267,8 @@ def learn_crf(corpus: Corpus, config: CRFConfig, gold: list[list[str]] | None = 
     ids, offsets = _corpus_runs(corpus, config.max_units)
     pieces = []
     if config.teacher in ("charlm", "both"):
-        ends = teacher.word_ends(ids, offsets)
-        if config.join_pairs:
+        ends = teacher.word_ends(ids, offsets) if len(ids) else np.zeros(0, bool)
+        if config.join_pairs and len(ids):
             ends = join_discovered_pairs(corpus, teacher.vocabulary(), ids, offsets, ends)
         pieces.append((ids, offsets, tags_of_ends(ends, offsets), 1.0))
     if config.teacher in ("lexicon", "both"):
