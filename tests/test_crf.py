@@ -193,5 +193,5 @@ def test_cli_learn_crf_then_segment_with_the_model(tmp_path):
                          input="鹦鹉看玻璃杯和琵琶了。\n葡萄在蜻蜓的玻璃杯\n".encode(), capture_output=True, check=False)
     assert out.returncode == 0, out.stderr
     assert out.stdout.decode() == "鹦鹉 看 玻璃杯 和 琵琶 了 。\n葡萄 在 蜻蜓 的 玻璃杯\n"
-    wrong = subprocess.run([*run, "learn", corpus, "--teacher", "lexicon", "-o", model], capture_output=True, check=False)
+    wrong = subprocess.run([*run, "learn", corpus, "--method", "charlm", "--teacher", "lexicon", "-o", model], capture_output=True, check=False)
     assert wrong.returncode == 2 and b"--method crf" in wrong.stderr

@@ -467,7 +467,7 @@ def _model_summary(model) -> str:
 
 @cli.command(name="learn")
 @INPUTS
-@click.option("--method", type=click.Choice(LEARN_METHODS), default="charlm", show_default=True,
+@click.option("--method", type=click.Choice(LEARN_METHODS), default="crf", show_default=True,
               help="charlm (an order-4 character model whose context restarts at each word, decoded by "
               "tagging), unigram (a word model re-estimated by Viterbi passes) or crf (a CRF tagger learned "
               "from the charlm segmentation or the discovered lexicon, see --teacher).")
@@ -487,7 +487,7 @@ def learn_command(inputs, method, transitions, teacher, gold_path, dictionary, g
     """
     if not common.output:
         raise click.UsageError("a model file is binary: give -o FILE.wmm")
-    if method != "crf" and (gold_path or dictionary or teacher != "charlm"):
+    if method != "crf" and (gold_path or dictionary or teacher != "charlm"):  # the defaults of crf's own options
         raise click.UsageError("--teacher, --gold and --dictionary are options of --method crf")
     if dictionary not in (None, "jieba") and not os.path.isfile(dictionary):
         raise click.UsageError(f"--dictionary: {dictionary} is not a file (give a word list or 'jieba')")
@@ -504,7 +504,7 @@ def learn_command(inputs, method, transitions, teacher, gold_path, dictionary, g
               help="A model from `wordmine learn` (default: learn one from the input itself).")
 @click.option("--lexicon", type=click.Path(exists=True, dir_okay=False),
               help="Segment with this word list instead: `discover` output or `word [count]` lines.")
-@click.option("--method", type=click.Choice([*LEARN_METHODS, "classic"]), default="charlm",
+@click.option("--method", type=click.Choice([*LEARN_METHODS, "classic"]), default="crf",
               show_default=True,
               help="When learning from the input: charlm (a character model tagging each character's place "
               "in its word), unigram (a word model re-estimated by Viterbi passes), crf (a CRF tagger "
