@@ -36,12 +36,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from wordmine.config import CountConfig
+from wordmine.config import CharLMConfig, CountConfig, CRFConfig
 from wordmine.counting.counter import count_text
-from wordmine.segmentation.charlm import CharLMConfig, learn_charlm
-from wordmine.segmentation.crf_learn import CRFConfig, learn_crf
+from wordmine.segmentation.charlm import learn_charlm
+from wordmine.segmentation.crf_learn import learn_crf
 from wordmine.segmentation.evaluation import evaluate
-from wordmine.segmentation.segment import segment_text
+from wordmine.segmentation.lossless import segment_text
 
 SECTIONS = ("heldout", "self", "rounds", "gold", "words", "speed", "learn")
 RECORDS: list[dict] = []

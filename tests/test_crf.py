@@ -10,13 +10,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wordmine.config import CountConfig
+from wordmine.config import CountConfig, CRFConfig
 from wordmine.counting.counter import count_text
 from wordmine.segmentation.crf import allowed_transitions, marginals, path_scores, tags_of_ends, viterbi
 from wordmine.segmentation.crf_features import STATISTICS, Standardiser
-from wordmine.segmentation.crf_learn import CRFConfig, CRFModel, learn_crf, objective
+from wordmine.segmentation.crf_learn import CRFModel, learn_crf, objective
 from wordmine.segmentation.crf_teacher import gold_runs
-from wordmine.segmentation.segment import segment_text
+from wordmine.segmentation.lossless import segment_text
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 

@@ -1,6 +1,9 @@
 """Frozen settings, one dataclass per stage, each field with its reason.
 
-Options flow one way: the command line builds these, the stages read them.
+CountConfig (counting), DiscoverConfig (mining.discover), ContrastConfig
+(mining.contrast), SegmentConfig (segmentation.unigram) and CharLMConfig
+(segmentation.charlm). Options flow one way: the command line and the API
+build these, the stages read them.
 """
 
 from __future__ import annotations
@@ -97,7 +100,7 @@ class CountConfig:
 
 @dataclass(frozen=True)
 class DiscoverConfig:
-    """Thresholds of new-word discovery (ALGORITHMS.md section 3)."""
+    """Thresholds of new-word discovery (Su Jianlin, 2019, https://kexue.fm/archives/6920)."""
 
     order: int = 4
     """n: longest n-gram scored for cohesion; longer words come from joined fragments."""
@@ -139,3 +142,164 @@ def auto_cohesion(order: int) -> tuple[float, ...]:
     (3.0, 5.0, 7.0)
     """
     return tuple(2.0 * length - 1.0 for length in range(2, order + 1))
+
+
+# Contrast (wordmine.mining.contrast)
+
+#: The rankings of ``wordmine contrast --method``.
+CONTRAST_METHODS = ("topical", "salience", "logodds", "g2", "share")
+
+
+@dataclass(frozen=True)
+class ContrastConfig:
+    method: str = "topical"
+    """How terms are ranked (see the module docstring)."""
+    prior: float = 1000.0
+    """Strength α0 of the Dirichlet prior of ``logodds``, in pseudo-counts."""
+    ratio_cap: float = 4.0
+    """``salience``: log ratios above this (55-fold) count as this much."""
+    entropy_cap: float = 3.0
+    """``salience``: boundary entropies above this (20 equally likely neighbours) count as this much."""
+
+    def __post_init__(self) -> None:
+        if self.method not in CONTRAST_METHODS:
+            raise ValueError(f"unknown method {self.method!r}: choose one of {', '.join(CONTRAST_METHODS)}")
+
+
+# Segmentation: the unigram word model (wordmine.segmentation.unigram)
+
+@dataclass(frozen=True)
+class SegmentConfig:
+    iterations: int = 1
+    """Viterbi re-estimation rounds. Measured on four gold sets, further rounds (and
+    soft EM with forward-backward counts) moved F1 by less than 0.001: the
+    candidates, not the estimates, limit the model."""
+    prune_count: int = 2
+    """Words seen fewer times in a round are dropped; single units never are."""
+    min_count: int | None = None
+    """Fewest occurrences of a candidate word (None: discover's default for the corpus size)."""
+    cohesion: tuple[float, ...] = (2.0, 4.0, 6.0)
+    """Cohesion thresholds of the candidates' discovery: lower than discover's own
+    (3, 5, 7), as a segmenter needs every word more than a clean list; 2, 4, 6 gave
+    the best F1 on three of the four gold sets measured."""
+
+
+# Segmentation: the character model (wordmine.segmentation.charlm)
+
+#: How the transition weights are set: see CharLMConfig.transitions.
+TRANSITION_MODES = ("scaled", "published", "calibrated")
+
+
+@dataclass(frozen=True)
+class CharLMConfig:
+    transitions: str = "scaled"
+    """scaled: the published weights times ``scale``. published: the weights of
+    Su Jianlin (2016) as they are. calibrated: the published weights times the scale from
+    ``scales`` under which the model's segmentation of the corpus agrees best with
+    the unigram model's (word-span F1), learned without labels."""
+    scale: float = 1.25
+    """Measured on four gold sets (F1 for scales 0.75 / 1 / 1.125 / 1.25 / 1.375 / 1.5):
+    pd1998 .680 / .777 / .789 / .786 / .774 / .755; zhuxian .643 / .735 / .763 / .780
+    / .786 / .786; ctb6 .715 / .770 / .776 / .774 / .767 / .755; medical_forum .674 /
+    .737 / .750 / .753 / .755 / .746. The published weights join too much on corpora
+    of 0.1-2 M characters (a Kneser-Ney model of a small corpus is sure of its
+    n-grams); 1.25 is within 0.006 of the best scale on every set. The calibration
+    picked 1.375, 1.25, 1.5, 1.25 (F1 .774, .780, .755, .753): no better than one
+    constant and several times slower to learn, so it is not the default."""
+    scales: tuple[float, ...] = (1.0, 1.125, 1.25, 1.375, 1.5, 1.75, 2.0)
+    """Scales the calibration tries."""
+    calibration_units: int = 1_000_000
+    """Units of the corpus (from its start) that the calibration segments; bounds its cost."""
+    min_count: int | None = None
+    """Passed to the unigram model that the calibration agrees with."""
+    prune_count: int = 2
+    """n-grams of order 3 and 4 seen fewer times are dropped (they back off). Measured
+    on four gold sets: F1 within +-0.001 of keeping them all, a model a third the size
+    (pd1998: 1.75 M -> 0.54 M n-grams, a 35 MB file -> about 12 MB)."""
+    boundary_weight: float = 1.25
+    """Weight (natural log per standard deviation) of the boundary score added to
+    tag b: the mean normalised variation of branching entropy of the n-grams that
+    end just before and start at the unit (:func:`wordmine.segmentation.variation.boundary_scores`). The
+    character model alone says how well a unit is predicted inside a word; this
+    says whether the strings around the position look complete, the cue of
+    nVBE segmentation (Magistry and Sagot 2012). Measured on four gold sets
+    without the word score (F1 pd1998 / zhuxian / ctb6 / medical_forum for
+    weights 0 / 1 / 1.25 / 1.5 / 2): .789 / .799 / .800 / .801 / .802; .780 /
+    .782 / .782 / .781 / .780; .774 / .784 / .785 / .785 / .786; .757 / .762 /
+    .763 / .763 / .763: every set gains from 1 to 2. With weight 1.5, the
+    transition scale 1.125 / 1.375 instead of 1.25 gave pd1998 .801 / .798,
+    zhuxian .759 / .782, ctb6 .784 / .784, medical_forum .754 / .759; leaving
+    out the order-1 variations (weight 1) pd1998 .803 but zhuxian .764. pd1998
+    and zhuxian pull the balance of splitting opposite ways; the mean over
+    orders 1-4 at the old scale lowers neither. 1.25 goes with ``word_weight``."""
+    word_weight: float = 0.125
+    """Weight of each word's autonomy times its length, added where the word ends
+    (:func:`wordmine.segmentation.variation.autonomy`; the sum of a(w) |w| is what Magistry and Sagot's segmenter
+    maximises). Where the boundary score judges a position from every n-gram
+    around it, this judges the word the tagging actually proposes. Measured
+    (F1 pd1998 / zhuxian / ctb6 / medical_forum), boundary weight : word weight:
+    1.5 : 0 .801 / .781 / .785 / .763; 1.5 : 0.125 .803 / .785 / .788 / .762;
+    1.25 : 0.125 .802 / .786 / .788 / .763; 1 : 0.125 .801 / .787 / .787 / .764;
+    1.25 : 0.25 .801 / .788 / .787 / .758; word score alone (0 : 0.5, no length
+    factor) .786 / .800 / .777 / .750. The default is the pair of the grid that
+    leaves no set below the boundary score alone. Without the length factor
+    (1.5 : 0.125) .802 / .790 / .788 / .761: better on zhuxian, worse on
+    medical_forum; the length factor is the published objective."""
+
+    def __post_init__(self) -> None:
+        if self.transitions not in TRANSITION_MODES:
+            raise ValueError(f"transitions must be one of {', '.join(TRANSITION_MODES)}")
+        if not self.scale > 0:
+            raise ValueError("the transition scale must be positive")
+        if not (self.boundary_weight >= 0 and self.word_weight >= 0):
+            raise ValueError("the boundary weight and the word weight must be 0 or more")
+
+
+# Segmentation: the CRF (wordmine.segmentation.crf_learn)
+
+TEACHERS = ("charlm", "lexicon", "both")
+
+
+@dataclass(frozen=True)
+class CRFConfig:
+    teacher: str = "charlm"
+    """Where the tags come from: charlm, lexicon (sentences sampled from the discovered lexicon), both."""
+    hash_bits: int = 20
+    """The hashed table has 2 ** hash_bits rows of 4 weights (float32: 16 MiB at 20)."""
+    epochs: int = 1
+    """Passes of AdaGrad over the tagged runs."""
+    rate: float = 0.03
+    """AdaGrad's step size. The CRF should learn what the teacher does *consistently*,
+    not every one of its mistakes: a short, gentle fit is the regulariser that
+    matters. Measured on the held-out protocols (learn on one text, segment
+    another; F1 pd1998 halves / zhuxian / medical_forum, charlm .777 / .764 /
+    .739): rate 0.1, 2 epochs .787 / .791 / .763; 0.03, 2 epochs .791 / .792 /
+    .767; 0.02, 2 epochs .793 / .790 / .768; 0.01, 2 epochs .794 / .784 / .765;
+    0.003, 2 epochs .790 / .770 / .763; 0.03, 1 epoch .793 / .790 / .767 (the
+    default: as good as the best, in half the time). Learning only from the runs
+    where charlm and the unigram word model agree gave .793 / .776 / .751, and
+    more self-training rounds .792 / .791 (2, 3 rounds) on pd1998: neither helps."""
+    l2: float = 1e-6
+    """L2 penalty per row update."""
+    batch_units: int = 20_000
+    """Units per mini-batch."""
+    rounds: int = 1
+    """Self-training rounds: after the first, the CRF re-tags the text and learns again."""
+    gold_weight: float = 1.0
+    """Weight of a gold run against a pseudo-labelled one."""
+    max_units: int = 4_000_000
+    """Units of the learning text (from its start) that are tagged and learned from."""
+    join_pairs: bool = True
+    """Join two one-unit words of the teacher that spell a two-unit word ``discover`` finds
+    (:func:`~wordmine.segmentation.crf_teacher.join_discovered_pairs`)."""
+    dictionary: str | None = None
+    """Words the user already has, as features: ``jieba`` (jieba's bundled dictionary) or a word-list file."""
+    seed: int = 0
+    charlm: CharLMConfig = field(default_factory=CharLMConfig)
+    """The teacher's settings (and the character model the statistics come from)."""
+
+    def __post_init__(self) -> None:
+        if self.teacher not in TEACHERS:
+            raise ValueError(f"teacher must be one of {', '.join(TEACHERS)}")
+        if not 8 <= self.hash_bits <= 28:
+            raise ValueError("hash_bits must be between 8 and 28")

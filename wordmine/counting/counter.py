@@ -1,4 +1,4 @@
-"""Stage 2: the streaming n-gram counter.
+"""The streaming n-gram counter.
 
 The unit stream is cut into chunks of about ``chunk_units`` units, each
 counted exactly by one sort of per-position records (:mod:`wordmine.counting.chunkcount`).
@@ -31,7 +31,6 @@ import numpy as np
 from wordmine.config import CountConfig
 from wordmine.counting.chunkcount import count_chunk
 from wordmine.counting.corpus import Corpus
-from wordmine.counting.heap import KEEP_FREE_BYTES, keep_freed_arrays
 from wordmine.counting.ngrams import NgramCounts, merge_counts, widen
 from wordmine.errors import OutputError, WordmineError
 from wordmine.normalize import Vocabulary
@@ -336,9 +335,6 @@ def count_text(
     max_order = config.order + 1
     bits = config.bits
     budget = config.memory // 2
-    # Freed memory kept for reuse is part of the budget: a sixteenth, shared by every process.
-    processes = config.jobs + 1 if config.jobs > 1 else 1
-    keep_freed_arrays(min(KEEP_FREE_BYTES, config.memory // 16 // processes))
     chunker = _Chunker(max_order, config.chunk_units)
     stream = UnitStream(config.stream_memory, config.tmp_dir)
     # One folder for every spilled run of this count, removed at the end whatever

@@ -15,9 +15,11 @@ every worker has a heap of its own. That is system time the parallel count
 spent on top of the single process, so it matters most for ``--jobs``.
 
 The cost is memory the process holds on to, at most ``keep_bytes`` above what
-is in use. :func:`wordmine.counting.counter.count_text` gives it a sixteenth of the
-memory budget, shared by the parent and the workers, at most ``KEEP_FREE_BYTES``
-each: the full amount under the default budget (a quarter of the machine's
+is in use. It changes the whole process, so the library never does it by
+itself: the command line opts in around counting (:func:`freed_arrays_kept`),
+giving it a sixteenth of the memory budget, shared by the parent and the
+workers, at most ``KEEP_FREE_BYTES`` each, and restores glibc's default limits
+(128 KiB; glibc's own adjustment of them stays off) when counting ends: the full amount under the default budget (a quarter of the machine's
 memory) on most machines. Less does not help: keeping 48 MiB a process left the
 page faults of two workers at 180 k. Under ``--memory 2G`` with two workers each
 process keeps 42 MiB; without that bound the peak of counting 1 GB rose from
@@ -29,8 +31,10 @@ On other C libraries, or where the call is not found, nothing changes.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
+from collections.abc import Iterator
 
 #: glibc's mallopt parameters (malloc.h).
 _M_TRIM_THRESHOLD = -1
@@ -40,13 +44,35 @@ _M_MMAP_THRESHOLD = -3
 MAP_THRESHOLD_BYTES = 32 << 20
 #: At most this much free memory at the top of the heap is kept for the next chunk.
 KEEP_FREE_BYTES = 128 << 20
+#: glibc's defaults for both limits, restored when counting ends.
+DEFAULT_THRESHOLD_BYTES = 128 << 10
 
 
-def keep_freed_arrays(keep_bytes: int) -> bool:
-    """Set malloc to reuse freed chunk arrays, keeping up to ``keep_bytes`` free; forked workers inherit it.
+def keep_budget(memory: int, jobs: int) -> int:
+    """Bytes each process may keep: a sixteenth of ``memory`` shared by the parent and its workers.
 
-    True when glibc took the settings.
+    >>> keep_budget(2 << 30, 2) >> 20
+    42
     """
+    processes = jobs + 1 if jobs > 1 else 1
+    return min(KEEP_FREE_BYTES, memory // 16 // processes)
+
+
+@contextlib.contextmanager
+def freed_arrays_kept(keep_bytes: int) -> Iterator[bool]:
+    """Within the block, malloc reuses freed chunk arrays (forked workers inherit it); restored after.
+
+    Yields True when glibc took the settings.
+    """
+    kept = _set_limits(MAP_THRESHOLD_BYTES, keep_bytes)
+    try:
+        yield kept
+    finally:
+        if kept:
+            _set_limits(DEFAULT_THRESHOLD_BYTES, DEFAULT_THRESHOLD_BYTES)
+
+
+def _set_limits(map_threshold: int, trim_threshold: int) -> bool:
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
         mallopt = libc.mallopt
@@ -54,4 +80,4 @@ def keep_freed_arrays(keep_bytes: int) -> bool:
         return False
     mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
     # Setting the mmap threshold also stops glibc adjusting both limits by itself.
-    return bool(mallopt(_M_MMAP_THRESHOLD, MAP_THRESHOLD_BYTES)) and bool(mallopt(_M_TRIM_THRESHOLD, keep_bytes))
+    return bool(mallopt(_M_MMAP_THRESHOLD, map_threshold)) and bool(mallopt(_M_TRIM_THRESHOLD, trim_threshold))

@@ -1,4 +1,4 @@
-"""Stage 6: lexicon output formats, and jieba's dictionary as a word list.
+"""Lexicon output formats, and jieba's dictionary as a word list.
 
 ``tsv`` (the default): one word a line, tab-separated columns, optional header
 (columns shown here aligned; in the file one tab separates them)::

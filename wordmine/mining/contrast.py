@@ -1,4 +1,4 @@
-"""Stage 7: domain terms, by contrasting a domain corpus with a general one.
+"""Domain terms, by contrasting a domain corpus with a general one.
 
 Candidates are the words ``discover`` finds in the domain corpus. Each is
 counted exactly on both sides as a substring (n-gram tables for short words,
@@ -6,7 +6,7 @@ an Aho-Corasick pass over the unit stream for longer ones), so a word absent
 from the general side is kept with count 0 rather than dropped. With a domain
 count a out of N_D units and a general count b out of N_G, the methods are:
 
-``share``   the published smoothed share (kexue.fm 6540), b rescaled to N_D:
+``share``   the published smoothed share (Su Jianlin 2019, https://kexue.fm/archives/6540), b rescaled to N_D:
             (a + α m) / (a + b' + m), α = Σa / Σ(a + b'), m = mean(a + b')
 ``g2``      Dunning's log-likelihood ratio, signed (+ when over-used in D)
 ``logodds`` log-odds ratio with an informative Dirichlet prior (Monroe et al.
@@ -43,28 +43,11 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from wordmine.config import ContrastConfig
 from wordmine.counting.corpus import Corpus
 from wordmine.lexicon import Lexicon
 from wordmine.mining.dispersion import document_frequency, residual_idf
 from wordmine.mining.occurrences import Background, corpus_occurrences
-
-METHODS = ("topical", "salience", "logodds", "g2", "share")
-
-
-@dataclass(frozen=True)
-class ContrastConfig:
-    method: str = "topical"
-    """How terms are ranked (see the module docstring)."""
-    prior: float = 1000.0
-    """Strength α0 of the Dirichlet prior of ``logodds``, in pseudo-counts."""
-    ratio_cap: float = 4.0
-    """``salience``: log ratios above this (55-fold) count as this much."""
-    entropy_cap: float = 3.0
-    """``salience``: boundary entropies above this (20 equally likely neighbours) count as this much."""
-
-    def __post_init__(self) -> None:
-        if self.method not in METHODS:
-            raise ValueError(f"unknown method {self.method!r}: choose one of {', '.join(METHODS)}")
 
 
 @dataclass(frozen=True)
@@ -90,8 +73,8 @@ class Terms:
             yield {
                 "term": term,
                 "domain_count": int(self.domain_count[i]),
-                "general_count": float(self.general_count[i]) if self.general_count.dtype.kind == "f"
-                else int(self.general_count[i]),
+                # jieba's background gives expected counts; one type per column: rounded.
+                "general_count": round(float(self.general_count[i])),
                 "domain_per_million": float(self.domain_count[i] * per_d),
                 "general_per_million": float(self.general_count[i] * per_g),
                 "log_ratio": float(self.log_ratio[i]),

@@ -1,4 +1,5 @@
-"""Stage 4: new-word discovery by cut-and-count (ALGORITHMS.md section 3).
+"""New-word discovery by cut-and-count (Su Jianlin, 【中文分词系列】 8. 更好的新词发现算法, 2019,
+https://kexue.fm/archives/6920; every source is listed in docs/REFERENCES.md).
 
 1. *Solid* n-grams: length 2..n, count >= min_count, cohesion >= θ(length);
    the default θ is 3, 5, 7 nats for lengths 2, 3, 4.

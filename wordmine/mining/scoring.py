@@ -1,4 +1,4 @@
-"""Stage 3: cohesion and boundary entropy, vectorised over the count tables.
+"""Cohesion and boundary entropy, vectorised over the count tables.
 
 Worked example on the corpus 天天向上，天天 (T = 6 units, N(天天) = 2,
 N(天) = 4):

@@ -1,4 +1,5 @@
-"""Stage 8b: segmentation by a character n-gram model with position tags (article 3956).
+"""Segmentation by a character n-gram model with position tags (Su Jianlin,
+【中文分词系列】 5. 基于语言模型的无监督分词, 2016, https://kexue.fm/archives/3956).
 
 A word-unigram model p(sentence) = prod p(w) whose word probability is spelled
 out by a character model whose context restarts at each word's first character:
@@ -27,7 +28,7 @@ finite.
 ...                  for o in ["鱼", "骨头", "米粒"]) * 5
 >>> counted = count_text([text], CountConfig(order=3, jobs=1))
 >>> model = learn_charlm(counted, CharLMConfig(transitions="published"))
->>> from wordmine.segmentation.segment import segment_text
+>>> from wordmine.segmentation.lossless import segment_text
 >>> segment_text("小鸟喜欢米粒！白狗讨厌鱼", model)
 ['小鸟 喜欢 米粒 ！ 白狗 讨厌 鱼']
 
@@ -54,20 +55,27 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from wordmine.arrays import word_starts
+from wordmine.config import CharLMConfig, SegmentConfig
 from wordmine.counting.corpus import Corpus
 from wordmine.counting.keyset import KeyIndex
 from wordmine.counting.ngrams import NgramCounts
 from wordmine.mining.scoring import entropy_variation
 from wordmine.normalize import Vocabulary
 from wordmine.segmentation.kneser_ney import kneser_ney, prune
+from wordmine.segmentation.lossless import runs_of
+from wordmine.segmentation.unigram import learn
+from wordmine.segmentation.variation import autonomy, boundary_scores, normalised, variation_values
 
 #: The tags, in the column order of every score and transition array.
 TAGS = "bcde"
+#: How many tags: the width of every score array.
+N_TAGS = len(TAGS)
 #: Longest context: tag e looks at 3 previous units (a model of order 4).
 ORDER = 4
 _LN10 = math.log(10.0)
 
-#: The published transition weights (article 3956), log10; missing pairs are forbidden.
+#: The published transition weights (Su Jianlin 2016, https://kexue.fm/archives/3956), log10; missing pairs are forbidden.
 PUBLISHED_TRANSITIONS = {"bb": 0.0, "cb": 0.0, "db": 0.0, "eb": 0.0,
                          "bc": -0.82, "cd": -2.0, "de": -2.0, "ee": -3.0}
 
@@ -79,79 +87,10 @@ def transition_matrix(weights_log10: dict[str, float]) -> np.ndarray:
     >>> round(float(m[0, 1]), 3), bool(np.isneginf(m[0, 2]))
     (-1.888, True)
     """
-    matrix = np.full((4, 4), -np.inf)
+    matrix = np.full((N_TAGS, N_TAGS), -np.inf)
     for pair, weight in weights_log10.items():
         matrix[TAGS.index(pair[0]), TAGS.index(pair[1])] = weight * _LN10
     return matrix
-
-
-#: How the transition weights are set: see CharLMConfig.transitions.
-TRANSITION_MODES = ("scaled", "published", "calibrated")
-
-
-@dataclass(frozen=True)
-class CharLMConfig:
-    transitions: str = "scaled"
-    """scaled: the published weights times ``scale``. published: the weights of
-    article 3956 as they are. calibrated: the published weights times the scale from
-    ``scales`` under which the model's segmentation of the corpus agrees best with
-    the unigram model's (word-span F1), learned without labels."""
-    scale: float = 1.25
-    """Measured on four gold sets (F1 for scales 0.75 / 1 / 1.125 / 1.25 / 1.375 / 1.5):
-    pd1998 .680 / .777 / .789 / .786 / .774 / .755; zhuxian .643 / .735 / .763 / .780
-    / .786 / .786; ctb6 .715 / .770 / .776 / .774 / .767 / .755; medical_forum .674 /
-    .737 / .750 / .753 / .755 / .746. The published weights join too much on corpora
-    of 0.1-2 M characters (a Kneser-Ney model of a small corpus is sure of its
-    n-grams); 1.25 is within 0.006 of the best scale on every set. The calibration
-    picked 1.375, 1.25, 1.5, 1.25 (F1 .774, .780, .755, .753): no better than one
-    constant and several times slower to learn, so it is not the default."""
-    scales: tuple[float, ...] = (1.0, 1.125, 1.25, 1.375, 1.5, 1.75, 2.0)
-    """Scales the calibration tries."""
-    calibration_units: int = 1_000_000
-    """Units of the corpus (from its start) that the calibration segments; bounds its cost."""
-    min_count: int | None = None
-    """Passed to the unigram model that the calibration agrees with."""
-    prune_count: int = 2
-    """n-grams of order 3 and 4 seen fewer times are dropped (they back off). Measured
-    on four gold sets: F1 within +-0.001 of keeping them all, a model a third the size
-    (pd1998: 1.75 M -> 0.54 M n-grams, a 35 MB file -> about 12 MB)."""
-    boundary_weight: float = 1.25
-    """Weight (natural log per standard deviation) of the boundary score added to
-    tag b: the mean normalised variation of branching entropy of the n-grams that
-    end just before and start at the unit (:func:`boundary_scores`). The
-    character model alone says how well a unit is predicted inside a word; this
-    says whether the strings around the position look complete, the cue of
-    nVBE segmentation (Magistry and Sagot 2012). Measured on four gold sets
-    without the word score (F1 pd1998 / zhuxian / ctb6 / medical_forum for
-    weights 0 / 1 / 1.25 / 1.5 / 2): .789 / .799 / .800 / .801 / .802; .780 /
-    .782 / .782 / .781 / .780; .774 / .784 / .785 / .785 / .786; .757 / .762 /
-    .763 / .763 / .763: every set gains from 1 to 2. With weight 1.5, the
-    transition scale 1.125 / 1.375 instead of 1.25 gave pd1998 .801 / .798,
-    zhuxian .759 / .782, ctb6 .784 / .784, medical_forum .754 / .759; leaving
-    out the order-1 variations (weight 1) pd1998 .803 but zhuxian .764. pd1998
-    and zhuxian pull the balance of splitting opposite ways; the mean over
-    orders 1-4 at the old scale lowers neither. 1.25 goes with ``word_weight``."""
-    word_weight: float = 0.125
-    """Weight of each word's autonomy times its length, added where the word ends
-    (:func:`autonomy`; the sum of a(w) |w| is what Magistry and Sagot's segmenter
-    maximises). Where the boundary score judges a position from every n-gram
-    around it, this judges the word the tagging actually proposes. Measured
-    (F1 pd1998 / zhuxian / ctb6 / medical_forum), boundary weight : word weight:
-    1.5 : 0 .801 / .781 / .785 / .763; 1.5 : 0.125 .803 / .785 / .788 / .762;
-    1.25 : 0.125 .802 / .786 / .788 / .763; 1 : 0.125 .801 / .787 / .787 / .764;
-    1.25 : 0.25 .801 / .788 / .787 / .758; word score alone (0 : 0.5, no length
-    factor) .786 / .800 / .777 / .750. The default is the pair of the grid that
-    leaves no set below the boundary score alone. Without the length factor
-    (1.5 : 0.125) .802 / .790 / .788 / .761: better on zhuxian, worse on
-    medical_forum; the length factor is the published objective."""
-
-    def __post_init__(self) -> None:
-        if self.transitions not in TRANSITION_MODES:
-            raise ValueError(f"transitions must be one of {', '.join(TRANSITION_MODES)}")
-        if not self.scale > 0:
-            raise ValueError("the transition scale must be positive")
-        if not (self.boundary_weight >= 0 and self.word_weight >= 0):
-            raise ValueError("the boundary weight and the word weight must be 0 or more")
 
 
 @dataclass
@@ -253,7 +192,7 @@ def lattice_scores(ids: np.ndarray, offsets: np.ndarray, model: CharLM) -> tuple
     n = len(ids)
     ids = ids.astype(np.int64)
     unit_key = ids.astype(np.uint64)
-    out = np.empty((n, 4))
+    out = np.empty((n, N_TAGS))
     # Order 1: an order-1 key is the unit id itself, so a dense map finds the rows.
     row_of = model.unigram_rows()
     rows = row_of[np.minimum(ids, len(row_of) - 1)]
@@ -297,90 +236,15 @@ def lattice_scores(ids: np.ndarray, offsets: np.ndarray, model: CharLM) -> tuple
         context_backoff = np.zeros(n)
         if k < model.order:
             context_backoff[hit] = model.backoff[k - 1][hit_rows]
-    word_end = np.zeros((n, 4))
+    word_end = np.zeros((n, N_TAGS))
     if model.scores_entropy:
         values = variation_values(rows_by_order, model)
         if model.boundary_weight:
             out[:, 0] += model.boundary_weight * boundary_scores(offsets, values)
         if model.word_weight:
-            word_end = autonomy(values, n)
-            word_end *= model.word_weight * np.arange(1, 5)
+            word_end = autonomy(values, n, N_TAGS)
+            word_end *= model.word_weight * np.arange(1, N_TAGS + 1)
     return out, word_end
-
-
-Variations = list[tuple[np.ndarray, np.ndarray, np.ndarray] | None]
-
-
-def variation_values(rows_by_order: list[np.ndarray], model: CharLM) -> Variations:
-    """For each order, whether the k-gram ending at each unit is in the model, and its right and left variations.
-
-    ``rows_by_order[k - 1]`` is the table row of the k-gram ending at each unit, -1
-    where there is none; its variations are then 0 (the average). None for an
-    order the model has no variations of.
-
-    >>> m = CharLM(["", "a"], 8, [np.array([1], np.uint64)], [np.zeros(1)], [], -5.0, np.zeros((4, 4)),
-    ...            right_variation=[np.array([2.0], np.float32)], left_variation=[np.array([-1.0], np.float32)])
-    >>> [v.tolist() for v in variation_values([np.array([0, -1, 0])], m)[0]]
-    [[True, False, True], [2.0, 0.0, 2.0], [-1.0, 0.0, -1.0]]
-    """
-    values: Variations = []
-    for k, rows in enumerate(rows_by_order, start=1):
-        if not len(model.right_variation[k - 1]):
-            values.append(None)
-            continue
-        right, left = model.padded_variations(k)
-        values.append((rows >= 0, right[rows], left[rows]))  # row -1 reads the padding 0
-    return values
-
-
-def autonomy(values: Variations, n: int) -> np.ndarray:
-    """a(w) = nVBE_left(w) + nVBE_right(w) of the k-gram ending at each unit, k = 1..4: an (n, 4) array.
-
-    The autonomy of Magistry and Sagot (2012), whose segmenter maximises the sum of
-    a(w) |w| over the words. 0 (the average) where the model lacks the n-gram.
-
-    >>> found = np.array([True, False])
-    >>> autonomy([(found, np.array([2.0, 0.0]), np.array([-0.5, 0.0]))], 2).tolist()
-    [[1.5, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0]]
-    """
-    out = np.zeros((n, 4))
-    for k, value in enumerate(values, start=1):
-        if value is not None:
-            out[:, k - 1] = value[1] + value[2]
-    return out
-
-
-def boundary_scores(offsets: np.ndarray, values: Variations) -> np.ndarray:
-    """The mean normalised variation of branching entropy at the boundary before each unit.
-
-    A boundary before unit i has up to ``order`` n-grams ending just before it
-    (their right variation speaks) and up to ``order`` starting at it (their left
-    variation speaks); the score is the mean of those the model has, 0 where it
-    has none and at the start of a run (always a word start). ``values`` as
-    :func:`variation_values` gives them. Sums of shifted slices, not scattered
-    indexes: this costs about 0.05 s of the 1 s of segmenting pd1998.
-
-    >>> found = np.array([True, False, True])
-    >>> a_q_a = [(found, np.where(found, 2.0, 0.0), np.where(found, -1.0, 0.0))]
-    >>> boundary_scores(np.array([0, 1, 2]), a_q_a).tolist()  # a ? a: only the a's speak
-    [0.0, 2.0, -1.0]
-    >>> aa_aa = [(np.ones(4, bool), np.full(4, 2.0), np.full(4, -1.0))]
-    >>> boundary_scores(np.array([0, 1, 0, 1]), aa_aa).tolist()  # aa, aa: (2 - 1) / 2
-    [0.0, 0.5, 0.0, 0.5]
-    """
-    n = len(offsets)
-    total, terms = np.zeros(n), np.zeros(n)
-    for k, value in enumerate(values, start=1):
-        if value is None or k > n:
-            continue
-        found, right, left = value
-        total[1:] += right[:-1]  # the k-gram ending at unit i - 1
-        terms[1:] += found[:-1]
-        total[: n - k + 1] += left[k - 1 :]  # the k-gram starting at unit i (ending at i + k - 1)
-        terms[: n - k + 1] += found[k - 1 :]
-    score = np.divide(total, terms, out=np.zeros(n), where=terms > 0)
-    score[offsets == 0] = 0.0
-    return score
 
 
 def best_tag_ends(scores: np.ndarray, offsets: np.ndarray, transitions: np.ndarray,
@@ -412,12 +276,12 @@ def best_tag_ends(scores: np.ndarray, offsets: np.ndarray, transitions: np.ndarr
     per_step = np.bincount(offsets)
     bounds = np.concatenate([[0], np.cumsum(per_step)])
     slot = bounds[offsets] + rank[np.cumsum(offsets == 0) - 1]
-    score = np.empty((n, 4))
+    score = np.empty((n, N_TAGS))
     score[slot] = scores
-    ending = np.zeros((n, 4))
+    ending = np.zeros((n, N_TAGS))
     if word_end is not None:
         ending[slot] = word_end
-    best = np.empty((n, 4))
+    best = np.empty((n, N_TAGS))
     came_b = np.zeros(n, np.int8)  # the tag before a b
     e_from_e = np.zeros(n, bool)  # an e after an e (else after a d)
     best[: per_step[0]] = -np.inf
@@ -474,30 +338,6 @@ def learn_charlm(corpus: Corpus, config: CharLMConfig) -> CharLM:
     return model
 
 
-def normalised(values: np.ndarray, occurrences: np.ndarray) -> np.ndarray:
-    """(v - mean) / standard deviation, both over the occurrences of the n-grams (as ``float32``).
-
-    Weighting by occurrences (not by distinct n-grams) makes the scores average
-    0 over the running text, so the bonus leaves the number of words about where
-    the transition weights put it. Measured on four gold sets, mean boundary
-    score with weight 1 (F1 pd1998 / zhuxian / ctb6 / medical_forum): per distinct
-    n-gram .771 / .794 / .768 / .754 (it splits far more), per occurrence .799 /
-    .782 / .783 / .761 (both with every n-gram, before pruning; pruned with the
-    model, as now, .799 / .782 / .784 / .762). Values that are all NaN (an order whose entropy the
-    counts do not give) become an empty array.
-
-    >>> [round(float(z), 3) for z in normalised(np.array([1.0, 3.0]), np.array([3.0, 1.0]))]
-    [-0.577, 1.732]
-    >>> len(normalised(np.full(2, np.nan), np.ones(2)))
-    0
-    """
-    if not len(values) or np.isnan(values).all():
-        return np.zeros(0, np.float32)
-    mean = np.average(values, weights=occurrences)
-    sd = math.sqrt(np.average((values - mean) ** 2, weights=occurrences))
-    return ((values - mean) / sd if sd > 0 else np.zeros(len(values))).astype(np.float32)
-
-
 def calibrate_scale(corpus: Corpus, model: CharLM, config: CharLMConfig) -> float:
     """The scale of the transition weights under which this model agrees best with the unigram model.
 
@@ -507,12 +347,6 @@ def calibrate_scale(corpus: Corpus, model: CharLM, config: CharLMConfig) -> floa
     one joins what its n-grams predict), and their best agreement fell next to the
     best scale against the gold standard on all four sets measured.
     """
-    from wordmine.segmentation.segment import (  # deferred: segment imports nothing of this module
-        SegmentConfig,
-        learn,
-        runs_of,
-    )
-
     ids, offsets = runs_of(corpus.stream[: config.calibration_units])
     if not len(ids):
         return 1.0
@@ -531,7 +365,7 @@ def span_f1(ends: np.ndarray, reference: np.ndarray, offsets: np.ndarray) -> flo
     0.4
     """
     def words(word_ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        starts = (offsets == 0) | np.concatenate([[True], word_ends[:-1]])
+        starts = word_starts(offsets, word_ends)
         return np.flatnonzero(starts), np.flatnonzero(word_ends)
 
     def packed(first: np.ndarray, last: np.ndarray) -> np.ndarray:

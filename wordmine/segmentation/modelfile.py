@@ -38,7 +38,7 @@ from wordmine.io.container import has_magic, read_container, write_container
 from wordmine.segmentation.charlm import CharLM
 from wordmine.segmentation.crf_features import STATISTICS, Standardiser
 from wordmine.segmentation.crf_learn import CRFModel
-from wordmine.segmentation.segment import WordModel
+from wordmine.segmentation.unigram import WordModel
 
 MAGIC = b"WMMODEL\0"
 VERSION = 2
