@@ -113,7 +113,7 @@ def self_sets(data: Path) -> list[tuple[str, list[str], list[str]]]:
 
 
 def variants(with_dictionary: bool) -> dict[str, CRFConfig]:
-    out = {"crf (teacher charlm)": CRFConfig(), "crf (teacher lexicon)": CRFConfig(teacher="lexicon"),
+    out = {"crf (default, teacher charlm)": CRFConfig(), "crf (teacher lexicon)": CRFConfig(teacher="lexicon"),
            "crf (teacher both)": CRFConfig(teacher="both")}
     if with_dictionary:
         out["crf + jieba dictionary"] = CRFConfig(dictionary="jieba")
@@ -124,8 +124,8 @@ def compare(section: str, sets, with_teachers: bool) -> None:
     jieba = jieba_segmenter()
     for protocol, learned_from, scored in sets:
         corpus = corpus_of(learned_from)
-        record(section, protocol, "charlm (default)", f1=score(learn_charlm(corpus, CharLMConfig()), scored))
-        configs = variants(True) if with_teachers else {"crf (teacher charlm)": CRFConfig(),
+        record(section, protocol, "charlm", f1=score(learn_charlm(corpus, CharLMConfig()), scored))
+        configs = variants(True) if with_teachers else {"crf (default, teacher charlm)": CRFConfig(),
                                                         "crf + jieba dictionary": CRFConfig(dictionary="jieba")}
         for label, config in configs.items():
             start = time.perf_counter()
@@ -162,8 +162,8 @@ def section_words(data: Path) -> None:
         return
     text = path.read_text(encoding="utf-8")
     corpus = count_text([text], CountConfig(order=4, jobs=1))
-    for label, model in (("charlm (default)", learn_charlm(corpus, CharLMConfig())),
-                         ("crf (teacher charlm)", learn_crf(corpus, CRFConfig()))):
+    for label, model in (("charlm", learn_charlm(corpus, CharLMConfig())),
+                         ("crf (default, teacher charlm)", learn_crf(corpus, CRFConfig()))):
         out = " ".join(segment_text(text, model))
         for word in ("但是", "此外", "所以"):
             whole = f" {out} ".count(f" {word} ")
@@ -180,8 +180,8 @@ def section_speed(data: Path) -> None:
     repeated = text * (30_000_000 // len(text.encode("utf-8")) + 1)
     size = len(repeated.encode("utf-8"))
     piece = 1 << 20
-    for label, model in (("charlm (default)", learn_charlm(corpus, CharLMConfig())),
-                         ("crf (teacher charlm)", learn_crf(corpus, CRFConfig()))):
+    for label, model in (("charlm", learn_charlm(corpus, CharLMConfig())),
+                         ("crf (default, teacher charlm)", learn_crf(corpus, CRFConfig()))):
         start = time.perf_counter()
         at = 0
         while at < len(repeated):  # pieces end at a line end, as the CLI cuts them
@@ -213,7 +213,7 @@ def section_learn(data: Path) -> None:
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         size = sample.stat().st_size
     record("learn", f"wordmine learn <first {size / 1e6:.1f} MB of laws.txt> --method crf -q --jobs 1",
-           "crf (teacher charlm)",
+           "crf (default, teacher charlm)",
            seconds=round(seconds, 1), peak_mib=round(max(peak, before) / 1024), exit=done.returncode)
 
 

@@ -547,9 +547,11 @@ def section_segment(bench: Bench) -> None:
         else:
             rows.append([name, "classic (lexicon + jieba path)", "FAILED"])
         # The learned models: learn on the learning text, then segment the test text with the model.
-        # charlm (the character model with position tags) with its default and the published weights.
+        # charlm (the character model with position tags) with its default and the published weights, and
+        # the CRF learned from charlm's segmentation (the default method).
         for label, tag, extra in [("unigram (word model)", "unigram", ["--method", "unigram"]),
-                                  ("charlm (default)", "charlm", ["--method", "charlm"]),
+                                  ("charlm", "charlm", ["--method", "charlm"]),
+                                  ("crf (default)", "crf", ["--method", "crf"]),
                                   ("charlm, published weights", "charlm_published",
                                    ["--method", "charlm", "--transitions", "published"])]:
             model = bench.cache / f"seg_{name}_{tag}.wmm"
