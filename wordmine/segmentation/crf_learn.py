@@ -2,20 +2,22 @@
 
 No labelled data: the tags come from a **teacher** that segments the learning
 text. ``charlm`` (the default) is the character-model segmenter of
-:mod:`wordmine.charlm`; ``lexicon`` samples sentences from the discovered
+:mod:`wordmine.segmentation.charlm`; ``lexicon`` samples sentences from the discovered
 lexicon, each word drawn by its frequency (Su Jianlin, 2017, "基于字典的中文分词：
 无监督分词", https://kexue.fm/archives/4245); ``both`` uses both. Gold lines, when
-the user has some, join with a weight. The CRF (:mod:`wordmine.crf`) then learns
+the user has some, join with a weight. The CRF (:mod:`wordmine.segmentation.crf`) then learns
 what the teacher does from features the teacher cannot weigh against each other
-(:mod:`wordmine.crf_features`), which smooths the teacher's inconsistencies.
+(:mod:`wordmine.segmentation.crf_features`), which smooths the teacher's inconsistencies.
 
 Optimiser: AdaGrad (Duchi, Hazan and Singer, 2011, "Adaptive Subgradient
 Methods", https://jmlr.org/papers/v12/duchi11a.html) on mini-batches of runs,
 updating only the rows of the hashed table a batch touches, with the L2 penalty
-applied to those rows. One pass over 2 M characters is a few seconds; L-BFGS
-needs a full pass per step and tens of steps, so within the one-minute budget of
-``learn`` it does not converge, and the weights of rare features (most of a
-hashed table) are what per-coordinate rates serve best.
+applied to those rows. One pass over 2 M characters takes seconds, and one pass
+is what measured best (see ``CRFConfig.rate``). L-BFGS and the averaged
+perceptron were not tried: L-BFGS needs a full pass per step and tens of steps
+(minutes, against the one-minute budget of ``learn``), the perceptron fits every
+mistake of the teacher it can, and per-coordinate rates suit the rare features
+that fill most of a hashed table.
 
 >>> from wordmine.config import CountConfig
 >>> from wordmine.counting.counter import count_text
