@@ -118,34 +118,51 @@ class CRFModel:
         return ends_of_tags(self.tags(ids, offsets))
 
 
-def objective(model: CRFModel, hashed: np.ndarray, dense: np.ndarray, tags: np.ndarray, offsets: np.ndarray,
-              weight: np.ndarray, l2: float) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
-    """The weighted negative log-likelihood plus (l2 / 2) |w|^2, and its gradient.
+def likelihood_gradient(model: CRFModel, hashed: np.ndarray, dense: np.ndarray, tags: np.ndarray,
+                        offsets: np.ndarray, weight: np.ndarray):
+    """The weighted negative log-likelihood of the tags and its gradient, the table's part by row.
 
-    Returns the loss and the gradients of the hashed table (dense, the table's
-    shape), the statistic weights and the transitions. ``weight`` is one number
-    per unit (the weight of its run).
+    Returns (loss, rows, grad_rows, grad_dense, grad_transitions): ``rows`` are
+    the distinct table rows the units use, ``grad_rows`` their gradients, so a
+    mini-batch touches only those. ``weight`` is one number per unit (the weight
+    of its run). The gradient of log Z is the expected feature count under the
+    model (forward-backward marginals), that of the path score the observed one.
     """
     emission = model.emission(hashed, dense)
     marg, pairs, log_z = marginals(emission, model.transitions, offsets, weight)
     n = len(tags)
-    observed = np.zeros((n, 4))
-    observed[np.arange(n), tags] = 1.0
     starts = offsets == 0
-    path = (emission * observed).sum(axis=1)
     inside = np.flatnonzero(~starts)
+    path = emission[np.arange(n), tags]
     path[inside] += model.transitions[tags[inside - 1], tags[inside]]
     loss = float(log_z @ weight[starts] - path @ weight)
-    delta = (marg - observed) * weight[:, None]
-    grad_table = np.zeros_like(model.weights, dtype=np.float64)
-    for j in range(hashed.shape[1]):
-        np.add.at(grad_table, hashed[:, j], delta)
+    delta = marg
+    delta[np.arange(n), tags] -= 1.0
+    delta *= weight[:, None]
+    rows, where = np.unique(hashed, return_inverse=True)
+    repeated = np.repeat(delta, hashed.shape[1], axis=0)  # row-major: unit i's templates are consecutive
+    grad_rows = np.stack([np.bincount(where.reshape(-1), weights=repeated[:, k], minlength=len(rows))
+                          for k in range(4)], axis=1)
     grad_dense = dense.T.astype(np.float64) @ delta
     seen = np.zeros((4, 4))
     np.add.at(seen, (tags[inside - 1], tags[inside]), weight[inside])
-    grad_trans = np.where(np.isfinite(model.transitions), pairs - seen, 0.0)
+    grad_transitions = np.where(np.isfinite(model.transitions), pairs - seen, 0.0)
+    return loss, rows, grad_rows, grad_dense, grad_transitions
+
+
+def objective(model: CRFModel, hashed: np.ndarray, dense: np.ndarray, tags: np.ndarray, offsets: np.ndarray,
+              weight: np.ndarray, l2: float) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+    """The weighted negative log-likelihood plus (l2 / 2) |w|^2 and its full gradient (for checking it).
+
+    Returns the loss and the gradients of the hashed table (the table's shape),
+    the statistic weights and the transitions.
+    """
+    loss, rows, grad_rows, grad_dense, grad_transitions = likelihood_gradient(model, hashed, dense, tags, offsets,
+                                                                              weight)
+    grad_table = l2 * model.weights.astype(np.float64)
+    grad_table[rows] += grad_rows
     loss += 0.5 * l2 * float((model.weights.astype(np.float64) ** 2).sum() + (model.dense_weights ** 2).sum())
-    return loss, grad_table + l2 * model.weights, grad_dense + l2 * model.dense_weights, grad_trans
+    return loss, grad_table, grad_dense + l2 * model.dense_weights, grad_transitions
 
 
 def train(model: CRFModel, hashed: np.ndarray, dense: np.ndarray, tags: np.ndarray, offsets: np.ndarray,
@@ -169,27 +186,14 @@ def train(model: CRFModel, hashed: np.ndarray, dense: np.ndarray, tags: np.ndarr
 
 
 def _step(model, hashed, dense, tags, offsets, weight, config, table_g2, dense_g2, trans_g2) -> None:
-    emission = model.emission(hashed, dense)
-    marg, pairs, _ = marginals(emission, model.transitions, offsets, weight)
-    n = len(tags)
-    delta = marg
-    delta[np.arange(n), tags] -= 1.0
-    delta *= weight[:, None]
-    # Sparse rows: the distinct feature ids of the batch and the summed deltas of each.
-    rows, where = np.unique(hashed, return_inverse=True)
-    where = where.reshape(-1)
-    grad = np.stack([np.bincount(where, weights=np.repeat(delta[:, k], hashed.shape[1]), minlength=len(rows))
-                     for k in range(4)], axis=1)
+    """One AdaGrad step on a mini-batch; L2 applies to the rows the batch touches."""
+    _, rows, grad, grad_dense, grad_trans = likelihood_gradient(model, hashed, dense, tags, offsets, weight)
     grad += config.l2 * model.weights[rows]
     table_g2[rows] += (grad ** 2).mean(axis=1)
     model.weights[rows] -= (config.rate * grad / np.sqrt(table_g2[rows] + 1e-8)[:, None]).astype(np.float32)
-    grad_dense = dense.T.astype(np.float64) @ delta + config.l2 * model.dense_weights
+    grad_dense += config.l2 * model.dense_weights
     dense_g2 += grad_dense ** 2
     model.dense_weights -= config.rate * grad_dense / np.sqrt(dense_g2)
-    inside = np.flatnonzero(offsets != 0)
-    seen = np.zeros((4, 4))
-    np.add.at(seen, (tags[inside - 1], tags[inside]), weight[inside])
-    grad_trans = np.where(np.isfinite(model.transitions), pairs - seen, 0.0)
     trans_g2 += grad_trans ** 2
     model.transitions = model.transitions - config.rate * grad_trans / np.sqrt(trans_g2)
 
