@@ -242,8 +242,8 @@ class Standardiser:
 
     @classmethod
     def fit(cls, values: np.ndarray) -> Standardiser:
-        mean = values.mean(axis=0) if len(values) else np.zeros(values.shape[1])
-        scale = values.std(axis=0) if len(values) else np.ones(values.shape[1])
+        mean = values.mean(axis=0, dtype=np.float64) if len(values) else np.zeros(values.shape[1])
+        scale = values.std(axis=0, dtype=np.float64) if len(values) else np.ones(values.shape[1])
         return cls(mean, np.where(scale > 1e-9, scale, 1.0))
 
     def __call__(self, values: np.ndarray) -> np.ndarray:

@@ -216,6 +216,24 @@ def _corpus_runs(corpus: Corpus, max_units: int) -> tuple[np.ndarray, np.ndarray
     return ids_all, offsets_all
 
 
+def _statistics_in_pieces(ids: np.ndarray, offsets: np.ndarray, model: CharLM, piece: int = 1 << 20) -> np.ndarray:
+    """:func:`statistics` of every unit as float32, computed a million units at a time (cut at run starts).
+
+    The character model's lattice holds several float64 arrays per unit; a piece at
+    a time keeps that working memory small, whatever ``max_units`` allows.
+    """
+    out = np.empty((len(ids), STATISTICS), np.float32)
+    starts = np.flatnonzero(offsets == 0)
+    at = 0
+    while at < len(ids):
+        # the first run start at or after at + piece (the end of the text if there is none)
+        later = np.searchsorted(starts, at + piece)
+        end = int(starts[later]) if later < len(starts) else len(ids)
+        out[at:end] = statistics(ids[at:end], offsets[at:end], model)
+        at = end
+    return out
+
+
 def dictionary_words(name: str) -> list[str]:
     """The words of ``jieba`` (its bundled dictionary) or of a word-list file (first column)."""
     if name == "jieba":
@@ -241,7 +259,7 @@ def learn_crf(corpus: Corpus, config: CRFConfig, gold: list[list[str]] | None = 
     all_offsets = np.concatenate([p[1] for p in pieces])
     all_tags = np.concatenate([p[2] for p in pieces]).astype(np.int64)
     weight = np.concatenate([np.full(len(p[0]), p[3]) for p in pieces])
-    raw = statistics(all_ids, all_offsets, teacher)
+    raw = _statistics_in_pieces(all_ids, all_offsets, teacher)
     standardiser = Standardiser.fit(raw)
     dense = standardiser(raw)
     del raw
