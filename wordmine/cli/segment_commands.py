@@ -25,7 +25,8 @@ from wordmine.segmentation.learning import LEARN_METHODS, SEGMENT_METHODS, Segme
 
 TRANSITIONS = click.option(
     "--transitions", type=click.Choice(TRANSITION_MODES), default=None, show_default="scaled",
-    help="charlm only: the published tag transition weights (Su Jianlin 2016) times 1.25 (scaled), as "
+    help="charlm (and the charlm teacher of crf): the published tag transition weights (Su Jianlin 2016) "
+    "times 1.25 (scaled), as "
     "published, or times the scale under which charlm agrees best with the unigram model (calibrated, slower).")
 
 
