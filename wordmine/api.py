@@ -43,6 +43,7 @@ from wordmine.lexicon import Lexicon
 from wordmine.mining.contrast import Terms
 from wordmine.mining.contrast import contrast as rank_contrast
 from wordmine.mining.discover import discover as discover_lexicon
+from wordmine.mining.jieba_dict import to_jieba  # noqa: F401 - re-exported: the public API
 from wordmine.mining.occurrences import Background, CorpusBackground, JiebaBackground
 from wordmine.segmentation.evaluation import Score
 from wordmine.segmentation.evaluation import evaluate as evaluate_spans
@@ -203,8 +204,8 @@ def discover_in(corpus: Corpus, config: DiscoverConfig, new_only: bool = False,
 
 
 def discover(source: Source | Counts, *, top: int | None = None, min_count: int | None = None, order: int = 4,
-             min_len: int = 2, max_len: int = 12, new_only: bool = False, no_redundancy: bool = False,
-             memory: int | None = None, jobs: int | None = None, tmp_dir: str | None = None,
+             min_len: int = 2, max_len: int = 12, new_only: bool = False, no_numbers: bool = False,
+             no_redundancy: bool = False, memory: int | None = None, jobs: int | None = None, tmp_dir: str | None = None,
              encoding: str = "utf-8") -> list[Word]:
     """The words of a corpus, best first, as ``wordmine discover``.
 
@@ -216,7 +217,7 @@ def discover(source: Source | Counts, *, top: int | None = None, min_count: int 
     if corpus.order < order:
         raise ValueError(f"the counts have order {corpus.order}; count again with order={order}")
     config = DiscoverConfig(order=order, min_count=min_count, min_len=min_len, max_len=max_len,
-                            redundancy=not no_redundancy)
+                            redundancy=not no_redundancy, numbers=not no_numbers)
     return lexicon_words(discover_in(corpus, config, new_only, top))
 
 
