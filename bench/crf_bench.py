@@ -39,6 +39,7 @@ sys.path.insert(0, str(REPO))
 
 from wordmine.config import CharLMConfig, CountConfig, CRFConfig
 from wordmine.counting.counter import count_text
+from wordmine.io.tables import jieba_tokenizer
 from wordmine.segmentation.charlm import learn_charlm
 from wordmine.segmentation.crf_learn import learn_crf
 from wordmine.segmentation.evaluation import evaluate
@@ -71,9 +72,7 @@ def score(model_or_segmenter, scored: list[str]) -> float:
 
 
 def jieba_segmenter():
-    import jieba
-
-    tokenizer = jieba.Tokenizer()
+    tokenizer = jieba_tokenizer()  # jieba's own dictionary, HMM on in lcut: what a user gets by default
     return lambda text: [" ".join(w for w in tokenizer.lcut(line) if w.strip())
                          for line in text.rstrip("\n").split("\n")]
 
