@@ -139,10 +139,13 @@ def likelihood_gradient(model: CRFModel, hashed: np.ndarray, dense: np.ndarray, 
     delta = marg
     delta[np.arange(n), tags] -= 1.0
     delta *= weight[:, None]
-    rows, where = np.unique(hashed, return_inverse=True)
+    # Counted over the whole table and then cut to the rows used: bincount is linear,
+    # where finding the distinct rows by sorting a batch's ids cost a quarter of learning.
+    flat, size = hashed.reshape(-1), len(model.weights)
+    rows = np.flatnonzero(np.bincount(flat, minlength=size))
     repeated = np.repeat(delta, hashed.shape[1], axis=0)  # row-major: unit i's templates are consecutive
-    grad_rows = np.stack([np.bincount(where.reshape(-1), weights=repeated[:, k], minlength=len(rows))
-                          for k in range(4)], axis=1)
+    grad_rows = np.stack([np.bincount(flat, weights=repeated[:, k], minlength=size)[rows] for k in range(4)],
+                         axis=1)
     grad_dense = dense.T.astype(np.float64) @ delta
     seen = np.zeros((4, 4))
     np.add.at(seen, (tags[inside - 1], tags[inside]), weight[inside])
