@@ -54,7 +54,11 @@ Shared by every stage:
     ``segmentation.unigram``     a word model over discovered candidates, Viterbi
     ``segmentation.kneser_ney``  interpolated Kneser-Ney smoothing of character n-grams
     ``segmentation.variation``   nVBE boundary and word scores
-    ``segmentation.charlm``      the character model with position tags (the default)
+    ``segmentation.charlm``      the character model with position tags
+    ``segmentation.crf``         a linear-chain CRF over BMES tags: forward-backward, Viterbi
+    ``segmentation.crf_features`` its hashed window features and corpus statistics
+    ``segmentation.crf_teacher`` its labels without labelled data: lexicon samples, gold lines
+    ``segmentation.crf_learn``   the CRF segmenter learned from charlm's segmentation (the default)
     ``segmentation.classic``     the discovered lexicon as jieba's dictionary
     ``segmentation.modelfile``   the ``.wmm`` file
     ``segmentation.learning``    the methods by name, and ``Segmenter``

@@ -25,7 +25,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TextIO, Union
 
-from wordmine.config import ContrastConfig, CountConfig, DiscoverConfig, default_jobs, default_memory
+from wordmine.config import (
+    ContrastConfig,
+    CountConfig,
+    CRFConfig,
+    DiscoverConfig,
+    default_jobs,
+    default_memory,
+)
 from wordmine.counting.corpus import Corpus, ngram_rows
 from wordmine.counting.counter import count_text
 from wordmine.counting.countfile import is_count_file, read_counts, write_counts
@@ -286,16 +293,20 @@ def contrast(domain: Source, general: Iterable[Source] | Counts | None = None, *
         return terms_rows(contrast_terms(spool.name, general_sources, method, min_count, counting), top)
 
 
-def learn(source: Source | Counts, *, method: str = "charlm", transitions: str = "scaled",
+def learn(source: Source | Counts, *, method: str = "crf", transitions: str = "scaled",
           min_count: int | None = None, memory: int | None = None, jobs: int | None = None,
-          tmp_dir: str | None = None, encoding: str = "utf-8") -> Segmenter:
+          tmp_dir: str | None = None, encoding: str = "utf-8", crf: CRFConfig | None = None,
+          gold: Iterable[str] | None = None) -> Segmenter:
     """A segmenter learned from raw text with no labels, as ``wordmine learn``.
 
-    ``method`` is ``charlm`` (the default), ``unigram`` or ``classic`` (jieba's
-    path over the discovered lexicon; it cannot be saved).
+    ``method`` is ``crf`` (the default), ``charlm``, ``unigram`` or ``classic``
+    (jieba's path over the discovered lexicon; it cannot be saved). ``crf`` sets
+    the CRF's teacher, dictionary and learning; ``gold`` (segmented lines, words
+    separated by spaces) adds labelled lines to what the CRF learns from.
     """
     corpus = _corpus(source, 4, Counting(memory, jobs, tmp_dir, encoding))
-    return learn_segmenter(corpus, method, transitions=transitions, min_count=min_count)
+    gold_words = [line.split() for line in gold if line.strip()] if gold is not None else None
+    return learn_segmenter(corpus, method, transitions=transitions, min_count=min_count, crf=crf, gold=gold_words)
 
 
 def load(path: str | os.PathLike[str]) -> Segmenter:

@@ -12,7 +12,8 @@ COLUMNS = [("gold set", "set", ""), ("method", "method", ""), ("P", "precision",
            ("peak MB (tree)", "peak_mb", ",.0f")]
 MODELS = [  # label, file tag, learn options
     ("unigram (word model)", "unigram", ["--method", "unigram"]),
-    ("charlm (default)", "charlm", ["--method", "charlm"]),
+    ("charlm", "charlm", ["--method", "charlm"]),
+    ("crf (default)", "crf", ["--method", "crf"]),
     ("charlm, published weights", "charlm_published", ["--method", "charlm", "--transitions", "published"]),
 ]
 NOTE = (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from wordmine.api import Counting
@@ -15,7 +17,7 @@ from wordmine.cli.options import (
     progress,
 )
 from wordmine.cli.streams import echo_rows, load_corpus, spooled, stdin_once, text_output
-from wordmine.config import TRANSITION_MODES
+from wordmine.config import TEACHERS, TRANSITION_MODES, CRFConfig
 from wordmine.errors import WordmineError
 from wordmine.io.tables import read_word_counts
 from wordmine.io.text import line_pieces, read_blocks, text_source, whole_lines
@@ -24,40 +26,84 @@ from wordmine.segmentation.learning import LEARN_METHODS, SEGMENT_METHODS, Segme
 
 TRANSITIONS = click.option(
     "--transitions", type=click.Choice(TRANSITION_MODES), default=None, show_default="scaled",
-    help="charlm only: the published tag transition weights (Su Jianlin 2016) times 1.25 (scaled), as "
+    help="charlm (and the charlm teacher of crf): the published tag transition weights (Su Jianlin 2016) "
+    "times 1.25 (scaled), as "
     "published, or times the scale under which charlm agrees best with the unigram model (calibrated, slower).")
 
 
 def _transitions(method: str, transitions: str | None) -> str:
-    if transitions is not None and method != "charlm":
-        raise click.UsageError(f"--transitions applies to --method charlm, not {method}")
+    if transitions is not None and method not in ("charlm", "crf"):
+        raise click.UsageError(f"--transitions applies to --method charlm (and crf's charlm teacher), not {method}")
     return transitions or "scaled"
+
+
+CRF_OPTIONS = [
+    click.option("--teacher", type=click.Choice(TEACHERS), default=None, show_default="charlm",
+                 help="crf only: where the tags to learn from come from: the charlm segmentation of the input, "
+                 "sentences sampled from the discovered lexicon by frequency, or both."),
+    click.option("--gold", "gold_path", type=click.Path(exists=True, dir_okay=False),
+                 help="crf only: segmented lines (words separated by spaces) to learn from as well."),
+    click.option("--gold-weight", type=click.FloatRange(min=0, min_open=True), default=None, show_default="1",
+                 help="crf only: weight of a gold line against a pseudo-labelled one."),
+    click.option("--dictionary", default=None, metavar="jieba|FILE",
+                 help="crf only: a word list the user already has, as features: jieba's bundled dictionary "
+                 "or a file (first column)."),
+]
+
+
+def crf_options(command):
+    for option in reversed(CRF_OPTIONS):
+        command = option(command)
+    return command
+
+
+def _crf_settings(method: str, teacher, gold_path, gold_weight, dictionary, encoding: str):
+    """The CRF's config and gold lines from its options; a usage error if they are given to another method."""
+    if method != "crf":
+        if teacher or gold_path or gold_weight or dictionary:
+            raise click.UsageError(f"--teacher, --gold, --gold-weight and --dictionary apply to --method crf, "
+                                   f"not {method}")
+        return None, None
+    if dictionary not in (None, "jieba") and not os.path.isfile(dictionary):
+        raise click.UsageError(f"--dictionary: {dictionary} is not a file (give a word list or 'jieba')")
+    gold = None
+    if gold_path:
+        text = "".join(whole_lines(read_blocks([text_source(gold_path)], encoding)))
+        gold = [line.split() for line in text.split("\n") if line.strip()]
+    config = CRFConfig(teacher=teacher or "charlm", gold_weight=gold_weight or 1.0, dictionary=dictionary)
+    return config, gold
 
 
 @click.command(name="learn")
 @INPUTS
-@click.option("--method", type=click.Choice(LEARN_METHODS), default="charlm", show_default=True,
-              help="charlm (an order-4 character model whose context restarts at each word, decoded by "
+@click.option("--method", type=click.Choice(LEARN_METHODS), default="crf", show_default=True,
+              help="crf (a CRF tagger learned from charlm's segmentation of the input, see --teacher), "
+              "charlm (an order-4 character model whose context restarts at each word, decoded by "
               "tagging) or unigram (a word model re-estimated by Viterbi passes).")
 @TRANSITIONS
+@crf_options
 @min_count_option("of an n-gram or candidate word")
 @input_options
 @counting_options
 @OUTPUT
-def learn_command(inputs, method, transitions, min_count, inputs_read: Input, counting: Counting,
-                  output: str | None) -> None:
+def learn_command(inputs, method, transitions, teacher, gold_path, gold_weight, dictionary, min_count,
+                  inputs_read: Input, counting: Counting, output: str | None) -> None:
     """Learn a segmentation model from raw text (no labels) and write it with -o.
 
     unigram: candidates from `discover`, re-estimated by Viterbi passes over the
     corpus. charlm: a Kneser-Ney character model of order 4; each character is
     tagged first, second, third or later in its word, word starts scored also by
-    the variation of branching entropy around them. `wordmine segment --model
-    FILE` applies either.
+    the variation of branching entropy around them. crf: a linear-chain CRF over
+    hashed character n-grams and charlm's corpus statistics, learned from
+    charlm's segmentation of the input (or the discovered lexicon, or --gold
+    lines). `wordmine segment --model FILE` applies any of them.
     """
     if not output:
         raise click.UsageError("a model file is binary: give -o FILE.wmm")
     transitions = _transitions(method, transitions)
-    segmenter = learn_segmenter(load_corpus(inputs, inputs_read, counting, 4), method, transitions, min_count)
+    crf, gold = _crf_settings(method, teacher, gold_path, gold_weight, dictionary, inputs_read.encoding)
+    segmenter = learn_segmenter(load_corpus(inputs, inputs_read, counting, 4), method, transitions, min_count,
+                                crf, gold)
     if not segmenter.entries:
         # A model of nothing would segment every character alone: refuse it rather than write it.
         raise WordmineError(f"{', '.join(inputs or ('<stdin>',))}: nothing to learn from (no text, or no "
@@ -72,17 +118,19 @@ def learn_command(inputs, method, transitions, min_count, inputs_read: Input, co
               help="A model from `wordmine learn` (default: learn one from the input itself).")
 @click.option("--lexicon", type=click.Path(exists=True, dir_okay=False),
               help="Segment with this word list instead: `discover` output or `word [count]` lines.")
-@click.option("--method", type=click.Choice(SEGMENT_METHODS), default=None, show_default="charlm",
-              help="When learning from the input: charlm (a character model tagging each character's place "
+@click.option("--method", type=click.Choice(SEGMENT_METHODS), default=None, show_default="crf",
+              help="When learning from the input: crf (a CRF tagger learned from charlm's segmentation), "
+              "charlm (a character model tagging each character's place "
               "in its word), unigram (a word model re-estimated by Viterbi passes) "
               "or classic (the discovered lexicon as jieba's dictionary, maximum-probability path).")
 @TRANSITIONS
+@crf_options
 @min_count_option("of an n-gram or candidate word, when learning from the input")
 @input_options
 @counting_options
 @OUTPUT
-def segment_command(inputs, model_path, lexicon, method, transitions, min_count, inputs_read: Input,
-                    counting: Counting, output: str | None) -> None:
+def segment_command(inputs, model_path, lexicon, method, transitions, teacher, gold_path, gold_weight, dictionary,
+                    min_count, inputs_read: Input, counting: Counting, output: str | None) -> None:
     """Segment text into words, one output line per input line, words separated by spaces.
 
     Without --model or --lexicon, a model is learned from the input first
@@ -92,11 +140,13 @@ def segment_command(inputs, model_path, lexicon, method, transitions, min_count,
     """
     if model_path and lexicon:
         raise click.UsageError("give --model or --lexicon, not both")
-    if (model_path or lexicon) and (method or transitions or min_count):
-        raise click.UsageError("--method, --transitions and --min-count choose how to learn from the input; "
-                               "they do not apply to --model or --lexicon")
-    method = method or "charlm"
+    if (model_path or lexicon) and (method or transitions or min_count or teacher or gold_path or gold_weight
+                                    or dictionary):
+        raise click.UsageError("--method, --transitions, --min-count and the crf options choose how to learn "
+                               "from the input; they do not apply to --model or --lexicon")
+    method = method or "crf"
     transitions = _transitions(method, transitions)
+    crf, gold = _crf_settings(method, teacher, gold_path, gold_weight, dictionary, inputs_read.encoding)
     learning = not (model_path or lexicon)
     with spooled(inputs, counting.tmp_dir) if learning else _as_is(inputs) as names:
         if model_path:
@@ -105,7 +155,7 @@ def segment_command(inputs, model_path, lexicon, method, transitions, min_count,
             segmenter = Segmenter.from_lexicon(read_word_counts(lexicon, inputs_read.encoding))
         else:
             segmenter = learn_segmenter(load_corpus(names, inputs_read, counting, 4), method, transitions,
-                                        min_count)
+                                        min_count, crf, gold)
         sources = [text_source(p) for p in names]
         total = sum(s.size or 0 for s in sources) if all(s.size is not None for s in sources) else None
         with text_output(output) as out, progress(inputs_read, total) as bar:

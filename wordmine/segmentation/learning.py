@@ -20,26 +20,28 @@ cut and stream text the same way.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable, Iterable, Iterator
 
-from wordmine.config import CharLMConfig, SegmentConfig
+from wordmine.config import CharLMConfig, CRFConfig, SegmentConfig
 from wordmine.counting.corpus import Corpus
 from wordmine.segmentation.charlm import CharLM, learn_charlm
 from wordmine.segmentation.classic import classic_segmenter
+from wordmine.segmentation.crf_learn import CRFModel, learn_crf
 from wordmine.segmentation.lossless import segment_text, segmented_text
 from wordmine.segmentation.modelfile import read_model, write_model
 from wordmine.segmentation.unigram import WordModel, learn, model_from_lexicon
 
 #: Methods that learn a model from raw text; ``classic`` has no model to save.
-LEARN_METHODS = ("charlm", "unigram")
+LEARN_METHODS = ("crf", "charlm", "unigram")
 SEGMENT_METHODS = (*LEARN_METHODS, "classic")
 
 
 class Segmenter:
     """A segmentation method ready to use: ``cut`` one text, ``segment`` many lines, ``save``."""
 
-    def __init__(self, method: str, model: WordModel | CharLM | None = None,
+    def __init__(self, method: str, model: WordModel | CharLM | CRFModel | None = None,
                  segment_lines: Callable[[str], list[str]] | None = None) -> None:
         self.method = method
         self.model = model
@@ -72,14 +74,21 @@ class Segmenter:
 
     @property
     def entries(self) -> int:
-        """How many n-grams (charlm) or words (unigram) the model holds; 0 for a model learned from nothing."""
-        if isinstance(self.model, CharLM):
-            return sum(len(k) for k in self.model.keys)
-        return len(self.model.keys) if isinstance(self.model, WordModel) else 0
+        """How many n-grams (charlm, the crf's character model) or words (unigram) the model holds.
+
+        0 for a model learned from nothing.
+        """
+        model = self.model.charlm if isinstance(self.model, CRFModel) else self.model
+        if isinstance(model, CharLM):
+            return sum(len(k) for k in model.keys)
+        return len(model.keys) if isinstance(model, WordModel) else 0
 
     @property
     def summary(self) -> str:
         """One line saying what the model holds, for logs."""
+        if isinstance(self.model, CRFModel):
+            return (f"CRF over 2^{self.model.hash_bits} hashed features and the statistics of a "
+                    f"{Segmenter('charlm', self.model.charlm).summary}")
         if isinstance(self.model, CharLM):
             return f"character model of order {self.model.order}, {sum(len(k) for k in self.model.keys):,} n-grams"
         if isinstance(self.model, WordModel):
@@ -88,13 +97,14 @@ class Segmenter:
 
     def save(self, path: str) -> None:
         if self.model is None:
-            raise ValueError(f"a {self.method} segmenter has no model to save; learn charlm or unigram")
+            raise ValueError(f"a {self.method} segmenter has no model to save; learn crf, charlm or unigram")
         write_model(self.model, path)
 
     @classmethod
     def load(cls, path: str) -> Segmenter:
         model = read_model(path)
-        return cls("charlm" if isinstance(model, CharLM) else "unigram", model)
+        method = "crf" if isinstance(model, CRFModel) else "charlm" if isinstance(model, CharLM) else "unigram"
+        return cls(method, model)
 
     @classmethod
     def from_lexicon(cls, rows: list[tuple[str, float]]) -> Segmenter:
@@ -105,11 +115,20 @@ class Segmenter:
         return f"Segmenter({self.method}: {self.summary})"
 
 
-def learn_segmenter(corpus: Corpus, method: str = "charlm", transitions: str = "scaled",
-                    min_count: int | None = None) -> Segmenter:
-    """The segmenter of ``method`` learned from a counted corpus, with no labels."""
+def learn_segmenter(corpus: Corpus, method: str = "crf", transitions: str = "scaled",
+                    min_count: int | None = None, crf: CRFConfig | None = None,
+                    gold: list[list[str]] | None = None) -> Segmenter:
+    """The segmenter of ``method`` learned from a counted corpus, with no labels.
+
+    ``crf`` holds the CRF's own settings (its ``charlm`` field is replaced by
+    ``transitions`` and ``min_count``); ``gold``, segmented lines as lists of
+    words, joins the CRF's pseudo-labelled text.
+    """
+    charlm = CharLMConfig(transitions=transitions, min_count=min_count)
+    if method == "crf":
+        return Segmenter(method, learn_crf(corpus, dataclasses.replace(crf or CRFConfig(), charlm=charlm), gold))
     if method == "charlm":
-        return Segmenter(method, learn_charlm(corpus, CharLMConfig(transitions=transitions, min_count=min_count)))
+        return Segmenter(method, learn_charlm(corpus, charlm))
     if method == "unigram":
         return Segmenter(method, learn(corpus, SegmentConfig(min_count=min_count)))
     if method == "classic":

@@ -1,6 +1,6 @@
 """The model file (``.wmm``): a learned segmentation model and the text model it assumes.
 
-A :mod:`wordmine.io.container` with magic ``b"WMMODEL\\0"``, version 3. The header
+A :mod:`wordmine.io.container` with magic ``b"WMMODEL\\0"``, version 2. The header
 holds the method (``unigram`` or ``charlm``), the unit vocabulary, the bits per
 unit of the keys, the log probability of an unknown unit, and the normalisation
 settings the model was learned with. The arrays depend on the method:
@@ -14,6 +14,14 @@ settings the model was learned with. The arrays depend on the method:
   ``left_variation_k`` (``<f4``, empty for an order without them), the normalised variations of
   branching entropy of the same n-grams. A file without them (written before
   they existed) scores no boundary bonus.
+- ``crf``: the character model of ``charlm`` (all of the above: the CRF reads its
+  statistics from it) and the CRF of :mod:`wordmine.segmentation.crf_learn`; the
+  header adds ``hash_bits`` (the hashed table has 2 ** hash_bits rows), the arrays
+  ``crf_weights`` (``<f4``, 2 ** hash_bits x 4, row-major), ``crf_dense_weights``
+  (``<f8``, statistics x 4), ``crf_mean`` and ``crf_scale`` (``<f8``, the
+  standardisation of the statistics) and ``crf_transitions`` (``<f8``, 4 x 4 over
+  B, M, E, S, -inf where forbidden), ``crf_dictionary`` (``<u8``, the sorted keys of
+  the ``--dictionary`` words, empty without one).
 
 Version 1 files (unigram only, with no method-dependent arrays) and version 2
 files (no checksum of the header) are refused: learn the model again. A model whose normalisation differs from this
@@ -28,44 +36,61 @@ from wordmine.counting.countfile import normalization_settings
 from wordmine.errors import FormatError
 from wordmine.io.container import has_magic, read_container, write_container
 from wordmine.segmentation.charlm import CharLM
+from wordmine.segmentation.crf_features import STATISTICS, Standardiser
+from wordmine.segmentation.crf_learn import CRFModel
 from wordmine.segmentation.unigram import WordModel
 
 MAGIC = b"WMMODEL\0"
 VERSION = 3
-METHODS = ("unigram", "charlm")
+METHODS = ("unigram", "charlm", "crf")
 
 
 def is_model_file(path: str) -> bool:
     return has_magic(path, MAGIC)
 
 
-def write_model(model: WordModel | CharLM, path: str) -> None:
+def write_model(model: WordModel | CharLM | CRFModel, path: str) -> None:
+    method = {CharLM: "charlm", CRFModel: "crf"}.get(type(model), "unigram")
     header = {
         "format": "wordmine-model",
-        "method": "charlm" if isinstance(model, CharLM) else "unigram",
-        "bits": model.bits,
-        "unknown_log_prob": model.unknown_log_prob,
+        "method": method,
+        "bits": model.charlm.bits if method == "crf" else model.bits,
+        "unknown_log_prob": (model.charlm if method == "crf" else model).unknown_log_prob,
         "normalization": normalization_settings(),
         "units": model.units,
     }
-    if isinstance(model, CharLM):
-        header["order"] = model.order
-        boundary = model.scores_entropy
-        if boundary:
-            header["boundary_weight"] = model.boundary_weight
-            header["word_weight"] = model.word_weight
-        arrays = [("transitions", model.transitions.astype("<f8").reshape(-1))]
-        for k in range(1, model.order + 1):
-            arrays += [(f"keys_{k}", model.keys[k - 1].astype("<u8")),
-                       (f"log_prob_{k}", model.log_prob[k - 1].astype("<f8"))]
-            if k < model.order:
-                arrays.append((f"backoff_{k}", model.backoff[k - 1].astype("<f8")))
-            if boundary:
-                arrays += [(f"right_variation_{k}", model.right_variation[k - 1].astype("<f4")),
-                           (f"left_variation_{k}", model.left_variation[k - 1].astype("<f4"))]
-    else:
+    if method == "unigram":
         arrays = [("keys", model.keys.astype("<u8")), ("log_prob", model.log_prob.astype("<f8"))]
+    else:
+        arrays = _charlm_arrays(model.charlm if method == "crf" else model, header)
+    if method == "crf":
+        header["hash_bits"] = model.hash_bits
+        header["dictionary_words"] = len(model.dictionary)
+        arrays += [("crf_weights", model.weights.astype("<f4").reshape(-1)),
+                   ("crf_dense_weights", model.dense_weights.astype("<f8").reshape(-1)),
+                   ("crf_mean", model.standardiser.mean.astype("<f8")),
+                   ("crf_scale", model.standardiser.scale.astype("<f8")),
+                   ("crf_transitions", model.transitions.astype("<f8").reshape(-1)),
+                   ("crf_dictionary", model.dictionary.astype("<u8"))]
     write_container(path, MAGIC, VERSION, header, arrays)
+
+
+def _charlm_arrays(model: CharLM, header: dict) -> list[tuple[str, np.ndarray]]:
+    header["order"] = model.order
+    boundary = model.scores_entropy
+    if boundary:
+        header["boundary_weight"] = model.boundary_weight
+        header["word_weight"] = model.word_weight
+    arrays = [("transitions", model.transitions.astype("<f8").reshape(-1))]
+    for k in range(1, model.order + 1):
+        arrays += [(f"keys_{k}", model.keys[k - 1].astype("<u8")),
+                   (f"log_prob_{k}", model.log_prob[k - 1].astype("<f8"))]
+        if k < model.order:
+            arrays.append((f"backoff_{k}", model.backoff[k - 1].astype("<f8")))
+        if boundary:
+            arrays += [(f"right_variation_{k}", model.right_variation[k - 1].astype("<f4")),
+                       (f"left_variation_{k}", model.left_variation[k - 1].astype("<f4"))]
+    return arrays
 
 
 def _check_units(keys: list[np.ndarray], bits: int, n_units: int) -> None:
@@ -85,34 +110,49 @@ def read_model(path: str) -> WordModel | CharLM:
     if not (isinstance(units, list) and units and all(isinstance(u, str) for u in units)
             and type(bits) is int and 1 <= bits <= 64 and len(units) <= 1 << bits):
         raise FormatError(f"{path}: damaged model file (units or bits); learn it again")
-    if method == "charlm" and not (type(header.get("order")) is int and 1 <= header["order"] <= 64 // bits):
+    if method != "unigram" and not (type(header.get("order")) is int and 1 <= header["order"] <= 64 // bits):
         raise FormatError(f"{path}: damaged model file (order {header.get('order')!r}); learn it again")
     if method not in METHODS:
         raise FormatError(f"{path}: unknown model method {method!r}; this wordmine knows {', '.join(METHODS)}")
     try:
-        if method == "charlm":
-            order = int(header["order"])
-            model = CharLM(header["units"], int(header["bits"]),
-                           [arrays[f"keys_{k}"].astype(np.uint64) for k in range(1, order + 1)],
-                           [arrays[f"log_prob_{k}"].astype(np.float64) for k in range(1, order + 1)],
-                           [arrays[f"backoff_{k}"].astype(np.float64) for k in range(1, order)],
-                           float(header["unknown_log_prob"]), arrays["transitions"].astype(np.float64).reshape(4, 4))
-            if "boundary_weight" in header:
-                model.boundary_weight = float(header["boundary_weight"])
-                model.word_weight = float(header.get("word_weight", 0.0))
-                model.right_variation = [arrays[f"right_variation_{k}"].astype(np.float32) for k in range(1, order + 1)]
-                model.left_variation = [arrays[f"left_variation_{k}"].astype(np.float32) for k in range(1, order + 1)]
-            _check_units(model.keys, model.bits, len(model.units))
-            if any(len(k) != len(p) for k, p in zip(model.keys, model.log_prob)):
+        if method == "unigram":
+            model = WordModel(header["units"], int(header["bits"]), arrays["keys"].astype(np.uint64),
+                              arrays["log_prob"].astype(np.float64), float(header["unknown_log_prob"]))
+            _check_units([model.keys], model.bits, len(model.units))
+            if len(model.keys) != len(model.log_prob):
                 raise ValueError("keys and probabilities differ in length")
-            if any(len(v) not in (0, len(k)) for k, v in zip(model.keys * 2, model.right_variation + model.left_variation)):
-                raise ValueError("keys and entropy variations differ in length")
             return model
-        model = WordModel(header["units"], int(header["bits"]), arrays["keys"].astype(np.uint64),
-                          arrays["log_prob"].astype(np.float64), float(header["unknown_log_prob"]))
-        _check_units([model.keys], model.bits, len(model.units))
-        if len(model.keys) != len(model.log_prob):
-            raise ValueError("keys and probabilities differ in length")
+        charlm = _read_charlm(header, arrays)
+        if method == "charlm":
+            return charlm
+        bits = int(header["hash_bits"])
+        model = CRFModel(charlm, bits, arrays["crf_weights"].astype(np.float32).reshape(1 << bits, 4),
+                         arrays["crf_dense_weights"].astype(np.float64).reshape(STATISTICS, 4),
+                         Standardiser(arrays["crf_mean"].astype(np.float64), arrays["crf_scale"].astype(np.float64)),
+                         arrays["crf_transitions"].astype(np.float64).reshape(4, 4),
+                         arrays["crf_dictionary"].astype(np.uint64))
+        if len(model.standardiser.mean) != STATISTICS or len(model.standardiser.scale) != STATISTICS:
+            raise ValueError("the statistics' standardisation has the wrong length")
         return model
     except (KeyError, TypeError, ValueError) as exc:
         raise FormatError(f"{path}: damaged model file ({exc}); learn it again") from None
+
+
+def _read_charlm(header: dict, arrays: dict) -> CharLM:
+    order = int(header["order"])
+    model = CharLM(header["units"], int(header["bits"]),
+                   [arrays[f"keys_{k}"].astype(np.uint64) for k in range(1, order + 1)],
+                   [arrays[f"log_prob_{k}"].astype(np.float64) for k in range(1, order + 1)],
+                   [arrays[f"backoff_{k}"].astype(np.float64) for k in range(1, order)],
+                   float(header["unknown_log_prob"]), arrays["transitions"].astype(np.float64).reshape(4, 4))
+    if "boundary_weight" in header:
+        model.boundary_weight = float(header["boundary_weight"])
+        model.word_weight = float(header.get("word_weight", 0.0))
+        model.right_variation = [arrays[f"right_variation_{k}"].astype(np.float32) for k in range(1, order + 1)]
+        model.left_variation = [arrays[f"left_variation_{k}"].astype(np.float32) for k in range(1, order + 1)]
+    _check_units(model.keys, model.bits, len(model.units))
+    if any(len(k) != len(p) for k, p in zip(model.keys, model.log_prob)):
+        raise ValueError("keys and probabilities differ in length")
+    if any(len(v) not in (0, len(k)) for k, v in zip(model.keys * 2, model.right_variation + model.left_variation)):
+        raise ValueError("keys and entropy variations differ in length")
+    return model
