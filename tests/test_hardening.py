@@ -157,7 +157,7 @@ def test_a_full_disk_while_spilling_is_named_and_cleaned_up(tmp_path, sample_pat
             handle.write(b"partial")
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
 
-    monkeypatch.setattr("wordmine.counting._write_table", disk_full)
+    monkeypatch.setattr("wordmine.counting._write_run", disk_full)
     spill = tmp_path / "spill"
     spill.mkdir()
     result = run("count", sample_path("story.txt"), "--jobs", "1", "--memory", "64k", "--tmp-dir", spill,

@@ -128,8 +128,12 @@ def _progress(common: Common, total: int | None):
     return tqdm(total=total, unit="B", unit_scale=True, file=sys.stderr, disable=disable, leave=False)
 
 
-def load_corpus(inputs: tuple[str, ...], common: Common, order: int) -> Corpus:
-    """Count the text inputs (or load one count file); stdin when no input is named."""
+def load_corpus(inputs: tuple[str, ...], common: Common, order: int, prune: bool = False) -> Corpus:
+    """Count the text inputs (or load one count file); stdin when no input is named.
+
+    With ``prune`` only what discovery needs is kept of counts made from text
+    (see :mod:`wordmine.pruning`), at the --min-count given or discovery's default.
+    """
     inputs = inputs or ("-",)
     count_files = [p for p in inputs if is_count_file(p)]
     if count_files:
@@ -140,7 +144,8 @@ def load_corpus(inputs: tuple[str, ...], common: Common, order: int) -> Corpus:
         return corpus
     sources = [text_source(p) for p in inputs]
     total = sum(s.size or 0 for s in sources) if all(s.size is not None for s in sources) else None
-    config = CountConfig(order=order, memory=common.memory, jobs=common.jobs, tmp_dir=common.tmp_dir)
+    config = CountConfig(order=order, memory=common.memory, jobs=common.jobs, tmp_dir=common.tmp_dir,
+                         prune=prune, min_count=common.min_count)
     common.say(f"memory budget {format_size(common.memory)} (--memory), {common.jobs} worker"
                f"{'s' if common.jobs > 1 else ''} (--jobs); spilling to {common.tmp_dir or tempfile.gettempdir()}")
     with _progress(common, total) as bar:
@@ -303,7 +308,7 @@ def discover_command(inputs, order, min_len, max_len, new_only, no_redundancy, c
     """
     if min_len > max_len:
         raise click.BadParameter("--min-len is larger than --max-len", param_hint="--min-len")
-    corpus = load_corpus(inputs, common, order)
+    corpus = load_corpus(inputs, common, order, prune=True)
     if corpus.order < order:
         raise click.BadParameter(f"the count file has order {corpus.order}; count again with --order {order}",
                                  param_hint="--order")

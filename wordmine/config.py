@@ -78,6 +78,11 @@ class CountConfig:
     """Where spilled runs go (default: the system's temporary folder)."""
     jobs: int = field(default_factory=default_jobs)
     """Worker processes that count chunks (the main process reads and merges)."""
+    prune: bool = False
+    """Keep only what discovery needs: orders 1..order, n-grams of order 2 and up seen
+    ``min_count`` times or more, and the boundary entropies of those (wordmine.pruning)."""
+    min_count: int | None = None
+    """The pruning threshold; None: auto_min_count of the number of units, as discovery's default."""
 
     @property
     def stream_memory(self) -> int:

@@ -34,6 +34,7 @@ import numpy as np
 
 from .config import DiscoverConfig, auto_cohesion, auto_min_count
 from .counting import Corpus
+from .errors import PrunedError
 from .keyset import KeySet
 from .ngrams import U64, NgramCounts, pack_at, unpack
 from .scoring import boundary_entropy, cohesion, entropy_of_occurrences
@@ -287,7 +288,7 @@ def _word_scores(
             units = np.array([words[i] for i in at]).reshape(len(at), length)
             coh[at] = cohesion(counts, length, units)
             rows = counts.index(length, units)
-            all_left, all_right = boundary_entropy(counts, length)
+            all_left, all_right = corpus.entropy.get(length) or boundary_entropy(counts, length)
             left[at], right[at] = all_left[rows], all_right[rows]
             continue
         # Longer words: cohesion of their weakest n-unit window.
@@ -334,6 +335,9 @@ def discover(corpus: Corpus, config: DiscoverConfig, known_words: set[str] | Non
     if counts.total == 0 or order < 2:
         return Lexicon([], empty.astype(np.int64), empty, empty, empty, empty)
     min_count = config.min_count or auto_min_count(counts.total)
+    if corpus.pruned_at is not None and min_count < corpus.pruned_at:
+        raise PrunedError(f"these counts keep only n-grams seen {corpus.pruned_at} times or more: "
+                          f"give --min-count {corpus.pruned_at} or more, or count without pruning")
     thresholds = config.cohesion or auto_cohesion(order)
     if len(thresholds) < order - 1:
         raise ValueError(f"need {order - 1} cohesion thresholds (lengths 2..{order}), got {len(thresholds)}")
