@@ -16,8 +16,10 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	@echo "== new words of corpora_samples/story.txt (top 25) =="
-	$(BIN)/wordmine discover corpora_samples/story.txt --top 25 --header
+	@echo "== the words of corpora_samples/story.txt, best first (common words included) =="
+	$(BIN)/wordmine discover corpora_samples/story.txt --top 15 --header
+	@echo "== only the words jieba's dictionary lacks: the story's names and invented terms =="
+	$(BIN)/wordmine discover corpora_samples/story.txt --new-only --top 15 --header
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

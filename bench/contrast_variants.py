@@ -25,13 +25,13 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from wordmine.config import CountConfig, DiscoverConfig
-from wordmine.contrast import log_likelihood, log_odds_z, log_ratio, smoothed_share
-from wordmine.counting import count_text
-from wordmine.discover import discover
-from wordmine.dispersion import document_frequency, residual_idf
-from wordmine.lexicon import jieba_frequencies
-from wordmine.occurrences import JiebaBackground, corpus_occurrences
-from wordmine.textio import read_blocks, text_source
+from wordmine.counting.counter import count_text
+from wordmine.io.tables import jieba_frequencies
+from wordmine.io.text import read_blocks, text_source
+from wordmine.mining.contrast import log_likelihood, log_odds_z, log_ratio, smoothed_share
+from wordmine.mining.discover import discover
+from wordmine.mining.dispersion import document_frequency, residual_idf
+from wordmine.mining.occurrences import JiebaBackground, corpus_occurrences
 
 SETS = [("medical_qa", "medical_qa/internal_medicine_qa.txt", "thuocl/THUOCL_medical.txt"),
         ("laws", "laws/laws.txt", "thuocl/THUOCL_law.txt")]

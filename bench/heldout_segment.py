@@ -21,11 +21,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from wordmine.charlm import CharLMConfig, learn_charlm
-from wordmine.config import CountConfig
-from wordmine.counting import count_text
-from wordmine.evaluation import evaluate
-from wordmine.segment import segment_text
+from wordmine.config import CharLMConfig, CountConfig
+from wordmine.counting.counter import count_text
+from wordmine.segmentation.charlm import learn_charlm
+from wordmine.segmentation.evaluation import evaluate
+from wordmine.segmentation.lossless import segment_text
 
 VARIANTS = {
     "entropy-variation scores off": CharLMConfig(boundary_weight=0, word_weight=0),

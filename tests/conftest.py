@@ -7,7 +7,7 @@ import pathlib
 
 import pytest
 
-from wordmine.merging import ngram_counts
+from wordmine.counting.merging import ngram_counts
 from wordmine.normalize import Vocabulary
 
 SAMPLES = pathlib.Path(__file__).resolve().parent.parent / "corpora_samples"

@@ -9,7 +9,11 @@ from conftest import assert_lossless
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wordmine.charlm import (
+from wordmine.config import CountConfig
+from wordmine.counting.counter import count_text
+from wordmine.errors import FormatError
+from wordmine.mining.scoring import boundary_entropy, entropy_variation
+from wordmine.segmentation.charlm import (
     PUBLISHED_TRANSITIONS,
     CharLMConfig,
     best_tag_ends,
@@ -21,13 +25,9 @@ from wordmine.charlm import (
     transition_matrix,
     variation_values,
 )
-from wordmine.config import CountConfig
-from wordmine.counting import count_text
-from wordmine.errors import FormatError
-from wordmine.kneser_ney import kneser_ney, prune
-from wordmine.modelfile import read_model, write_model
-from wordmine.scoring import boundary_entropy, entropy_variation
-from wordmine.segment import segment_text
+from wordmine.segmentation.kneser_ney import kneser_ney, prune
+from wordmine.segmentation.lossless import segment_text
+from wordmine.segmentation.modelfile import read_model, write_model
 
 TOY = "，".join(s + v + o for s in ["黑猫", "白狗", "小鸟"] for v in ["喜欢", "讨厌"]
                for o in ["鱼", "骨头", "米粒"]) * 5

@@ -6,9 +6,11 @@ import numpy as np
 import pytest
 from conftest import SAMPLES
 
-from wordmine import occurrences
 from wordmine.config import CountConfig
-from wordmine.contrast import (
+from wordmine.counting.counter import count_text
+from wordmine.lexicon import Lexicon
+from wordmine.mining import occurrences
+from wordmine.mining.contrast import (
     ContrastConfig,
     contrast,
     log_likelihood,
@@ -17,11 +19,9 @@ from wordmine.contrast import (
     rank_terms,
     smoothed_share,
 )
-from wordmine.counting import count_text
-from wordmine.discover import Lexicon
-from wordmine.dispersion import document_frequency, residual_idf
+from wordmine.mining.dispersion import document_frequency, residual_idf
+from wordmine.mining.occurrences import CorpusBackground, JiebaBackground, corpus_occurrences
 from wordmine.normalize import Vocabulary
-from wordmine.occurrences import CorpusBackground, JiebaBackground, corpus_occurrences
 
 
 def test_log_ratio_adds_half_a_count():

@@ -6,10 +6,10 @@ from conftest import naive_counts, table_as_dict
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wordmine.chunkcount import _count_chunk_ranked, count_chunk
 from wordmine.config import CountConfig
-from wordmine.counting import count_text
-from wordmine.ngrams import NgramCounts, merge_counts
+from wordmine.counting.chunkcount import _count_chunk_ranked, count_chunk
+from wordmine.counting.counter import count_text
+from wordmine.counting.ngrams import NgramCounts, merge_counts
 
 
 def count(text: str, **options) -> dict[str, int]:
@@ -125,8 +125,8 @@ def test_fast_and_ranked_chunk_counting_agree(distinct):
 
 def test_a_stream_past_its_budget_moves_to_disk_and_reads_the_same(tmp_path, sample_path):
     from wordmine.config import DiscoverConfig
-    from wordmine.countfile import write_counts
-    from wordmine.discover import discover
+    from wordmine.counting.countfile import write_counts
+    from wordmine.mining.discover import discover
 
     text = sample_path("story.txt").read_text(encoding="utf-8")
     on_disk = count_text([text[:5000], text[5000:]], CountConfig(jobs=1, memory=64 << 10))

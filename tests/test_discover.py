@@ -3,10 +3,10 @@ import pytest
 from conftest import SAMPLES
 
 from wordmine.config import CountConfig, DiscoverConfig
-from wordmine.counting import count_text
-from wordmine.discover import _back_check, cut_and_count, discover, remove_redundant
-from wordmine.keyset import KeySet
-from wordmine.textio import read_blocks, text_source
+from wordmine.counting.counter import count_text
+from wordmine.counting.keyset import KeySet
+from wordmine.io.text import read_blocks, text_source
+from wordmine.mining.discover import _back_check, cut_and_count, discover, remove_redundant
 
 SAMPLE_NAMES = ["story", "technical", "everyday"]
 

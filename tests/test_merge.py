@@ -8,15 +8,15 @@ from conftest import table_as_dict
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wordmine import ngrams
 from wordmine.cli import cli
 from wordmine.config import CountConfig
-from wordmine.countfile import read_counts, write_counts
-from wordmine.counting import count_text
+from wordmine.counting import ngrams
+from wordmine.counting.counter import count_text
+from wordmine.counting.countfile import read_counts, write_counts
+from wordmine.counting.merging import merge_corpora
+from wordmine.counting.ngrams import NgramCounts, merge_counts
 from wordmine.errors import WordmineError
-from wordmine.merging import merge_corpora
-from wordmine.ngrams import NgramCounts, merge_counts
-from wordmine.textio import TextSource, read_blocks
+from wordmine.io.text import TextSource, read_blocks
 
 # Few distinct characters so n-grams repeat; Latin, digits, punctuation and line breaks as cut points.
 TEXT = st.text(st.sampled_from("天地人中国上下iOS7，。 \n😀"), max_size=60)

@@ -8,13 +8,13 @@ import numpy as np
 import pytest
 
 from wordmine.config import CountConfig, DiscoverConfig
-from wordmine.counting import count_text
-from wordmine.discover import discover
+from wordmine.counting.counter import count_text
+from wordmine.mining.discover import discover
 from wordmine.errors import PrunedError
-from wordmine.ngrams import NgramCounts
+from wordmine.counting.ngrams import NgramCounts
 from wordmine.normalize import Vocabulary
-from wordmine.runs import concatenate, merge_runs, plan_partitions, write_run
-from wordmine.scoring import boundary_entropy
+from wordmine.counting.runs import concatenate, merge_runs, plan_partitions, write_run
+from wordmine.mining.scoring import boundary_entropy
 
 
 def _text(seed: int, units: int = 40_000, alphabet: int = 60) -> str:

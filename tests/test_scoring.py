@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from wordmine.config import CountConfig
-from wordmine.counting import count_text
-from wordmine.scoring import boundary_entropy, cohesion, entropy_of_occurrences
+from wordmine.counting.counter import count_text
+from wordmine.mining.scoring import boundary_entropy, cohesion, entropy_of_occurrences
 
 
 @pytest.fixture

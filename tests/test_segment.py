@@ -8,12 +8,13 @@ from conftest import SAMPLES, assert_lossless
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wordmine.config import CountConfig
-from wordmine.counting import count_text
+from wordmine.config import CountConfig, SegmentConfig
+from wordmine.counting.counter import count_text
 from wordmine.errors import FormatError, WordmineError
-from wordmine.evaluation import evaluate
-from wordmine.modelfile import read_model, write_model
-from wordmine.segment import SegmentConfig, learn, model_from_lexicon, segment_text
+from wordmine.segmentation.evaluation import evaluate
+from wordmine.segmentation.lossless import segment_text
+from wordmine.segmentation.modelfile import read_model, write_model
+from wordmine.segmentation.unigram import learn, model_from_lexicon
 
 TOY = "，".join(s + v + o for s in ["黑猫", "白狗", "小鸟"] for v in ["喜欢", "讨厌"]
                for o in ["鱼", "骨头", "米粒"]) * 5
@@ -148,11 +149,11 @@ def test_adjacent_numeral_words_are_one_number(toy_model):
 
 
 def test_learning_a_window_at_a_time_gives_the_same_model(monkeypatch):
-    from wordmine import segment
+    from wordmine.segmentation import unigram
 
     corpus = count_text([TOY], CountConfig(order=3, jobs=1, memory=64 << 10))
     whole = learn(corpus, SegmentConfig(min_count=3))
-    monkeypatch.setattr(segment, "LEARN_WINDOW", 7)  # about one clause a window
+    monkeypatch.setattr(unigram, "LEARN_WINDOW", 7)  # about one clause a window
     windowed = learn(corpus, SegmentConfig(min_count=3))
     assert np.array_equal(windowed.keys, whole.keys) and np.array_equal(windowed.log_prob, whole.log_prob)
 

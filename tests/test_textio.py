@@ -3,7 +3,7 @@ import io
 import pytest
 
 from wordmine.errors import DecodeError, InputError
-from wordmine.textio import TextSource, atomic_output, read_blocks
+from wordmine.io.text import TextSource, atomic_output, read_blocks
 
 
 def source(data: bytes, name: str = "t.txt") -> TextSource:

@@ -1,28 +1,95 @@
 """wordmine: mine the words of raw Chinese text, with no labelled data.
 
-The pipeline, one module per stage:
+The public API (:mod:`wordmine.api`)::
 
-1. ``textio``     read files or stdin in blocks, decode strictly, write outputs atomically
-2. ``normalize``  fold full-width forms; text to a stream of unit ids (Han
-                  characters, Latin/digit runs; 0 at every boundary)
-3. ``counting``   exact counts of all n-grams of orders 1..n+1, in chunks
-                  (``chunkcount``: one sort each) merged within a memory budget;
-                  ``ngrams`` owns the table and its keys, ``keyset`` a hash set of
-                  keys, ``countfile`` the ``.wmc`` file
-4. ``scoring``    cohesion (weakest-split PMI) and boundary entropy over the tables
-5. ``discover``   solid n-grams, cut, count fragments, back-check, redundancy removal
-6. ``contrast``   domain terms: candidates from ``discover``, counted on both sides
-                  (``occurrences``: n-gram tables, Aho-Corasick, jieba's dictionary),
-                  ranked by default with how each gathers in the domain's lines
-                  (``dispersion``: document frequency, residual IDF)
-7. ``lexicon``    the output formats (TSV, jieba user dictionary, JSON lines)
-8. ``segment``    segmentation: a unigram word model over discovered candidates, and
-                  the lossless output path every method shares; ``charlm`` the
-                  character n-gram model with position tags (``kneser_ney`` its
-                  smoothing, ``keyset`` its hash index); ``modelfile`` the ``.wmm`` file
+    import wordmine
+    words = wordmine.discover("corpus.txt", top=100)      # -> list[wordmine.Word]
+    counts = wordmine.count(lines, order=4)               # -> wordmine.Counts (.save, Counts.load)
+    total = wordmine.merge([counts_a, counts_b])
+    terms = wordmine.contrast("domain.txt", ["general.txt"], top=100)   # -> list[wordmine.Term]
+    model = wordmine.learn("corpus.txt")                  # -> wordmine.Segmenter (.cut, .segment, .save)
+    model = wordmine.load("m.wmm")
+    score = wordmine.evaluate(gold_lines, predicted_lines)
+    tokenizer = wordmine.to_jieba(words)                  # a jieba.Tokenizer that knows the words
 
-``cli`` is the only module that reads argv, prints, or exits. Every stage takes
-a frozen config from ``config``.
+The package, one module per stage, in the order the data flows. Imports go one
+way, down this list: ``cli`` -> ``api`` -> ``segmentation`` -> ``mining`` ->
+``counting`` -> ``io`` -> the shared modules.
+
+Shared by every stage:
+    ``config``        the frozen config of every stage, memory and size parsing
+    ``errors``        the typed errors the command line turns into one line and an exit status
+    ``normalize``     fold full-width forms; text to unit ids (Han characters, Latin/digit runs)
+    ``unitstream``    the corpus as unit ids, in memory or in an unlinked temporary file
+    ``lexicon``       ``Lexicon``, the discovered words with their figures
+    ``parallel``      an ordered map over worker processes
+    ``arrays``        numpy idioms written once (summed counts by key, word starts)
+
+``io``: bytes in and out
+    ``io.text``       read files or stdin in blocks, decode strictly, write outputs atomically
+    ``io.container``  the checked binary container of count and model files
+    ``io.tables``     TSV / JSON lines / jieba writers, word lists, jieba's dictionary
+
+``counting``: exact n-gram counts within a memory budget
+    ``counting.corpus``      ``Corpus``: vocabulary, counts and unit stream of one pass
+    ``counting.ngrams``      the count table: packed keys, orders, merging
+    ``counting.chunkcount``  one chunk counted by one sort
+    ``counting.counter``     the streaming counter: chunks, workers, spilled runs
+    ``counting.heap``        keeping freed memory for the next chunk (opt-in, restored)
+    ``counting.keyset``      hash sets of packed keys
+    ``counting.merging``     counts of shards merged into the counts of their concatenation
+    ``counting.countfile``   the ``.wmc`` file
+    ``counting.cluster``     shards counted on Dask
+
+``mining``: words and terms from counts
+    ``mining.scoring``       cohesion (weakest-split PMI), boundary entropy, its variation
+    ``mining.discover``      solid n-grams, cut, count fragments, back-check, redundancy
+    ``mining.occurrences``   counts of candidates in a corpus or in jieba's dictionary
+    ``mining.dispersion``    lines with each term, residual IDF
+    ``mining.contrast``      domain terms ranked against a general side
+
+``segmentation``: text into words
+    ``segmentation.lossless``    the output path every method shares
+    ``segmentation.unigram``     a word model over discovered candidates, Viterbi
+    ``segmentation.kneser_ney``  interpolated Kneser-Ney smoothing of character n-grams
+    ``segmentation.variation``   nVBE boundary and word scores
+    ``segmentation.charlm``      the character model with position tags (the default)
+    ``segmentation.classic``     the discovered lexicon as jieba's dictionary
+    ``segmentation.modelfile``   the ``.wmm`` file
+    ``segmentation.learning``    the methods by name, and ``Segmenter``
+    ``segmentation.evaluation``  precision, recall and F1 of word spans
+
+``api`` the functions above; ``cli`` the command line, the only code that reads
+argv, prints, or exits.
 """
 
 __version__ = "0.1.0"
+
+from wordmine.api import (
+    Counts,
+    Segmenter,
+    Term,
+    Word,
+    contrast,
+    count,
+    discover,
+    evaluate,
+    learn,
+    load,
+    merge,
+)
+
+__all__ = [
+    "Counts",
+    "Segmenter",
+    "Term",
+    "Word",
+    "__version__",
+    "contrast",
+    "count",
+    "discover",
+    "evaluate",
+    "learn",
+    "load",
+    "merge",
+]

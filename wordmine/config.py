@@ -1,6 +1,9 @@
 """Frozen settings, one dataclass per stage, each field with its reason.
 
-Options flow one way: the command line builds these, the stages read them.
+CountConfig (counting), DiscoverConfig (mining.discover), ContrastConfig
+(mining.contrast), SegmentConfig (segmentation.unigram) and CharLMConfig
+(segmentation.charlm). Options flow one way: the command line and the API
+build these, the stages read them.
 """
 
 from __future__ import annotations
@@ -8,6 +11,8 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import dataclass, field
+
+from wordmine.errors import WordmineError
 
 
 def machine_memory() -> int:
@@ -62,6 +67,27 @@ def parse_size(text: str) -> int:
     return int(value * units[suffix])
 
 
+#: The least --memory that counting a large input can keep to: the fixed working set of a
+#: chunk's sort (2 M units, a record per order), the reading buffers, Python and numpy.
+MIN_MEMORY = 100 << 20
+#: Inputs up to this size (about one chunk of text) are counted under any budget.
+SMALL_INPUT_BYTES = 8 << 20
+
+
+def check_budget(memory: int, input_bytes: int) -> None:
+    """Refuse, before any work, a budget below what counting ``input_bytes`` of text needs.
+
+    >>> check_budget(50 << 20, 1 << 30)
+    Traceback (most recent call last):
+    ...
+    wordmine.errors.WordmineError: --memory 50M is too small to count 1.07 GB of text: give --memory 100M or more
+    >>> check_budget(50 << 20, 1 << 20)  # a small input fits any budget
+    """
+    if memory < MIN_MEMORY and input_bytes > SMALL_INPUT_BYTES:
+        raise WordmineError(f"--memory {format_size(memory)} is too small to count {input_bytes / 1e9:.3g} GB of "
+                            f"text: give --memory {format_size(MIN_MEMORY)} or more")
+
+
 @dataclass(frozen=True)
 class CountConfig:
     """How the streaming counter runs."""
@@ -80,7 +106,7 @@ class CountConfig:
     """Worker processes that count chunks (the main process reads and merges)."""
     prune: bool = False
     """Keep only what discovery needs: orders 1..order, n-grams of order 2 and up seen
-    ``min_count`` times or more, and the boundary entropies of those (wordmine.pruning)."""
+    ``min_count`` times or more, and the boundary entropies of those (wordmine.counting.pruning)."""
     min_count: int | None = None
     """The pruning threshold; None: auto_min_count of the number of units, as discovery's default."""
 
@@ -102,7 +128,7 @@ class CountConfig:
 
 @dataclass(frozen=True)
 class DiscoverConfig:
-    """Thresholds of new-word discovery (ALGORITHMS.md section 3)."""
+    """Thresholds of new-word discovery (Su Jianlin, 2019, https://kexue.fm/archives/6920)."""
 
     order: int = 4
     """n: longest n-gram scored for cohesion; longer words come from joined fragments."""
@@ -144,3 +170,114 @@ def auto_cohesion(order: int) -> tuple[float, ...]:
     (3.0, 5.0, 7.0)
     """
     return tuple(2.0 * length - 1.0 for length in range(2, order + 1))
+
+
+# Contrast (wordmine.mining.contrast)
+
+#: The rankings of ``wordmine contrast --method``.
+CONTRAST_METHODS = ("topical", "salience", "logodds", "g2", "share")
+
+
+@dataclass(frozen=True)
+class ContrastConfig:
+    method: str = "topical"
+    """How terms are ranked (see the module docstring)."""
+    prior: float = 1000.0
+    """Strength α0 of the Dirichlet prior of ``logodds``, in pseudo-counts."""
+    ratio_cap: float = 4.0
+    """``salience``: log ratios above this (55-fold) count as this much."""
+    entropy_cap: float = 3.0
+    """``salience``: boundary entropies above this (20 equally likely neighbours) count as this much."""
+
+    def __post_init__(self) -> None:
+        if self.method not in CONTRAST_METHODS:
+            raise ValueError(f"unknown method {self.method!r}: choose one of {', '.join(CONTRAST_METHODS)}")
+
+
+# Segmentation: the unigram word model (wordmine.segmentation.unigram)
+
+@dataclass(frozen=True)
+class SegmentConfig:
+    iterations: int = 1
+    """Viterbi re-estimation rounds. Measured on four gold sets, further rounds (and
+    soft EM with forward-backward counts) moved F1 by less than 0.001: the
+    candidates, not the estimates, limit the model."""
+    prune_count: int = 2
+    """Words seen fewer times in a round are dropped; single units never are."""
+    min_count: int | None = None
+    """Fewest occurrences of a candidate word (None: discover's default for the corpus size)."""
+    cohesion: tuple[float, ...] = (2.0, 4.0, 6.0)
+    """Cohesion thresholds of the candidates' discovery: lower than discover's own
+    (3, 5, 7), as a segmenter needs every word more than a clean list; 2, 4, 6 gave
+    the best F1 on three of the four gold sets measured."""
+
+
+# Segmentation: the character model (wordmine.segmentation.charlm)
+
+#: How the transition weights are set: see CharLMConfig.transitions.
+TRANSITION_MODES = ("scaled", "published", "calibrated")
+
+
+@dataclass(frozen=True)
+class CharLMConfig:
+    transitions: str = "scaled"
+    """scaled: the published weights times ``scale``. published: the weights of
+    Su Jianlin (2016) as they are. calibrated: the published weights times the scale from
+    ``scales`` under which the model's segmentation of the corpus agrees best with
+    the unigram model's (word-span F1), learned without labels."""
+    scale: float = 1.25
+    """Measured on four gold sets (F1 for scales 0.75 / 1 / 1.125 / 1.25 / 1.375 / 1.5):
+    pd1998 .680 / .777 / .789 / .786 / .774 / .755; zhuxian .643 / .735 / .763 / .780
+    / .786 / .786; ctb6 .715 / .770 / .776 / .774 / .767 / .755; medical_forum .674 /
+    .737 / .750 / .753 / .755 / .746. The published weights join too much on corpora
+    of 0.1-2 M characters (a Kneser-Ney model of a small corpus is sure of its
+    n-grams); 1.25 is within 0.006 of the best scale on every set. The calibration
+    picked 1.375, 1.25, 1.5, 1.25 (F1 .774, .780, .755, .753): no better than one
+    constant and several times slower to learn, so it is not the default."""
+    scales: tuple[float, ...] = (1.0, 1.125, 1.25, 1.375, 1.5, 1.75, 2.0)
+    """Scales the calibration tries."""
+    calibration_units: int = 1_000_000
+    """Units of the corpus (from its start) that the calibration segments; bounds its cost."""
+    min_count: int | None = None
+    """Passed to the unigram model that the calibration agrees with."""
+    prune_count: int = 2
+    """n-grams of order 3 and 4 seen fewer times are dropped (they back off). Measured
+    on four gold sets: F1 within +-0.001 of keeping them all, a model a third the size
+    (pd1998: 1.75 M -> 0.54 M n-grams, a 35 MB file -> about 12 MB)."""
+    boundary_weight: float = 1.25
+    """Weight (natural log per standard deviation) of the boundary score added to
+    tag b: the mean normalised variation of branching entropy of the n-grams that
+    end just before and start at the unit (:func:`wordmine.segmentation.variation.boundary_scores`). The
+    character model alone says how well a unit is predicted inside a word; this
+    says whether the strings around the position look complete, the cue of
+    nVBE segmentation (Magistry and Sagot 2012). Measured on four gold sets
+    without the word score (F1 pd1998 / zhuxian / ctb6 / medical_forum for
+    weights 0 / 1 / 1.25 / 1.5 / 2): .789 / .799 / .800 / .801 / .802; .780 /
+    .782 / .782 / .781 / .780; .774 / .784 / .785 / .785 / .786; .757 / .762 /
+    .763 / .763 / .763: every set gains from 1 to 2. With weight 1.5, the
+    transition scale 1.125 / 1.375 instead of 1.25 gave pd1998 .801 / .798,
+    zhuxian .759 / .782, ctb6 .784 / .784, medical_forum .754 / .759; leaving
+    out the order-1 variations (weight 1) pd1998 .803 but zhuxian .764. pd1998
+    and zhuxian pull the balance of splitting opposite ways; the mean over
+    orders 1-4 at the old scale lowers neither. 1.25 goes with ``word_weight``."""
+    word_weight: float = 0.125
+    """Weight of each word's autonomy times its length, added where the word ends
+    (:func:`wordmine.segmentation.variation.autonomy`; the sum of a(w) |w| is what Magistry and Sagot's segmenter
+    maximises). Where the boundary score judges a position from every n-gram
+    around it, this judges the word the tagging actually proposes. Measured
+    (F1 pd1998 / zhuxian / ctb6 / medical_forum), boundary weight : word weight:
+    1.5 : 0 .801 / .781 / .785 / .763; 1.5 : 0.125 .803 / .785 / .788 / .762;
+    1.25 : 0.125 .802 / .786 / .788 / .763; 1 : 0.125 .801 / .787 / .787 / .764;
+    1.25 : 0.25 .801 / .788 / .787 / .758; word score alone (0 : 0.5, no length
+    factor) .786 / .800 / .777 / .750. The default is the pair of the grid that
+    leaves no set below the boundary score alone. Without the length factor
+    (1.5 : 0.125) .802 / .790 / .788 / .761: better on zhuxian, worse on
+    medical_forum; the length factor is the published objective."""
+
+    def __post_init__(self) -> None:
+        if self.transitions not in TRANSITION_MODES:
+            raise ValueError(f"transitions must be one of {', '.join(TRANSITION_MODES)}")
+        if not self.scale > 0:
+            raise ValueError("the transition scale must be positive")
+        if not (self.boundary_weight >= 0 and self.word_weight >= 0):
+            raise ValueError("the boundary weight and the word weight must be 0 or more")

@@ -1,4 +1,4 @@
-"""Stage 1: text to units.
+"""Text to units.
 
 A *unit* is one Han character or one run of ASCII letters and digits; every
 other character (punctuation, spaces, symbols, emoji, control characters, line

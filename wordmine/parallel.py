@@ -23,16 +23,19 @@ import signal
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-_function: Callable[[Any], Any] | None = None
-"""The function of the current map, set before the workers fork."""
+_worker_function: Callable[[Any], Any] | None = None
+"""The function a worker process applies; set in the worker only, never in the caller's process."""
 
 
-def _ignore_interrupts() -> None:
+def _start_worker(function: Callable[[Any], Any]) -> None:
+    """In each forked worker: ignore Ctrl-C and keep the function (inherited by fork, not pickled)."""
+    global _worker_function
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _worker_function = function
 
 
 def _call(item: Any) -> Any:
-    return _function(item)
+    return _worker_function(item)
 
 
 def ordered_map(function: Callable[[Any], Any], items: Iterable[Any], jobs: int, ahead: int = 2) -> Iterator[Any]:
@@ -40,9 +43,7 @@ def ordered_map(function: Callable[[Any], Any], items: Iterable[Any], jobs: int,
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         yield from map(function, items)
         return
-    global _function
-    _function = function
-    pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_ignore_interrupts)
+    pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_start_worker, initargs=(function,))
     try:
         pending: collections.deque = collections.deque()
         for item in items:
@@ -55,4 +56,3 @@ def ordered_map(function: Callable[[Any], Any], items: Iterable[Any], jobs: int,
     finally:
         pool.terminate()
         pool.join()
-        _function = None

@@ -29,7 +29,7 @@ from typing import BinaryIO
 
 import numpy as np
 
-from .errors import InputError, OutputError
+from wordmine.errors import InputError, OutputError
 
 #: Units read from disk at a time when a whole pass is made (64 MiB at two bytes).
 READ_UNITS = 32 << 20

@@ -1,0 +1,331 @@
+"""The public Python API: what ``import wordmine`` gives, and what the command line calls.
+
+Each function takes what a notebook has at hand, a path, an iterable of text
+lines or an open text file, and the options of the matching command as keyword
+arguments with the same names (``min_count``, ``memory``, ``jobs``, ...). Result
+rows are dataclasses, so ``pandas.DataFrame(words)`` makes a table of them.
+
+>>> import wordmine
+>>> text = "，".join(s + v + o for s in ["黑猫", "白狗", "小鸟"] for v in ["喜欢", "讨厌"]
+...                  for o in ["鱼", "骨头", "米粒"])
+>>> lines = [text] * 5   # 18 clauses, each five times
+>>> words = wordmine.discover(lines, min_count=3, top=3)
+>>> [(w.word, w.count) for w in words]
+[('喜欢', 45), ('讨厌', 45), ('黑猫', 30)]
+>>> model = wordmine.learn(lines, min_count=3)
+>>> model.cut("小鸟喜欢米粒！白狗讨厌鱼")
+['小鸟', '喜欢', '米粒', '！', '白狗', '讨厌', '鱼']
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import TextIO, Union
+
+from wordmine.config import (
+    ContrastConfig,
+    CountConfig,
+    DiscoverConfig,
+    check_budget,
+    default_jobs,
+    default_memory,
+)
+from wordmine.counting.corpus import Corpus
+from wordmine.counting.counter import count_text
+from wordmine.counting.countfile import is_count_file, read_counts, write_counts
+from wordmine.counting.merging import merge_corpora
+from wordmine.io.tables import jieba_words
+from wordmine.io.text import read_blocks, text_source
+from wordmine.lexicon import Lexicon
+from wordmine.mining.contrast import Terms
+from wordmine.mining.contrast import contrast as rank_contrast
+from wordmine.mining.discover import discover as discover_lexicon
+from wordmine.mining.occurrences import Background, CorpusBackground, JiebaBackground
+from wordmine.segmentation.evaluation import Score
+from wordmine.segmentation.evaluation import evaluate as evaluate_spans
+from wordmine.segmentation.learning import Segmenter, learn_segmenter
+
+#: What every function reads: a path, an iterable of text lines, or an open text file.
+Source = Union[str, "os.PathLike[str]", Iterable[str], TextIO]
+
+
+@dataclass(frozen=True)
+class Word:
+    """One discovered word and its figures (the columns of ``wordmine discover``)."""
+
+    word: str
+    count: int
+    cohesion: float
+    left_entropy: float
+    right_entropy: float
+    score: float
+
+
+@dataclass(frozen=True)
+class Term:
+    """One domain term and its figures (the columns of ``wordmine contrast``)."""
+
+    term: str
+    domain_count: int
+    general_count: float
+    domain_per_million: float
+    general_per_million: float
+    log_ratio: float
+    score: float
+
+
+@dataclass(frozen=True)
+class Counting:
+    """The counting options every function that reads text shares (see ``CountConfig``)."""
+
+    memory: int | None = None
+    jobs: int | None = None
+    tmp_dir: str | None = None
+    encoding: str = "utf-8"
+
+    def config(self, order: int, prune: bool = False, min_count: int | None = None) -> CountConfig:
+        return CountConfig(order=order, memory=self.memory or default_memory(), jobs=self.jobs or default_jobs(),
+                           tmp_dir=self.tmp_dir, prune=prune, min_count=min_count)
+
+
+def _is_path(source: object) -> bool:
+    return isinstance(source, (str, os.PathLike))
+
+
+def text_blocks(sources: Iterable[Source], encoding: str = "utf-8",
+                on_bytes: Callable[[int], None] | None = None) -> Iterator[str]:
+    """The text of ``sources`` in blocks, every source ending with a line break.
+
+    Paths are read and decoded in blocks (``-`` is standard input); an iterable
+    of lines is taken as it is, a line break added to a line without one, so
+    that no n-gram crosses from one line into the next.
+
+    >>> list(text_blocks([["天地", "人\\n"], ["日月"]]))
+    ['天地\\n', '人\\n', '日月\\n']
+    """
+    for source in sources:
+        if _is_path(source):
+            yield from read_blocks([text_source(os.fspath(source))], encoding, on_bytes=on_bytes)
+            continue
+        for line in source:
+            yield line if line.endswith("\n") else line + "\n"
+
+
+def count_sources(sources: list[Source], order: int, counting: Counting,
+                  on_bytes: Callable[[int], None] | None = None, for_discovery: bool = False,
+                  min_count: int | None = None) -> Corpus:
+    """Count text sources, or load the one count file among them.
+
+    ``for_discovery``: text is counted keeping only what discovery at
+    ``min_count`` (None: its default) needs, so that the tables stay small
+    (see ``wordmine.counting.pruning``).
+    """
+    count_files = [s for s in sources if _is_path(s) and is_count_file(os.fspath(s))]
+    if count_files:
+        if len(sources) > 1:
+            raise ValueError("give one count file, or text sources, not both")
+        return read_counts(os.fspath(count_files[0]))
+    config = counting.config(order, prune=for_discovery, min_count=min_count)
+    sizes = [os.path.getsize(s) if _is_path(s) and os.fspath(s) != "-" else 0 for s in sources]
+    check_budget(config.memory, sum(sizes))
+    return count_text(text_blocks(sources, counting.encoding, on_bytes), config)
+
+
+class Counts:
+    """Exact n-gram counts of a corpus, as ``wordmine count`` makes them; saved as a ``.wmc`` file."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        self.corpus = corpus
+
+    @property
+    def total_units(self) -> int:
+        return self.corpus.total_units
+
+    @property
+    def order(self) -> int:
+        """n of ``--order n``: the file holds counts of orders 1..n+1."""
+        return self.corpus.order
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        write_counts(self.corpus, os.fspath(path))
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> Counts:
+        return cls(read_counts(os.fspath(path)))
+
+    def __repr__(self) -> str:
+        return f"Counts({self.total_units:,} units, orders 1..{self.order + 1})"
+
+
+def _corpus(source: Source | Counts, order: int, counting: Counting, for_discovery: bool = False,
+            min_count: int | None = None) -> Corpus:
+    if isinstance(source, Counts):
+        return source.corpus
+    return count_sources([source], order, counting, for_discovery=for_discovery, min_count=min_count)
+
+
+def count(source: Source, *, order: int = 4, memory: int | None = None, jobs: int | None = None,
+          tmp_dir: str | None = None, encoding: str = "utf-8") -> Counts:
+    """Exact counts of all n-grams of orders 1..order+1, as ``wordmine count``.
+
+    >>> counts = count(["天天向上"], order=1)
+    >>> counts.total_units, counts.order
+    (4, 1)
+    """
+    return Counts(_corpus(source, order, Counting(memory, jobs, tmp_dir, encoding)))
+
+
+def merge(counts: Iterable[Counts]) -> Counts:
+    """The counts of the concatenated corpora, as ``wordmine merge``.
+
+    >>> merge([count(["天天"]), count(["向上"])]).total_units
+    4
+    """
+    return Counts(merge_corpora(c.corpus for c in counts))
+
+
+def lexicon_words(lexicon: Lexicon) -> list[Word]:
+    """The rows of a lexicon as :class:`Word` values, in rank order."""
+    return [Word(w, int(c), float(h), float(le), float(r), float(s)) for w, c, h, le, r, s in zip(
+        lexicon.words, lexicon.count, lexicon.cohesion, lexicon.left_entropy, lexicon.right_entropy,
+        lexicon.score)]
+
+
+def discover_in(corpus: Corpus, config: DiscoverConfig, new_only: bool = False,
+                top: int | None = None) -> Lexicon:
+    """Discovery on a counted corpus: the step ``discover`` and the command line share."""
+    lexicon = discover_lexicon(corpus, config, jieba_words() if new_only else None)
+    if top is not None:
+        lexicon = lexicon.take(list(range(min(len(lexicon), top))))
+    return lexicon
+
+
+def discover(source: Source | Counts, *, top: int | None = None, min_count: int | None = None, order: int = 4,
+             min_len: int = 2, max_len: int = 12, new_only: bool = False, no_redundancy: bool = False,
+             memory: int | None = None, jobs: int | None = None, tmp_dir: str | None = None,
+             encoding: str = "utf-8") -> list[Word]:
+    """The words of a corpus, best first, as ``wordmine discover``.
+
+    >>> words = discover(["黑猫喜欢鱼，白狗讨厌鱼，黑猫讨厌白狗"] * 3, min_count=3)
+    >>> [(w.word, w.count) for w in words]
+    [('白狗', 6), ('黑猫', 6), ('讨厌', 6), ('喜欢', 3)]
+    """
+    corpus = _corpus(source, order, Counting(memory, jobs, tmp_dir, encoding), for_discovery=True,
+                     min_count=min_count)
+    if corpus.order < order:
+        raise ValueError(f"the counts have order {corpus.order}; count again with order={order}")
+    config = DiscoverConfig(order=order, min_count=min_count, min_len=min_len, max_len=max_len,
+                            redundancy=not no_redundancy)
+    return lexicon_words(discover_in(corpus, config, new_only, top))
+
+
+def terms_rows(terms: Terms, top: int | None = None) -> list[Term]:
+    """The rows of ranked terms as :class:`Term` values."""
+    rows = []
+    for row in terms.rows():
+        if top is not None and len(rows) >= top:
+            break
+        rows.append(Term(*(row[name] for name in Term.__dataclass_fields__)))
+    return rows
+
+
+def contrast_terms(domain: str, general: list[Source] | Counts | None, method: str, min_count: int | None,
+                   counting: Counting, on_bytes: Callable[[int], None] | None = None,
+                   warn: Callable[[str], None] | None = None) -> Terms:
+    """Rank the terms of the ``domain`` file against ``general`` (None: jieba's dictionary).
+
+    The step that ``contrast`` and the command line share. ``topical`` reads the
+    domain file a second time, for its line counts; a count file has no lines, so
+    it is ranked by ``salience`` (and ``warn`` is told).
+    """
+    if method == "topical" and is_count_file(domain):
+        if warn:
+            warn("DOMAIN is a count file, which has no lines: ranking by salience instead of topical")
+        method = "salience"
+    domain_corpus = count_sources([domain], 4, counting, on_bytes)
+    lexicon = discover_lexicon(domain_corpus, DiscoverConfig(min_count=min_count))
+    background: Background
+    if general is None or (not isinstance(general, Counts) and not general):
+        background = JiebaBackground()
+    else:
+        corpus = general.corpus if isinstance(general, Counts) else count_sources(general, 4, counting, on_bytes)
+        background = CorpusBackground(corpus)
+        if warn and background.total * 4 < domain_corpus.total_units:
+            warn(f"warning: the general corpus ({background.total:,} units) is much smaller than the domain "
+                 f"corpus ({domain_corpus.total_units:,}); general counts are sparse and scores unreliable")
+    domain_text = read_blocks([text_source(domain)], counting.encoding) if method == "topical" else None
+    return rank_contrast(domain_corpus, lexicon, background, ContrastConfig(method=method), domain_text)
+
+
+def contrast(domain: Source, general: Iterable[Source] | Counts | None = None, *, top: int | None = None,
+             method: str = "topical", min_count: int | None = None, memory: int | None = None,
+             jobs: int | None = None, tmp_dir: str | None = None, encoding: str = "utf-8") -> list[Term]:
+    """The terms that characterise ``domain`` against ``general``, best first, as ``wordmine contrast``.
+
+    ``general`` is a list of sources, or :class:`Counts`; None ranks against
+    jieba's dictionary frequencies. A domain that is not a path is first copied
+    to a temporary file in ``tmp_dir``, since the default method reads it twice.
+
+    >>> domain = ["病人服用阿莫西林后发烧", "阿莫西林治疗感染"] * 30
+    >>> general = ["今天天气很好，我们去公园散步"] * 60
+    >>> best = contrast(domain, [general], min_count=5, top=1)[0]
+    >>> best.term, best.domain_count, best.general_count
+    ('阿莫西林', 60, 0)
+    """
+    counting = Counting(memory, jobs, tmp_dir, encoding)
+    general_sources = general if general is None or isinstance(general, Counts) else list(general)
+    if _is_path(domain):
+        return terms_rows(contrast_terms(os.fspath(domain), general_sources, method, min_count, counting), top)
+    with tempfile.NamedTemporaryFile("w", encoding=encoding, dir=tmp_dir, prefix="wordmine-domain-",
+                                     suffix=".txt") as spool:
+        spool.writelines(text_blocks([domain]))
+        spool.flush()
+        return terms_rows(contrast_terms(spool.name, general_sources, method, min_count, counting), top)
+
+
+def learn(source: Source | Counts, *, method: str = "charlm", transitions: str = "scaled",
+          min_count: int | None = None, memory: int | None = None, jobs: int | None = None,
+          tmp_dir: str | None = None, encoding: str = "utf-8") -> Segmenter:
+    """A segmenter learned from raw text with no labels, as ``wordmine learn``.
+
+    ``method`` is ``charlm`` (the default), ``unigram`` or ``classic`` (jieba's
+    path over the discovered lexicon; it cannot be saved).
+    """
+    corpus = _corpus(source, 4, Counting(memory, jobs, tmp_dir, encoding))
+    return learn_segmenter(corpus, method, transitions=transitions, min_count=min_count)
+
+
+def load(path: str | os.PathLike[str]) -> Segmenter:
+    """A segmenter saved by ``Segmenter.save`` or ``wordmine learn -o``."""
+    return Segmenter.load(os.fspath(path))
+
+
+def evaluate(gold: Iterable[str], predicted: Iterable[str], words: Iterable[str] | None = None) -> Score:
+    """Precision, recall and F1 of word spans, as ``wordmine eval`` (OOV recall with ``words``).
+
+    >>> score = evaluate(["我 爱 北京"], ["我爱 北京"])
+    >>> round(score.precision, 2), round(score.recall, 2)
+    (0.5, 0.33)
+    """
+    gold_lines = [line.rstrip("\n") for line in gold]
+    predicted_lines = [line.rstrip("\n") for line in predicted]
+    return evaluate_spans(gold_lines, predicted_lines, set(words) if words is not None else None)
+
+
+__all__ = [
+    "Counts",
+    "Score",
+    "Segmenter",
+    "Term",
+    "Word",
+    "contrast",
+    "count",
+    "discover",
+    "evaluate",
+    "learn",
+    "load",
+    "merge",
+]

@@ -1,0 +1,53 @@
+"""Small numpy idioms every stage uses, each written once.
+
+>>> keys, counts = sum_by_key([np.array([5, 3, 5], np.uint64), np.array([3], np.uint64)],
+...                           [np.array([1, 2, 4]), np.array([10])])
+>>> keys.tolist(), counts.tolist()
+([3, 5], [12, 5])
+>>> word_starts(np.array([0, 1, 2, 0, 1]), np.array([False, True, False, False, True])).tolist()
+[True, False, True, True, False]
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+#: Packed n-gram keys are unsigned 64-bit integers.
+U64 = np.uint64
+
+
+def group_starts(sorted_keys: np.ndarray) -> np.ndarray:
+    """Where each run of equal keys starts in a sorted array.
+
+    >>> group_starts(np.array([1, 1, 4, 7, 7, 7])).tolist()
+    [0, 2, 3]
+    """
+    new = np.ones(len(sorted_keys), bool)
+    new[1:] = sorted_keys[1:] != sorted_keys[:-1]
+    return np.flatnonzero(new)
+
+
+def sum_by_key(keys: list[np.ndarray], counts: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct keys (sorted) and the summed counts of several (key, count) arrays.
+
+    One stable sort of everything, then ``np.add.reduceat`` over the runs of equal
+    keys: the counts keep their dtype.
+    """
+    all_keys = np.concatenate(keys) if keys else np.zeros(0, U64)
+    all_counts = np.concatenate(counts) if counts else np.zeros(0, np.int64)
+    order = np.argsort(all_keys, kind="stable")
+    all_keys, all_counts = all_keys[order], all_counts[order]
+    starts = group_starts(all_keys)
+    summed = np.add.reduceat(all_counts, starts) if len(starts) else all_counts
+    return all_keys[starts], summed
+
+
+def word_starts(offsets: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """True at each unit that starts a word: the first of its run, or the one after a word end.
+
+    ``offsets`` is each unit's offset in its run of units, ``ends`` True after
+    each unit that ends a word (as a segmenter's ``word_ends`` gives it).
+    """
+    after_end = np.ones(len(ends), bool)
+    after_end[1:] = ends[:-1]
+    return (offsets == 0) | after_end

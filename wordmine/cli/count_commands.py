@@ -1,0 +1,100 @@
+"""`wordmine count` and `wordmine merge`: exact n-gram counts, and count files merged."""
+
+from __future__ import annotations
+
+import click
+
+from wordmine.api import Counting
+from wordmine.cli.options import (
+    INPUTS,
+    Input,
+    Table,
+    counting_options,
+    input_options,
+    min_count_option,
+    table_options,
+)
+from wordmine.cli.streams import load_corpus, say_counted, text_output
+from wordmine.config import CountConfig
+from wordmine.counting.corpus import Corpus, ngram_rows
+from wordmine.counting.countfile import is_count_file, read_counts, write_counts
+from wordmine.counting.merging import merge_corpora
+from wordmine.io.tables import write_rows
+
+
+@click.command(name="count")
+@INPUTS
+@click.option("--order", type=click.IntRange(1, 7), default=4, show_default=True,
+              help="n: count orders 1..n+1.")
+@click.option("--dask", "scheduler", metavar="SCHEDULER",
+              help="Count each input file as a shard on a Dask cluster and merge the results: a scheduler "
+              "address (tcp://host:8786) or local:N for N local workers. Needs pip install 'wordmine[dask]'; "
+              "every worker must be able to read the files.")
+@min_count_option("to print (TSV and JSON lines output only)")
+@input_options
+@counting_options
+@table_options(("tsv", "jsonl", "wmc"))
+def count_command(inputs: tuple[str, ...], order: int, scheduler: str | None, min_count: int | None,
+                  inputs_read: Input, counting: Counting, table: Table) -> None:
+    """Count all n-grams of orders 1..n+1 exactly.
+
+    With -o FILE.wmc (or --format wmc) writes a count file that discover reads
+    instead of the text, so a large corpus is counted once. Otherwise prints
+    n-grams as TSV: ngram, order, count, most frequent first (--top, --min-count).
+    """
+    fmt = table.fmt or ("wmc" if table.output and table.output.lower().endswith(".wmc") else "tsv")
+    if fmt == "wmc" and not table.output:
+        raise click.UsageError("a count file is binary: give -o FILE.wmc, or --format tsv")
+    if scheduler:
+        corpus = _count_on_dask(scheduler, inputs, order, inputs_read, counting)
+    else:
+        corpus = load_corpus(inputs, inputs_read, counting, order)
+    if fmt == "wmc":
+        write_counts(corpus, table.output)
+        inputs_read.say(f"wrote {table.output}")
+        return
+    with text_output(table.output) as out:
+        write_rows(ngram_rows(corpus, min_count or 1, table.top), ["ngram", "order", "count"], out, fmt,
+                   table.header)
+
+
+def _count_on_dask(scheduler: str, inputs: tuple[str, ...], order: int, inputs_read: Input,
+                   counting: Counting) -> Corpus:
+    from wordmine.counting.cluster import count_on_dask, parse_scheduler  # deferred: an optional extra
+
+    try:
+        parse_scheduler(scheduler)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--dask") from None
+    if not inputs or "-" in inputs:
+        raise click.UsageError("--dask counts named shard files, not standard input")
+    inputs_read.say(f"counting {len(inputs)} shards on Dask ({scheduler})")
+    config = CountConfig(order=order, memory=counting.memory, tmp_dir=counting.tmp_dir)
+    corpus = count_on_dask(scheduler, list(inputs), config, inputs_read.encoding)
+    say_counted(inputs_read, corpus)
+    return corpus
+
+
+@click.command(name="merge")
+@click.argument("count_files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="The merged count file (written atomically).")
+@click.option("-q", "--quiet", is_flag=True, help="No summary on stderr.")
+def merge_command(count_files: tuple[str, ...], output: str, quiet: bool) -> None:
+    """Merge count files into the counts of their concatenated corpora.
+
+    `wordmine count a.txt -o a.wmc; wordmine count b.txt -o b.wmc;
+    wordmine merge a.wmc b.wmc -o all.wmc` gives the counts of `wordmine count
+    a.txt b.txt`, so shards can be counted anywhere (other machines, a Dask or
+    Spark cluster) and merged in any grouping. All files must be counted with
+    the same --order.
+    """
+    for path in count_files:
+        if not is_count_file(path):
+            raise click.BadParameter(f"{path} is not a count file (make one with wordmine count -o FILE.wmc)",
+                                     param_hint="COUNT_FILES")
+    merged = merge_corpora(read_counts(path) for path in count_files)
+    write_counts(merged, output)
+    if not quiet:
+        click.echo(f"wordmine: merged {len(count_files)} count files, {merged.total_units:,} units; "
+                   f"wrote {output}", err=True)

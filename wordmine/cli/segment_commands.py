@@ -1,0 +1,148 @@
+"""`wordmine learn`, `wordmine segment` and `wordmine eval`: segmentation models, applied and scored."""
+
+from __future__ import annotations
+
+import click
+
+from wordmine.api import Counting
+from wordmine.cli.options import (
+    INPUTS,
+    OUTPUT,
+    Input,
+    counting_options,
+    input_options,
+    min_count_option,
+    progress,
+)
+from wordmine.cli.streams import echo_rows, load_corpus, spooled, text_output
+from wordmine.config import TRANSITION_MODES
+from wordmine.io.tables import read_word_counts
+from wordmine.io.text import line_pieces, read_blocks, text_source, whole_lines
+from wordmine.segmentation.evaluation import evaluate
+from wordmine.segmentation.learning import LEARN_METHODS, SEGMENT_METHODS, Segmenter, learn_segmenter
+
+TRANSITIONS = click.option(
+    "--transitions", type=click.Choice(TRANSITION_MODES), default=None, show_default="scaled",
+    help="charlm only: the published tag transition weights (Su Jianlin 2016) times 1.25 (scaled), as "
+    "published, or times the scale under which charlm agrees best with the unigram model (calibrated, slower).")
+
+
+def _transitions(method: str, transitions: str | None) -> str:
+    if transitions is not None and method != "charlm":
+        raise click.UsageError(f"--transitions applies to --method charlm, not {method}")
+    return transitions or "scaled"
+
+
+@click.command(name="learn")
+@INPUTS
+@click.option("--method", type=click.Choice(LEARN_METHODS), default="charlm", show_default=True,
+              help="charlm (an order-4 character model whose context restarts at each word, decoded by "
+              "tagging) or unigram (a word model re-estimated by Viterbi passes).")
+@TRANSITIONS
+@min_count_option("of an n-gram or candidate word")
+@input_options
+@counting_options
+@OUTPUT
+def learn_command(inputs, method, transitions, min_count, inputs_read: Input, counting: Counting,
+                  output: str | None) -> None:
+    """Learn a segmentation model from raw text (no labels) and write it with -o.
+
+    unigram: candidates from `discover`, re-estimated by Viterbi passes over the
+    corpus. charlm: a Kneser-Ney character model of order 4; each character is
+    tagged first, second, third or later in its word, word starts scored also by
+    the variation of branching entropy around them. `wordmine segment --model
+    FILE` applies either.
+    """
+    if not output:
+        raise click.UsageError("a model file is binary: give -o FILE.wmm")
+    transitions = _transitions(method, transitions)
+    segmenter = learn_segmenter(load_corpus(inputs, inputs_read, counting, 4), method, transitions, min_count)
+    segmenter.save(output)
+    inputs_read.say(f"{segmenter.summary}; wrote {output}")
+
+
+@click.command(name="segment")
+@INPUTS
+@click.option("--model", "model_path", type=click.Path(exists=True, dir_okay=False),
+              help="A model from `wordmine learn` (default: learn one from the input itself).")
+@click.option("--lexicon", type=click.Path(exists=True, dir_okay=False),
+              help="Segment with this word list instead: `discover` output or `word [count]` lines.")
+@click.option("--method", type=click.Choice(SEGMENT_METHODS), default=None, show_default="charlm",
+              help="When learning from the input: charlm (a character model tagging each character's place "
+              "in its word), unigram (a word model re-estimated by Viterbi passes) "
+              "or classic (the discovered lexicon as jieba's dictionary, maximum-probability path).")
+@TRANSITIONS
+@min_count_option("of an n-gram or candidate word, when learning from the input")
+@input_options
+@counting_options
+@OUTPUT
+def segment_command(inputs, model_path, lexicon, method, transitions, min_count, inputs_read: Input,
+                    counting: Counting, output: str | None) -> None:
+    """Segment text into words, one output line per input line, words separated by spaces.
+
+    Without --model or --lexicon, a model is learned from the input first
+    (standard input is buffered to a temporary file in --tmp-dir for the second
+    pass). Segmentation only inserts boundaries: every character but white
+    space comes out, in order.
+    """
+    if model_path and lexicon:
+        raise click.UsageError("give --model or --lexicon, not both")
+    if (model_path or lexicon) and (method or transitions or min_count):
+        raise click.UsageError("--method, --transitions and --min-count choose how to learn from the input; "
+                               "they do not apply to --model or --lexicon")
+    method = method or "charlm"
+    transitions = _transitions(method, transitions)
+    learning = not (model_path or lexicon)
+    with spooled(inputs, counting.tmp_dir) if learning else _as_is(inputs) as names:
+        if model_path:
+            segmenter = Segmenter.load(model_path)
+        elif lexicon:
+            segmenter = Segmenter.from_lexicon(read_word_counts(lexicon))
+        else:
+            segmenter = learn_segmenter(load_corpus(names, inputs_read, counting, 4), method, transitions,
+                                        min_count)
+        sources = [text_source(p) for p in names]
+        total = sum(s.size or 0 for s in sources) if all(s.size is not None for s in sources) else None
+        with text_output(output) as out, progress(inputs_read, total) as bar:
+            # Pieces of about a megabyte: enough work per task, enough tasks for every worker,
+            # and a line of any length is never held whole.
+            blocks = read_blocks(sources, inputs_read.encoding, block_bytes=1 << 20, on_bytes=bar.update)
+            for text in segmenter.segment_pieces(line_pieces(blocks), counting.jobs):
+                out.write(text)
+
+
+class _as_is:
+    """The inputs as named (stdin read once, as it comes), in the shape of ``spooled``."""
+
+    def __init__(self, inputs: tuple[str, ...]) -> None:
+        self.inputs = inputs or ("-",)
+
+    def __enter__(self) -> tuple[str, ...]:
+        return self.inputs
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+
+@click.command(name="eval")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.argument("predicted", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.option("--words", type=click.Path(exists=True, dir_okay=False),
+              help="Known words (first column): adds OOV and in-vocabulary recall.")
+@click.option("--encoding", default="utf-8", show_default=True, help="Encoding of the two files.")
+def eval_command(gold, predicted, words, encoding) -> None:
+    """Score a segmentation against a gold one: precision, recall and F1 of word spans.
+
+    The same figures as the SIGHAN bakeoff scorer: a word is correct when both
+    its boundaries match. Lines must align and hold the same characters.
+    """
+    known = {row[0] for row in read_word_counts(words)} if words else None
+    lines = [whole_lines(read_blocks([text_source(p)], encoding)) for p in (gold, predicted)]
+    gold_lines, predicted_lines = ("".join(blocks).rstrip("\n").split("\n") for blocks in lines)
+    score = evaluate(gold_lines, predicted_lines, known)
+    rows = [("precision", score.precision), ("recall", score.recall), ("f1", score.f1),
+            ("gold_words", score.gold_words), ("predicted_words", score.predicted_words)]
+    if known is not None:
+        rows += [("oov_recall", score.oov_recall), ("iv_recall", score.iv_recall), ("oov_words", score.oov_words)]
+    with text_output(None) as out:
+        echo_rows(rows, out.write)

@@ -1,0 +1,94 @@
+"""Where the command line's data goes and comes from: stdout or -o, inputs counted with a progress bar."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from typing import TextIO
+
+import click
+
+from wordmine.api import Counting, count_sources
+from wordmine.cli.options import Input, progress
+from wordmine.config import format_size
+from wordmine.counting.corpus import Corpus
+from wordmine.counting.countfile import is_count_file
+from wordmine.counting.heap import freed_arrays_kept, keep_budget
+from wordmine.io.text import atomic_output, text_source
+
+
+class PipeClosed(Exception):
+    """The reader of stdout went away (wordmine ... | head); not an error."""
+
+
+@contextlib.contextmanager
+def text_output(output: str | None) -> Iterator[TextIO]:
+    """-o FILE written atomically, or stdout; a closed stdout ends the run quietly."""
+    if output and output != "-":
+        with atomic_output(output) as handle:
+            yield handle
+        return
+    try:
+        yield sys.stdout
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Point stdout at /dev/null so the interpreter's final flush cannot fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise PipeClosed() from None
+
+
+def say_counted(inputs_read: Input, corpus: Corpus) -> None:
+    inputs_read.say(f"read {corpus.total_units:,} units, {len(corpus.vocab) - 1:,} distinct")
+
+
+def say_budget(inputs_read: Input, counting: Counting) -> None:
+    inputs_read.say(f"memory budget {format_size(counting.memory)} (--memory), {counting.jobs} worker"
+                    f"{'s' if counting.jobs > 1 else ''} (--jobs); spilling to "
+                    f"{counting.tmp_dir or tempfile.gettempdir()}")
+
+
+def load_corpus(inputs: tuple[str, ...], inputs_read: Input, counting: Counting, order: int,
+                for_discovery: bool = False, min_count: int | None = None) -> Corpus:
+    """Count the text inputs (or load one count file); stdin when no input is named.
+
+    ``for_discovery``: keep only what discovery at ``min_count`` needs (see count_sources).
+    """
+    inputs = inputs or ("-",)
+    if inputs == ("-",) and sys.stdin.isatty():
+        inputs_read.say("reading standard input (end it with Ctrl-D; wordmine COMMAND --help for usage)")
+    if any(is_count_file(p) for p in inputs):
+        if len(inputs) > 1:
+            raise click.UsageError("give one count file, or text files, not both")
+        corpus = count_sources(list(inputs), order, counting)
+        inputs_read.say(f"{inputs[0]}: {corpus.total_units:,} units counted to order {corpus.order + 1}")
+        return corpus
+    sources = [text_source(p) for p in inputs]
+    total = sum(s.size or 0 for s in sources) if all(s.size is not None for s in sources) else None
+    counting = Counting(counting.memory, counting.jobs, counting.tmp_dir, inputs_read.encoding)
+    say_budget(inputs_read, counting)
+    with progress(inputs_read, total) as bar, freed_arrays_kept(keep_budget(counting.memory, counting.jobs)):
+        corpus = count_sources(list(inputs), order, counting, on_bytes=bar.update, for_discovery=for_discovery,
+                               min_count=min_count)
+    say_counted(inputs_read, corpus)
+    return corpus
+
+
+@contextlib.contextmanager
+def spooled(inputs: tuple[str, ...], tmp_dir: str | None) -> Iterator[tuple[str, ...]]:
+    """Inputs readable twice: standard input is copied to a temporary file in ``tmp_dir`` first."""
+    if inputs and "-" not in inputs:
+        yield inputs
+        return
+    with tempfile.NamedTemporaryFile(prefix="wordmine-stdin-", dir=tmp_dir) as handle:
+        shutil.copyfileobj(sys.stdin.buffer, handle)
+        handle.flush()
+        yield tuple(handle.name if p == "-" else p for p in (inputs or ("-",)))
+
+
+def echo_rows(rows: list[tuple[str, object]], write: Callable[[str], None]) -> None:
+    for name, value in rows:
+        write(f"{name}\t{value:.4f}\n" if isinstance(value, float) else f"{name}\t{value}\n")

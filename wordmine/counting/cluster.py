@@ -1,0 +1,78 @@
+"""Counting shards on a Dask cluster (the optional ``wordmine[dask]`` extra).
+
+wordmine brings no cluster of its own: counts merge like the corpora they count
+(:mod:`wordmine.counting.merging`), so any engine that can run a function per shard and
+combine results pairwise can count a corpus too big for one machine. With Dask:
+
+1. one task per shard file: count it with one process (``jobs=1``; the cluster
+   is the parallelism), on a worker that can read the path;
+2. merge neighbouring results pairwise on the workers, a tree of depth
+   log2(shards), keeping the shards' order so the result is byte-identical to
+   counting the files one after another here;
+3. bring the last count back to the caller.
+
+>>> parse_scheduler("local:3"), parse_scheduler("tcp://scheduler:8786")
+(('local', 3), ('address', 'tcp://scheduler:8786'))
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+
+from wordmine.config import CountConfig
+from wordmine.counting.corpus import Corpus
+from wordmine.counting.counter import count_text
+from wordmine.counting.merging import merge_corpora
+from wordmine.errors import WordmineError
+from wordmine.io.text import read_blocks, text_source
+
+
+def parse_scheduler(spec: str) -> tuple[str, object]:
+    """``local`` or ``local:N`` (a cluster of N worker processes started here), or a scheduler address.
+
+    Raises ValueError for a malformed ``local:N``.
+    """
+    if spec == "local" or spec.startswith("local:"):
+        workers = spec.partition(":")[2] or str(os.cpu_count() or 1)
+        if not workers.isdigit() or int(workers) < 1:
+            raise ValueError(f"{spec}: give local:N with N a number of workers, e.g. local:2")
+        return "local", int(workers)
+    return "address", spec
+
+
+def count_shard(path: str, config: CountConfig, encoding: str) -> Corpus:
+    """Count one shard file in this process (a task run on a worker)."""
+    return count_text(read_blocks([text_source(path)], encoding), config)
+
+
+def _merge_pair(first: Corpus, second: Corpus) -> Corpus:
+    return merge_corpora([first, second])
+
+
+def count_on_dask(scheduler: str, paths: list[str], config: CountConfig, encoding: str = "utf-8") -> Corpus:
+    """Count ``paths`` as one corpus (in their order), one task per file, on a Dask cluster.
+
+    ``scheduler`` is as :func:`parse_scheduler` takes it. Every worker must be
+    able to read every path (a shared file system), as with any Dask file input.
+    """
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise WordmineError("--dask needs Dask: pip install 'wordmine[dask]'") from None
+    paths = [os.path.abspath(p) for p in paths]
+    shard_config = dataclasses.replace(config, jobs=1)
+    kind, where = parse_scheduler(scheduler)
+    cluster = LocalCluster(n_workers=where, threads_per_worker=1, processes=True,
+                           dashboard_address=None) if kind == "local" else None
+    try:
+        with Client(cluster if cluster is not None else where) as client:
+            level = [client.submit(count_shard, p, shard_config, encoding, pure=False) for p in paths]
+            while len(level) > 1:
+                pairs = [client.submit(_merge_pair, level[i], level[i + 1], pure=False)
+                         for i in range(0, len(level) - 1, 2)]
+                level = pairs + level[len(level) - len(level) % 2:]
+            return level[0].result()
+    finally:
+        if cluster is not None:
+            cluster.close()

@@ -1,0 +1,115 @@
+"""Lexicon output formats, and jieba's dictionary as a word list.
+
+``tsv`` (the default): one word a line, tab-separated columns, optional header
+(columns shown here aligned; in the file one tab separates them)::
+
+    word    count   cohesion    left_entropy    right_entropy   score
+    黑猫    6       2.833       1.792           1.099           6.592
+
+``jieba``: ``word count`` lines, the user-dictionary format that
+``jieba.load_userdict`` reads. ``jsonl``: one JSON object a line.
+
+>>> import io
+>>> rows = [{"word": "黑猫", "count": 6, "cohesion": 2.8331}]
+>>> out = io.StringIO()
+>>> write_rows(rows, ["word", "count", "cohesion"], out, "tsv", header=True)
+>>> out.getvalue().splitlines()
+['word\\tcount\\tcohesion', '黑猫\\t6\\t2.833']
+>>> out = io.StringIO()
+>>> write_rows(rows, ["word", "count", "cohesion"], out, "jieba")
+>>> out.getvalue()
+'黑猫 6\\n'
+
+Writers refuse a key holding a tab, a newline or (for jieba) a space, which
+would break the format for every reader.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from typing import TextIO
+
+from wordmine.errors import OutputError
+from wordmine.lexicon import Lexicon
+
+FORMATS = ("tsv", "jsonl", "jieba")
+LEXICON_COLUMNS = ["word", "count", "cohesion", "left_entropy", "right_entropy", "score"]
+
+
+def lexicon_rows(lexicon: Lexicon) -> Iterator[dict]:
+    """The lexicon as dictionaries, one per word, in rank order."""
+    for i, word in enumerate(lexicon.words):
+        yield {
+            "word": word,
+            "count": int(lexicon.count[i]),
+            "cohesion": float(lexicon.cohesion[i]),
+            "left_entropy": float(lexicon.left_entropy[i]),
+            "right_entropy": float(lexicon.right_entropy[i]),
+            "score": float(lexicon.score[i]),
+        }
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return str(value)
+
+
+def write_rows(rows: Iterable[dict], columns: list[str], out: TextIO, fmt: str, header: bool = False) -> None:
+    """Write rows (the first column is the key) in ``fmt``: tsv, jsonl or jieba."""
+    key = columns[0]
+    if fmt == "tsv" and header:
+        out.write("\t".join(columns) + "\n")
+    for row in rows:
+        word = str(row[key])
+        bad = "\t\n\r " if fmt == "jieba" else "\t\n\r"
+        if any(ch in word for ch in bad):
+            raise OutputError(f"refusing to write {word!r}: a tab, space or line break would break {fmt} output")
+        if fmt == "tsv":
+            out.write("\t".join(_cell(row[c]) for c in columns) + "\n")
+        elif fmt == "jsonl":
+            out.write(json.dumps({c: row[c] for c in columns}, ensure_ascii=False) + "\n")
+        elif fmt == "jieba":
+            out.write(f"{word} {row['count']}\n")
+        else:
+            raise ValueError(f"unknown format {fmt!r}")
+
+
+def jieba_frequencies() -> dict[str, int]:
+    """The words of jieba's bundled dictionary (349 k) and their frequencies.
+
+    Read by a private Tokenizer; nothing else loads it, and no cache is written:
+    the global tokenizer and its /tmp cache are left alone.
+    """
+    import jieba  # deferred: importing jieba costs about 0.3 s
+
+    tokenizer = jieba.Tokenizer()
+    with tokenizer.get_dict_file() as handle:
+        frequencies, _ = tokenizer.gen_pfdict(handle)
+    # gen_pfdict also lists every prefix of a word, with frequency 0.
+    return {word: freq for word, freq in frequencies.items() if freq > 0}
+
+
+def jieba_words() -> set[str]:
+    """The words of jieba's bundled dictionary, for ``discover --new-only``."""
+    return set(jieba_frequencies())
+
+
+def read_word_counts(path: str) -> list[tuple[str, float]]:
+    """Words and counts from a lexicon: TSV (word, count, ...), ``word count`` lines or bare words.
+
+    A header line starting with ``word`` is skipped; a missing or unreadable count is 1.
+    """
+    rows = []
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            fields = line.replace("\t", " ").split()
+            if not fields or (number == 1 and fields[0] == "word"):
+                continue
+            try:
+                count = float(fields[1]) if len(fields) > 1 else 1.0
+            except ValueError:
+                count = 1.0
+            rows.append((fields[0], count))
+    return rows

@@ -1,0 +1,110 @@
+"""The segmenters by name: learn one from a counted corpus, wrap it, save and load it.
+
+Every method yields a model with ``vocabulary()`` and ``word_ends(ids,
+offsets)`` (or, for ``classic``, a function from text to lines); a
+:class:`Segmenter` puts the lossless output path of
+:mod:`wordmine.segmentation.lossless` in front of it, so all methods segment,
+cut and stream text the same way.
+
+>>> from wordmine.config import CountConfig
+>>> from wordmine.counting.counter import count_text
+>>> text = "，".join(s + v + o for s in ["黑猫", "白狗", "小鸟"] for v in ["喜欢", "讨厌"]
+...                  for o in ["鱼", "骨头", "米粒"])
+>>> corpus = count_text([text + "\\n"] * 5, CountConfig(order=4, jobs=1))
+>>> segmenter = learn_segmenter(corpus, "unigram", min_count=3)
+>>> segmenter.method, segmenter.cut("小鸟喜欢鱼")
+('unigram', ['小鸟', '喜欢', '鱼'])
+>>> list(segmenter.segment(["黑猫喜欢米粒", "白狗 喜欢骨头\\n"]))
+['黑猫 喜欢 米粒', '白狗 喜欢 骨头']
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Iterator
+
+from wordmine.config import CharLMConfig, SegmentConfig
+from wordmine.counting.corpus import Corpus
+from wordmine.segmentation.charlm import CharLM, learn_charlm
+from wordmine.segmentation.classic import classic_segmenter
+from wordmine.segmentation.lossless import segment_text, segmented_text
+from wordmine.segmentation.modelfile import read_model, write_model
+from wordmine.segmentation.unigram import WordModel, learn, model_from_lexicon
+
+#: Methods that learn a model from raw text; ``classic`` has no model to save.
+LEARN_METHODS = ("charlm", "unigram")
+SEGMENT_METHODS = (*LEARN_METHODS, "classic")
+
+
+class Segmenter:
+    """A segmentation method ready to use: ``cut`` one text, ``segment`` many lines, ``save``."""
+
+    def __init__(self, method: str, model: WordModel | CharLM | None = None,
+                 segment_lines: Callable[[str], list[str]] | None = None) -> None:
+        self.method = method
+        self.model = model
+        if segment_lines is None:
+            if model is None:
+                raise ValueError("a segmenter needs a model or a segmenting function")
+            segment_lines = functools.partial(segment_text, model=model, vocab=model.vocabulary())
+        self._segment_lines = segment_lines
+
+    def __call__(self, text: str) -> list[str]:
+        """One output line per line of ``text``, words separated by single spaces."""
+        return self._segment_lines(text)
+
+    def cut(self, text: str) -> list[str]:
+        """The words of ``text`` as a list, like ``jieba.lcut`` (white space is dropped)."""
+        return [word for line in self._segment_lines(text) for word in line.split(" ") if word]
+
+    def segment(self, lines: Iterable[str], jobs: int = 1) -> Iterator[str]:
+        """Each line segmented, words joined by single spaces, in order (without line breaks)."""
+        blocks = (line if line.endswith("\n") else line + "\n" for line in lines)
+        pending = ""
+        for text in self.segment_pieces(blocks, jobs):
+            pending += text
+            *done, pending = pending.split("\n")
+            yield from done
+
+    def segment_pieces(self, pieces: Iterable[str], jobs: int = 1) -> Iterator[str]:
+        """Output text for input pieces (see :func:`wordmine.io.text.line_pieces`), on ``jobs`` processes."""
+        return segmented_text(pieces, self._segment_lines, jobs)
+
+    @property
+    def summary(self) -> str:
+        """One line saying what the model holds, for logs."""
+        if isinstance(self.model, CharLM):
+            return f"character model of order {self.model.order}, {sum(len(k) for k in self.model.keys):,} n-grams"
+        if isinstance(self.model, WordModel):
+            return f"{len(self.model.keys):,} words"
+        return f"{self.method} segmenter"
+
+    def save(self, path: str) -> None:
+        if self.model is None:
+            raise ValueError(f"a {self.method} segmenter has no model to save; learn charlm or unigram")
+        write_model(self.model, path)
+
+    @classmethod
+    def load(cls, path: str) -> Segmenter:
+        model = read_model(path)
+        return cls("charlm" if isinstance(model, CharLM) else "unigram", model)
+
+    @classmethod
+    def from_lexicon(cls, rows: list[tuple[str, float]]) -> Segmenter:
+        """A unigram segmenter over any word list with counts."""
+        return cls("unigram", model_from_lexicon(rows))
+
+    def __repr__(self) -> str:
+        return f"Segmenter({self.method}: {self.summary})"
+
+
+def learn_segmenter(corpus: Corpus, method: str = "charlm", transitions: str = "scaled",
+                    min_count: int | None = None) -> Segmenter:
+    """The segmenter of ``method`` learned from a counted corpus, with no labels."""
+    if method == "charlm":
+        return Segmenter(method, learn_charlm(corpus, CharLMConfig(transitions=transitions, min_count=min_count)))
+    if method == "unigram":
+        return Segmenter(method, learn(corpus, SegmentConfig(min_count=min_count)))
+    if method == "classic":
+        return Segmenter(method, segment_lines=classic_segmenter(corpus, min_count))
+    raise ValueError(f"unknown method {method!r}: choose one of {', '.join(SEGMENT_METHODS)}")
