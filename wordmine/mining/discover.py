@@ -44,6 +44,8 @@ from wordmine.unitstream import UnitStream
 
 #: Units per window of the cut pass: large enough for numpy, small enough for cache.
 WINDOW_UNITS = 1 << 21
+#: Fragment counts of one length kept per window before they are summed into one table.
+COLLAPSE_ROWS = 1 << 22
 
 
 #: An n-gram whose cohesion reaches this share of the most its count allows is solid too.
@@ -165,6 +167,10 @@ def cut_and_count(
             distinct, n = np.unique(key, return_counts=True)
             short_keys[length].append(distinct)
             short_counts[length].append(n)
+            if sum(len(k) for k in short_keys[length]) > COLLAPSE_ROWS:
+                # Summed now and then, the lists hold each distinct fragment once, not once a window.
+                summed = _sum_by_key(short_keys[length], short_counts[length])
+                short_keys[length], short_counts[length] = [summed[0]], [summed[1]]
         padded = np.concatenate([[0], window, [0]]).astype(window.dtype)
         for length in np.unique(lengths[lengths > short]).tolist():
             at = starts[lengths == length]
