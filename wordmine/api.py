@@ -245,7 +245,8 @@ def contrast_terms(domain: str, general: list[Source] | Counts | None, method: s
         if warn:
             warn("DOMAIN is a count file, which has no lines: ranking by salience instead of topical")
         method = "salience"
-    domain_corpus = count_sources([domain], 4, counting, on_bytes)
+    # The domain's candidates are discovered words, counted min_count times or more: pruned counts serve.
+    domain_corpus = count_sources([domain], 4, counting, on_bytes, for_discovery=True, min_count=min_count)
     lexicon = discover_lexicon(domain_corpus, DiscoverConfig(min_count=min_count))
     background: Background
     if general is None or (not isinstance(general, Counts) and not general):
