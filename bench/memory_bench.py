@@ -35,8 +35,8 @@ BENCH_DIR = Path(__file__).resolve().parent
 REPO = BENCH_DIR.parent
 sys.path.insert(0, str(BENCH_DIR))
 
-from measure import run_measured  # noqa: E402
-from stress_corpus import parse_bytes, stress_file  # noqa: E402
+from measure import run_measured
+from stress_corpus import parse_bytes, stress_file
 
 MIB = 1 << 20
 

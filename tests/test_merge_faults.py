@@ -19,8 +19,7 @@ def _big_text(path, lines: int = 60, seed: int = 5) -> None:
     rng = random.Random(seed)
     chars = [chr(0x4E00 + i) for i in range(1500)]
     with open(path, "w", encoding="utf-8") as handle:
-        for _ in range(lines):
-            handle.write("".join(rng.choice(chars) for _ in range(2000)) + "\n")
+        handle.writelines("".join(rng.choice(chars) for _ in range(2000)) + "\n" for _ in range(lines))
 
 
 def test_a_full_tmp_dir_while_merging_is_named_and_leaves_no_runs(tmp_path, monkeypatch):

@@ -9,12 +9,12 @@ import pytest
 
 from wordmine.config import CountConfig, DiscoverConfig
 from wordmine.counting.counter import count_text
-from wordmine.mining.discover import discover
-from wordmine.errors import PrunedError
 from wordmine.counting.ngrams import NgramCounts
-from wordmine.normalize import Vocabulary
 from wordmine.counting.runs import concatenate, merge_runs, plan_partitions, write_run
+from wordmine.errors import PrunedError
+from wordmine.mining.discover import discover
 from wordmine.mining.scoring import boundary_entropy
+from wordmine.normalize import Vocabulary
 
 
 def _text(seed: int, units: int = 40_000, alphabet: int = 60) -> str:
@@ -98,7 +98,7 @@ def test_pruned_counts_and_entropies_equal_those_of_the_whole_table(tmp_path, or
 
 def test_chained_pruned_orders_are_keyed_on_the_pruned_rows(tmp_path):
     text = _text(3, units=20_000)
-    config = dict(order=6, jobs=1, bits=16)
+    config = {"order": 6, "jobs": 1, "bits": 16}
     whole = count_text([text], CountConfig(**config)).counts
     pruned = count_text([text], CountConfig(**config, prune=True, min_count=2, memory=1 << 16,
                                             chunk_units=2000, tmp_dir=str(tmp_path))).counts

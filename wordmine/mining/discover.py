@@ -36,8 +36,8 @@ import numpy as np
 from wordmine.config import DiscoverConfig, auto_cohesion, auto_min_count
 from wordmine.counting.corpus import Corpus
 from wordmine.counting.keyset import KeySet
-from wordmine.errors import PrunedError
 from wordmine.counting.ngrams import U64, NgramCounts, pack_at, unpack
+from wordmine.errors import PrunedError
 from wordmine.lexicon import Lexicon
 from wordmine.mining.scoring import boundary_entropy, cohesion, entropy_of_occurrences
 from wordmine.unitstream import UnitStream
