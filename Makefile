@@ -1,11 +1,11 @@
-# make demo | test | bench | lint | clean. Each installs into .venv first when needed.
+# make demo | test | bench | bench-readme | lint | clean. Each installs into .venv first when needed.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATA ?= ../shared/data
 
-.PHONY: install demo test bench bench-quick lint clean
+.PHONY: install demo test bench bench-quick bench-readme lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ bench: $(STAMP)
 
 bench-quick: $(STAMP)
 	$(BIN)/python bench/run_bench.py --data $(DATA) --skip-scale
+
+# The README's benchmark block, rewritten from the JSON of the last `make bench`.
+bench-readme: $(STAMP)
+	$(BIN)/python bench/render.py .bench_cache/bench.json --readme README.md
 
 lint: $(STAMP)
 	$(BIN)/python -m pip install --quiet ruff==0.17.6  # pinned: a newer ruff brings new rules, and lint must not fail on its own

@@ -1,9 +1,13 @@
-"""Shared fixtures: small corpora made by the tests, and paths to the samples."""
+"""Shared fixtures: the toy corpus, the samples, reference counts, the losslessness check, the subprocess runner.
+
+Tests take these as fixtures; nothing is imported from this file."""
 
 from __future__ import annotations
 
 import collections
 import pathlib
+import subprocess
+import sys
 
 import pytest
 
@@ -12,8 +16,12 @@ from wordmine.normalize import Vocabulary
 
 SAMPLES = pathlib.Path(__file__).resolve().parent.parent / "corpora_samples"
 
+#: 18 clauses (3 subjects x 2 verbs x 3 objects), five times: every word is frequent and free.
+TOY = "，".join(s + v + o for s in ["黑猫", "白狗", "小鸟"] for v in ["喜欢", "讨厌"]
+               for o in ["鱼", "骨头", "米粒"]) * 5
 
-def naive_counts(text: str, max_order: int) -> dict[str, int]:
+
+def _naive_counts(text: str, max_order: int) -> dict[str, int]:
     """Reference counts: every n-gram of orders 1..max_order inside unit runs, by brute force."""
     vocab = Vocabulary()
     runs, current = [], []
@@ -31,12 +39,12 @@ def naive_counts(text: str, max_order: int) -> dict[str, int]:
     return dict(counts)
 
 
-def table_as_dict(corpus) -> dict[str, int]:
+def _table_as_dict(corpus) -> dict[str, int]:
     """The counts of a Corpus as {'u1|u2|...': count}."""
     return ngram_counts(corpus, "|")
 
 
-def assert_lossless(text: str, produced: list[str]) -> None:
+def _assert_lossless(text: str, produced: list[str]) -> None:
     """Segmentation only inserted boundaries: one output line per input line, and each
     output line, spaces removed, is its input line with its white space removed."""
     lines = text.split("\n")
@@ -46,6 +54,42 @@ def assert_lossless(text: str, produced: list[str]) -> None:
     for words, line in zip(produced, lines):
         assert "".join(words.split()) == "".join(line.split())
         assert "  " not in words and words == words.strip()
+
+
+def _run_wordmine(*args, input=None) -> subprocess.CompletedProcess:
+    """Run the real console entry point in a subprocess, capturing stdout and stderr as bytes."""
+    return subprocess.run([sys.executable, "-m", "wordmine", *map(str, args)], input=input, capture_output=True,
+                          check=False)
+
+
+@pytest.fixture(scope="session")
+def toy_text() -> str:
+    return TOY
+
+
+@pytest.fixture(scope="session")
+def samples() -> pathlib.Path:
+    return SAMPLES
+
+
+@pytest.fixture(scope="session")
+def naive_counts():
+    return _naive_counts
+
+
+@pytest.fixture(scope="session")
+def table_as_dict():
+    return _table_as_dict
+
+
+@pytest.fixture(scope="session")
+def lossless():
+    return _assert_lossless
+
+
+@pytest.fixture(scope="session")
+def run_wordmine():
+    return _run_wordmine
 
 
 @pytest.fixture

@@ -44,6 +44,12 @@ def test_discover_from_lines_and_from_saved_counts_agree(sample_path, tmp_path):
         == wordmine.discover(sample_path("story.txt"), top=30, jobs=1)
 
 
+def test_count_rows_equal_the_command_line(sample_path):
+    rows = wordmine.count(sample_path("story.txt"), order=2, jobs=1).ngrams(min_count=5, top=60)
+    expected = "".join(f"{ngram}\t{order}\t{n}\n" for ngram, order, n in rows)
+    assert expected == _cli("count", sample_path("story.txt"), "--order", 2, "--min-count", 5, "--top", 60, "-q")
+
+
 def test_merge_equals_counting_the_concatenation(sample_path):
     a, b = sample_path("story.txt"), sample_path("everyday.txt")
     merged = wordmine.merge([wordmine.count(a, jobs=1), wordmine.count(b, jobs=1)])

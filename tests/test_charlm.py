@@ -1,11 +1,8 @@
 import math
 import struct
-import subprocess
-import sys
 
 import numpy as np
 import pytest
-from conftest import assert_lossless
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -29,15 +26,12 @@ from wordmine.segmentation.kneser_ney import kneser_ney, prune
 from wordmine.segmentation.lossless import segment_text
 from wordmine.segmentation.modelfile import read_model, write_model
 
-TOY = "，".join(s + v + o for s in ["黑猫", "白狗", "小鸟"] for v in ["喜欢", "讨厌"]
-               for o in ["鱼", "骨头", "米粒"]) * 5
-
 LOG10 = math.log(10)
 
 
 @pytest.fixture(scope="module")
-def toy_corpus():
-    return count_text([TOY], CountConfig(order=4, jobs=1))
+def toy_corpus(toy_text):
+    return count_text([toy_text], CountConfig(order=4, jobs=1))
 
 
 @pytest.fixture(scope="module")
@@ -111,8 +105,8 @@ def test_unseen_characters_score_finitely_and_come_out(toy_charlm):
 
 @settings(max_examples=150, deadline=None)
 @given(st.text(alphabet=st.one_of(st.sampled_from("黑猫白狗喜欢讨厌鱼，。 \n——ab1"), st.characters()), max_size=80))
-def test_charlm_never_loses_adds_or_reorders_a_character(toy_charlm, text):
-    assert_lossless(text, segment_text(text, toy_charlm))
+def test_charlm_never_loses_adds_or_reorders_a_character(lossless, toy_charlm, text):
+    lossless(text, segment_text(text, toy_charlm))
 
 
 def test_transition_modes_scale_the_published_weights(toy_corpus):
@@ -126,9 +120,9 @@ def test_transition_modes_scale_the_published_weights(toy_corpus):
         CharLMConfig(transitions="learned")
 
 
-def test_pruned_model_with_chained_keys_scores_like_packed_keys():
+def test_pruned_model_with_chained_keys_scores_like_packed_keys(toy_text):
     # 32 bits a unit: orders 3 and 4 are chained keys, renumbered when order 3 is pruned.
-    text = TOY + "，小鸟喜欢鳟鱼，白狗讨厌黑猫"
+    text = toy_text + "，小鸟喜欢鳟鱼，白狗讨厌黑猫"
     wide = learn_charlm(count_text([text], CountConfig(order=4, jobs=1, bits=32)), CharLMConfig(prune_count=3))
     narrow = learn_charlm(count_text([text], CountConfig(order=4, jobs=1)), CharLMConfig(prune_count=3))
     assert wide.bits == 32 and narrow.bits == 16
@@ -140,7 +134,7 @@ def test_pruned_model_with_chained_keys_scores_like_packed_keys():
     assert len(full.keys[3]) > len(narrow.keys[3]) and len(full.keys[1]) == len(narrow.keys[1])
 
 
-def test_entropy_variation_is_the_rise_of_branching_entropy(toy_corpus):
+def test_entropy_variation_is_the_rise_of_branching_entropy(toy_text, toy_corpus):
     # 讨厌 is followed by 鱼, 骨 and 米 equally: H_right = ln 3; 讨 is always followed by 厌: H_right = 0.
     table = toy_corpus.counts
     right, left = entropy_variation(table, 4)
@@ -157,7 +151,7 @@ def test_entropy_variation_is_the_rise_of_branching_entropy(toy_corpus):
     shares = table.counts[0] / table.counts[0].sum()
     assert np.allclose(right[0], h_right + (shares * np.log(shares)).sum())
     assert [len(v) for v in right] == [len(k) for k in table.keys[:4]] and not np.isnan(right[3]).any()
-    assert np.isnan(entropy_variation(count_text([TOY], CountConfig(order=2, jobs=1)).counts, 3)[0][2]).all()
+    assert np.isnan(entropy_variation(count_text([toy_text], CountConfig(order=2, jobs=1)).counts, 3)[0][2]).all()
 
 
 def test_boundary_scores_average_what_the_model_knows_around_each_position(toy_charlm):
@@ -253,7 +247,7 @@ def test_span_agreement_hand_worked():
     assert span_f1(np.array([1, 1], bool), np.array([1, 1], bool), np.array([0, 0])) == 1.0
 
 
-def test_model_file_round_trip_and_refusals(tmp_path, toy_charlm):
+def test_model_file_round_trip_and_refusals(toy_text, tmp_path, toy_charlm):
     path = tmp_path / "m.wmm"
     write_model(toy_charlm, str(path))
     back = read_model(str(path))
@@ -264,7 +258,7 @@ def test_model_file_round_trip_and_refusals(tmp_path, toy_charlm):
     assert (back.boundary_weight, back.word_weight) == (1.25, 0.125)
     assert all(np.array_equal(a, b) for a, b in zip(back.left_variation + back.right_variation,
                                                     toy_charlm.left_variation + toy_charlm.right_variation))
-    text = TOY[:40] + "鳗鲡"
+    text = toy_text[:40] + "鳗鲡"
     assert segment_text(text, back) == segment_text(text, toy_charlm)
     data = bytearray(path.read_bytes())
     data[8:12] = struct.pack("<I", 1)
@@ -287,9 +281,9 @@ def test_model_file_without_variations_scores_no_boundary(tmp_path, toy_corpus):
     assert segment_text("小鸟喜欢米粒", back) == ["小 鸟 喜欢 米粒"]
 
 
-def test_counts_of_lower_order_leave_the_top_order_without_variations(tmp_path):
+def test_counts_of_lower_order_leave_the_top_order_without_variations(toy_text, tmp_path):
     # Counted to order 3, the model has order 3 and no entropy for its 3-grams (that needs 4-grams).
-    model = learn_charlm(count_text([TOY], CountConfig(order=2, jobs=1)), CharLMConfig())
+    model = learn_charlm(count_text([toy_text], CountConfig(order=2, jobs=1)), CharLMConfig())
     assert model.order == 3 and [len(v) for v in model.right_variation] == [15, 20, 0]
     write_model(model, str(tmp_path / "low.wmm"))
     back = read_model(str(tmp_path / "low.wmm"))
@@ -297,30 +291,26 @@ def test_counts_of_lower_order_leave_the_top_order_without_variations(tmp_path):
     assert segment_text("白狗讨厌骨头，小鸟喜欢米粒", back) == ["白狗 讨厌 骨头 ， 小鸟 喜欢 米粒"]
 
 
-def wordmine(*args, input=None):
-    return subprocess.run([sys.executable, "-m", "wordmine", *map(str, args)], input=input, capture_output=True, check=False)
-
-
-def test_cli_learn_and_segment_with_charlm(tmp_path, toy_charlm):
+def test_cli_learn_and_segment_with_charlm(toy_text, run_wordmine, tmp_path, toy_charlm):
     source = tmp_path / "toy.txt"
-    source.write_text(TOY.replace("，", "\n") + "\n", encoding="utf-8")
+    source.write_text(toy_text.replace("，", "\n") + "\n", encoding="utf-8")
     model = tmp_path / "toy.wmm"
-    learned = wordmine("learn", source, "--method", "charlm", "-o", model, "-q")
+    learned = run_wordmine("learn", source, "--method", "charlm", "-o", model, "-q")
     assert learned.returncode == 0, learned.stderr
-    applied = wordmine("segment", "-", "--model", model, "-q", input="小鸟喜欢米粒😀\n\n".encode())
+    applied = run_wordmine("segment", "-", "--model", model, "-q", input="小鸟喜欢米粒😀\n\n".encode())
     out = applied.stdout.decode()
     assert applied.returncode == 0 and out.endswith(" 喜欢 米粒 😀\n\n") and out.replace(" ", "") == "小鸟喜欢米粒😀\n\n"
-    direct = wordmine("segment", source, "--method", "charlm", "-q")
+    direct = run_wordmine("segment", source, "--method", "charlm", "-q")
     assert direct.returncode == 0 and direct.stdout.decode().split("\n")[0].endswith(" 喜欢 鱼")
 
 
-def test_cli_exit_codes(tmp_path):
+def test_cli_exit_codes(toy_text, run_wordmine, tmp_path):
     source = tmp_path / "toy.txt"
-    source.write_text(TOY, encoding="utf-8")
-    assert wordmine("learn", source, "--method", "charlm").returncode == 2  # no -o
-    assert wordmine("learn", source, "--method", "bigram", "-o", tmp_path / "m.wmm").returncode == 2
-    assert wordmine("segment", source, "--method", "bigram").returncode == 2
+    source.write_text(toy_text, encoding="utf-8")
+    assert run_wordmine("learn", source, "--method", "charlm").returncode == 2  # no -o
+    assert run_wordmine("learn", source, "--method", "bigram", "-o", tmp_path / "m.wmm").returncode == 2
+    assert run_wordmine("segment", source, "--method", "bigram").returncode == 2
     broken = tmp_path / "broken.wmm"
     broken.write_bytes(b"WMMODEL\0" + struct.pack("<IIQ", 2, 0, 5) + b"{oops")
-    refused = wordmine("segment", source, "--model", broken)
+    refused = run_wordmine("segment", source, "--model", broken)
     assert refused.returncode == 1 and b"corrupt" in refused.stderr

@@ -28,12 +28,6 @@ def invoke(*args, input=None):
     return result
 
 
-def wordmine(*args, input=None):
-    """Run the real console entry point in a subprocess."""
-    return subprocess.run([sys.executable, "-m", "wordmine", *map(str, args)], input=input,
-                          capture_output=True, check=False)
-
-
 @pytest.mark.parametrize("command", ["count", "discover"])
 def test_every_command_has_help_and_the_shared_options(command):
     result = invoke(command, "--help")
@@ -43,17 +37,17 @@ def test_every_command_has_help_and_the_shared_options(command):
         assert option in result.output
 
 
-def test_discover_prints_tsv_rows_on_stdout_only(story):
-    proc = wordmine("discover", story, "--min-count", "20", "--header", "--quiet")
+def test_discover_prints_tsv_rows_on_stdout_only(run_wordmine, story):
+    proc = run_wordmine("discover", story, "--min-count", "20", "--header", "--quiet")
     assert proc.returncode == 0 and proc.stderr == b""
     lines = proc.stdout.decode().splitlines()
     assert lines[0].split("\t") == ["word", "count", "cohesion", "left_entropy", "right_entropy", "score"]
     assert {line.split("\t")[0] for line in lines[1:]} == {"黑猫", "白狗", "小鸟", "喜欢", "讨厌", "骨头", "米粒"}
 
 
-def test_discover_reads_stdin_and_counts_match(story):
-    from_file = wordmine("discover", story, "--min-count", "20", "-q").stdout
-    from_stdin = wordmine("discover", "-", "--min-count", "20", "-q", input=story.read_bytes()).stdout
+def test_discover_reads_stdin_and_counts_match(run_wordmine, story):
+    from_file = run_wordmine("discover", story, "--min-count", "20", "-q").stdout
+    from_stdin = run_wordmine("discover", "-", "--min-count", "20", "-q", input=story.read_bytes()).stdout
     assert from_file == from_stdin and from_file
 
 
@@ -74,11 +68,11 @@ def test_jsonl_and_top(story):
                                                "right_entropy", "score"}
 
 
-def test_count_file_gives_the_same_discovery_as_the_text(story, tmp_path):
+def test_count_file_gives_the_same_discovery_as_the_text(run_wordmine, story, tmp_path):
     wmc = tmp_path / "story.wmc"
-    assert wordmine("count", story, "-o", wmc, "-q").returncode == 0
-    from_counts = wordmine("discover", wmc, "--min-count", "20", "-q").stdout
-    assert from_counts == wordmine("discover", story, "--min-count", "20", "-q").stdout
+    assert run_wordmine("count", story, "-o", wmc, "-q").returncode == 0
+    from_counts = run_wordmine("discover", wmc, "--min-count", "20", "-q").stdout
+    assert from_counts == run_wordmine("discover", story, "--min-count", "20", "-q").stdout
 
 
 def test_count_prints_ngrams_as_tsv(story):
@@ -89,43 +83,43 @@ def test_count_prints_ngrams_as_tsv(story):
     assert lines[1].split("\t") in (["喜", "1", "180"], ["欢", "1", "180"])
 
 
-def test_count_file_to_stdout_is_a_usage_error(story):
-    result = wordmine("count", story, "--format", "wmc")
+def test_count_file_to_stdout_is_a_usage_error(run_wordmine, story):
+    result = run_wordmine("count", story, "--format", "wmc")
     assert result.returncode == 2 and b"give -o FILE.wmc" in result.stderr
 
 
-def test_empty_input_gives_empty_output(tmp_path):
+def test_empty_input_gives_empty_output(run_wordmine, tmp_path):
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
     for command in ["count", "discover"]:
-        proc = wordmine(command, empty, "-q")
+        proc = run_wordmine(command, empty, "-q")
         assert proc.returncode == 0 and proc.stdout == b"" and proc.stderr == b""
 
 
-def test_undecodable_input_is_one_line_exit_1(tmp_path):
+def test_undecodable_input_is_one_line_exit_1(run_wordmine, tmp_path):
     gbk = tmp_path / "gbk.txt"
     gbk.write_bytes("新词发现".encode("gbk"))
-    proc = wordmine("discover", gbk)
+    proc = run_wordmine("discover", gbk)
     assert proc.returncode == 1
     # The budget line comes first (it is said at every start), then the error, in one line.
     budget, message = proc.stderr.decode().strip().split("\n")
     assert budget.startswith("wordmine: memory budget ") and message.startswith("wordmine: error: ")
     assert f"{gbk}" in message and "offset 0" in message
     assert "--encoding gb18030" in message
-    assert wordmine("discover", gbk, "--encoding", "gb18030", "-q").returncode == 0
+    assert run_wordmine("discover", gbk, "--encoding", "gb18030", "-q").returncode == 0
 
 
-def test_missing_file_and_bad_option_are_usage_errors(story):
-    assert wordmine("discover", "/no/such/file.txt").returncode == 2
-    assert wordmine("discover", story, "--top", "-3").returncode == 2
-    assert wordmine("discover", story, "--memory", "lots").returncode == 2
-    assert wordmine("discover", story, "--format", "xml").returncode == 2
+def test_missing_file_and_bad_option_are_usage_errors(run_wordmine, story):
+    assert run_wordmine("discover", "/no/such/file.txt").returncode == 2
+    assert run_wordmine("discover", story, "--top", "-3").returncode == 2
+    assert run_wordmine("discover", story, "--memory", "lots").returncode == 2
+    assert run_wordmine("discover", story, "--format", "xml").returncode == 2
 
 
-def test_binary_input_is_refused(tmp_path):
+def test_binary_input_is_refused(run_wordmine, tmp_path):
     binary = tmp_path / "a.bin"
     binary.write_bytes(b"\x7fELF\x00\x01\x02")
-    proc = wordmine("count", binary)
+    proc = run_wordmine("count", binary)
     assert proc.returncode == 1 and b"NUL byte at offset 4" in proc.stderr
 
 
@@ -138,22 +132,22 @@ def test_closed_pipe_ends_quietly(story):
     assert proc.stderr == b"" and len(proc.stdout.splitlines()) == 1
 
 
-def test_failed_run_leaves_no_output_file(tmp_path):
+def test_failed_run_leaves_no_output_file(run_wordmine, tmp_path):
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"\xff\xfe\xfa" * 10)
     out = tmp_path / "words.tsv"
-    proc = wordmine("discover", bad, "-o", out)
+    proc = run_wordmine("discover", bad, "-o", out)
     assert proc.returncode == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.txt"]
 
 
-def test_mixed_scripts_emoji_controls_and_one_long_line(tmp_path):
+def test_mixed_scripts_emoji_controls_and_one_long_line(run_wordmine, tmp_path):
     rng = random.Random(5)
     pieces = ["繁體", "測試", "iPhone", "中文", "混合", "😀", "\x01", "\x1b[31m", "，", "的", "了"]
     text = "".join(rng.choice(pieces) for _ in range(60000))  # about 100 k characters, no line end
     path = tmp_path / "mixed.txt"
     path.write_text(text, encoding="utf-8")
-    proc = wordmine("discover", path, "-q")
+    proc = run_wordmine("discover", path, "-q")
     assert proc.returncode == 0 and proc.stderr == b""
     words = {line.split("\t")[0] for line in proc.stdout.decode().splitlines()}
     assert {"繁體", "測試", "中文", "混合"} <= words

@@ -1,10 +1,7 @@
 import math
-import subprocess
-import sys
 
 import numpy as np
 import pytest
-from conftest import SAMPLES
 
 from wordmine.config import CountConfig
 from wordmine.counting.counter import count_text
@@ -139,49 +136,46 @@ def test_jieba_background_smooths_words_it_lacks():
     assert 0 < compositional < known and invented < 0.01 * compositional
 
 
-def wordmine(*args):
-    return subprocess.run([sys.executable, "-m", "wordmine", *map(str, args)], capture_output=True, check=False)
-
-
-@pytest.mark.parametrize("background", [[SAMPLES / "everyday.txt"], []])
-def test_technical_sample_terms_come_first_against_everyday_text(background):
+@pytest.mark.parametrize("against_everyday", [True, False])
+def test_technical_sample_terms_come_first_against_everyday_text(samples, run_wordmine, against_everyday):
+    background = [samples / "everyday.txt"] if against_everyday else []
     # The sample's invented words were sprinkled over its lines at random, so
     # they do not gather the way real terms do; salience is the method that
     # does not look at lines (README).
-    proc = wordmine("contrast", SAMPLES / "technical.txt", *background, "-q", "--top", "25", "--method", "salience")
+    proc = run_wordmine("contrast", samples / "technical.txt", *background, "-q", "--top", "25", "--method", "salience")
     assert proc.returncode == 0, proc.stderr
     top = [line.split("\t")[0] for line in proc.stdout.decode().splitlines()]
-    planted = (SAMPLES / "technical.planted").read_text(encoding="utf-8").split()
+    planted = (samples / "technical.planted").read_text(encoding="utf-8").split()
     assert [w for w in planted if w not in top] == []
 
 
 @pytest.mark.parametrize("method", ["topical", "salience"])
-def test_readme_demo_lines_are_what_contrast_prints(method):
-    readme = (SAMPLES.parent / "README.md").read_text(encoding="utf-8")
+def test_readme_demo_lines_are_what_contrast_prints(samples, run_wordmine, method):
+    readme = (samples.parent / "README.md").read_text(encoding="utf-8")
     command = f"technical.txt corpora_samples/everyday.txt {'--method salience ' if method == 'salience' else ''}--top 12"
     shown = readme.split(command, 1)[1].splitlines()[1].split()
-    proc = wordmine("contrast", SAMPLES / "technical.txt", SAMPLES / "everyday.txt", "--method", method,
+    proc = run_wordmine("contrast", samples / "technical.txt", samples / "everyday.txt", "--method", method,
                     "--top", "12", "-q")
     assert [line.split("\t")[0] for line in proc.stdout.decode().splitlines()] == shown
 
 
-def test_contrast_columns_header_and_methods(tmp_path):
+def test_contrast_columns_header_and_methods(samples, run_wordmine, tmp_path):
     for method in ["topical", "salience", "logodds", "g2", "share"]:
-        proc = wordmine("contrast", SAMPLES / "technical.txt", SAMPLES / "everyday.txt", "--method", method,
+        proc = run_wordmine("contrast", samples / "technical.txt", samples / "everyday.txt", "--method", method,
                         "--header", "--top", "3", "-q")
         lines = proc.stdout.decode().splitlines()
         assert proc.returncode == 0 and len(lines) == 4
         assert lines[0].split("\t") == ["term", "domain_count", "general_count", "domain_per_million",
                                         "general_per_million", "log_ratio", "score"]
-    assert wordmine("contrast", SAMPLES / "technical.txt", "--method", "magic").returncode == 2
+    assert run_wordmine("contrast", samples / "technical.txt", "--method", "magic").returncode == 2
 
 
-def test_small_general_corpus_warns_and_empty_domain_is_empty(tmp_path):
+def test_small_general_corpus_warns_and_empty_domain_is_empty(samples, run_wordmine, tmp_path):
     small = tmp_path / "small.txt"
     small.write_text("今天天气很好。" * 20, encoding="utf-8")
-    proc = wordmine("contrast", SAMPLES / "technical.txt", small, "--top", "1")
+    proc = run_wordmine("contrast", samples / "technical.txt", small, "--top", "1")
     assert proc.returncode == 0 and b"much smaller" in proc.stderr
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
-    proc = wordmine("contrast", empty, SAMPLES / "everyday.txt", "-q")
+    proc = run_wordmine("contrast", empty, samples / "everyday.txt", "-q")
     assert proc.returncode == 0 and proc.stdout == b""

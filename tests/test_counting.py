@@ -2,19 +2,20 @@ import random
 
 import numpy as np
 import pytest
-from conftest import naive_counts, table_as_dict
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wordmine.config import CountConfig
 from wordmine.counting.chunkcount import _count_chunk_ranked, count_chunk
 from wordmine.counting.counter import count_text
+from wordmine.counting.merging import ngram_counts
 from wordmine.counting.ngrams import NgramCounts, merge_counts
 
 
 def count(text: str, **options) -> dict[str, int]:
+    """The counts of ``text`` as {'u1|u2|...': count}."""
     options.setdefault("jobs", 1)
-    return table_as_dict(count_text([text], CountConfig(**options)))
+    return ngram_counts(count_text([text], CountConfig(**options)), "|")
 
 
 def test_hand_counted_toy_corpus():
@@ -42,7 +43,7 @@ def test_latin_run_is_one_unit():
 
 
 @pytest.mark.parametrize("order,bits,chunk_units", [(4, 16, 7), (2, 16, 3), (5, 8, 5), (3, 4, 4)])
-def test_matches_brute_force_at_any_chunking_and_key_width(order, bits, chunk_units):
+def test_matches_brute_force_at_any_chunking_and_key_width(naive_counts, order, bits, chunk_units):
     rng = random.Random(order * 100 + bits)
     alphabet = "天地人你我他，。ab1 "
     for _ in range(30):
@@ -74,7 +75,7 @@ def test_worker_processes_give_identical_tables():
         assert np.array_equal(a, b)
 
 
-def test_vocabulary_outgrowing_the_key_width_widens_the_tables():
+def test_vocabulary_outgrowing_the_key_width_widens_the_tables(naive_counts, table_as_dict):
     text = "".join(chr(0x4E00 + i) for i in range(40)) * 2
     corpus = count_text([text], CountConfig(order=2, bits=4, chunk_units=10, jobs=1))
     assert corpus.counts.bits == 8

@@ -1,6 +1,5 @@
 import numpy as np
 import pytest
-from conftest import SAMPLES
 
 from wordmine.config import CountConfig, DiscoverConfig
 from wordmine.counting.counter import count_text
@@ -88,9 +87,9 @@ def test_known_words_are_dropped_with_new_only():
 
 
 @pytest.mark.parametrize("name", SAMPLE_NAMES)
-def test_every_planted_word_is_in_the_top_50_of_its_sample(name):
-    planted = (SAMPLES / f"{name}.planted").read_text(encoding="utf-8").split()
+def test_every_planted_word_is_in_the_top_50_of_its_sample(samples, name):
+    planted = (samples / f"{name}.planted").read_text(encoding="utf-8").split()
     assert len(planted) >= 8
-    corpus = count_text(read_blocks([text_source(str(SAMPLES / f"{name}.txt"))]), CountConfig(jobs=1))
+    corpus = count_text(read_blocks([text_source(str(samples / f"{name}.txt"))]), CountConfig(jobs=1))
     top = discover(corpus, DiscoverConfig()).words[:50]
     assert [w for w in planted if w not in top] == []

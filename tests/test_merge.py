@@ -4,7 +4,6 @@ import io
 
 import pytest
 from click.testing import CliRunner
-from conftest import table_as_dict
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -46,7 +45,7 @@ def test_merged_shards_are_the_count_of_the_concatenation(tmp_path_factory, part
 
 @settings(max_examples=60, deadline=None)
 @given(TEXT, TEXT, TEXT)
-def test_merge_is_associative_and_commutative(tmp_path_factory, a, b, c):
+def test_merge_is_associative_and_commutative(table_as_dict, tmp_path_factory, a, b, c):
     ca, cb, cc = (count_sources(t) for t in (a, b, c))
     tmp = tmp_path_factory.mktemp("m")
     left = merge_corpora([merge_corpora([ca, cb]), cc])
@@ -56,7 +55,7 @@ def test_merge_is_associative_and_commutative(tmp_path_factory, a, b, c):
     assert table_as_dict(merge_corpora([cb, ca])) == table_as_dict(merge_corpora([ca, cb]))
 
 
-def test_merging_widens_keys_when_the_vocabulary_outgrows_them():
+def test_merging_widens_keys_when_the_vocabulary_outgrows_them(table_as_dict):
     # 200 distinct characters in each half fit 8-bit ids; the 400 of both do not.
     first = "".join(chr(0x4E00 + i) for i in range(200))
     second = "".join(chr(0x5000 + i) for i in range(200))

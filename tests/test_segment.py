@@ -1,10 +1,7 @@
 import struct
-import subprocess
-import sys
 
 import numpy as np
 import pytest
-from conftest import SAMPLES, assert_lossless
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -16,18 +13,15 @@ from wordmine.segmentation.lossless import segment_text
 from wordmine.segmentation.modelfile import read_model, write_model
 from wordmine.segmentation.unigram import learn, model_from_lexicon
 
-TOY = "，".join(s + v + o for s in ["黑猫", "白狗", "小鸟"] for v in ["喜欢", "讨厌"]
-               for o in ["鱼", "骨头", "米粒"]) * 5
+
+@pytest.fixture(scope="module")
+def toy_model(toy_text):
+    return learn(count_text([toy_text], CountConfig(order=3, jobs=1)), SegmentConfig(min_count=3))
 
 
 @pytest.fixture(scope="module")
-def toy_model():
-    return learn(count_text([TOY], CountConfig(order=3, jobs=1)), SegmentConfig(min_count=3))
-
-
-@pytest.fixture(scope="module")
-def story_model():
-    text = (SAMPLES / "story.txt").read_text(encoding="utf-8")
+def story_model(samples):
+    text = (samples / "story.txt").read_text(encoding="utf-8")
     return learn(count_text([text], CountConfig(jobs=1)), SegmentConfig())
 
 
@@ -47,8 +41,8 @@ def test_planted_names_come_out_whole(story_model):
 
 @settings(max_examples=150, deadline=None)
 @given(st.text(alphabet=st.one_of(st.sampled_from("黑猫白狗喜欢讨厌鱼，。 \n——ab1"), st.characters()), max_size=80))
-def test_segmenting_never_loses_adds_or_reorders_a_character(toy_model, text):
-    assert_lossless(text, segment_text(text, toy_model))
+def test_segmenting_never_loses_adds_or_reorders_a_character(lossless, toy_model, text):
+    lossless(text, segment_text(text, toy_model))
 
 
 def test_very_long_run_is_segmented_in_pieces(toy_model):
@@ -58,12 +52,12 @@ def test_very_long_run_is_segmented_in_pieces(toy_model):
     assert "".join(line.split()) == text and line.count("黑猫") >= 3000 - len(text) // 2048 - 1
 
 
-def test_model_file_round_trip_and_refusals(tmp_path, toy_model):
+def test_model_file_round_trip_and_refusals(toy_text, tmp_path, toy_model):
     path = tmp_path / "m.wmm"
     write_model(toy_model, str(path))
     back = read_model(str(path))
     assert back.units == toy_model.units and np.array_equal(back.keys, toy_model.keys)
-    assert segment_text(TOY[:30], back) == segment_text(TOY[:30], toy_model)
+    assert segment_text(toy_text[:30], back) == segment_text(toy_text[:30], toy_model)
     data = bytearray(path.read_bytes())
     data[8:12] = struct.pack("<I", 7)
     (tmp_path / "v.wmm").write_bytes(bytes(data))
@@ -95,24 +89,20 @@ def test_evaluation_refuses_misaligned_files():
         evaluate(["甲", "乙"], ["甲"])
 
 
-def wordmine(*args, input=None):
-    return subprocess.run([sys.executable, "-m", "wordmine", *map(str, args)], input=input, capture_output=True, check=False)
-
-
-def test_segment_cli_learns_from_stdin_and_keeps_lines(tmp_path):
-    text = (TOY.replace("，", "\n") + "\n").encode()
-    proc = wordmine("segment", "-", "-q", "--min-count", "3", input=text)
+def test_segment_cli_learns_from_stdin_and_keeps_lines(toy_text, run_wordmine, tmp_path):
+    text = (toy_text.replace("，", "\n") + "\n").encode()
+    proc = run_wordmine("segment", "-", "-q", "--min-count", "3", input=text)
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.decode().split("\n")
     assert lines[0] == "黑猫 喜欢 鱼" and len(lines) == text.decode().count("\n") + 1
 
 
-def test_learn_then_segment_with_model_and_eval(tmp_path):
+def test_learn_then_segment_with_model_and_eval(samples, run_wordmine, tmp_path):
     model = tmp_path / "story.wmm"
-    assert wordmine("learn", SAMPLES / "story.txt", "-o", model, "-q").returncode == 0
+    assert run_wordmine("learn", samples / "story.txt", "-o", model, "-q").returncode == 0
     source = tmp_path / "in.txt"
     source.write_text("殷栖鹤来到鸾澈城。\n", encoding="utf-8")
-    out = wordmine("segment", source, "--model", model, "-q")
+    out = run_wordmine("segment", source, "--model", model, "-q")
     words = out.stdout.decode().split()
     assert out.returncode == 0 and words[0] == "殷栖鹤" and "鸾澈城" in words
     gold = tmp_path / "gold.txt"
@@ -121,7 +111,7 @@ def test_learn_then_segment_with_model_and_eval(tmp_path):
     predicted.write_text("殷栖鹤 来 到 鸾澈城 。\n", encoding="utf-8")
     known = tmp_path / "known.txt"
     known.write_text("来到\n。\n", encoding="utf-8")
-    scored = wordmine("eval", gold, predicted, "--words", known)
+    scored = run_wordmine("eval", gold, predicted, "--words", known)
     # 3 of 5 predicted words are right, 3 of 4 gold words found; the two names are
     # out of vocabulary (both found), 来到 and 。 in it (one found)
     assert scored.returncode == 0 and scored.stdout.decode().splitlines() == [
@@ -129,29 +119,29 @@ def test_learn_then_segment_with_model_and_eval(tmp_path):
         "oov_recall\t1.0000", "iv_recall\t0.5000", "oov_words\t2"]
     bad = tmp_path / "bad.txt"
     bad.write_text("殷栖鹤 来到 鸾澈 。\n", encoding="utf-8")
-    refused = wordmine("eval", gold, bad)
+    refused = run_wordmine("eval", gold, bad)
     assert refused.returncode == 1 and b"line 1: the characters differ" in refused.stderr
 
 
-def test_segment_usage_errors_and_empty_input(tmp_path):
+def test_segment_usage_errors_and_empty_input(run_wordmine, tmp_path):
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
-    proc = wordmine("segment", empty, "-q")
+    proc = run_wordmine("segment", empty, "-q")
     assert proc.returncode == 0 and proc.stdout == b""
     lexicon = tmp_path / "words.txt"
     lexicon.write_text("甲乙 3\n", encoding="utf-8")
-    assert wordmine("segment", empty, "--model", lexicon, "--lexicon", lexicon).returncode == 2
-    assert wordmine("learn", empty).returncode == 2
+    assert run_wordmine("segment", empty, "--model", lexicon, "--lexicon", lexicon).returncode == 2
+    assert run_wordmine("learn", empty).returncode == 2
 
 
 def test_adjacent_numeral_words_are_one_number(toy_model):
     assert segment_text("黑猫四百三十八点八，２０１９年", toy_model) == ["黑猫 四百三十八点八 ， ２０１９ 年"]
 
 
-def test_learning_a_window_at_a_time_gives_the_same_model(monkeypatch):
+def test_learning_a_window_at_a_time_gives_the_same_model(toy_text, monkeypatch):
     from wordmine.segmentation import unigram
 
-    corpus = count_text([TOY], CountConfig(order=3, jobs=1, memory=64 << 10))
+    corpus = count_text([toy_text], CountConfig(order=3, jobs=1, memory=64 << 10))
     whole = learn(corpus, SegmentConfig(min_count=3))
     monkeypatch.setattr(unigram, "LEARN_WINDOW", 7)  # about one clause a window
     windowed = learn(corpus, SegmentConfig(min_count=3))

@@ -47,6 +47,7 @@ Shared by every stage:
     ``mining.occurrences``   counts of candidates in a corpus or in jieba's dictionary
     ``mining.dispersion``    lines with each term, residual IDF
     ``mining.contrast``      domain terms ranked against a general side
+    ``mining.jieba_dict``    discovered words as jieba entries: what it lacks, on its scale
 
 ``segmentation``: text into words
     ``segmentation.lossless``    the output path every method shares
@@ -77,6 +78,7 @@ from wordmine.api import (
     learn,
     load,
     merge,
+    to_jieba,
 )
 
 __all__ = [
@@ -92,4 +94,5 @@ __all__ = [
     "learn",
     "load",
     "merge",
+    "to_jieba",
 ]

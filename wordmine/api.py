@@ -33,7 +33,7 @@ from wordmine.config import (
     default_jobs,
     default_memory,
 )
-from wordmine.counting.corpus import Corpus
+from wordmine.counting.corpus import Corpus, ngram_rows
 from wordmine.counting.counter import count_text
 from wordmine.counting.countfile import is_count_file, read_counts, write_counts
 from wordmine.counting.merging import merge_corpora
@@ -43,6 +43,7 @@ from wordmine.lexicon import Lexicon
 from wordmine.mining.contrast import Terms
 from wordmine.mining.contrast import contrast as rank_contrast
 from wordmine.mining.discover import discover as discover_lexicon
+from wordmine.mining.jieba_dict import to_jieba  # noqa: F401 - re-exported: the public API
 from wordmine.mining.occurrences import Background, CorpusBackground, JiebaBackground
 from wordmine.segmentation.evaluation import Score
 from wordmine.segmentation.evaluation import evaluate as evaluate_spans
@@ -149,6 +150,15 @@ class Counts:
         """n of ``--order n``: the file holds counts of orders 1..n+1."""
         return self.corpus.order
 
+    def ngrams(self, min_count: int = 1, top: int | None = None) -> Iterator[tuple[str, int, int]]:
+        """(n-gram, order, count) of every order, most frequent first: the rows of ``wordmine count``.
+
+        >>> list(count(["天天向上"], order=1).ngrams(min_count=2))
+        [('天', 1, 2)]
+        """
+        for row in ngram_rows(self.corpus, min_count, top):
+            yield row["ngram"], row["order"], row["count"]
+
     def save(self, path: str | os.PathLike[str]) -> None:
         write_counts(self.corpus, os.fspath(path))
 
@@ -204,8 +214,8 @@ def discover_in(corpus: Corpus, config: DiscoverConfig, new_only: bool = False,
 
 
 def discover(source: Source | Counts, *, top: int | None = None, min_count: int | None = None, order: int = 4,
-             min_len: int = 2, max_len: int = 12, new_only: bool = False, no_redundancy: bool = False,
-             memory: int | None = None, jobs: int | None = None, tmp_dir: str | None = None,
+             min_len: int = 2, max_len: int = 12, new_only: bool = False, no_numbers: bool = False,
+             no_redundancy: bool = False, memory: int | None = None, jobs: int | None = None, tmp_dir: str | None = None,
              encoding: str = "utf-8") -> list[Word]:
     """The words of a corpus, best first, as ``wordmine discover``.
 
@@ -218,7 +228,7 @@ def discover(source: Source | Counts, *, top: int | None = None, min_count: int 
     if corpus.order < order:
         raise ValueError(f"the counts have order {corpus.order}; count again with order={order}")
     config = DiscoverConfig(order=order, min_count=min_count, min_len=min_len, max_len=max_len,
-                            redundancy=not no_redundancy)
+                            redundancy=not no_redundancy, numbers=not no_numbers)
     return lexicon_words(discover_in(corpus, config, new_only, top))
 
 
@@ -315,18 +325,3 @@ def evaluate(gold: Iterable[str], predicted: Iterable[str], words: Iterable[str]
     predicted_lines = [line.rstrip("\n") for line in predicted]
     return evaluate_spans(gold_lines, predicted_lines, set(words) if words is not None else None)
 
-
-__all__ = [
-    "Counts",
-    "Score",
-    "Segmenter",
-    "Term",
-    "Word",
-    "contrast",
-    "count",
-    "discover",
-    "evaluate",
-    "learn",
-    "load",
-    "merge",
-]

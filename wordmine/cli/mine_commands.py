@@ -24,6 +24,7 @@ from wordmine.counting.heap import freed_arrays_kept, keep_budget
 from wordmine.io.tables import FORMATS, LEXICON_COLUMNS, write_rows
 from wordmine.io.text import text_source
 from wordmine.mining.contrast import TERM_COLUMNS
+from wordmine.mining.jieba_dict import jieba_entries
 
 
 @click.command(name="discover")
@@ -35,13 +36,15 @@ from wordmine.mining.contrast import TERM_COLUMNS
 @click.option("--max-len", type=click.IntRange(min=1), default=12, show_default=True,
               help="Longest word reported, in units.")
 @click.option("--new-only", is_flag=True, help="Drop words found in jieba's dictionary (349 k words).")
+@click.option("--no-numbers", is_flag=True, help="Drop words that hold a digit (1998年, 3次, 49岁); "
+              "with --new-only they are most of the list.")
 @click.option("--no-redundancy", is_flag=True,
               help="Keep words that are about as probable as their best split into other words.")
 @min_count_option("of a word")
 @input_options
 @counting_options
 @table_options(FORMATS)
-def discover_command(inputs, order, min_len, max_len, new_only, no_redundancy, min_count: int | None,
+def discover_command(inputs, order, min_len, max_len, new_only, no_numbers, no_redundancy, min_count: int | None,
                      inputs_read: Input, counting: Counting, table: Table) -> None:
     """Find the words of a corpus, new words included.
 
@@ -54,7 +57,8 @@ def discover_command(inputs, order, min_len, max_len, new_only, no_redundancy, m
 
     Columns: word, count, cohesion, left_entropy, right_entropy, score
     (count * min entropy, the ranking). --format jieba writes a jieba user
-    dictionary.
+    dictionary of the words jieba lacks, at frequencies on its scale (see
+    wordmine.mining.jieba_dict).
     """
     if min_len > max_len:
         raise click.BadParameter("--min-len is larger than --max-len", param_hint="--min-len")
@@ -63,10 +67,13 @@ def discover_command(inputs, order, min_len, max_len, new_only, no_redundancy, m
         raise click.BadParameter(f"the count file has order {corpus.order}; count again with --order {order}",
                                  param_hint="--order")
     config = DiscoverConfig(order=order, min_count=min_count, min_len=min_len, max_len=max_len,
-                            redundancy=not no_redundancy)
+                            redundancy=not no_redundancy, numbers=not no_numbers)
     lexicon = discover_in(corpus, config, new_only)
     inputs_read.say(f"{len(lexicon):,} words (min count {min_count or auto_min_count(max(corpus.total_units, 1))})")
-    rows = (dataclasses.asdict(word) for word in lexicon_words(lexicon)[: table.top])
+    words = lexicon_words(lexicon)[: table.top]
+    rows = (dataclasses.asdict(word) for word in words)
+    if table.fmt == "jieba":  # only what jieba lacks, at frequencies on its scale
+        rows = ({"word": w, "count": f} for w, f in jieba_entries(words, corpus.total_units))
     with text_output(table.output) as out:
         write_rows(rows, LEXICON_COLUMNS, out, table.fmt or "tsv", table.header)
 

@@ -386,6 +386,8 @@ def discover(corpus: Corpus, config: DiscoverConfig, known_words: set[str] | Non
     ]
     if known_words:
         chosen = [w for w in chosen if "".join(units[u] for u in w) not in known_words]
+    if not config.numbers:  # digits are ASCII here: the text model folds full-width forms
+        chosen = [w for w in chosen if not any(ch.isdigit() for u in w for ch in units[u])]
     count = np.array([table[w] for w in chosen], np.int64)
     coh, left, right = _word_scores(corpus, chosen, order, fragments)
     score = rank_score(count, left, right)

@@ -10,12 +10,12 @@ https://github.com/fxsjy/jieba.
 from __future__ import annotations
 
 import functools
-import logging
 import os
 import tempfile
 
 from wordmine.config import DiscoverConfig
 from wordmine.counting.corpus import Corpus
+from wordmine.io.tables import jieba_tokenizer
 from wordmine.mining.discover import discover
 from wordmine.segmentation.lossless import segment_text
 from wordmine.segmentation.unigram import model_from_lexicon
@@ -27,8 +27,6 @@ def classic_segmenter(corpus: Corpus, min_count: int | None = None):
 
     Returns a function from text to output lines, like :func:`segment_text`.
     """
-    import jieba  # deferred: a private Tokenizer, never jieba's global one
-
     lexicon = discover(corpus, DiscoverConfig(min_count=min_count))
     if not lexicon.words:
         # jieba cannot take an empty dictionary (it divides by its total): every unit is a word.
@@ -40,15 +38,7 @@ def classic_segmenter(corpus: Corpus, min_count: int | None = None):
         path = os.path.join(folder, "lexicon.txt")
         with open(path, "w", encoding="utf-8") as handle:
             handle.writelines(f"{word} {count}\n" for word, count in zip(lexicon.words, lexicon.count.tolist()))
-        tokenizer = jieba.Tokenizer(dictionary=path)
-        tokenizer.tmp_dir = folder
-        logger = logging.getLogger("jieba")  # jieba logs its loading at DEBUG on stderr: quiet while we load
-        level = logger.level
-        logger.setLevel(logging.WARNING)
-        try:
-            tokenizer.initialize()
-        finally:
-            logger.setLevel(level)
+        tokenizer = jieba_tokenizer(path, cache_dir=folder)
 
     def segment(text: str) -> list[str]:
         lines = text.split("\n")
