@@ -29,6 +29,8 @@ from wordmine.config import (
     ContrastConfig,
     CountConfig,
     DiscoverConfig,
+    budget_chunk_units,
+    budget_jobs,
     check_budget,
     default_jobs,
     default_memory,
@@ -88,8 +90,10 @@ class Counting:
     encoding: str = "utf-8"
 
     def config(self, order: int, prune: bool = False, min_count: int | None = None) -> CountConfig:
-        return CountConfig(order=order, memory=self.memory or default_memory(), jobs=self.jobs or default_jobs(),
-                           tmp_dir=self.tmp_dir, prune=prune, min_count=min_count)
+        memory = self.memory or default_memory()
+        return CountConfig(order=order, memory=memory, jobs=budget_jobs(memory, self.jobs or default_jobs()),
+                           chunk_units=budget_chunk_units(memory), tmp_dir=self.tmp_dir, prune=prune,
+                           min_count=min_count)
 
 
 def _is_path(source: object) -> bool:
