@@ -13,7 +13,8 @@ progress on stderr, and writes one JSON record per row with the exact command.
 
 Checks, in the table's last column:
 
-- peak tree memory within 1.25 x --memory + 150 MiB (the promise of --memory);
+- peak tree memory within 1.25 x --memory + 150 MiB (the promise of --memory),
+  also under budgets of 100M and 250M;
 - the 1 GB discover within 1.4 GiB and 12 x the time of the smallest size;
 - discover --memory 1G on the smallest size gives the same words, counts and
   scores as with --memory 8G, where nothing is spilled (pruning and streaming
@@ -89,6 +90,8 @@ def main() -> int:
         if parse_bytes(size) <= parse_bytes(args.count_max):
             run("count", size, "1G", ["--top", "100000"])
         run("discover", size, "1G", [])
+    for tight in ("100M", "250M"):  # fewer workers and smaller chunks under a small budget
+        run("discover", base, tight, [])
     small = run("discover", base, "500M", [])
     small["check"] = f"peak {'within' if small['peak_mib'] <= 775 else 'OVER'} 775 MiB"
     reference = run("discover", base, "8G", [])
