@@ -156,7 +156,7 @@ def test_a_full_disk_while_spilling_is_named_and_cleaned_up(tmp_path, sample_pat
             handle.write(b"partial")
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
 
-    monkeypatch.setattr("wordmine.counting.counter._write_table", disk_full)
+    monkeypatch.setattr("wordmine.counting.counter._write_run", disk_full)
     spill = tmp_path / "spill"
     spill.mkdir()
     result = run("count", sample_path("story.txt"), "--jobs", "1", "--memory", "64k", "--tmp-dir", spill,
@@ -179,7 +179,7 @@ def test_ctrl_c_in_any_command_exits_130_with_nothing_written(tmp_path, command)
     spill.mkdir()
     out = tmp_path / "out.txt"
     proc = subprocess.Popen([sys.executable, "-m", "wordmine", *command, str(big), "-o", str(out),
-                             "--memory", "2M", "--tmp-dir", str(spill)],
+                             "--memory", "100M", "--tmp-dir", str(spill)],
                             stderr=subprocess.PIPE, start_new_session=True)
     time.sleep(2.5)
     assert proc.poll() is None, "the run ended before it could be interrupted"
