@@ -163,14 +163,14 @@ def test_ctrl_c_exits_130_and_leaves_nothing_behind(tmp_path):
     big = tmp_path / "big.txt"
     line = "".join(rng.choice(chars) for _ in range(100_000))
     with open(big, "w", encoding="utf-8") as handle:
-        # 15 M characters: counting under a 1M budget takes many seconds
+        # 15 M characters: counting under a 100M budget (the least a 45 MB input may have) spills and takes seconds
         handle.writelines(line[shift * 601 % len(line):] + line[: shift * 601 % len(line)] + "\n"
                           for shift in range(150))
     spill = tmp_path / "spill"
     spill.mkdir()
     out = tmp_path / "out.wmc"
     proc = subprocess.Popen([sys.executable, "-m", "wordmine", "count", str(big), "-o", str(out),
-                             "--memory", "16M", "--tmp-dir", str(spill)],
+                             "--memory", "100M", "--tmp-dir", str(spill)],
                             stderr=subprocess.PIPE, start_new_session=True)
     # Not a sleep: the budget line says start-up is over and counting (several seconds) has begun.
     assert "memory budget" in proc.stderr.readline().decode()

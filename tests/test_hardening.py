@@ -160,7 +160,7 @@ def test_a_full_disk_while_spilling_is_named_and_cleaned_up(tmp_path, sample_pat
             handle.write(b"partial")
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
 
-    monkeypatch.setattr("wordmine.counting.counter._write_table", disk_full)
+    monkeypatch.setattr("wordmine.counting.counter._write_run", disk_full)
     spill = tmp_path / "spill"
     spill.mkdir()
     # 300 k characters drawn from 3 000: about a million distinct n-grams, past half of the smallest budget.
@@ -187,7 +187,7 @@ def test_ctrl_c_in_any_command_exits_130_with_nothing_written(tmp_path, command)
     spill.mkdir()
     out = tmp_path / "out.txt"
     proc = subprocess.Popen([sys.executable, "-m", "wordmine", *command, str(big), "-o", str(out),
-                             "--memory", "16M", "--tmp-dir", str(spill)],
+                             "--memory", "100M", "--tmp-dir", str(spill)],
                             stderr=subprocess.PIPE, start_new_session=True)
     # The budget line comes once start-up is over and counting begins: interrupting then tests the
     # clean-up of a running count whatever the machine's speed (a loaded machine only makes it slower).

@@ -30,6 +30,9 @@ from wordmine.config import (
     CountConfig,
     CRFConfig,
     DiscoverConfig,
+    budget_chunk_units,
+    budget_jobs,
+    check_budget,
     default_jobs,
     default_memory,
 )
@@ -91,9 +94,11 @@ class Counting:
     on_undecodable: Callable[[str, int], None] | None = field(default=None, compare=False)
     """Told ``(source name, bytes replaced or skipped)`` after each source that had any."""
 
-    def config(self, order: int) -> CountConfig:
-        return CountConfig(order=order, memory=self.memory or default_memory(), jobs=self.jobs or default_jobs(),
-                           tmp_dir=self.tmp_dir)
+    def config(self, order: int, prune: bool = False, min_count: int | None = None) -> CountConfig:
+        memory = self.memory or default_memory()
+        return CountConfig(order=order, memory=memory, jobs=budget_jobs(memory, self.jobs or default_jobs()),
+                           chunk_units=budget_chunk_units(memory), tmp_dir=self.tmp_dir, prune=prune,
+                           min_count=min_count)
 
 
 def _is_path(source: object) -> bool:
@@ -122,15 +127,24 @@ def text_blocks(sources: Iterable[Source], encoding: str = "utf-8",
 
 
 def count_sources(sources: list[Source], order: int, counting: Counting,
-                  on_bytes: Callable[[int], None] | None = None) -> Corpus:
-    """Count text sources, or load the one count file among them."""
+                  on_bytes: Callable[[int], None] | None = None, for_discovery: bool = False,
+                  min_count: int | None = None) -> Corpus:
+    """Count text sources, or load the one count file among them.
+
+    ``for_discovery``: text is counted keeping only what discovery at
+    ``min_count`` (None: its default) needs, so that the tables stay small
+    (see ``wordmine.counting.pruning``).
+    """
     count_files = [s for s in sources if _is_path(s) and is_count_file(os.fspath(s))]
     if count_files:
         if len(sources) > 1:
             raise ValueError("give one count file, or text sources, not both")
         return read_counts(os.fspath(count_files[0]))
+    config = counting.config(order, prune=for_discovery, min_count=min_count)
+    sizes = [os.path.getsize(s) if _is_path(s) and os.fspath(s) != "-" else 0 for s in sources]
+    check_budget(config.memory, sum(sizes))
     blocks = text_blocks(sources, counting.encoding, on_bytes, counting.errors, counting.on_undecodable)
-    return count_text(blocks, counting.config(order))
+    return count_text(blocks, config)
 
 
 class Counts:
@@ -168,10 +182,11 @@ class Counts:
         return f"Counts({self.total_units:,} units, orders 1..{self.order + 1})"
 
 
-def _corpus(source: Source | Counts, order: int, counting: Counting) -> Corpus:
+def _corpus(source: Source | Counts, order: int, counting: Counting, for_discovery: bool = False,
+            min_count: int | None = None) -> Corpus:
     if isinstance(source, Counts):
         return source.corpus
-    return count_sources([source], order, counting)
+    return count_sources([source], order, counting, for_discovery=for_discovery, min_count=min_count)
 
 
 def count(source: Source, *, order: int = 4, memory: int | None = None, jobs: int | None = None,
@@ -220,7 +235,8 @@ def discover(source: Source | Counts, *, top: int | None = None, min_count: int 
     >>> [(w.word, w.count) for w in words]
     [('白狗', 6), ('黑猫', 6), ('讨厌', 6), ('喜欢', 3)]
     """
-    corpus = _corpus(source, order, Counting(memory, jobs, tmp_dir, encoding))
+    corpus = _corpus(source, order, Counting(memory, jobs, tmp_dir, encoding), for_discovery=True,
+                     min_count=min_count)
     if corpus.order < order:
         raise ValueError(f"the counts have order {corpus.order}; count again with order={order}")
     config = DiscoverConfig(order=order, min_count=min_count, min_len=min_len, max_len=max_len,
@@ -251,7 +267,8 @@ def contrast_terms(domain: str, general: list[Source] | Counts | None, method: s
         if warn:
             warn("DOMAIN is a count file, which has no lines: ranking by salience instead of topical")
         method = "salience"
-    domain_corpus = count_sources([domain], 4, counting, on_bytes)
+    # The domain's candidates are discovered words, counted min_count times or more: pruned counts serve.
+    domain_corpus = count_sources([domain], 4, counting, on_bytes, for_discovery=True, min_count=min_count)
     lexicon = discover_lexicon(domain_corpus, DiscoverConfig(min_count=min_count))
     background: Background
     if general is None or (not isinstance(general, Counts) and not general):

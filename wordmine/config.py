@@ -12,6 +12,8 @@ import math
 import os
 from dataclasses import dataclass, field
 
+from wordmine.errors import WordmineError
+
 
 def machine_memory() -> int:
     """Physical memory in bytes (1 GiB when the system does not say)."""
@@ -65,13 +67,59 @@ def parse_size(text: str) -> int:
     return int(value * units[suffix])
 
 
-MIN_MEMORY = 16 << 20
-"""The smallest --memory the command line takes. Below about 256 MiB the budget
-bounds only the count tables: the interpreter, numpy and one 2 M-unit chunk
-being sorted cost about 270 MB of resident memory whatever the budget (measured
-counting 15 M characters at 16M, 64M and 128M), so a budget of kilobytes would
-promise what no run keeps. The library takes down to 64 KiB, for tests that
-spill on small texts."""
+#: The least --memory that counting a large input can keep to: the fixed working set of a
+#: chunk's sort (2 M units, a record per order), the reading buffers, Python and numpy.
+MIN_MEMORY = 100 << 20
+#: Inputs up to this size (about one chunk of text) are counted under any budget.
+SMALL_INPUT_BYTES = 8 << 20
+
+
+def check_budget(memory: int, input_bytes: int) -> None:
+    """Refuse, before any work, a budget below what counting ``input_bytes`` of text needs.
+
+    >>> check_budget(50 << 20, 1 << 30)
+    Traceback (most recent call last):
+    ...
+    wordmine.errors.WordmineError: --memory 50M is too small to count 1.07 GB of text: give --memory 100M or more
+    >>> check_budget(50 << 20, 1 << 20)  # a small input fits any budget
+    """
+    if memory < MIN_MEMORY and input_bytes > SMALL_INPUT_BYTES:
+        raise WordmineError(f"--memory {format_size(memory)} is too small to count {input_bytes / 1e9:.3g} GB of "
+                            f"text: give --memory {format_size(MIN_MEMORY)} or more")
+
+
+#: What a counting worker costs whatever its share of the budget: its own Python and numpy,
+#: and the arrays of one chunk's sort.
+WORKER_BYTES = 240 << 20
+
+
+def budget_jobs(memory: int, jobs: int) -> int:
+    """Worker processes a budget can pay for: one per WORKER_BYTES, at least one.
+
+    On 100 MB of distinct text under --memory 100M two workers peaked at 432 MiB
+    of process tree, one at 263 MiB.
+
+    >>> budget_jobs(100 << 20, 2), budget_jobs(500 << 20, 2), budget_jobs(8 << 30, 2)
+    (1, 2, 2)
+    """
+    return max(1, min(jobs, memory // WORKER_BYTES))
+
+
+def budget_chunk_units(memory: int) -> int:
+    """Units counted per sort: 2 M, or fewer under a budget below 256 MiB (a chunk's arrays take
+    about 64 bytes a unit).
+
+    >>> budget_chunk_units(1 << 30), budget_chunk_units(100 << 20)
+    (2097152, 819200)
+    """
+    return min(1 << 21, max(1 << 16, memory // 128))
+
+
+MIN_BUDGET = 64 << 10
+"""The smallest --memory taken at all (a usage error below it), the floor of ``CountConfig``: a
+small text can be counted, spilling, in 64 KiB of tables (its fixed cost, Python, numpy and one
+chunk's sort, about 270 MB resident, is not in any budget); a large one needs
+:data:`MIN_MEMORY` (see :func:`check_budget`)."""
 
 
 @dataclass(frozen=True)
@@ -90,6 +138,11 @@ class CountConfig:
     """Where spilled runs go (default: the system's temporary folder)."""
     jobs: int = field(default_factory=default_jobs)
     """Worker processes that count chunks (the main process reads and merges)."""
+    prune: bool = False
+    """Keep only what discovery needs: orders 1..order, n-grams of order 2 and up seen
+    ``min_count`` times or more, and the boundary entropies of those (wordmine.counting.pruning)."""
+    min_count: int | None = None
+    """The pruning threshold; None: auto_min_count of the number of units, as discovery's default."""
 
     @property
     def stream_memory(self) -> int:
@@ -103,7 +156,7 @@ class CountConfig:
     def __post_init__(self) -> None:
         if not 1 <= self.order <= 8:
             raise ValueError(f"order must be 1..8, not {self.order}")
-        if self.memory < 1 << 16:
+        if self.memory < MIN_BUDGET:
             raise ValueError("a memory budget below 64K is not workable")
 
 

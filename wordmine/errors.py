@@ -42,3 +42,7 @@ class FormatError(WordmineError):
 
 class OutputError(WordmineError):
     """An output that could not be written."""
+
+
+class PrunedError(WordmineError):
+    """Pruned counts asked for n-grams below the count they were pruned at."""

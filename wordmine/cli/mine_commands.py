@@ -63,7 +63,7 @@ def discover_command(inputs, order, min_len, max_len, new_only, no_numbers, no_r
     """
     if min_len > max_len:
         raise click.BadParameter("--min-len is larger than --max-len", param_hint="--min-len")
-    corpus = load_corpus(inputs, inputs_read, counting, order)
+    corpus = load_corpus(inputs, inputs_read, counting, order, for_discovery=True, min_count=min_count)
     if corpus.order < order:
         raise click.BadParameter(f"the count file has order {corpus.order}; count again with --order {order}",
                                  param_hint="--order")

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import click
 
 from wordmine.api import Counting
-from wordmine.config import MIN_MEMORY, default_jobs, default_memory, format_size, parse_size
+from wordmine.config import MIN_BUDGET, default_jobs, default_memory, format_size, parse_size
 from wordmine.io.text import ERRORS
 
 
@@ -38,13 +38,13 @@ class SizeParam(click.ParamType):
 
 
 class MemoryParam(SizeParam):
-    """A --memory budget, at least :data:`wordmine.config.MIN_MEMORY`."""
+    """A --memory budget, at least :data:`wordmine.config.MIN_BUDGET`."""
 
     def convert(self, value, param, ctx):
         size = super().convert(value, param, ctx)
-        if size < MIN_MEMORY:
-            self.fail(f"{value} is below the smallest budget, {format_size(MIN_MEMORY)}: the interpreter and "
-                      "one chunk of counting take more than that", param, ctx)
+        if size < MIN_BUDGET:
+            self.fail(f"{value} is below the smallest budget, {format_size(MIN_BUDGET)} (and a text over "
+                      "8 MB needs 100M)", param, ctx)
         return size
 
 

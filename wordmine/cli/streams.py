@@ -60,8 +60,12 @@ def say_budget(inputs_read: Input, counting: Counting) -> None:
                     f"{counting.tmp_dir or tempfile.gettempdir()}")
 
 
-def load_corpus(inputs: tuple[str, ...], inputs_read: Input, counting: Counting, order: int) -> Corpus:
-    """Count the text inputs (or load one count file); stdin when no input is named."""
+def load_corpus(inputs: tuple[str, ...], inputs_read: Input, counting: Counting, order: int,
+                for_discovery: bool = False, min_count: int | None = None) -> Corpus:
+    """Count the text inputs (or load one count file); stdin when no input is named.
+
+    ``for_discovery``: keep only what discovery at ``min_count`` needs (see count_sources).
+    """
     inputs = inputs or ("-",)
     if inputs == ("-",) and sys.stdin.isatty():
         inputs_read.say("reading standard input (end it with Ctrl-D; wordmine COMMAND --help for usage)")
@@ -76,7 +80,8 @@ def load_corpus(inputs: tuple[str, ...], inputs_read: Input, counting: Counting,
     counting = with_counting(inputs_read, counting)
     say_budget(inputs_read, counting)
     with progress(inputs_read, total) as bar, freed_arrays_kept(keep_budget(counting.memory, counting.jobs)):
-        corpus = count_sources(list(inputs), order, counting, on_bytes=bar.update)
+        corpus = count_sources(list(inputs), order, counting, on_bytes=bar.update, for_discovery=for_discovery,
+                               min_count=min_count)
     say_counted(inputs_read, corpus)
     return corpus
 

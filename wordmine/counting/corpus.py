@@ -14,7 +14,7 @@ discovery, contrast and learning can run from a count file as well as from text.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -33,6 +33,12 @@ class Corpus:
     order: int
     spilled_runs: int = 0
     """How many count runs went to disk to stay within the memory budget."""
+    pruned_at: int | None = None
+    """When set, ``counts`` holds orders 1..order only, and of orders 2 and up only the
+    n-grams seen this many times or more (see :mod:`wordmine.counting.pruning`)."""
+    entropy: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    """Left and right boundary entropy of every row of each order, when pruned
+    (the tables they come from are gone)."""
 
     @property
     def total_units(self) -> int:

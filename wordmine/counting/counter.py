@@ -29,40 +29,16 @@ from typing import NamedTuple
 
 import numpy as np
 
-from wordmine.config import CountConfig
+from wordmine.config import CountConfig, auto_min_count
 from wordmine.counting.chunkcount import count_chunk
 from wordmine.counting.corpus import Corpus
 from wordmine.counting.ngrams import NgramCounts, merge_counts, widen
+from wordmine.counting.pruning import prune
+from wordmine.counting.runs import Partition, Run, concatenate, merge_runs, read_slice, write_run
 from wordmine.errors import OutputError, WordmineError
 from wordmine.normalize import Vocabulary
 from wordmine.parallel import die_with_parent, release_signals, signals_held
 from wordmine.unitstream import UnitStream
-
-
-class TableFile(NamedTuple):
-    """A count table written as raw arrays (keys then counts, order by order), and how to read it."""
-
-    path: str
-    bits: int
-    lengths: list[int]
-
-
-def _write_table(table: NgramCounts, path: str) -> TableFile:
-    """Write ``table`` raw to ``path``: no pickling, no zip, no checksum, as it is read back at once."""
-    with open(path, "wb") as handle:
-        for keys, counts in zip(table.keys, table.counts):
-            keys.tofile(handle)
-            counts.tofile(handle)
-    return TableFile(path, table.bits, [len(k) for k in table.keys])
-
-
-def _read_table(file: TableFile) -> NgramCounts:
-    table = NgramCounts(file.bits)
-    with open(file.path, "rb") as handle:
-        for length in file.lengths:
-            table.keys.append(np.fromfile(handle, np.uint64, length))
-            table.counts.append(np.fromfile(handle, np.int64, length))
-    return table
 
 
 def _spill_error(folder: str | None, exc: OSError) -> OutputError:
@@ -71,15 +47,18 @@ def _spill_error(folder: str | None, exc: OSError) -> OutputError:
 
 
 class _RunStack:
-    """Chunk tables merged like a binary counter, spilled to disk past a budget."""
+    """Chunk tables merged like a binary counter, spilled to disk as sorted runs past a budget.
 
-    def __init__(self, budget_bytes: int, tmp_dir: str | None, bits: int) -> None:
+    The runs go to ``folder`` (made and removed by :func:`count_text`), named by
+    process, so workers share it.
+    """
+
+    def __init__(self, budget_bytes: int, folder: str, bits: int) -> None:
         self.bits = bits
         self.levels: list[NgramCounts | None] = []
-        self.spilled: list[TableFile] = []
+        self.spilled: list[Run] = []
         self.budget = budget_bytes
-        self.tmp_parent = tmp_dir
-        self.tmp: str | None = None
+        self.folder = folder
 
     def push(self, table: NgramCounts) -> None:
         if table.bits > self.bits:
@@ -95,7 +74,7 @@ class _RunStack:
         # Spill at half the budget: merging the levels into one run needs room for
         # the result beside them, so the peak stays within the budget.
         if self.memory_bytes() > self.budget // 2:
-            self._spill()
+            self.spill()
 
     def memory_bytes(self) -> int:
         return sum(t.nbytes for t in self.levels if t is not None)
@@ -108,41 +87,34 @@ class _RunStack:
         self.levels = []
         return merged
 
-    def _spill(self) -> None:
+    def spill(self) -> None:
+        """Merge the tables in memory into one sorted run on disk."""
         merged = self._collapse()
         if merged is None:
             return
+        path = os.path.join(self.folder, f"run-{os.getpid()}-{len(self.spilled)}.bin")
         try:
-            if self.tmp is None:
-                self.tmp = tempfile.mkdtemp(prefix=f"wordmine-spill-{os.getpid()}-", dir=self.tmp_parent)
-            self.spilled.append(_write_table(merged, os.path.join(self.tmp, f"run{len(self.spilled)}.bin")))
+            self.spilled.append(_write_run(merged, path))
         except OSError as exc:
-            raise _spill_error(self.tmp_parent, exc) from None
+            raise _spill_error(self.folder, exc) from None
 
-    def result(self, max_order: int) -> NgramCounts:
-        bits = self.bits
-        try:
-            merged = self._collapse()
-            for file in self.spilled:
-                run = _read_table(file)
-                os.unlink(file.path)
-                merged = run if merged is None else merge_counts(merged, run, consume=True)
-            return merged if merged is not None else NgramCounts.empty(bits, max_order)
-        finally:
-            self.close()
+    def in_memory(self) -> NgramCounts | None:
+        """The whole table, when nothing was spilled (None otherwise)."""
+        return None if self.spilled else self._collapse()
 
     def widen(self, bits: int) -> None:
         self.bits = bits
         self.levels = [None if t is None else widen(t, bits) for t in self.levels]
         try:
-            self.spilled = [_write_table(widen(_read_table(file), bits), file.path) for file in self.spilled]
+            self.spilled = [_write_run(widen(read_slice(run, 0, 1 << 32), bits), run.path)
+                            for run in self.spilled]
         except OSError as exc:
-            raise _spill_error(self.tmp_parent, exc) from None
+            raise _spill_error(self.folder, exc) from None
 
-    def close(self) -> None:
-        if self.tmp is not None:
-            shutil.rmtree(self.tmp, ignore_errors=True)
-            self.tmp = None
+
+def _write_run(table: NgramCounts, path: str) -> Run:
+    """write_run, behind a name the tests can replace to simulate a full disk."""
+    return write_run(table, path)
 
 
 def bits_for(vocab_size: int, bits: int) -> int:
@@ -183,57 +155,55 @@ class _Chunker:
             yield ids, stop
 
 
+class _Tally(NamedTuple):
+    """What a counter hands over: the whole table while it fit in memory, else sorted runs on disk."""
+
+    table: NgramCounts | None
+    runs: list[Run]
+    spilled: int
+
+
 class _InProcess:
     """Counts chunks here, one after another (``--jobs 1``)."""
 
-    def __init__(self, max_order: int, budget: int, tmp_dir: str | None, bits: int) -> None:
+    def __init__(self, max_order: int, budget: int, folder: str, bits: int) -> None:
         self.max_order = max_order
-        self.runs = _RunStack(budget, tmp_dir, bits)
+        self.runs = _RunStack(budget, folder, bits)
 
     def add(self, ids: np.ndarray, stop: int, bits: int) -> None:
         self.runs.push(count_chunk(ids, stop, self.max_order, bits))
 
-    def result(self) -> tuple[NgramCounts, int]:
+    def result(self, on_disk: bool = False) -> _Tally:
+        """The table in memory if nothing was spilled (and not ``on_disk``), else every run on disk."""
         spilled = len(self.runs.spilled)
-        return self.runs.result(self.max_order), spilled
+        if not on_disk and not spilled:
+            table = self.runs.in_memory()
+            return _Tally(table if table is not None else NgramCounts.empty(self.runs.bits, self.max_order),
+                          [], 0)
+        self.runs.spill()
+        return _Tally(None, list(self.runs.spilled), spilled)
 
     def close(self) -> None:
-        self.runs.close()
+        pass  # the runs are in the folder of count_text, which removes it
 
 
-def _hand_over(table: NgramCounts, folder: str) -> TableFile:
-    """Write a worker's table for the parent, as a spilled run: faster than pickling it down a pipe."""
-    try:
-        return _write_table(table, os.path.join(folder, f"table-{os.getpid()}.bin"))
-    except OSError as exc:
-        raise _spill_error(folder, exc) from None
-
-
-def _take_over(file: TableFile) -> NgramCounts:
-    """Read a table written by :func:`_hand_over`, and remove its file."""
-    table = _read_table(file)
-    os.unlink(file.path)
-    return table
-
-
-def _count_worker(inbox, outbox, max_order: int, budget: int, tmp_dir: str, bits: int, parent: int) -> None:
-    """A worker process: counts and merges its share of chunks, then hands its table over."""
+def _count_worker(inbox, outbox, max_order: int, budget: int, folder: str, bits: int, parent: int) -> None:
+    """A worker process: counts and merges its share of chunks, then hands its runs over."""
     # Stopped by the parent with SIGTERM, a worker just ends: the parent removes the spill folder.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     die_with_parent(parent)
     release_signals()  # held by the parent while it forked
-    counter = _InProcess(max_order, budget, tmp_dir, bits)
+    counter = _InProcess(max_order, budget, folder, bits)
     try:
         for ids, stop, chunk_bits in iter(inbox.get, None):
             counter.add(ids, stop, chunk_bits)
-        table, spilled = counter.result()
-        outbox.put(("ok", _hand_over(table, tmp_dir), spilled))
+        # Its last tables go to disk as a run too: the parent merges all runs a
+        # range of first units at a time, never two whole tables.
+        outbox.put(("ok", counter.result(on_disk=True), 0))
     except KeyboardInterrupt:
         outbox.cancel_join_thread()  # the parent is stopping too; nobody will read
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises it
         outbox.put(("error", exc, 0))
-    finally:
-        counter.close()  # spilled runs go, whatever happened
 
 
 class _Workers:
@@ -285,33 +255,26 @@ class _Workers:
             except queue.Full:
                 self._check_alive()
 
-    def result(self) -> tuple[NgramCounts, int]:
+    def result(self) -> _Tally:
         for _ in self.processes:
             self.inbox.put(None)
-        handed, spilled = [], 0
-        while len(handed) < len(self.processes):
+        runs: list[Run] = []
+        handed = spilled = 0
+        while handed < len(self.processes):
             try:
-                status, payload, runs = self.outbox.get(timeout=1.0)
+                status, payload, _ = self.outbox.get(timeout=1.0)
             except queue.Empty:
                 self._check_alive()
                 continue
             if status == "error":
                 raise payload
-            handed.append(payload)
-            spilled += runs
-        # Load the tables only once every worker is gone: a worker merging its
-        # last runs and this process reading another's table would peak together.
+            handed += 1
+            runs += payload.runs
+            spilled += payload.spilled
+        # Merge only once every worker is gone: their memory is free for it.
         for process in self.processes:
             process.join()
-        tables = [_take_over(file) for file in handed]
-        bits = max(t.bits for t in tables)
-        merged = None
-        for table in tables:
-            table = table if table.bits == bits else widen(table, bits)
-            # The workers are gone and their cores free: this merge runs on all of them.
-            merged = table if merged is None else merge_counts(merged, table, consume=True,
-                                                               threads=len(self.processes))
-        return merged, spilled
+        return _Tally(None, runs, spilled)
 
     def close(self) -> None:
         # Chunks still buffered for a worker that will never read them must not
@@ -355,6 +318,7 @@ def count_text(
     # One folder for every spilled run of this count, removed at the end whatever
     # happens, even if a worker is stopped before it can clean up after itself.
     run_dir = _make_run_dir(config.tmp_dir)
+    units = 0
     counter: _Workers | _InProcess | None = None
     try:
         if config.jobs > 1:
@@ -363,6 +327,7 @@ def count_text(
             counter = _InProcess(max_order, budget, run_dir, bits)
         for text in blocks:
             ids = vocab.encode(text)
+            units += int(np.count_nonzero(ids))
             # The stream is kept for later passes: two bytes a unit while ids fit.
             stream.append(ids, wide=len(vocab) > 1 << 16)
             if chunker.add(ids):
@@ -372,9 +337,26 @@ def count_text(
         bits = bits_for(len(vocab), bits)
         for chunk, stop in chunker.take(final=True):
             counter.add(chunk, stop, bits)
-        counts, spilled = counter.result()
+        tally = counter.result()
+        if tally.table is None and not tally.runs:  # nothing was counted
+            tally = _Tally(NgramCounts.empty(bits, max_order), [], 0)
+        if tally.table is not None and not config.prune:
+            return Corpus(vocab, tally.table, stream, config.order, tally.spilled)
+        if tally.table is not None:
+            partitions: Iterable[Partition] = [Partition((0, len(vocab) + 1), tally.table)]
+        else:
+            partitions = merge_runs(tally.runs, config.memory // 2, threads=config.jobs)
+        try:
+            if not config.prune:
+                counts = concatenate([p.table for p in partitions])
+                return Corpus(vocab, counts, stream, config.order, tally.spilled)
+            min_count = config.min_count or auto_min_count(units)
+            pruned = prune(partitions, config.order, min_count, run_dir)
+        except OSError as exc:  # reading the runs back, or writing the left-entropy terms
+            raise _spill_error(config.tmp_dir, exc) from None
+        return Corpus(vocab, pruned.counts, stream, config.order, tally.spilled, min_count, pruned.entropy)
     finally:
         if counter is not None:
             counter.close()
         shutil.rmtree(run_dir, ignore_errors=True)
-    return Corpus(vocab, counts, stream, config.order, spilled)
+

@@ -37,12 +37,15 @@ from wordmine.config import DiscoverConfig, auto_cohesion, auto_min_count
 from wordmine.counting.corpus import Corpus
 from wordmine.counting.keyset import KeySet
 from wordmine.counting.ngrams import U64, NgramCounts, pack_at, unpack
+from wordmine.errors import PrunedError
 from wordmine.lexicon import Lexicon
 from wordmine.mining.scoring import boundary_entropy, cohesion, entropy_of_occurrences
 from wordmine.unitstream import UnitStream
 
 #: Units per window of the cut pass: large enough for numpy, small enough for cache.
 WINDOW_UNITS = 1 << 21
+#: Fragment counts of one length kept per window before they are summed into one table.
+COLLAPSE_ROWS = 1 << 22
 
 
 #: An n-gram whose cohesion reaches this share of the most its count allows is solid too.
@@ -125,13 +128,46 @@ def _sum_by_key(keys: list[np.ndarray], counts: list[np.ndarray]) -> tuple[np.nd
     return all_keys[starts], summed
 
 
+def unique_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """np.unique(rows, axis=0, return_inverse=True, return_counts=True), several times faster.
+
+    Each row of unit ids is packed into a few 64-bit words (ids side by side,
+    the first in the highest bits, so the words sort as the rows do), and the
+    words are sorted together with one lexsort instead of comparing rows as
+    byte strings.
+
+    >>> types, which, counts = unique_rows(np.array([[3, 1, 2], [1, 2, 3], [3, 1, 2]]))
+    >>> types.tolist(), which.tolist(), counts.tolist()
+    ([[1, 2, 3], [3, 1, 2]], [1, 0, 1], [1, 2])
+    """
+    n, width = rows.shape
+    bits = max(int(rows.max(initial=0)).bit_length(), 1)
+    per_word = 64 // bits
+    words = []
+    for first in range(0, width, per_word):
+        word = np.zeros(n, U64)
+        for j in range(first, min(first + per_word, width)):
+            word = (word << U64(bits)) | rows[:, j].astype(U64)
+        words.append(word)
+    perm = np.lexsort(words[::-1])  # lexsort's last key is the primary one
+    new = np.zeros(n, bool)
+    new[:1] = True
+    for word in words:
+        ordered = word[perm]
+        new[1:] |= ordered[1:] != ordered[:-1]
+    starts = np.flatnonzero(new)
+    which = np.empty(n, np.int64)
+    which[perm] = np.cumsum(new) - 1
+    counts = np.diff(np.append(starts, n))
+    return rows[perm[starts]], which, counts
+
+
 def _long_fragments(
     rows: list[np.ndarray], left: list[np.ndarray], right: list[np.ndarray], min_count: int
 ) -> dict[tuple[int, ...], tuple[int, float, float]]:
     """Count, left and right entropy of each long fragment type seen min_count times."""
     occurrences = np.concatenate(rows)
-    types, which, counts = np.unique(occurrences, axis=0, return_inverse=True, return_counts=True)
-    which = which.reshape(-1)
+    types, which, counts = unique_rows(occurrences)
     left_h = entropy_of_occurrences(which, np.concatenate(left), len(types))
     right_h = entropy_of_occurrences(which, np.concatenate(right), len(types))
     frequent = np.flatnonzero(counts >= min_count)
@@ -150,6 +186,7 @@ def cut_and_count(
     short_keys: dict[int, list] = {k: [] for k in range(1, short + 1)}
     short_counts: dict[int, list] = {k: [] for k in range(1, short + 1)}
     long_parts: dict[int, tuple[list, list, list]] = {}
+    single_counts = np.zeros(0, np.int64)
     total = 0
     for window in stream.windows(WINDOW_UNITS):
         joined = _joined_gaps(window, solid, bits)
@@ -159,11 +196,22 @@ def cut_and_count(
         open_gaps = np.flatnonzero(~joined)
         lengths = open_gaps[np.searchsorted(open_gaps, starts)] + 1 - starts
         total += len(starts)
-        for length in range(1, short + 1):
+        # Single units, most fragments of a large corpus, are counted by unit id: no sort.
+        singles = np.bincount(window[starts[lengths == 1]].astype(np.int64))
+        if len(singles) > len(single_counts):
+            singles[: len(single_counts)] += single_counts
+            single_counts = singles
+        else:
+            single_counts[: len(singles)] += singles
+        for length in range(2, short + 1):
             key = pack_at(window, starts[lengths == length], length, bits)
             distinct, n = np.unique(key, return_counts=True)
             short_keys[length].append(distinct)
             short_counts[length].append(n)
+            if sum(len(k) for k in short_keys[length]) > COLLAPSE_ROWS:
+                # Summed now and then, the lists hold each distinct fragment once, not once a window.
+                summed = _sum_by_key(short_keys[length], short_counts[length])
+                short_keys[length], short_counts[length] = [summed[0]], [summed[1]]
         padded = np.concatenate([[0], window, [0]]).astype(window.dtype)
         for length in np.unique(lengths[lengths > short]).tolist():
             at = starts[lengths == length]
@@ -172,8 +220,11 @@ def cut_and_count(
             left.append(padded[at])
             right.append(padded[at + length + 1])
     keys, counts = {}, {}
+    seen = np.flatnonzero(single_counts)
+    keys[1], counts[1] = seen.astype(U64), single_counts[seen]
     for length, key_parts in short_keys.items():
-        keys[length], counts[length] = _sum_by_key(key_parts, short_counts[length])
+        if length > 1:
+            keys[length], counts[length] = _sum_by_key(key_parts, short_counts[length])
     long: dict[tuple[int, ...], tuple[int, float, float]] = {}
     for parts in long_parts.values():
         long.update(_long_fragments(*parts, min_count))
@@ -264,7 +315,7 @@ def _word_scores(
             units = np.array([words[i] for i in at]).reshape(len(at), length)
             coh[at] = cohesion(counts, length, units)
             rows = counts.index(length, units)
-            all_left, all_right = boundary_entropy(counts, length)
+            all_left, all_right = corpus.entropy.get(length) or boundary_entropy(counts, length)
             left[at], right[at] = all_left[rows], all_right[rows]
             continue
         # Longer words: cohesion of their weakest n-unit window.
@@ -311,6 +362,9 @@ def discover(corpus: Corpus, config: DiscoverConfig, known_words: set[str] | Non
     if counts.total == 0 or order < 2:
         return Lexicon([], empty.astype(np.int64), empty, empty, empty, empty)
     min_count = config.min_count or auto_min_count(counts.total)
+    if corpus.pruned_at is not None and min_count < corpus.pruned_at:
+        raise PrunedError(f"these counts keep only n-grams seen {corpus.pruned_at} times or more: "
+                          f"give --min-count {corpus.pruned_at} or more, or count without pruning")
     thresholds = config.cohesion or auto_cohesion(order)
     if len(thresholds) < order - 1:
         raise ValueError(f"need {order - 1} cohesion thresholds (lengths 2..{order}), got {len(thresholds)}")

@@ -1,0 +1,127 @@
+"""Memory under --memory on really distinct text: count and discover on the stress corpus.
+
+    python bench/memory_bench.py [--data ../shared/data] [--cache-dir .bench_cache]
+                                 [--sizes 100M,1G] [--json memory_bench.json] [--python PATH]
+
+Builds the stress corpus (bench/stress_corpus.py: the benchmark corpora's
+lines once, shuffled, then copies through their own permutations of the Han
+characters, so distinct n-grams grow linearly) at each size, then runs, on
+each, ``count`` and ``discover`` with ``--memory 1G`` (and ``discover
+--memory 500M`` on the smallest), measuring wall time and peak memory of the
+whole process tree (bench/measure.py). Prints a markdown table on stdout,
+progress on stderr, and writes one JSON record per row with the exact command.
+
+Checks, in the table's last column:
+
+- peak tree memory within 1.25 x --memory + 150 MiB (the promise of --memory),
+  also under budgets of 100M and 250M;
+- the 1 GB discover within 1.4 GiB and 12 x the time of the smallest size;
+- discover --memory 1G on the smallest size gives the same words, counts and
+  scores as with --memory 8G, where nothing is spilled (pruning and streaming
+  change nothing).
+
+Skips cleanly (status 0) when the data folder is absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import json
+import shlex
+import sys
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO = BENCH_DIR.parent
+sys.path.insert(0, str(BENCH_DIR))
+
+from measure import run_measured
+from stress_corpus import parse_bytes, stress_file
+
+MIB = 1 << 20
+
+
+def budget_mib(memory: str) -> float:
+    return {"M": 1, "G": 1024}[memory[-1]] * float(memory[:-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", default=str(REPO.parent / "shared" / "data"))
+    parser.add_argument("--cache-dir", default=str(REPO / ".bench_cache"))
+    parser.add_argument("--sizes", default="100M,1G")
+    parser.add_argument("--json", default=str(REPO / ".bench_cache" / "memory_bench.json"))
+    parser.add_argument("--python", default=sys.executable)
+    parser.add_argument("--count-max", default="1G",
+                        help="largest size to run count on (count still holds its whole table; see README)")
+    args = parser.parse_args()
+    data, cache = Path(args.data), Path(args.cache_dir)
+    if not data.is_dir():
+        print(f"{data}: no data; memory benchmark skipped", file=sys.stderr)
+        return 0
+    sizes = args.sizes.split(",")
+    records = []
+    failed = False
+    outputs = cache / "memory_bench_out"
+    outputs.mkdir(parents=True, exist_ok=True)
+
+    def run(command: str, size: str, memory: str, extra: list[str]) -> dict:
+        nonlocal failed
+        corpus = stress_file(data, cache, size)
+        out = outputs / f"{command}_{size}_{memory}.out"
+        argv = [args.python, "-m", "wordmine", command, str(corpus), "--memory", memory, "-q", *extra]
+        print(f"[memory_bench] {shlex.join(argv)}", file=sys.stderr, flush=True)
+        result = run_measured(argv, out, cwd=REPO)
+        record = {
+            "command": shlex.join(argv), "label": " ".join([command, "--memory", memory, *extra]), "input": corpus.name, "mb_in": parse_bytes(size) / 1e6,
+            "memory": memory, "seconds": round(result.seconds, 2), "peak_mib": round(result.peak_rss_mb),
+            "max_single_mib": round(result.maxrss_mb), "exit": result.returncode, "output": str(out),
+            "within_budget": result.peak_rss_mb <= 1.25 * budget_mib(memory) + 150,
+        }
+        if not result.ok:
+            failed = True
+            print(result.stderr_tail, file=sys.stderr)
+        records.append(record)
+        return record
+
+    base = sizes[0]
+    for size in sizes:
+        if parse_bytes(size) <= parse_bytes(args.count_max):
+            run("count", size, "1G", ["--top", "100000"])
+        run("discover", size, "1G", [])
+    for tight in ("100M", "250M"):  # fewer workers and smaller chunks under a small budget
+        run("discover", base, tight, [])
+    small = run("discover", base, "500M", [])
+    small["check"] = f"peak {'within' if small['peak_mib'] <= 775 else 'OVER'} 775 MiB"
+    reference = run("discover", base, "8G", [])
+    same = filecmp.cmp(outputs / f"discover_{base}_1G.out", reference["output"], shallow=False)
+    reference["check"] = f"discover --memory 1G output {'identical' if same else 'DIFFERENT'}"
+    failed |= not same
+    first = {r["memory"] + r["command"].split()[3]: r for r in records if r["input"] == f"stress_{base}.txt"}
+    for record in records:
+        command = record["command"].split()[3]
+        start = first.get(record["memory"] + command)
+        if start and record is not start:
+            record["ratio"] = round(record["seconds"] / max(start["seconds"], 1e-9), 2)
+            if command == "discover" and record["input"] == "stress_1G.txt":
+                ok = record["ratio"] <= 12 and record["peak_mib"] <= 1.4 * 1024
+                record["check"] = (f"{record['ratio']}x the {base} time (target 12x), peak "
+                                   f"{'within' if record['peak_mib'] <= 1.4 * 1024 else 'OVER'} 1.4 GiB")
+                failed |= not ok
+        failed |= not record["within_budget"]
+    header = ["command", "input", "MB in", "--memory", "seconds", "peak MiB (tree)", f"x {base} time",
+              "within 1.25 x budget + 150 MiB", "check"]
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for r in records:
+        print(f"| {r['label']} | {r['input']} | {r['mb_in']:,.0f} | {r['memory']} | {r['seconds']:.2f} | "
+              f"{r['peak_mib']:,} | {r.get('ratio', '')} | {'yes' if r['within_budget'] else 'NO'} | "
+              f"{r.get('check', '')} |")
+    Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.json).write_text(json.dumps(records, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

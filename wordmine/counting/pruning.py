@@ -1,0 +1,184 @@
+"""Pruned count tables: what discovery needs of the long tail, computed as it streams past.
+
+Discovery only reports words seen at least ``min_count`` times (63 at 100 M
+units), yet most distinct n-grams of real text are seen once or twice. The
+tail is needed for one thing only, the boundary entropies of the n-grams that
+are kept. Every substring of an n-gram occurs at least as often as the
+n-gram, so the kept n-grams are closed under substrings: cohesion, which
+splits a kept n-gram into two parts, finds both parts among the kept ones.
+
+The merged partitions of :func:`wordmine.counting.runs.merge_runs` come in key order.
+For each, the n-grams of orders 1..n with count >= ``min_count`` are kept (all
+single units are), and before the rest is dropped:
+
+- *right entropy* of each n-gram of order k, H = ln N(w) - sum_a c(wa) ln c(wa) / N(w),
+  sums over its extensions wa, which begin with the same unit and so lie in
+  the same partition, next to each other;
+- *left entropy* sums over the extensions aw, which lie in other partitions.
+  An extension seen once adds 1 ln 1 = 0, so only extensions seen twice or
+  more are written out, to a file of (suffix, c ln c) per order; once every
+  partition is through, the file is read back in blocks and each term added
+  to its suffix, if that suffix is kept.
+
+Both sums are added in the row order of the unpruned table, as
+:func:`wordmine.mining.scoring.boundary_entropy` adds them, so the entropies are the
+same floating-point numbers, not just close ones.
+
+Worked example: in 天天向上，天天 with min count 2, only 天 and 天天 reach
+it, and 天天's entropies are those the unpruned table gives (ln 2 on each side).
+
+>>> import tempfile
+>>> from wordmine.config import CountConfig
+>>> from wordmine.counting.counter import count_text
+>>> from wordmine.counting.runs import Partition
+>>> corpus = count_text(["天天向上，天天"], CountConfig(order=2, jobs=1))
+>>> pruned = prune([Partition((0, 99), corpus.counts)], 2, 2, tempfile.mkdtemp())
+>>> pruned.counts.counts[1].tolist(), [round(float(h[0]), 3) for h in pruned.entropy[2]]
+([2], [0.693, 0.693])
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from wordmine.counting.ngrams import U64, NgramCounts, mask
+from wordmine.counting.runs import Partition, concatenate
+
+#: Rows of left-entropy terms read back at once.
+BLOCK_ROWS = 1 << 20
+
+
+@dataclass
+class PrunedCounts:
+    """Counts of orders 1..n at or above ``min_count`` (every unit kept), and their entropies.
+
+    ``entropy[k]`` is (left, right), aligned with the rows of order k.
+    """
+
+    counts: NgramCounts
+    entropy: dict[int, tuple[np.ndarray, np.ndarray]]
+    min_count: int
+
+
+def _sum_c_log_c(counts: np.ndarray, parents: np.ndarray, n_parents: int) -> np.ndarray:
+    weights = counts * np.log(counts.astype(np.float64))
+    return np.bincount(parents, weights=weights, minlength=n_parents)
+
+
+class _LeftTerms:
+    """The c ln c of every extension aw seen twice or more, keyed on its suffix w, on disk."""
+
+    def __init__(self, folder: str, order: int) -> None:
+        self.path = os.path.join(folder, f"left{order}.bin")
+        self.order = order
+        self.handle = open(self.path, "wb")  # noqa: SIM115 - closed in read()
+        self.rows = 0
+
+    def add(self, suffix: np.ndarray, counts: np.ndarray) -> None:
+        """``suffix``: packed keys, or rows of unit ids when order k is chained."""
+        if not len(counts):
+            return
+        record = np.empty((len(counts), self._width(suffix)), np.uint64)
+        record[:, :-1] = suffix.reshape(len(counts), -1).astype(U64)
+        record[:, -1] = (counts * np.log(counts.astype(np.float64))).view(U64)
+        record.tofile(self.handle)
+        self.rows += len(counts)
+
+    def _width(self, suffix: np.ndarray) -> int:
+        return (suffix.shape[1] if suffix.ndim == 2 else 1) + 1
+
+    def sums(self, table: NgramCounts) -> np.ndarray:
+        """Left sums of every row of ``table``'s order, in the order the terms were written."""
+        self.handle.close()
+        order = self.order
+        width = (1 if table.is_packed(order) else order) + 1
+        out = np.zeros(len(table.keys[order - 1]))
+        with open(self.path, "rb") as handle:
+            while True:
+                block = np.fromfile(handle, np.uint64, BLOCK_ROWS * width)
+                if not len(block):
+                    break
+                block = block.reshape(-1, width)
+                if width == 2:
+                    rows = table.find(order, block[:, 0])
+                else:
+                    rows = table.index(order, block[:, :-1].astype(np.int64))
+                hit = rows >= 0
+                # In sequence, as bincount adds: the same sums to the last bit.
+                np.add.at(out, rows[hit], block[hit, -1].view(np.float64))
+        os.unlink(self.path)
+        return out
+
+    def close(self) -> None:
+        if not self.handle.closed:
+            self.handle.close()
+        if os.path.exists(self.path):
+            os.unlink(self.path)
+
+
+def _suffixes(table: NgramCounts, order: int, rows: np.ndarray) -> np.ndarray:
+    """The suffix (units 2..order) of the given rows of ``order``: a packed key, or unit ids."""
+    bits = table.bits
+    keys = table.keys[order - 1][rows]
+    if table.is_packed(order):
+        return keys & mask((order - 1) * bits)
+    if table.is_packed(order - 1):
+        prefix = table.keys[order - 2][(keys >> U64(bits)).astype(np.int64)]
+        return ((prefix << U64(bits)) | (keys & mask(bits))) & mask((order - 1) * bits)
+    return table.decode(order, rows)[:, 1:]
+
+
+def prune(partitions: Iterable[Partition], order: int, min_count: int, folder: str) -> PrunedCounts:
+    """Keep orders 1..``order`` at ``min_count`` or more; entropies from the whole tables.
+
+    ``partitions`` must hold orders up to ``order + 1`` and come in key order.
+    """
+    terms = {k: _LeftTerms(folder, k) for k in range(1, order + 1)}
+    try:
+        kept: list[NgramCounts] = []
+        right: dict[int, list[np.ndarray]] = {k: [] for k in range(1, order + 1)}
+        for part in partitions:
+            table = part.table
+            if table.max_order <= order:
+                raise ValueError(f"pruning to order {order} needs counts of order {order + 1}")
+            out = NgramCounts(table.bits)
+            new_row = None
+            for k in range(1, order + 1):
+                counts = table.counts[k - 1]
+                keep = np.ones(len(counts), bool) if k == 1 else counts >= min_count
+                rows = np.flatnonzero(keep)
+                keys = table.keys[k - 1][rows]
+                if not table.is_packed(k):
+                    # The prefix of a kept n-gram is kept: its new row (concatenate re-bases it).
+                    prefix = new_row[(keys >> U64(table.bits)).astype(np.int64)]
+                    keys = (prefix.astype(U64) << U64(table.bits)) | (keys & mask(table.bits))
+                new_row = np.cumsum(keep) - 1
+                out.keys.append(keys)
+                out.counts.append(counts[rows])
+                child = table.counts[k]
+                sums = _sum_c_log_c(child, table.prefix_rows(k + 1), len(counts))
+                right[k].append(_entropy(counts[rows], sums[rows]))
+                repeated = np.flatnonzero(child >= 2)
+                terms[k].add(_suffixes(table, k + 1, repeated), child[repeated])
+            kept.append(out)
+        counts = concatenate(kept) if kept else NgramCounts.empty(16, order)
+        entropy = {}
+        for k in range(1, order + 1):
+            n_w = counts.counts[k - 1]
+            left = _entropy(n_w, terms[k].sums(counts))
+            entropy[k] = (left, np.concatenate(right[k]) if right[k] else np.zeros(0))
+        return PrunedCounts(counts, entropy, min_count)
+    finally:
+        for t in terms.values():
+            t.close()
+
+
+def _entropy(n_w: np.ndarray, sums: np.ndarray) -> np.ndarray:
+    """ln N - sum / N, as boundary_entropy computes it (0 for an n-gram never seen)."""
+    n_w = n_w.astype(np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.maximum(np.where(n_w > 0, np.log(n_w) - sums / n_w, 0.0), 0.0)
