@@ -4,6 +4,7 @@ With ``--skip-scale`` only the 100 MB rows run.
 """
 
 from common import Bench, Table
+
 from sections.script import script_section
 
 TITLE = "Memory on really distinct text (bench/memory_bench.py)"
