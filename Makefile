@@ -26,7 +26,6 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_bench.py --data $(DATA)
-	$(BIN)/python bench/crf_bench.py --data $(DATA) --json .bench_cache/crf_bench.json
 
 bench-quick: $(STAMP)
 	$(BIN)/python bench/run_bench.py --data $(DATA) --skip-scale

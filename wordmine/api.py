@@ -321,9 +321,11 @@ def learn(source: Source | Counts, *, method: str = "crf", transitions: str = "s
     the CRF's teacher, dictionary and learning; ``gold`` (segmented lines, words
     separated by spaces) adds labelled lines to what the CRF learns from.
     """
-    corpus = _corpus(source, 4, Counting(memory, jobs, tmp_dir, encoding))
+    counting = Counting(memory, jobs, tmp_dir, encoding)
+    corpus = _corpus(source, 4, counting)
     gold_words = [line.split() for line in gold if line.strip()] if gold is not None else None
-    return learn_segmenter(corpus, method, transitions=transitions, min_count=min_count, crf=crf, gold=gold_words)
+    return learn_segmenter(corpus, method, transitions=transitions, min_count=min_count, crf=crf, gold=gold_words,
+                           memory=counting.config(4).memory)
 
 
 def load(path: str | os.PathLike[str]) -> Segmenter:

@@ -103,7 +103,7 @@ def learn_command(inputs, method, transitions, teacher, gold_path, gold_weight, 
     transitions = _transitions(method, transitions)
     crf, gold = _crf_settings(method, teacher, gold_path, gold_weight, dictionary, inputs_read.encoding)
     segmenter = learn_segmenter(load_corpus(inputs, inputs_read, counting, 4), method, transitions, min_count,
-                                crf, gold)
+                                crf, gold, memory=counting.memory)
     if not segmenter.entries:
         # A model of nothing would segment every character alone: refuse it rather than write it.
         raise WordmineError(f"{', '.join(inputs or ('<stdin>',))}: nothing to learn from (no text, or no "
@@ -155,7 +155,7 @@ def segment_command(inputs, model_path, lexicon, method, transitions, teacher, g
             segmenter = Segmenter.from_lexicon(read_word_counts(lexicon, inputs_read.encoding))
         else:
             segmenter = learn_segmenter(load_corpus(names, inputs_read, counting, 4), method, transitions,
-                                        min_count, crf, gold)
+                                        min_count, crf, gold, memory=counting.memory)
         sources = [text_source(p) for p in names]
         total = sum(s.size or 0 for s in sources) if all(s.size is not None for s in sources) else None
         with text_output(output) as out, progress(inputs_read, total) as bar:

@@ -24,7 +24,7 @@ import dataclasses
 import functools
 from collections.abc import Callable, Iterable, Iterator
 
-from wordmine.config import CharLMConfig, CRFConfig, SegmentConfig
+from wordmine.config import CharLMConfig, CRFConfig, SegmentConfig, crf_units
 from wordmine.counting.corpus import Corpus
 from wordmine.segmentation.charlm import CharLM, learn_charlm
 from wordmine.segmentation.classic import classic_segmenter
@@ -117,16 +117,19 @@ class Segmenter:
 
 def learn_segmenter(corpus: Corpus, method: str = "crf", transitions: str = "scaled",
                     min_count: int | None = None, crf: CRFConfig | None = None,
-                    gold: list[list[str]] | None = None) -> Segmenter:
+                    gold: list[list[str]] | None = None, memory: int | None = None) -> Segmenter:
     """The segmenter of ``method`` learned from a counted corpus, with no labels.
 
     ``crf`` holds the CRF's own settings (its ``charlm`` field is replaced by
     ``transitions`` and ``min_count``); ``gold``, segmented lines as lists of
-    words, joins the CRF's pseudo-labelled text.
+    words, joins the CRF's pseudo-labelled text. ``memory``, the budget in bytes,
+    bounds how much of the text the CRF learns from (:func:`~wordmine.config.crf_units`).
     """
     charlm = CharLMConfig(transitions=transitions, min_count=min_count)
     if method == "crf":
-        return Segmenter(method, learn_crf(corpus, dataclasses.replace(crf or CRFConfig(), charlm=charlm), gold))
+        crf = crf or CRFConfig()
+        units = crf_units(memory, crf.max_units) if memory else crf.max_units
+        return Segmenter(method, learn_crf(corpus, dataclasses.replace(crf, charlm=charlm, max_units=units), gold))
     if method == "charlm":
         return Segmenter(method, learn_charlm(corpus, charlm))
     if method == "unigram":
