@@ -11,12 +11,12 @@ import errno
 import json
 import os
 import re
+import select
 import signal
 import stat
 import struct
 import subprocess
 import sys
-import time
 import zlib
 
 import numpy as np
@@ -217,27 +217,26 @@ def wait_for_budget_line(proc) -> str:
     return line
 
 
-def children_of(pid: int) -> list[int]:
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as handle:
-                    fields = handle.read().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                found.append(int(entry))
-    return found
+def wait_for_counting_line(proc) -> tuple[str, list[int]]:
+    """Block until the run's budget line says where it spills and which processes count: both exist by then."""
+    while line := proc.stderr.readline().decode():
+        found = re.search(r"; spill folder (\S+); (?:worker processes ([\d ]+)|counting in this process)$",
+                          line.strip())
+        if found:
+            return found.group(1), [int(pid) for pid in (found.group(2) or "").split()]
+    raise AssertionError("the run ended before it started counting")
 
 
-def wait_for_workers(proc, n: int) -> list[int]:
-    """The run's worker processes, once there are ``n`` of them (polling /proc, not sleeping a set time)."""
-    deadline = time.monotonic() + 60
-    while len(workers := children_of(proc.pid)) < n and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert len(workers) >= n, workers
-    return workers
+def ends_within(pid: int, seconds: float) -> bool:
+    """Whether process ``pid`` ends within ``seconds``: its pidfd becomes readable when it does, no polling."""
+    try:
+        pidfd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return True
+    try:
+        return bool(select.select([pidfd], [], [], seconds)[0])
+    finally:
+        os.close(pidfd)
 
 
 def alive(pid: int) -> bool:
@@ -263,15 +262,12 @@ def test_fault_07_sigterm_exits_143_ends_workers_and_removes_everything(tmp_path
         proc = subprocess.Popen([sys.executable, "-m", "wordmine", *args, source, "--memory", "500M",
                                  "--tmp-dir", str(spill)], stdin=stdin, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.PIPE)
-        wait_for_budget_line(proc)
         # The spill folder is made as counting starts; its name says whose it is.
-        deadline = time.monotonic() + 60
-        while not list(spill.iterdir()) and proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.01)  # waiting for a file to appear, not for time to pass
+        spill_folder, workers = wait_for_counting_line(proc)
         names = [p.name for p in spill.iterdir()]
         assert proc.poll() is None, "the run ended before it could be stopped"
+        assert os.path.dirname(spill_folder) == str(spill) and len(workers) == (2 if "2" in args else 0)
         assert names and all(re.fullmatch(rf"wordmine-(spill|stream|stdin)-{proc.pid}-\w+", n) for n in names), names
-        workers = wait_for_workers(proc, 2 if "2" in args else 0)
         proc.send_signal(signal.SIGTERM)
         code = proc.wait(timeout=60)
     stderr = proc.stderr.read().decode()
@@ -291,14 +287,11 @@ def test_fault_07_after_sigkill_the_workers_end_and_the_spill_folder_is_recognis
     proc = subprocess.Popen([sys.executable, "-m", "wordmine", "count", str(big), "--jobs", "2", "--memory", "500M",
                              "--tmp-dir", str(spill), "-o", str(tmp_path / "big.wmc")],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    wait_for_budget_line(proc)
-    workers = wait_for_workers(proc, 2)
+    _, workers = wait_for_counting_line(proc)
+    assert len(workers) == 2
     proc.kill()
     assert proc.wait(timeout=60) == -signal.SIGKILL
-    deadline = time.monotonic() + 60
-    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert not any(alive(pid) for pid in workers)
+    assert all(ends_within(pid, 60) for pid in workers)
     # Nothing can clean up after SIGKILL; what is left says which run left it.
     assert [p.name.startswith(f"wordmine-spill-{proc.pid}-") for p in spill.iterdir()] == [True]
     assert wordmine("count", big, "--jobs", "2", "--memory", "500M", "--tmp-dir", spill, "--order", "1",

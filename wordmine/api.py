@@ -128,12 +128,13 @@ def text_blocks(sources: Iterable[Source], encoding: str = "utf-8",
 
 def count_sources(sources: list[Source], order: int, counting: Counting,
                   on_bytes: Callable[[int], None] | None = None, for_discovery: bool = False,
-                  min_count: int | None = None) -> Corpus:
+                  min_count: int | None = None,
+                  on_start: Callable[[str, list[int]], None] | None = None) -> Corpus:
     """Count text sources, or load the one count file among them.
 
     ``for_discovery``: text is counted keeping only what discovery at
     ``min_count`` (None: its default) needs, so that the tables stay small
-    (see ``wordmine.counting.pruning``).
+    (see ``wordmine.counting.pruning``). ``on_start`` as for ``count_text``.
     """
     count_files = [s for s in sources if _is_path(s) and is_count_file(os.fspath(s))]
     if count_files:
@@ -144,7 +145,7 @@ def count_sources(sources: list[Source], order: int, counting: Counting,
     sizes = [os.path.getsize(s) if _is_path(s) and os.fspath(s) != "-" else 0 for s in sources]
     check_budget(config.memory, sum(sizes))
     blocks = text_blocks(sources, counting.encoding, on_bytes, counting.errors, counting.on_undecodable)
-    return count_text(blocks, config)
+    return count_text(blocks, config, on_start=on_start)
 
 
 class Counts:

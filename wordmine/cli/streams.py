@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sys
 import tempfile
@@ -60,6 +61,14 @@ def say_budget(inputs_read: Input, counting: Counting) -> None:
                     f"{counting.tmp_dir or tempfile.gettempdir()}")
 
 
+def say_counting(inputs_read: Input, counting: Counting, spill_folder: str, workers: list[int]) -> None:
+    """The budget line, said once counting has started: the workers that count and the folder this run
+    spills to (named for it, so that a folder left by a killed run is recognisable)."""
+    who = f"worker processes {' '.join(map(str, workers))}" if workers else "counting in this process"
+    inputs_read.say(f"memory budget {format_size(counting.memory)} (--memory), {max(len(workers), 1)} worker"
+                    f"{'s' if len(workers) > 1 else ''} (--jobs); spill folder {spill_folder}; {who}")
+
+
 def load_corpus(inputs: tuple[str, ...], inputs_read: Input, counting: Counting, order: int,
                 for_discovery: bool = False, min_count: int | None = None) -> Corpus:
     """Count the text inputs (or load one count file); stdin when no input is named.
@@ -78,10 +87,9 @@ def load_corpus(inputs: tuple[str, ...], inputs_read: Input, counting: Counting,
     sources = [text_source(p) for p in inputs]
     total = sum(s.size or 0 for s in sources) if all(s.size is not None for s in sources) else None
     counting = with_counting(inputs_read, counting)
-    say_budget(inputs_read, counting)
     with progress(inputs_read, total) as bar, freed_arrays_kept(keep_budget(counting.memory, counting.jobs)):
         corpus = count_sources(list(inputs), order, counting, on_bytes=bar.update, for_discovery=for_discovery,
-                               min_count=min_count)
+                               min_count=min_count, on_start=functools.partial(say_counting, inputs_read, counting))
     say_counted(inputs_read, corpus)
     return corpus
 

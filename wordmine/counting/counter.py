@@ -24,7 +24,7 @@ import queue
 import shutil
 import signal
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
 
 import numpy as np
@@ -303,11 +303,14 @@ def count_text(
     blocks: Iterable[str],
     config: CountConfig,
     vocab: Vocabulary | None = None,
+    on_start: Callable[[str, list[int]], None] | None = None,
 ) -> Corpus:
     """Count every n-gram of orders ``1..config.order + 1`` in the text blocks.
 
     With ``config.jobs > 1`` chunks are counted in worker processes while this
     process reads and encodes; the result does not depend on ``jobs``.
+    ``on_start(spill_folder, worker_pids)`` is told, once both exist, where
+    runs will spill and which processes count (none with one job).
     """
     vocab = vocab if vocab is not None else Vocabulary()
     max_order = config.order + 1
@@ -325,6 +328,8 @@ def count_text(
             counter = _Workers(config.jobs, max_order, budget, run_dir, bits)
         else:
             counter = _InProcess(max_order, budget, run_dir, bits)
+        if on_start is not None:
+            on_start(run_dir, [process.pid for process in getattr(counter, "processes", [])])
         for text in blocks:
             ids = vocab.encode(text)
             units += int(np.count_nonzero(ids))
