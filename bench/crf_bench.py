@@ -37,6 +37,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from heldout_segment import gold_lines, splits
+
 from wordmine.config import CharLMConfig, CountConfig, CRFConfig
 from wordmine.counting.counter import count_text
 from wordmine.io.tables import jieba_tokenizer
@@ -47,11 +49,6 @@ from wordmine.segmentation.lossless import segment_text
 
 SECTIONS = ("heldout", "self", "rounds", "gold", "words", "speed", "learn")
 RECORDS: list[dict] = []
-
-
-def gold_lines(path: Path) -> list[str]:
-    with open(path, encoding="utf-8") as handle:
-        return [line.strip() for line in handle if line.strip()]
 
 
 def raw(lines: list[str]) -> list[str]:
@@ -83,19 +80,6 @@ def record(section: str, protocol: str, method: str, **values) -> dict:
     cells = ", ".join(f"{k} {v:.4f}" if k == "f1" else f"{k} {v}" for k, v in values.items())
     print(f"| {section} | {protocol} | {method} | {cells} |", flush=True)
     return row
-
-
-def heldout_splits(data: Path) -> list[tuple[str, list[str], list[str]]]:
-    out = []
-    if (data / "pd1998" / "gold.txt").is_file():
-        lines = gold_lines(data / "pd1998" / "gold.txt")
-        half = len(lines) // 2
-        out.append(("pd1998 1st half -> 2nd half", lines[:half], lines[half:]))
-    for name in ("zhuxian", "medical_forum"):
-        train, test = data / name / "train_gold.txt", data / name / "test_gold.txt"
-        if train.is_file() and test.is_file():
-            out.append((f"{name} train -> test", gold_lines(train), gold_lines(test)))
-    return out
 
 
 def self_sets(data: Path) -> list[tuple[str, list[str], list[str]]]:
@@ -134,7 +118,7 @@ def compare(section: str, sets, with_teachers: bool) -> None:
 
 
 def section_rounds(data: Path) -> None:
-    for protocol, learned_from, scored in heldout_splits(data)[:1]:
+    for protocol, learned_from, scored in splits(data)[:1]:
         corpus = corpus_of(learned_from)
         for rounds in (1, 2, 3):
             record("rounds", protocol, f"crf, {rounds} round(s)", f1=score(learn_crf(corpus, CRFConfig(rounds=rounds)),
@@ -142,11 +126,11 @@ def section_rounds(data: Path) -> None:
 
 
 def section_gold(data: Path) -> None:
-    splits = heldout_splits(data)
-    if not splits or not splits[0][0].startswith("pd1998"):
+    protocols = splits(data)
+    if not protocols or not protocols[0][0].startswith("pd1998"):
         print("skipped gold: no pd1998")
         return
-    protocol, learned_from, scored = splits[0]
+    protocol, learned_from, scored = protocols[0]
     corpus = corpus_of(learned_from)
     for n in (0, 100, 500, 2000):
         gold = [line.split() for line in learned_from[:n]]
@@ -223,12 +207,12 @@ def main() -> int:
     parser.add_argument("--only", default=",".join(SECTIONS))
     args = parser.parse_args()
     only = args.only.split(",")
-    if not heldout_splits(args.data) and not self_sets(args.data):
+    if not splits(args.data) and not self_sets(args.data):
         print(f"skipped: no gold sets under {args.data}")
         return 0
     print("| section | protocol | method | figures |\n|---|---|---|---|")
     if "heldout" in only:
-        compare("heldout", heldout_splits(args.data), with_teachers=True)
+        compare("heldout", splits(args.data), with_teachers=True)
     if "self" in only:
         compare("self", self_sets(args.data), with_teachers=False)
     for name, run in (("rounds", section_rounds), ("gold", section_gold), ("words", section_words),

@@ -35,43 +35,34 @@ from wordmine.segmentation.lossless import segment_text
 
 def perceptron(model, hashed, dense, tags, offsets, weight, config) -> None:
     """Averaged perceptron in place of ``crf_learn.train`` (same arguments; run weights ignored)."""
-    rng = np.random.default_rng(config.seed)
-    starts = np.flatnonzero(offsets == 0)
-    ends = np.append(starts[1:], len(offsets))
     table, table_sum = model.weights.astype(np.float64), np.zeros(model.weights.shape)
     dense_w, dense_sum = model.dense_weights.copy(), np.zeros(model.dense_weights.shape)
     allowed = np.isfinite(model.transitions)
     trans, trans_sum = np.where(allowed, model.transitions, 0.0), np.zeros((4, 4))
     step = 1
-    per_batch = max(1, int(config.batch_units / max(1.0, len(offsets) / max(len(starts), 1))))
-    for _ in range(config.epochs):
-        order = rng.permutation(len(starts))
-        for lo in range(0, len(order), per_batch):
-            runs = np.sort(order[lo : lo + per_batch])
-            lengths = ends[runs] - starts[runs]
-            at = np.repeat(starts[runs] - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
-            h, d, gold, o = hashed[at], dense[at], tags[at], offsets[at]
-            model.weights, model.dense_weights = table.astype(np.float32), dense_w
-            model.transitions = np.where(allowed, trans, -np.inf)
-            guess = viterbi(model.emission(h, d), model.transitions, o).astype(np.int64)
-            n = len(gold)
-            delta = np.zeros((n, 4))
-            delta[np.arange(n), gold] += 1.0
-            delta[np.arange(n), guess] -= 1.0
-            for j in range(h.shape[1]):
-                np.add.at(table, h[:, j], delta)
-                np.add.at(table_sum, h[:, j], step * delta)
-            grad_dense = d.T.astype(np.float64) @ delta
-            dense_w += grad_dense
-            dense_sum += step * grad_dense
-            inside = np.flatnonzero(o != 0)
-            pairs = np.zeros((4, 4))
-            np.add.at(pairs, (gold[inside - 1], gold[inside]), 1.0)
-            np.add.at(pairs, (guess[inside - 1], guess[inside]), -1.0)
-            pairs[~allowed] = 0.0
-            trans += pairs
-            trans_sum += step * pairs
-            step += 1
+    for at in crf_learn.batches(offsets, config):
+        h, d, gold, o = hashed[at], dense[at], tags[at], offsets[at]
+        model.weights, model.dense_weights = table.astype(np.float32), dense_w
+        model.transitions = np.where(allowed, trans, -np.inf)
+        guess = viterbi(model.emission(h, d), model.transitions, o).astype(np.int64)
+        n = len(gold)
+        delta = np.zeros((n, 4))
+        delta[np.arange(n), gold] += 1.0
+        delta[np.arange(n), guess] -= 1.0
+        for j in range(h.shape[1]):
+            np.add.at(table, h[:, j], delta)
+            np.add.at(table_sum, h[:, j], step * delta)
+        grad_dense = d.T.astype(np.float64) @ delta
+        dense_w += grad_dense
+        dense_sum += step * grad_dense
+        inside = np.flatnonzero(o != 0)
+        pairs = np.zeros((4, 4))
+        np.add.at(pairs, (gold[inside - 1], gold[inside]), 1.0)
+        np.add.at(pairs, (guess[inside - 1], guess[inside]), -1.0)
+        pairs[~allowed] = 0.0
+        trans += pairs
+        trans_sum += step * pairs
+        step += 1
     # the average of the weights after every step, by the running-sum trick (Daume, 2006)
     model.weights = (table - table_sum / step).astype(np.float32)
     model.dense_weights = dense_w - dense_sum / step

@@ -45,11 +45,11 @@ def splits(data: Path) -> list[tuple[str, list[str], list[str]]]:
     if pd1998.is_file():
         lines = gold_lines(pd1998)
         half = len(lines) // 2
-        out.append(("pd1998: 1st half -> 2nd half", lines[:half], lines[half:]))
+        out.append(("pd1998 1st half -> 2nd half", lines[:half], lines[half:]))
     for name in ("zhuxian", "medical_forum"):
         train, test = data / name / "train_gold.txt", data / name / "test_gold.txt"
         if train.is_file() and test.is_file():
-            out.append((f"{name}: train -> test", gold_lines(train), gold_lines(test)))
+            out.append((f"{name} train -> test", gold_lines(train), gold_lines(test)))
     return out
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 import click
@@ -148,7 +149,7 @@ def segment_command(inputs, model_path, lexicon, method, transitions, teacher, g
     transitions = _transitions(method, transitions)
     crf, gold = _crf_settings(method, teacher, gold_path, gold_weight, dictionary, inputs_read.encoding)
     learning = not (model_path or lexicon)
-    with spooled(inputs, counting.tmp_dir) if learning else _as_is(inputs) as names:
+    with spooled(inputs, counting.tmp_dir) if learning else contextlib.nullcontext(inputs or ("-",)) as names:
         if model_path:
             segmenter = Segmenter.load(model_path)
         elif lexicon:
@@ -165,19 +166,6 @@ def segment_command(inputs, model_path, lexicon, method, transitions, teacher, g
                                  errors=inputs_read.errors)
             for text in segmenter.segment_pieces(line_pieces(blocks), counting.jobs):
                 out.write(text)
-
-
-class _as_is:
-    """The inputs as named (stdin read once, as it comes), in the shape of ``spooled``."""
-
-    def __init__(self, inputs: tuple[str, ...]) -> None:
-        self.inputs = inputs or ("-",)
-
-    def __enter__(self) -> tuple[str, ...]:
-        return self.inputs
-
-    def __exit__(self, *exc) -> None:
-        return None
 
 
 @click.command(name="eval")

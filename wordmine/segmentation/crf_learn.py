@@ -31,6 +31,7 @@ steps (minutes, against the one-minute budget of ``learn``).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -171,21 +172,32 @@ def objective(model: CRFModel, hashed: np.ndarray, dense: np.ndarray, tags: np.n
 def train(model: CRFModel, hashed: np.ndarray, dense: np.ndarray, tags: np.ndarray, offsets: np.ndarray,
           weight: np.ndarray, config: CRFConfig) -> None:
     """AdaGrad over mini-batches of whole runs, in a shuffled order, ``config.epochs`` times (in place)."""
-    rng = np.random.default_rng(config.seed)
-    starts = np.flatnonzero(offsets == 0)
-    ends = np.append(starts[1:], len(offsets))
     table_g2 = np.zeros(model.weights.shape[0], np.float32)  # one accumulator per row: a quarter of the memory
     dense_g2 = np.full(model.dense_weights.shape, 1e-8)
     trans_g2 = np.full((4, 4), 1e-8)
+    for at in batches(offsets, config):
+        _step(model, hashed[at], dense[at], tags[at], offsets[at], weight[at], config, table_g2, dense_g2, trans_g2)
+
+
+def batches(offsets: np.ndarray, config: CRFConfig) -> Iterator[np.ndarray]:
+    """The unit positions of each mini-batch: whole runs of about ``config.batch_units`` units, in a
+    shuffled order (seeded by ``config.seed``), ``config.epochs`` times over; runs keep their order
+    within a batch.
+
+    >>> from wordmine.config import CRFConfig
+    >>> [b.tolist() for b in batches(np.array([0, 1, 0, 0, 1, 2]), CRFConfig(batch_units=2, epochs=1))]
+    [[3, 4, 5], [0, 1], [2]]
+    """
+    rng = np.random.default_rng(config.seed)
+    starts = np.flatnonzero(offsets == 0)
+    ends = np.append(starts[1:], len(offsets))
     per_batch = max(1, int(config.batch_units / max(1.0, len(offsets) / max(len(starts), 1))))
     for _ in range(config.epochs):
         order = rng.permutation(len(starts))
         for lo in range(0, len(order), per_batch):
             runs = np.sort(order[lo : lo + per_batch])
             lengths = ends[runs] - starts[runs]
-            at = np.repeat(starts[runs] - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
-            _step(model, hashed[at], dense[at], tags[at], offsets[at], weight[at], config,
-                  table_g2, dense_g2, trans_g2)
+            yield np.repeat(starts[runs] - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
 
 
 def _step(model, hashed, dense, tags, offsets, weight, config, table_g2, dense_g2, trans_g2) -> None:
