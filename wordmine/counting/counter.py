@@ -25,6 +25,7 @@ import shutil
 import signal
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import numpy as np
@@ -39,6 +40,38 @@ from wordmine.errors import OutputError, WordmineError
 from wordmine.normalize import Vocabulary
 from wordmine.parallel import die_with_parent, release_signals, signals_held
 from wordmine.unitstream import UnitStream
+
+
+@dataclass
+class Reduced:
+    """What a :data:`TableReducer` keeps of the merged table (the fields of :class:`Corpus`)."""
+
+    counts: NgramCounts
+    pruned_at: int | None = None
+    entropy: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+
+
+#: ``reduce(partitions, units, folder) -> Reduced``: what becomes of the merged partitions.
+TableReducer = Callable[[Iterable[Partition], int, str], Reduced]
+
+
+def whole_table(partitions: Iterable[Partition], units: int, folder: str) -> Reduced:
+    """Every n-gram, the partitions concatenated into one table in memory."""
+    tables = [p.table for p in partitions]
+    return Reduced(tables[0] if len(tables) == 1 else concatenate(tables))
+
+
+@dataclass(frozen=True)
+class DiscoveryPruning:
+    """Keep what discovery at ``min_count`` needs (None: its default for the corpus' size)."""
+
+    order: int
+    min_count: int | None = None
+
+    def __call__(self, partitions: Iterable[Partition], units: int, folder: str) -> Reduced:
+        min_count = self.min_count or auto_min_count(units)
+        pruned = prune(partitions, self.order, min_count, folder)
+        return Reduced(pruned.counts, min_count, pruned.entropy)
 
 
 def _spill_error(folder: str | None, exc: OSError) -> OutputError:
@@ -304,6 +337,7 @@ def count_text(
     config: CountConfig,
     vocab: Vocabulary | None = None,
     on_start: Callable[[str, list[int]], None] | None = None,
+    reduce: TableReducer | None = None,
 ) -> Corpus:
     """Count every n-gram of orders ``1..config.order + 1`` in the text blocks.
 
@@ -311,6 +345,12 @@ def count_text(
     process reads and encodes; the result does not depend on ``jobs``.
     ``on_start(spill_folder, worker_pids)`` is told, once both exist, where
     runs will spill and which processes count (none with one job).
+
+    ``reduce`` decides what the merged table becomes: it is handed the merged
+    partitions (in key order, a range of first units each, never the whole
+    table at once), the number of units and a scratch folder removed
+    afterwards, and returns the :class:`Reduced` tables the corpus keeps.
+    None: discovery's pruning when ``config.prune``, else the whole table.
     """
     vocab = vocab if vocab is not None else Vocabulary()
     max_order = config.order + 1
@@ -345,21 +385,18 @@ def count_text(
         tally = counter.result()
         if tally.table is None and not tally.runs:  # nothing was counted
             tally = _Tally(NgramCounts.empty(bits, max_order), [], 0)
-        if tally.table is not None and not config.prune:
-            return Corpus(vocab, tally.table, stream, config.order, tally.spilled)
+        if reduce is None:
+            reduce = DiscoveryPruning(config.order, config.min_count) if config.prune else whole_table
         if tally.table is not None:
             partitions: Iterable[Partition] = [Partition((0, len(vocab) + 1), tally.table)]
         else:
             partitions = merge_runs(tally.runs, config.memory // 2, threads=config.jobs)
         try:
-            if not config.prune:
-                counts = concatenate([p.table for p in partitions])
-                return Corpus(vocab, counts, stream, config.order, tally.spilled)
-            min_count = config.min_count or auto_min_count(units)
-            pruned = prune(partitions, config.order, min_count, run_dir)
-        except OSError as exc:  # reading the runs back, or writing the left-entropy terms
+            reduced = reduce(partitions, units, run_dir)
+        except OSError as exc:  # reading the runs back, or writing the reducer's own files
             raise _spill_error(config.tmp_dir, exc) from None
-        return Corpus(vocab, pruned.counts, stream, config.order, tally.spilled, min_count, pruned.entropy)
+        return Corpus(vocab, reduced.counts, stream, config.order, tally.spilled,
+                      reduced.pruned_at, reduced.entropy)
     finally:
         if counter is not None:
             counter.close()
