@@ -114,7 +114,14 @@ class Bench:
             log(why)
             self.failures.append((f"eval {predicted.name}", why))
             return why
-        return {k: float(v) for k, v in (line.split("\t") for line in proc.stdout.splitlines())}
+        figures = {k: float(v) for k, v in (line.split("\t") for line in proc.stdout.splitlines())}
+        if figures.get("correct_words") is not None and figures["gold_words"] + figures["predicted_words"]:
+            # the shares from the counts, unrounded, so that close runs compare exactly
+            correct, gold_words, predicted_words = (figures[k] for k in ("correct_words", "gold_words",
+                                                                           "predicted_words"))
+            figures.update(precision=correct / max(predicted_words, 1), recall=correct / max(gold_words, 1),
+                           f1=2 * correct / (gold_words + predicted_words))
+        return figures
 
 
 def measured(res: Result, **figures) -> dict:

@@ -41,6 +41,13 @@ def test_entries_are_new_words_without_digits_fragments_compounds_or_function_wo
     assert to_jieba(entries).lcut("殷栖鹤说") == ["殷栖鹤", "说"]
 
 
+def test_sequences_of_common_words_are_phrases_but_a_rare_character_makes_a_word():
+    # 较低 约占 元钱: every character is among the words that make half of jieba's text;
+    # 王磊 and 什麽 each hold one jieba seldom sees alone (磊, 麽).
+    pairs = [("较低", 33), ("约占", 18), ("元钱", 47), ("越办越", 9), ("王磊", 42), ("什麽", 112)]
+    assert [w for w, _ in jieba_entries(pairs, total_units=1_000_000)] == ["王磊", "什麽"]
+
+
 def test_the_public_api_gives_words_to_jieba_and_drops_numbers(samples):
     story = str(samples / "story.txt")
     words = wordmine.discover(story, top=50, jobs=1)

@@ -116,7 +116,7 @@ def test_learn_then_segment_with_model_and_eval(samples, run_wordmine, tmp_path)
     # out of vocabulary (both found), 来到 and 。 in it (one found)
     assert scored.returncode == 0 and scored.stdout.decode().splitlines() == [
         "precision\t0.6000", "recall\t0.7500", "f1\t0.6667", "gold_words\t4", "predicted_words\t5",
-        "oov_recall\t1.0000", "iv_recall\t0.5000", "oov_words\t2"]
+        "correct_words\t3", "oov_recall\t1.0000", "iv_recall\t0.5000", "oov_words\t2"]
     bad = tmp_path / "bad.txt"
     bad.write_text("殷栖鹤 来到 鸾澈 。\n", encoding="utf-8")
     refused = run_wordmine("eval", gold, bad)

@@ -179,6 +179,7 @@ def eval_command(gold, predicted, words, encoding) -> None:
 
     The same figures as the SIGHAN bakeoff scorer: a word is correct when both
     its boundaries match. Lines must align and hold the same characters.
+    correct_words, the count behind the rounded shares, tells two close runs apart.
     """
     stdin_once(gold, predicted)
     known = {row[0] for row in read_word_counts(words, encoding)} if words else None
@@ -186,7 +187,8 @@ def eval_command(gold, predicted, words, encoding) -> None:
     gold_lines, predicted_lines = ("".join(blocks).rstrip("\n").split("\n") for blocks in lines)
     score = evaluate(gold_lines, predicted_lines, known)
     rows = [("precision", score.precision), ("recall", score.recall), ("f1", score.f1),
-            ("gold_words", score.gold_words), ("predicted_words", score.predicted_words)]
+            ("gold_words", score.gold_words), ("predicted_words", score.predicted_words),
+            ("correct_words", score.correct)]
     if known is not None:
         rows += [("oov_recall", score.oov_recall), ("iv_recall", score.iv_recall), ("oov_words", score.oov_words)]
     with text_output(None) as out:

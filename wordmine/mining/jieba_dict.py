@@ -20,7 +20,15 @@ frequency on jieba's scale. A discovered word becomes an entry when
    the standards split compounds too;
 5. none of those characters is one of jieba's function words, the few most
    frequent words that make up 30 % of its running text (的 了 是 我 也 没 ...):
-   也没, 让我, 子里 are phrases, not words.
+   也没, 让我, 子里 are phrases, not words;
+6. at least one of those characters is rare on its own: outside the common
+   words, the most frequent ones that make up half of jieba's running text.
+   A sequence of common words (较 + 低, 约 + 占, 元 + 钱, 越 + 办 + 越) is as
+   likely a phrase as a word: news repeats 较低 and 约占 often enough to make
+   them cohesive, but they are adverb + adjective and adverb + verb, and
+   jieba's pieces are the better guess. A hole in jieba's dictionary shows as
+   a character it seldom sees alone: 磊 of 王磊, 麽 of 什么's old form 什麽,
+   琉 of 帛琉.
 
 Its frequency is its count scaled to jieba's total (count x T / units of the
 corpus), capped at one more than the frequency of jieba's own best split of it
@@ -29,11 +37,13 @@ characters it would otherwise be cut into, and not enough to win wherever a
 word jieba knows overlaps it.
 
 Measured with ``jieba.Tokenizer().cut`` (HMM on) on the test gold of four sets,
-words discovered on the set's raw text, F1 of word spans: pd1998 0.8065 alone,
-0.8064 with the entries (45 words; PKU splits personal names, which are most of
-its new words); zhuxian 0.7736 -> 0.7813; ctb6 0.8081 -> 0.8108; medical_forum
-0.8229 -> 0.8238. The raw-count file of every discovered word gave 0.7723 on
-zhuxian and 0.7587 on medical_forum.
+words discovered on the set's raw text, F1 of word spans: pd1998 0.80649 alone,
+0.80653 with the entries (38 words, most of them personal names); zhuxian
+0.7736 -> 0.7813; ctb6 0.8081 -> 0.8108; medical_forum 0.8229 -> 0.8238.
+Rule 6 took 7 entries off pd1998 (元钱 较低 约占 较强 仅占 越办越 量达, which
+cost it 174 correct words), 5 off zhuxian, 1 off ctb6 and medical_forum. The
+raw-count file of every discovered word gave 0.7723 on zhuxian and 0.7587 on
+medical_forum.
 
 >>> entries = jieba_entries([("殷栖鹤", 234), ("这个", 471), ("1997年", 40), ("也没", 27)], total_units=28_394)
 >>> [word for word, _ in entries]
@@ -58,23 +68,36 @@ Words = Lexicon | Iterable[Any]
 #: Function words: the most frequent words of jieba's dictionary that make up this share of its tokens.
 FUNCTION_SHARE = 0.3
 
+#: Common words: the most frequent words that make up half of its tokens (the median token's frequency).
+COMMON_SHARE = 0.5
+
 _DIGIT = re.compile(r"[0-9]")
 
 
+def _most_frequent(frequencies: dict[str, int], share: float) -> frozenset[str]:
+    """The most frequent words that together make up ``share`` of all tokens.
+
+    >>> sorted(_most_frequent({"的": 6, "是": 2, "猫": 1, "狗": 1}, 0.5))
+    ['的']
+    """
+    total = sum(frequencies.values())
+    chosen, covered = set(), 0
+    for word, freq in sorted(frequencies.items(), key=lambda item: -item[1]):
+        if covered >= share * total:
+            break
+        chosen.add(word)
+        covered += freq
+    return frozenset(chosen)
+
+
 @functools.lru_cache(maxsize=1)
-def _dictionary() -> tuple[dict[str, int], int, frozenset[str]]:
-    """jieba's bundled dictionary: frequencies, their total, and its function words."""
+def _dictionary() -> tuple[dict[str, int], int, frozenset[str], frozenset[str]]:
+    """jieba's bundled dictionary: frequencies, their total, its function words and its common words."""
     from wordmine.io.tables import jieba_frequencies
 
     frequencies = jieba_frequencies()
-    total = sum(frequencies.values())
-    function_words, covered = set(), 0
-    for word, freq in sorted(frequencies.items(), key=lambda item: -item[1]):
-        if covered >= FUNCTION_SHARE * total:
-            break
-        function_words.add(word)
-        covered += freq
-    return frequencies, total, frozenset(function_words)
+    return (frequencies, sum(frequencies.values()), _most_frequent(frequencies, FUNCTION_SHARE),
+            _most_frequent(frequencies, COMMON_SHARE))
 
 
 def _new_tokenizer():
@@ -124,7 +147,7 @@ def jieba_entries(words: Words, total_units: int | None = None, tokenizer: Any =
     that just beats its split. ``tokenizer``: the jieba.Tokenizer whose split and
     frequencies set the cap (a new private one when None; it is not changed).
     """
-    frequencies, total, function_words = _dictionary()
+    frequencies, total, function_words, common_words = _dictionary()
     tokenizer = tokenizer or _new_tokenizer()
     candidates = [(w, c) for w, c in _pairs(words) if w not in frequencies and not _DIGIT.search(w)]
     fragments = _fragments([w for w, _ in candidates], frequencies)
@@ -135,6 +158,8 @@ def jieba_entries(words: Words, total_units: int | None = None, tokenizer: Any =
             continue
         pieces = tokenizer.lcut(word, HMM=False)
         if any(len(piece) > 1 or piece in function_words for piece in pieces):
+            continue
+        if all(piece in common_words for piece in pieces):
             continue
         cap = tokenizer.suggest_freq(word, tune=False)
         entries.append((word, cap if scale is None or count is None else max(1, min(cap, round(count * scale)))))
