@@ -18,9 +18,10 @@ without gathering the counts anywhere:
    right entropy (the extensions wa begin with the same unit: same range)
    and the left terms (suffix w, c ln c) of its extensions aw seen twice or more.
 3. *Left terms to the suffix's range.* A term belongs to the range of its
-   suffix's first unit; the task of range q adds the terms of ranges 0, 1, ...
-   in that order, which is the order of the unpruned table, so the sums are
-   the one machine's to the last bit.
+   suffix's first unit; the terms whose suffix that range did not keep are
+   dropped where they are (:func:`terms_for`), and the task of range q adds
+   the rest from ranges 0, 1, ... in that order, which is the order of the
+   unpruned table, so the sums are the one machine's to the last bit.
 4. Only the kept rows and their entropies come back to the driver.
 
 Each step is a plain function of its inputs; ``submit(fn, *args)`` runs it
@@ -159,8 +160,24 @@ def prune_range(slices: list[NgramCounts], order: int, min_count: int,
     return kept, right, outgoing
 
 
-def _terms_for(pruned: tuple[NgramCounts, dict, list[dict]], q: int) -> dict:
-    return pruned[2][q]
+def _kept(pruned: tuple[NgramCounts, dict, list[dict]]) -> NgramCounts:
+    return pruned[0]
+
+
+def terms_for(pruned: tuple[NgramCounts, dict, list[dict]], q: int, kept: NgramCounts) -> dict:
+    """The left terms of one range for range ``q``, only those whose suffix ``q`` kept.
+
+    Most suffixes of extensions seen twice are themselves below the minimum
+    count: checked where the terms are, against the kept table (a few
+    percent of their size), they never cross the network. The terms kept
+    keep their order, so the sums are unchanged.
+    """
+    out = {}
+    for k, (suffix, values) in pruned[2][q].items():
+        rows = kept.find(k, suffix) if kept.is_packed(k) else kept.index(k, suffix.astype(np.int64))
+        hit = rows >= 0
+        out[k] = (suffix[hit], values[hit])
+    return out
 
 
 def finish_range(pruned: tuple[NgramCounts, dict, list[dict]], *incoming: dict) -> tuple[NgramCounts, dict]:
@@ -182,7 +199,8 @@ def pruned_on(submit: Submit, gather: Gather, shards: list, maps: list[np.ndarra
     for lo, hi in bounds:
         slices = [submit(table_slice, t, lo, hi) for t in tables]
         pruned.append(submit(_prune_slices, order, min_count, starts, *slices))
-    finished = [submit(finish_range, pruned[q], *(submit(_terms_for, p, q) for p in pruned))
+    kept_tables = [submit(_kept, p) for p in pruned]
+    finished = [submit(finish_range, pruned[q], *(submit(terms_for, p, q, kept_tables[q]) for p in pruned))
                 for q in range(len(bounds))]
     kept, right, left = [], {k: [] for k in range(1, order + 1)}, {k: [] for k in range(1, order + 1)}
     for result in finished:
