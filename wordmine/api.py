@@ -19,6 +19,7 @@ rows are dataclasses, so ``pandas.DataFrame(words)`` makes a table of them.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -36,6 +37,7 @@ from wordmine.config import (
     default_jobs,
     default_memory,
 )
+from wordmine.counting.cluster import pruned_on_dask
 from wordmine.counting.corpus import Corpus, ngram_rows
 from wordmine.counting.counter import count_text
 from wordmine.counting.countfile import is_count_file, read_counts, write_counts
@@ -229,15 +231,24 @@ def discover_in(corpus: Corpus, config: DiscoverConfig, new_only: bool = False,
 def discover(source: Source | Counts, *, top: int | None = None, min_count: int | None = None, order: int = 4,
              min_len: int = 2, max_len: int = 12, new_only: bool = False, no_numbers: bool = False,
              no_redundancy: bool = False, memory: int | None = None, jobs: int | None = None, tmp_dir: str | None = None,
-             encoding: str = "utf-8") -> list[Word]:
+             encoding: str = "utf-8", dask: str | None = None) -> list[Word]:
     """The words of a corpus, best first, as ``wordmine discover``.
+
+    With ``dask`` (a scheduler address, or ``local:N``), ``source`` is a list of
+    shard paths, counted and pruned on that Dask cluster as ``discover --dask``:
+    ``discover(["a.txt", "b.txt"], dask="local:2")``.
 
     >>> words = discover(["黑猫喜欢鱼，白狗讨厌鱼，黑猫讨厌白狗"] * 3, min_count=3)
     >>> [(w.word, w.count) for w in words]
     [('白狗', 6), ('黑猫', 6), ('讨厌', 6), ('喜欢', 3)]
     """
-    corpus = _corpus(source, order, Counting(memory, jobs, tmp_dir, encoding), for_discovery=True,
-                     min_count=min_count)
+    counting = Counting(memory, jobs, tmp_dir, encoding)
+    if dask is not None:
+        shards = [os.fspath(source)] if _is_path(source) else [os.fspath(p) for p in source]
+        config = dataclasses.replace(counting.config(order, prune=True, min_count=min_count), jobs=1)
+        corpus = pruned_on_dask(dask, shards, config, encoding)
+    else:
+        corpus = _corpus(source, order, counting, for_discovery=True, min_count=min_count)
     if corpus.order < order:
         raise ValueError(f"the counts have order {corpus.order}; count again with order={order}")
     config = DiscoverConfig(order=order, min_count=min_count, min_len=min_len, max_len=max_len,

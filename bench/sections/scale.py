@@ -30,10 +30,12 @@ NOTES = [
     "distinct n-grams of about 73 MB of text, so the count tables stop growing after the first copy while the "
     "unit stream, the reading and every pass over the corpus grow tenfold. The 4 Dask shards are laws, reviews "
     "(pos), medical_qa and pd1998 raw text; Dask's start (a local cluster of two worker processes) is most of "
-    "its time at this size."),
+    "its time at this size. discover --dask counts the shards on the workers, shuffles their tables there by "
+    "ranges of first characters, prunes each range there, and brings back only the kept n-grams, their "
+    "entropies and the unit stream (the cut pass runs on the driver)."),
     (f"Targets: --jobs 2 at least {JOBS_TARGET}x --jobs 1 with identical output; the 1 GB run within "
     f"{MAX_TIME_RATIO:.0f}x the 100 MB time with a peak of at most 2.2 GB under --memory {BUDGET}; Dask equal "
-    "to one process."),
+    "to one process (count) and to one machine (discover), byte for byte."),
 ]
 
 
@@ -155,7 +157,20 @@ def dask(bench: Bench) -> list[dict]:
     size = sum(p.stat().st_size for p in shards) / 1e6
     return [record("count (one process)", "4 shards", size, one_argv, one),
             record("count --dask local:2", "4 shards", size, dask_argv, on,
-                   check=same(single, on_dask) + " to one process" if one.ok and on.ok else None)]
+                   check=same(single, on_dask) + " to one process" if one.ok and on.ok else None),
+            *dask_discover(bench, shards, size)]
+
+
+def dask_discover(bench: Bench, shards: list[Path], size: float) -> list[dict]:
+    """discover on the same 4 shards: one machine, then counted and pruned on two Dask workers."""
+    single, on_dask = bench.cache / "scale_discover_single.tsv", bench.cache / "scale_discover_dask.tsv"
+    one_argv = bench.wordmine("discover", *shards, "-q", "-o", single)
+    one = bench.run("discover 4 shards, one machine", one_argv)
+    dask_argv = bench.wordmine("discover", "--dask", "local:2", *shards, "-q", "-o", on_dask)
+    on = bench.run("discover 4 shards on Dask", dask_argv)
+    return [record("discover (one machine)", "4 shards", size, one_argv, one),
+            record("discover --dask local:2", "4 shards", size, dask_argv, on,
+                   check=same(single, on_dask) + " to one machine" if one.ok and on.ok else None)]
 
 
 def run(bench: Bench) -> list[Table]:

@@ -18,9 +18,11 @@ from wordmine.cli.options import (
     table_options,
     with_counting,
 )
-from wordmine.cli.streams import load_corpus, say_budget, spooled, stdin_once, text_output
+from wordmine.cli.streams import load_corpus, say_budget, say_counted, spooled, stdin_once, text_output
 from wordmine.config import CONTRAST_METHODS as METHODS
 from wordmine.config import DiscoverConfig, auto_min_count
+from wordmine.counting.corpus import Corpus
+from wordmine.counting.countfile import is_count_file
 from wordmine.counting.heap import freed_arrays_kept, keep_budget
 from wordmine.io.tables import FORMATS, LEXICON_COLUMNS, write_rows
 from wordmine.io.text import text_source
@@ -41,12 +43,16 @@ from wordmine.mining.jieba_dict import jieba_entries
               "with --new-only they are most of the list.")
 @click.option("--no-redundancy", is_flag=True,
               help="Keep words that are about as probable as their best split into other words.")
+@click.option("--dask", "scheduler", metavar="SCHEDULER",
+              help="Count each input file as a shard on a Dask cluster and prune the counts there, a range of "
+              "first characters per worker: a scheduler address (tcp://host:8786) or local:N for N local "
+              "workers. Needs pip install 'wordmine[dask]'; every worker must be able to read the files.")
 @min_count_option("of a word")
 @input_options
 @counting_options
 @table_options(FORMATS)
-def discover_command(inputs, order, min_len, max_len, new_only, no_numbers, no_redundancy, min_count: int | None,
-                     inputs_read: Input, counting: Counting, table: Table) -> None:
+def discover_command(inputs, order, min_len, max_len, new_only, no_numbers, no_redundancy, scheduler: str | None,
+                     min_count: int | None, inputs_read: Input, counting: Counting, table: Table) -> None:
     """Find the words of a corpus, new words included.
 
     Solid n-grams (count >= min count, cohesion >= 3, 5, 7 nats for lengths
@@ -63,7 +69,10 @@ def discover_command(inputs, order, min_len, max_len, new_only, no_numbers, no_r
     """
     if min_len > max_len:
         raise click.BadParameter("--min-len is larger than --max-len", param_hint="--min-len")
-    corpus = load_corpus(inputs, inputs_read, counting, order, for_discovery=True, min_count=min_count)
+    if scheduler:
+        corpus = _pruned_on_dask(scheduler, inputs, order, min_count, inputs_read, counting)
+    else:
+        corpus = load_corpus(inputs, inputs_read, counting, order, for_discovery=True, min_count=min_count)
     if corpus.order < order:
         raise click.BadParameter(f"the count file has order {corpus.order}; count again with --order {order}",
                                  param_hint="--order")
@@ -77,6 +86,23 @@ def discover_command(inputs, order, min_len, max_len, new_only, no_numbers, no_r
         rows = ({"word": w, "count": f} for w, f in jieba_entries(words, corpus.total_units))
     with text_output(table.output) as out:
         write_rows(rows, LEXICON_COLUMNS, out, table.fmt or "tsv", table.header)
+
+
+def _pruned_on_dask(scheduler: str, inputs: tuple[str, ...], order: int, min_count: int | None,
+                    inputs_read: Input, counting: Counting) -> Corpus:
+    from wordmine.counting.cluster import parse_scheduler, pruned_on_dask  # deferred: an optional extra
+
+    try:
+        parse_scheduler(scheduler)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--dask") from None
+    if not inputs or "-" in inputs or any(is_count_file(p) for p in inputs):
+        raise click.UsageError("--dask counts named text shard files, not standard input or count files")
+    inputs_read.say(f"counting and pruning {len(inputs)} shards on Dask ({scheduler})")
+    config = dataclasses.replace(counting.config(order, prune=True, min_count=min_count), jobs=1)
+    corpus = pruned_on_dask(scheduler, list(inputs), config, inputs_read.encoding)
+    say_counted(inputs_read, corpus)
+    return corpus
 
 
 @click.command(name="contrast")

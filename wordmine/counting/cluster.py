@@ -11,21 +11,30 @@ combine results pairwise can count a corpus too big for one machine. With Dask:
    counting the files one after another here;
 3. bring the last count back to the caller.
 
+Discovery (:func:`pruned_on_dask`) counts the shards the same way, but merges
+and prunes them by ranges of first units on the workers instead
+(:mod:`wordmine.counting.cluster_pruning`), so only the kept n-grams come back.
+
 >>> parse_scheduler("local:3"), parse_scheduler("tcp://scheduler:8786")
 (('local', 3), ('address', 'tcp://scheduler:8786'))
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
+from collections.abc import Iterator
+from typing import Any
 
-from wordmine.config import CountConfig
+from wordmine.config import CountConfig, auto_min_count
+from wordmine.counting.cluster_pruning import pruned_on, renumbered_stream, shared_vocabulary
 from wordmine.counting.corpus import Corpus
-from wordmine.counting.counter import count_text
+from wordmine.counting.counter import bits_for, count_text
 from wordmine.counting.merging import merge_corpora
 from wordmine.errors import WordmineError
 from wordmine.io.text import read_blocks, text_source
+from wordmine.unitstream import UnitStream
 
 
 def parse_scheduler(spec: str) -> tuple[str, object]:
@@ -50,29 +59,77 @@ def _merge_pair(first: Corpus, second: Corpus) -> Corpus:
     return merge_corpora([first, second])
 
 
+@contextlib.contextmanager
+def _client(scheduler: str) -> Iterator[Any]:
+    """A Dask client of ``scheduler`` (as :func:`parse_scheduler` takes it), the local cluster closed after."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise WordmineError("--dask needs Dask: pip install 'wordmine[dask]'") from None
+    kind, where = parse_scheduler(scheduler)
+    cluster = LocalCluster(n_workers=where, threads_per_worker=1, processes=True,
+                           dashboard_address=None) if kind == "local" else None
+    try:
+        with Client(cluster if cluster is not None else where) as client:
+            yield client
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
 def count_on_dask(scheduler: str, paths: list[str], config: CountConfig, encoding: str = "utf-8") -> Corpus:
     """Count ``paths`` as one corpus (in their order), one task per file, on a Dask cluster.
 
     ``scheduler`` is as :func:`parse_scheduler` takes it. Every worker must be
     able to read every path (a shared file system), as with any Dask file input.
     """
-    try:
-        from distributed import Client, LocalCluster
-    except ImportError:
-        raise WordmineError("--dask needs Dask: pip install 'wordmine[dask]'") from None
     paths = [os.path.abspath(p) for p in paths]
     shard_config = dataclasses.replace(config, jobs=1)
-    kind, where = parse_scheduler(scheduler)
-    cluster = LocalCluster(n_workers=where, threads_per_worker=1, processes=True,
-                           dashboard_address=None) if kind == "local" else None
-    try:
-        with Client(cluster if cluster is not None else where) as client:
-            level = [client.submit(count_shard, p, shard_config, encoding, pure=False) for p in paths]
-            while len(level) > 1:
-                pairs = [client.submit(_merge_pair, level[i], level[i + 1], pure=False)
-                         for i in range(0, len(level) - 1, 2)]
-                level = pairs + level[len(level) - len(level) % 2:]
-            return level[0].result()
-    finally:
-        if cluster is not None:
-            cluster.close()
+    with _client(scheduler) as client:
+        level = [client.submit(count_shard, p, shard_config, encoding, pure=False) for p in paths]
+        while len(level) > 1:
+            pairs = [client.submit(_merge_pair, level[i], level[i + 1], pure=False)
+                     for i in range(0, len(level) - 1, 2)]
+            level = pairs + level[len(level) - len(level) % 2:]
+        return level[0].result()
+
+
+def _units(corpus: Corpus) -> list[str]:
+    return corpus.vocab.units
+
+
+def _total(corpus: Corpus) -> int:
+    return corpus.counts.total
+
+
+def pruned_on_dask(scheduler: str, paths: list[str], config: CountConfig, encoding: str = "utf-8",
+                   ranges: int | None = None) -> Corpus:
+    """What discovery needs of ``paths`` (in their order), computed on a Dask cluster.
+
+    The pruned counts and entropies that ``count_text`` with discovery's
+    pruning gives on one machine (see :mod:`wordmine.counting.cluster_pruning`),
+    and the unit stream for the cut-and-count pass, which runs here. The
+    shards' tables never come here; ``ranges`` (default: one per worker) is
+    how many ranges of first units they are shuffled into.
+    """
+    paths = [os.path.abspath(p) for p in paths]
+    shard_config = dataclasses.replace(config, jobs=1, prune=False)
+    with _client(scheduler) as client:
+        def submit(fn: Any, *args: Any) -> Any:
+            return client.submit(fn, *args, pure=False)
+
+        shards = [submit(count_shard, p, shard_config, encoding) for p in paths]
+        vocab, maps = shared_vocabulary(client.gather([submit(_units, s) for s in shards]))
+        total = sum(client.gather([submit(_total, s) for s in shards]))
+        bits = bits_for(len(vocab), config.bits)
+        min_count = config.min_count or auto_min_count(total)
+        # Asked for now, so that the streams are renumbered while the ranges are pruned.
+        streams = [submit(renumbered_stream, s, m) for s, m in zip(shards, maps)]
+        ranges = ranges or max(len(client.nthreads()), 1)
+        pruned = pruned_on(submit, lambda future: future.result(), shards, maps, bits, config.order,
+                           min_count, ranges)
+        del shards
+        stream = UnitStream(config.stream_memory, config.tmp_dir)
+        while streams:
+            stream.append(streams.pop(0).result(), wide=len(vocab) > 1 << 16)
+    return Corpus(vocab, pruned.counts, stream, config.order, 0, min_count, pruned.entropy)

@@ -64,6 +64,27 @@ class PrunedCounts:
     min_count: int
 
 
+def c_log_c(counts: np.ndarray) -> np.ndarray:
+    """c ln c of each count: an extension's term in its n-gram's boundary entropy."""
+    return counts * np.log(counts.astype(np.float64))
+
+
+def add_left_terms(out: np.ndarray, table: NgramCounts, order: int, suffix: np.ndarray,
+                   terms: np.ndarray) -> None:
+    """Add each term to the left sum of its suffix's row in ``table`` (a suffix not kept is skipped).
+
+    ``suffix``: packed keys when ``order`` is packed, else rows of unit ids.
+    Terms are added in sequence, as bincount adds them: given in the order of
+    the unpruned table, the sums are the same to the last bit.
+    """
+    if table.is_packed(order):
+        rows = table.find(order, suffix)
+    else:
+        rows = table.index(order, suffix.astype(np.int64))
+    hit = rows >= 0
+    np.add.at(out, rows[hit], terms[hit])
+
+
 def _sum_c_log_c(counts: np.ndarray, parents: np.ndarray, n_parents: int) -> np.ndarray:
     weights = counts * np.log(counts.astype(np.float64))
     return np.bincount(parents, weights=weights, minlength=n_parents)
@@ -84,7 +105,7 @@ class _LeftTerms:
             return
         record = np.empty((len(counts), self._width(suffix)), np.uint64)
         record[:, :-1] = suffix.reshape(len(counts), -1).astype(U64)
-        record[:, -1] = (counts * np.log(counts.astype(np.float64))).view(U64)
+        record[:, -1] = c_log_c(counts).view(U64)
         record.tofile(self.handle)
         self.rows += len(counts)
 
@@ -103,13 +124,8 @@ class _LeftTerms:
                 if not len(block):
                     break
                 block = block.reshape(-1, width)
-                if width == 2:
-                    rows = table.find(order, block[:, 0])
-                else:
-                    rows = table.index(order, block[:, :-1].astype(np.int64))
-                hit = rows >= 0
-                # In sequence, as bincount adds: the same sums to the last bit.
-                np.add.at(out, rows[hit], block[hit, -1].view(np.float64))
+                suffix = block[:, 0] if width == 2 else block[:, :-1]
+                add_left_terms(out, table, order, suffix, block[:, -1].view(np.float64))
         os.unlink(self.path)
         return out
 
@@ -142,28 +158,10 @@ def prune(partitions: Iterable[Partition], order: int, min_count: int, folder: s
         kept: list[NgramCounts] = []
         right: dict[int, list[np.ndarray]] = {k: [] for k in range(1, order + 1)}
         for part in partitions:
-            table = part.table
-            if table.max_order <= order:
-                raise ValueError(f"pruning to order {order} needs counts of order {order + 1}")
-            out = NgramCounts(table.bits)
-            new_row = None
+            out, part_right, part_terms = prune_partition(part.table, order, min_count)
             for k in range(1, order + 1):
-                counts = table.counts[k - 1]
-                keep = np.ones(len(counts), bool) if k == 1 else counts >= min_count
-                rows = np.flatnonzero(keep)
-                keys = table.keys[k - 1][rows]
-                if not table.is_packed(k):
-                    # The prefix of a kept n-gram is kept: its new row (concatenate re-bases it).
-                    prefix = new_row[(keys >> U64(table.bits)).astype(np.int64)]
-                    keys = (prefix.astype(U64) << U64(table.bits)) | (keys & mask(table.bits))
-                new_row = np.cumsum(keep) - 1
-                out.keys.append(keys)
-                out.counts.append(counts[rows])
-                child = table.counts[k]
-                sums = _sum_c_log_c(child, table.prefix_rows(k + 1), len(counts))
-                right[k].append(_entropy(counts[rows], sums[rows]))
-                repeated = np.flatnonzero(child >= 2)
-                terms[k].add(_suffixes(table, k + 1, repeated), child[repeated])
+                right[k].append(part_right[k])
+                terms[k].add(*part_terms[k])
             kept.append(out)
         counts = concatenate(kept) if kept else NgramCounts.empty(16, order)
         entropy = {}
@@ -175,6 +173,53 @@ def prune(partitions: Iterable[Partition], order: int, min_count: int, folder: s
     finally:
         for t in terms.values():
             t.close()
+
+
+def prune_partition(table: NgramCounts, order: int, min_count: int) -> tuple[
+        NgramCounts, dict[int, np.ndarray], dict[int, tuple[np.ndarray, np.ndarray]]]:
+    """One partition of :func:`prune`: its kept rows, their right entropy, and its left terms.
+
+    Returns the kept table (a table in itself, like the partition), the right
+    entropy of its rows of each order k, and for each k the extensions of
+    order k + 1 seen twice or more as (suffix, count): their c ln c belongs to
+    the left sum of the suffix, which may lie in any partition.
+    """
+    if table.max_order <= order:
+        raise ValueError(f"pruning to order {order} needs counts of order {order + 1}")
+    out = NgramCounts(table.bits)
+    right: dict[int, np.ndarray] = {}
+    terms: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    new_row = None
+    for k in range(1, order + 1):
+        counts = table.counts[k - 1]
+        keep = np.ones(len(counts), bool) if k == 1 else counts >= min_count
+        rows = np.flatnonzero(keep)
+        keys = table.keys[k - 1][rows]
+        if not table.is_packed(k):
+            # The prefix of a kept n-gram is kept: its new row (concatenate re-bases it).
+            prefix = new_row[(keys >> U64(table.bits)).astype(np.int64)]
+            keys = (prefix.astype(U64) << U64(table.bits)) | (keys & mask(table.bits))
+        new_row = np.cumsum(keep) - 1
+        out.keys.append(keys)
+        out.counts.append(counts[rows])
+        child = table.counts[k]
+        sums = _sum_c_log_c(child, table.prefix_rows(k + 1), len(counts))
+        right[k] = _entropy(counts[rows], sums[rows])
+        repeated = np.flatnonzero(child >= 2)
+        terms[k] = (_suffixes(table, k + 1, repeated), child[repeated])
+    return out, right, terms
+
+
+def left_entropy(table: NgramCounts, order: int, blocks: Iterable[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """Left entropy of every row of ``order`` in ``table``, from (suffix, c ln c) blocks.
+
+    The blocks must come in the order of the unpruned table (the partitions'
+    order), as :func:`prune` writes them, for the sums to be the same to the last bit.
+    """
+    out = np.zeros(len(table.keys[order - 1]))
+    for suffix, terms in blocks:
+        add_left_terms(out, table, order, suffix, terms)
+    return _entropy(table.counts[order - 1], out)
 
 
 def _entropy(n_w: np.ndarray, sums: np.ndarray) -> np.ndarray:
