@@ -265,3 +265,17 @@ def test_ctrl_c_mid_merge_exits_130_and_removes_every_run(text_file, tmp_path, c
     assert proc.stderr.read().decode().strip().splitlines()[-1] == "wordmine: interrupted"
     assert list(spill.iterdir()) == [] and not out.exists()
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
+
+
+def test_count_reads_a_count_file_a_range_at_a_time_whatever_its_order(tmp_path):
+    assert invoke("count", STORY, "-q", "--order", "3", "-o", tmp_path / "s.wmc").exit_code == 0
+    whole = count_text(STORY.read_text(encoding="utf-8").splitlines(keepends=True), CountConfig(order=3, jobs=1))
+    for options in (["--top", "40"], ["--min-count", "9"]):
+        # --order is the text's to count; a count file holds its own orders, all listed
+        result = invoke("count", tmp_path / "s.wmc", "--order", "1", "--memory", "64k", "-q", *options)
+        top = 40 if "--top" in options else None
+        expected = "".join(f"{r['ngram']}\t{r['order']}\t{r['count']}\n"
+                           for r in ngram_rows(whole, 9 if top is None else 1, top))
+        assert result.exit_code == 0 and result.output == expected
+    assert invoke("count", tmp_path / "s.wmc", "--memory", "64k", "-q", "-o", tmp_path / "again.wmc").exit_code == 0
+    assert (tmp_path / "again.wmc").read_bytes() == (tmp_path / "s.wmc").read_bytes()

@@ -76,6 +76,8 @@ class _Reducer:
         keys, counts = [], []
         for part in partitions:
             table = part.table
+            if not keys and table.max_order != self.max_order:
+                self.reshape(table.max_order)  # a count file read as it is, whatever --order said
             self.bits = table.bits
             self.add(table)
             self.before += [len(k) for k in table.keys]
@@ -87,6 +89,10 @@ class _Reducer:
 
     def add(self, table: NgramCounts) -> None:
         raise NotImplementedError
+
+    def reshape(self, max_order: int) -> None:
+        self.max_order = max_order
+        self.before = np.zeros(max_order, np.int64)
 
     def records(self, table: NgramCounts, order: int, rows: np.ndarray, k1=None, k2=None) -> np.ndarray:
         out = np.zeros(len(rows), record_type(self.max_order))
@@ -103,6 +109,10 @@ class TopRows(_Reducer):
     def __init__(self, top: int, min_count: int, max_order: int) -> None:
         super().__init__(max_order, min_count)
         self.top = top
+        self.best = np.zeros(0, record_type(max_order))
+
+    def reshape(self, max_order: int) -> None:
+        super().reshape(max_order)
         self.best = np.zeros(0, record_type(max_order))
 
     def add(self, table: NgramCounts) -> None:
