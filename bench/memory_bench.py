@@ -54,7 +54,7 @@ def main() -> int:
     parser.add_argument("--json", default=str(REPO / ".bench_cache" / "memory_bench.json"))
     parser.add_argument("--python", default=sys.executable)
     parser.add_argument("--count-max", default="1G",
-                        help="largest size to run count on (count still holds its whole table; see README)")
+                        help="largest size to run count on (each size's count -o and --top take minutes)")
     args = parser.parse_args()
     data, cache = Path(args.data), Path(args.cache_dir)
     if not data.is_dir():
@@ -66,15 +66,20 @@ def main() -> int:
     outputs = cache / "memory_bench_out"
     outputs.mkdir(parents=True, exist_ok=True)
 
-    def run(command: str, size: str, memory: str, extra: list[str]) -> dict:
+    def run(command: str, size: str, memory: str, extra: list[str], count_file: bool = False) -> dict:
+        """``count_file``: also write ``-o`` a count file (removed after: 1 GB of text makes several GB)."""
         nonlocal failed
         corpus = stress_file(data, cache, size)
-        out = outputs / f"{command}_{size}_{memory}.out"
-        argv = [args.python, "-m", "wordmine", command, str(corpus), "--memory", memory, "-q", *extra]
+        out = outputs / f"{command}_{size}_{memory}{'_wmc' if count_file else ''}.out"
+        wmc = outputs / f"{command}_{size}_{memory}.wmc"
+        written = ["-o", str(wmc)] if count_file else []
+        argv = [args.python, "-m", "wordmine", command, str(corpus), "--memory", memory, "-q", *extra, *written]
         print(f"[memory_bench] {shlex.join(argv)}", file=sys.stderr, flush=True)
         result = run_measured(argv, out, cwd=REPO)
+        wmc.unlink(missing_ok=True)
+        label = " ".join([command, "--memory", memory, *extra, *(["-o FILE.wmc"] if count_file else [])])
         record = {
-            "command": shlex.join(argv), "label": " ".join([command, "--memory", memory, *extra]), "input": corpus.name, "mb_in": parse_bytes(size) / 1e6,
+            "command": shlex.join(argv), "label": label, "input": corpus.name, "mb_in": parse_bytes(size) / 1e6,
             "memory": memory, "seconds": round(result.seconds, 2), "peak_mib": round(result.peak_rss_mb),
             "max_single_mib": round(result.maxrss_mb), "exit": result.returncode, "output": str(out),
             "within_budget": result.peak_rss_mb <= 1.25 * budget_mib(memory) + 150,
@@ -88,8 +93,11 @@ def main() -> int:
     base = sizes[0]
     for size in sizes:
         if parse_bytes(size) <= parse_bytes(args.count_max):
+            # count keeps no whole table: the count file written as the partitions pass, the rows ranked
+            run("count", size, "1G", [], count_file=True)
             run("count", size, "1G", ["--top", "100000"])
         run("discover", size, "1G", [])
+    run("count", base, "500M", [], count_file=True)
     for tight in ("100M", "250M"):  # fewer workers and smaller chunks under a small budget
         run("discover", base, tight, [])
     small = run("discover", base, "500M", [])
@@ -98,10 +106,10 @@ def main() -> int:
     same = filecmp.cmp(outputs / f"discover_{base}_1G.out", reference["output"], shallow=False)
     reference["check"] = f"discover --memory 1G output {'identical' if same else 'DIFFERENT'}"
     failed |= not same
-    first = {r["memory"] + r["command"].split()[3]: r for r in records if r["input"] == f"stress_{base}.txt"}
+    first = {r["label"]: r for r in records if r["input"] == f"stress_{base}.txt"}
     for record in records:
         command = record["command"].split()[3]
-        start = first.get(record["memory"] + command)
+        start = first.get(record["label"])
         if start and record is not start:
             record["ratio"] = round(record["seconds"] / max(start["seconds"], 1e-9), 2)
             if command == "discover" and record["input"] == "stress_1G.txt":

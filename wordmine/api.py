@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ from wordmine.config import (
     CountConfig,
     CRFConfig,
     DiscoverConfig,
+    auto_min_count,
     budget_chunk_units,
     budget_jobs,
     check_budget,
@@ -39,9 +41,11 @@ from wordmine.config import (
 )
 from wordmine.counting.cluster import pruned_on_dask
 from wordmine.counting.corpus import Corpus, ngram_rows
-from wordmine.counting.counter import count_text
+from wordmine.counting.counter import DiscoveryPruning, TableReducer, count_text
 from wordmine.counting.countfile import is_count_file, read_counts, write_counts
+from wordmine.counting.countstream import open_counts, spill_error, spill_folder
 from wordmine.counting.merging import merge_corpora
+from wordmine.errors import WordmineError
 from wordmine.io.tables import jieba_words
 from wordmine.io.text import read_blocks, text_source
 from wordmine.lexicon import Lexicon
@@ -131,23 +135,61 @@ def text_blocks(sources: Iterable[Source], encoding: str = "utf-8",
 def count_sources(sources: list[Source], order: int, counting: Counting,
                   on_bytes: Callable[[int], None] | None = None, for_discovery: bool = False,
                   min_count: int | None = None,
-                  on_start: Callable[[str, list[int]], None] | None = None) -> Corpus:
-    """Count text sources, or load the one count file among them.
+                  on_start: Callable[[str, list[int]], None] | None = None,
+                  reduce: TableReducer | None = None) -> Corpus:
+    """Count text sources, or read the one count file among them.
 
     ``for_discovery``: text is counted keeping only what discovery at
     ``min_count`` (None: its default) needs, so that the tables stay small
     (see ``wordmine.counting.pruning``). ``on_start`` as for ``count_text``.
+    ``reduce``: what the merged tables become (as for ``count_text``).
+
+    A count file is loaded whole, unless ``for_discovery`` or ``reduce`` says
+    what to keep of it: then it is read a range of first units at a time
+    within the budget, and only that is kept (``wordmine.counting.countstream``).
     """
     count_files = [s for s in sources if _is_path(s) and is_count_file(os.fspath(s))]
     if count_files:
         if len(sources) > 1:
             raise ValueError("give one count file, or text sources, not both")
-        return read_counts(os.fspath(count_files[0]))
+        if reduce is None and not for_discovery:
+            return read_counts(os.fspath(count_files[0]))
+        return reduce_count_file(os.fspath(count_files[0]), order, counting, reduce, min_count)
     config = counting.config(order, prune=for_discovery, min_count=min_count)
     sizes = [os.path.getsize(s) if _is_path(s) and os.fspath(s) != "-" else 0 for s in sources]
     check_budget(config.memory, sum(sizes))
     blocks = text_blocks(sources, counting.encoding, on_bytes, counting.errors, counting.on_undecodable)
-    return count_text(blocks, config, on_start=on_start)
+    return count_text(blocks, config, on_start=on_start, reduce=reduce)
+
+
+def reduce_count_file(path: str, order: int, counting: Counting, reduce: TableReducer | None = None,
+                      min_count: int | None = None) -> Corpus:
+    """A count file read a range of first units at a time, kept as ``reduce`` says.
+
+    None: what discovery at ``min_count`` needs (its default: the one for the
+    file's number of units), as when counting text for discovery, so that
+    ``discover FILE.wmc`` gives what ``discover FILE.txt`` gives. A file
+    pruned at some count (wordmine writes none, but says so in the header
+    if it ever does) refuses a lower ``min_count``.
+    """
+    count_file = open_counts(path)
+    kept_order = count_file.order
+    if reduce is None:
+        kept_order = min(order, count_file.order)  # a lower order than asked: discover says so
+        wanted = min_count or auto_min_count(count_file.total_units)
+        if count_file.pruned_at is not None and wanted < count_file.pruned_at:
+            raise WordmineError(f"{path} holds only n-grams seen {count_file.pruned_at} times or more: "
+                                f"give --min-count {count_file.pruned_at} or more")
+        reduce = DiscoveryPruning(kept_order, min_count)
+    folder = spill_folder(counting.tmp_dir)
+    try:
+        reduced = reduce(count_file.partitions(counting.config(order).memory // 2), count_file.total_units,
+                         folder)
+    except OSError as exc:
+        raise spill_error(counting.tmp_dir, exc) from None
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return count_file.corpus(reduced.counts, kept_order, reduced.pruned_at, reduced.entropy)
 
 
 class Counts:

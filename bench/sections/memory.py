@@ -13,4 +13,4 @@ TITLE = "Memory on really distinct text (bench/memory_bench.py)"
 def run(bench: Bench) -> list[Table]:
     sizes = "100M" if bench.skip_scale else "100M,1G"
     return script_section(TITLE, "memory_bench.py", args=lambda b: [
-        "--cache-dir", str(b.cache), "--python", b.python, "--sizes", sizes, "--count-max", "100M"])(bench)
+        "--cache-dir", str(b.cache), "--python", b.python, "--sizes", sizes, "--count-max", "1G"])(bench)

@@ -8,6 +8,7 @@ from wordmine.api import Counting
 from wordmine.cli.options import (
     INPUTS,
     Input,
+    MemoryParam,
     Table,
     counting_options,
     input_options,
@@ -15,10 +16,12 @@ from wordmine.cli.options import (
     table_options,
 )
 from wordmine.cli.streams import load_corpus, say_counted, text_output
-from wordmine.config import CountConfig
+from wordmine.config import CountConfig, default_memory, format_size
 from wordmine.counting.corpus import Corpus, ngram_rows
-from wordmine.counting.countfile import is_count_file, read_counts, write_counts
-from wordmine.counting.merging import merge_corpora
+from wordmine.counting.countfile import is_count_file, write_counts
+from wordmine.counting.countstream import CountFileWriter, spill_error
+from wordmine.counting.filemerge import merge_count_files
+from wordmine.counting.ranking import RankedRuns, TopRows, ranked_rows
 from wordmine.io.tables import write_rows
 
 
@@ -47,15 +50,37 @@ def count_command(inputs: tuple[str, ...], order: int, scheduler: str | None, mi
         raise click.UsageError("a count file is binary: give -o FILE.wmc, or --format tsv")
     if scheduler:
         corpus = _count_on_dask(scheduler, inputs, order, inputs_read, counting)
-    else:
-        corpus = load_corpus(inputs, inputs_read, counting, order)
-    if fmt == "wmc":
-        write_counts(corpus, table.output)
-        inputs_read.say(f"wrote {table.output}")
+        if fmt == "wmc":
+            write_counts(corpus, table.output)
+            inputs_read.say(f"wrote {table.output}")
+            return
+        rows = ngram_rows(corpus, min_count or 1, table.top)
+        with text_output(table.output) as out:
+            write_rows(rows, ["ngram", "order", "count"], out, fmt, table.header)
         return
-    with text_output(table.output) as out:
-        write_rows(ngram_rows(corpus, min_count or 1, table.top), ["ngram", "order", "count"], out, fmt,
-                   table.header)
+    # The merged tables pass a range of first units at a time, each range written
+    # out or ranked as it goes: no whole table is ever in memory.
+    reducer: CountFileWriter | TopRows | RankedRuns
+    if fmt == "wmc":
+        reducer = CountFileWriter(counting.tmp_dir)
+    elif table.top is not None:
+        reducer = TopRows(table.top, min_count or 1, order + 1)
+    else:
+        reducer = RankedRuns(order + 1, min_count or 1, counting.tmp_dir)
+    try:
+        corpus = load_corpus(inputs, inputs_read, counting, order, reduce=reducer)
+        if isinstance(reducer, CountFileWriter):
+            reducer.finish(table.output, corpus.vocab, corpus.order, corpus.stream)
+            inputs_read.say(f"wrote {table.output}")
+            return
+        rows = ranked_rows(reducer, corpus.vocab, table.top, block_rows=max(counting.memory // 16 // 64, 1024))
+        with text_output(table.output) as out:
+            write_rows(rows, ["ngram", "order", "count"], out, fmt, table.header)
+    except OSError as exc:  # writing the segments or ranked runs, or reading them back
+        raise spill_error(counting.tmp_dir, exc) from None
+    finally:
+        if not isinstance(reducer, TopRows):
+            reducer.close()
 
 
 def _count_on_dask(scheduler: str, inputs: tuple[str, ...], order: int, inputs_read: Input,
@@ -79,8 +104,13 @@ def _count_on_dask(scheduler: str, inputs: tuple[str, ...], order: int, inputs_r
 @click.argument("count_files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True),
               help="The merged count file (written atomically).")
+@click.option("--memory", type=MemoryParam(), default=None, show_default="a quarter of RAM",
+              help="Memory budget for the tables, e.g. 500M or 2G: the files are merged a range at a time.")
+@click.option("--tmp-dir", type=click.Path(file_okay=False),
+              help="Folder for renamed runs and the output's pieces (default: the system temporary folder).")
 @click.option("-q", "--quiet", is_flag=True, help="No summary on stderr.")
-def merge_command(count_files: tuple[str, ...], output: str, quiet: bool) -> None:
+def merge_command(count_files: tuple[str, ...], output: str, memory: int | None, tmp_dir: str | None,
+                  quiet: bool) -> None:
     """Merge count files into the counts of their concatenated corpora.
 
     `wordmine count a.txt -o a.wmc; wordmine count b.txt -o b.wmc;
@@ -93,8 +123,11 @@ def merge_command(count_files: tuple[str, ...], output: str, quiet: bool) -> Non
         if not is_count_file(path):
             raise click.BadParameter(f"{path} is not a count file (make one with wordmine count -o FILE.wmc)",
                                      param_hint="COUNT_FILES")
-    merged = merge_corpora(read_counts(path) for path in count_files)
-    write_counts(merged, output)
+    memory = memory or default_memory()
     if not quiet:
-        click.echo(f"wordmine: merged {len(count_files)} count files, {merged.total_units:,} units; "
+        click.echo(f"wordmine: memory budget {format_size(memory)} (--memory); merging {len(count_files)} "
+                   f"count files", err=True)
+    merged = merge_count_files(list(count_files), output, memory, tmp_dir)
+    if not quiet:
+        click.echo(f"wordmine: merged {merged.files} count files, {merged.units:,} units; "
                    f"wrote {output}", err=True)

@@ -55,18 +55,23 @@ def write_counts(corpus: Corpus, path: str) -> None:
         arrays.append((f"keys{order}", corpus.counts.keys[order - 1].astype("<u8", copy=False)))
         arrays.append((f"counts{order}", corpus.counts.counts[order - 1].astype("<i8", copy=False)))
     arrays.append(("stream", corpus.stream))
-    header = {
-        "format": "wordmine-counts",
-        "order": corpus.order,
-        "bits": corpus.counts.bits,
-        "total_units": corpus.total_units,
-        "normalization": normalization_settings(),
-        "vocabulary": corpus.vocab.units,
-    }
+    header = count_header(corpus.order, corpus.counts.bits, corpus.total_units, corpus.vocab)
     write_container(path, MAGIC, VERSION, header, arrays)
 
 
-def _check_header(header: dict) -> None:
+def count_header(order: int, bits: int, total_units: int, vocab: Vocabulary) -> dict:
+    """The header fields of a count file (the array directory is added by the container)."""
+    return {
+        "format": "wordmine-counts",
+        "order": order,
+        "bits": bits,
+        "total_units": total_units,
+        "normalization": normalization_settings(),
+        "vocabulary": vocab.units,
+    }
+
+
+def check_header(header: dict) -> None:
     """Raise ValueError unless the fields a count file needs are there and fit together."""
     order, bits, vocabulary = header.get("order"), header.get("bits"), header.get("vocabulary")
     if not (type(order) is int and 1 <= order <= 7):
@@ -79,7 +84,7 @@ def _check_header(header: dict) -> None:
         raise ValueError(f"{len(vocabulary)} units do not fit in {bits} bits")
 
 
-def _check_keys(counts: NgramCounts, n_units: int) -> None:
+def check_keys(counts: NgramCounts, n_units: int) -> None:
     """Raise ValueError unless every key decodes to units of the vocabulary (and rows of the order below).
 
     Only the first and last unit of each key are looked at, vectorised: enough
@@ -105,7 +110,7 @@ def read_counts(path: str) -> Corpus:
     header, arrays = read_container(path, MAGIC, VERSION, "count file", in_place=frozenset({"stream"}),
                                     bounds={"vocabulary": ("stream", "keys1")})
     try:
-        _check_header(header)
+        check_header(header)
         max_order = header["order"] + 1
         counts = NgramCounts(
             header["bits"],
@@ -114,7 +119,7 @@ def read_counts(path: str) -> Corpus:
         )
         if any(len(k) != len(c) for k, c in zip(counts.keys, counts.counts)):
             raise ValueError("keys and counts differ in length")
-        _check_keys(counts, len(header["vocabulary"]))
+        check_keys(counts, len(header["vocabulary"]))
         vocab = Vocabulary(header["vocabulary"][1:])
         return Corpus(vocab, counts, UnitStream.in_file(arrays["stream"]), header["order"])
     except (KeyError, TypeError, ValueError) as exc:

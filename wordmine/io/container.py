@@ -76,9 +76,10 @@ def _pad(handle: BinaryIO) -> None:
 
 def _pieces(array: np.ndarray | UnitStream):
     """An array's bytes in pieces: a unit stream on disk is never read whole."""
-    if isinstance(array, UnitStream):
-        for chunk in array.chunks():
-            yield memoryview(chunk.astype(chunk.dtype.newbyteorder("<"), copy=False)).cast("B")
+    if isinstance(array, UnitStream) or hasattr(array, "pieces"):
+        # A unit stream, or an array written elsewhere a piece at a time (a count file's segments).
+        for chunk in (array.chunks() if isinstance(array, UnitStream) else array.pieces()):
+            yield memoryview(np.ascontiguousarray(chunk.astype(chunk.dtype.newbyteorder("<"), copy=False))).cast("B")
     else:
         yield memoryview(np.ascontiguousarray(array)).cast("B")
 
