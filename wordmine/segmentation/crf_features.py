@@ -186,7 +186,8 @@ def add_template_rows(out: np.ndarray, rows: np.ndarray, ids: np.ndarray, offset
     """
     looked_up = UnitRows(rows, classes, hash_bits)  # a few thousand hashes: cheaper to redo than to keep fresh
     shifted = looked_up.shifted_units(ids, offsets)
-    units = {by: _shifted(ids.astype(np.uint64), offsets, by, _PAD) for by in (-2, -1, 0, 1, 2)}
+    key = np.append(np.arange(len(classes), dtype=np.uint64), _PAD)  # what hashed_features hashes, pad included
+    units = {by: key[shifted[by]] for by in (-2, -1, 0, 1, 2)}
     for template in range(TEMPLATES):
         if template in BIGRAM_SHIFTS:
             a, b = BIGRAM_SHIFTS[template]
