@@ -12,7 +12,16 @@ from hypothesis import strategies as st
 
 from wordmine.config import CountConfig, CRFConfig
 from wordmine.counting.counter import count_text
-from wordmine.segmentation.crf import allowed_transitions, marginals, path_scores, tags_of_ends, viterbi
+from wordmine.segmentation.crf import (
+    Layout,
+    _viterbi_any,
+    _viterbi_segmentation,
+    allowed_transitions,
+    marginals,
+    path_scores,
+    tags_of_ends,
+    viterbi,
+)
 from wordmine.segmentation.crf_features import STATISTICS, Standardiser
 from wordmine.segmentation.crf_learn import CRFModel, learn_crf, objective
 from wordmine.segmentation.crf_teacher import gold_runs
@@ -59,6 +68,20 @@ def test_viterbi_only_spells_segmentations():
     offsets = _offsets([7, 1, 3, 12])
     tags = viterbi(rng.normal(size=(len(offsets), 4)) * 5, allowed_transitions(), offsets)
     assert (tags_of_ends(np.isin(tags, [2, 3]), offsets) == tags).all()
+
+
+@given(st.lists(st.integers(1, 9), min_size=1, max_size=6), st.integers(0, 2**31))
+@settings(max_examples=60, deadline=None)
+def test_viterbi_segmentation_path_breaks_ties_as_the_general_path(lengths, seed):
+    """The two-predecessor Viterbi picks the same tags as the maximum over four, ties included."""
+    rng = np.random.default_rng(seed)
+    offsets = _offsets(lengths)
+    # small integers: many paths tie, so the order in which ties are broken shows
+    emission = rng.integers(-2, 3, size=(len(offsets), 4)).astype(np.float64)
+    transitions = allowed_transitions() + rng.integers(-1, 2, size=(4, 4))
+    layout = Layout(offsets)
+    assert _viterbi_segmentation(emission, transitions, layout).tolist() == \
+        _viterbi_any(emission, transitions, layout).tolist()
 
 
 def _tiny_model(rng: np.random.Generator) -> CRFModel:
@@ -125,6 +148,45 @@ def test_gold_lines_teach_a_word_the_corpus_splits():
 @settings(max_examples=80, deadline=None)
 def test_lossless_over_arbitrary_unicode(lossless, crf_model, text):
     lossless(text, segment_text(text, crf_model))
+
+
+def _emission_as_summed_before(model: CRFModel, ids: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """The emission as the CRF first summed it: float32, statistic by statistic, then template by template."""
+    hashed, dense = model.features(ids, offsets)
+    out = np.zeros((len(ids), 4), np.float32)
+    weights = model.dense_weights.astype(np.float32)
+    for k in range(dense.shape[1]):
+        out += dense[:, k, None] * weights[k]
+    for j in range(hashed.shape[1]):
+        out += model.weights[hashed[:, j]]
+    return out.astype(np.float64)
+
+
+@given(st.text(alphabet="蜻蜓葡萄玻璃杯琵琶鹦鹉看和的在了一二三十abc12。，  \n", max_size=80))
+@settings(max_examples=60, deadline=None)
+def test_segmenting_emission_is_the_learning_emission_bit_for_bit(crf_model, crf_model_with_dictionary, text):
+    """Segmenting reads the unigram and class templates from small tables; the scores must not move by one bit."""
+    from wordmine.normalize import code_points, unit_spans
+    from wordmine.segmentation.lossless import run_offsets
+
+    for model in (crf_model, crf_model_with_dictionary):
+        cps = code_points(text)
+        spans = unit_spans(cps)
+        ids = model.vocabulary().ids_of_spans(cps, spans, grow=False).astype(np.int64)
+        new_run = np.ones(len(ids), bool)
+        new_run[1:] = spans.start[1:] != spans.end[:-1]
+        offsets = run_offsets(new_run)
+        expected = _emission_as_summed_before(model, ids, offsets)
+        assert np.array_equal(model.emission(*model.features(ids, offsets)), expected)
+        assert np.array_equal(model.decode_emission(ids, offsets), expected)
+
+
+@pytest.fixture(scope="module")
+def crf_model_with_dictionary(tmp_path_factory):
+    words = tmp_path_factory.mktemp("dictionary") / "words.txt"
+    words.write_text("玻璃杯\n葡萄\n看和\n", encoding="utf-8")
+    return learn_crf(count_text([_toy_text()], CountConfig(order=4, jobs=1)),
+                     CRFConfig(hash_bits=12, dictionary=str(words)))
 
 
 @pytest.fixture(scope="module")

@@ -194,32 +194,32 @@ def path_scores(emission: np.ndarray, transitions: np.ndarray, tags: np.ndarray,
 
 
 def viterbi(emission: np.ndarray, transitions: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    """The best tag of each unit (int8), every run at once."""
-    n = len(offsets)
-    if n == 0:
+    """The best tag of each unit (int8), every run at once.
+
+    Of equal scores the first wins: the lower predecessor tag, the lower final tag.
+    """
+    if len(offsets) == 0:
         return np.zeros(0, np.int8)
     layout = Layout(offsets)
+    if np.array_equal(np.isfinite(transitions), np.isfinite(allowed_transitions())):
+        return _viterbi_segmentation(emission, transitions, layout)
+    return _viterbi_any(emission, transitions, layout)
+
+
+def _viterbi_any(emission: np.ndarray, transitions: np.ndarray, layout: Layout) -> np.ndarray:
+    """:func:`viterbi` for any transitions: a maximum over the four tags before each tag."""
+    n = len(layout.slot)
     score = np.empty_like(emission)
     score[layout.slot] = emission
     best = np.empty_like(score)
     came = np.zeros((n, 4), np.int8)
     first = layout.step(0)
     best[first] = score[first] + START
-    if np.array_equal(np.isfinite(transitions), np.isfinite(allowed_transitions())):
-        # Each tag has two possible tags before it (B after E or S, M and E after B or M,
-        # S after E or S): compare two columns instead of taking a maximum over four.
-        weight = transitions[PREDECESSORS, np.arange(4)[:, None]]
-        for t in range(1, len(layout.per_step)):
-            options = best[layout.alive(t)][:, PREDECESSORS] + weight
-            second = options[:, :, 1] > options[:, :, 0]
-            came[layout.step(t)] = np.where(second, PREDECESSORS[:, 1], PREDECESSORS[:, 0])
-            best[layout.step(t)] = np.where(second, options[:, :, 1], options[:, :, 0]) + score[layout.step(t)]
-    else:
-        for t in range(1, len(layout.per_step)):
-            options = best[layout.alive(t)][:, :, None] + transitions[None]
-            choice = np.argmax(options, axis=1)
-            came[layout.step(t)] = choice
-            best[layout.step(t)] = np.take_along_axis(options, choice[:, None, :], axis=1)[:, 0] + score[layout.step(t)]
+    for t in range(1, len(layout.per_step)):
+        options = best[layout.alive(t)][:, :, None] + transitions[None]
+        choice = np.argmax(options, axis=1)
+        came[layout.step(t)] = choice
+        best[layout.step(t)] = np.take_along_axis(options, choice[:, None, :], axis=1)[:, 0] + score[layout.step(t)]
     tags = np.zeros(n, np.int8)
     # Back from the last step. ``tag`` holds the tags at step t of the runs that go on
     # past it (the leading part); the runs ending at step t take their best final tag.
@@ -231,4 +231,50 @@ def viterbi(emission: np.ndarray, transitions: np.ndarray, offsets: np.ndarray) 
         tags[here] = tag
         if t:
             tag = came[np.arange(here.start, here.stop), tag.astype(np.int64)]
+    return tags[layout.slot]
+
+
+def _viterbi_segmentation(emission: np.ndarray, transitions: np.ndarray, layout: Layout) -> np.ndarray:
+    """:func:`viterbi` when the transitions a segmentation forbids are the only ones forbidden.
+
+    Each tag then has two possible tags before it (B and S after E or S, M and E
+    after B or M), so each step compares two vectors per tag. The scores are kept
+    one tag per row (4 rows of n, step-major) so every operation runs over a
+    contiguous vector; the sums are those of the general case, in the same order,
+    and ties go the same way (the first predecessor unless the second is greater).
+    """
+    n = len(layout.slot)
+    score = np.empty((4, n), emission.dtype)
+    score[:, layout.slot] = emission.T
+    best = np.empty_like(score)
+    second = np.zeros((4, n), bool)  # True where the tag's second predecessor was the better
+    weight = transitions[PREDECESSORS, np.arange(4)[:, None]]
+    first = layout.step(0)
+    best[:, first] = score[:, first] + START[:, None]
+    # Per tag: the rows of its two possible predecessors and the two transition weights,
+    # looked up once (as plain Python objects: the loop below runs once per position).
+    plan = [(best[a], best[b], float(weight[tag, 0]), float(weight[tag, 1]), best[tag], score[tag], second[tag])
+            for tag, (a, b) in enumerate(PREDECESSORS.tolist())]
+    bounds = layout.bounds.tolist()
+    for t in range(1, len(layout.per_step)):
+        lo, hi = bounds[t], bounds[t + 1]
+        before = slice(bounds[t - 1], bounds[t - 1] + hi - lo)
+        for first_row, second_row, first_weight, second_weight, out, here, chose_second in plan:
+            one = first_row[before] + first_weight
+            two = second_row[before] + second_weight
+            np.greater(two, one, out=chose_second[lo:hi])
+            # the larger of the two (equal values are the same number: which one is taken cannot show)
+            np.add(np.maximum(one, two, out=one), here[lo:hi], out=out[lo:hi])
+    # Back from the last step. ``tag`` holds the tags at step t of the runs alive there
+    # (by rank); the runs whose last unit is at step t join it with their best final tag.
+    final = np.argmax(best[:, layout.last].T + END, axis=1)
+    alive = np.append(layout.per_step, 0)
+    tags = np.zeros(n, np.int8)
+    tag = np.zeros(0, np.int64)
+    for t in range(len(layout.per_step) - 1, -1, -1):
+        here = layout.step(t)
+        tag = np.concatenate([tag, final[alive[t + 1] : alive[t]]])
+        tags[here] = tag
+        if t:
+            tag = PREDECESSORS[tag, second[tag, np.arange(here.start, here.stop)].astype(np.int64)]
     return tags[layout.slot]

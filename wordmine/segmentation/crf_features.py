@@ -105,6 +105,14 @@ def _hash(template: int, a: np.ndarray, b: np.ndarray, bits: int) -> np.ndarray:
     return h >> np.uint64(64 - bits)
 
 
+#: The hashed templates that read one unit: template j reads the unit ``UNIGRAM_SHIFTS[j]`` away.
+UNIGRAM_SHIFTS = (0, -1, 1, -2, 2)
+#: The templates that read two units, by number, and the shifts of the two.
+BIGRAM_SHIFTS = {5: (-2, -1), 6: (-1, 0), 7: (0, 1), 8: (1, 2), 9: (-1, 1)}
+#: The template of the classes of c-1 c0 c+1, and the bias.
+CLASS_TEMPLATE, BIAS_TEMPLATE = 10, 11
+
+
 def hashed_features(ids: np.ndarray, offsets: np.ndarray, classes: np.ndarray, hash_bits: int) -> np.ndarray:
     """The (n, TEMPLATES) feature ids (``uint32``) of each unit of the runs."""
     ids = ids.astype(np.uint64)
@@ -113,13 +121,79 @@ def hashed_features(ids: np.ndarray, offsets: np.ndarray, classes: np.ndarray, h
     c = {by: _shifted(ids, offsets, by, _PAD) for by in (-2, -1, 0, 1, 2)}
     k = {by: _shifted(classes_of, offsets, by, np.uint64(PAD)) for by in (-1, 0, 1)}
     zero = np.zeros(len(ids), np.uint64)
-    pairs = [(c[0], zero), (c[-1], zero), (c[1], zero), (c[-2], zero), (c[2], zero),
-             (c[-2], c[-1]), (c[-1], c[0]), (c[0], c[1]), (c[1], c[2]), (c[-1], c[1]),
-             ((k[-1] << np.uint64(8)) | k[0], k[1]), (zero, zero)]
+    pairs = [(c[by], zero) for by in UNIGRAM_SHIFTS] + [(c[a], c[b]) for a, b in BIGRAM_SHIFTS.values()]
+    pairs += [((k[-1] << np.uint64(8)) | k[0], k[1]), (zero, zero)]
     out = np.empty((len(ids), TEMPLATES), np.uint32)
     for template, (a, b) in enumerate(pairs):
         out[:, template] = _hash(template, a, b, hash_bits)
     return out
+
+
+class UnitRows:
+    """The table rows of the templates that need no hashing per unit, looked up once per vocabulary entry.
+
+    A unigram template's row depends on one unit only, and the class template's
+    on three classes of 6, so segmenting reads them from small tables (one
+    16-byte row per unit, a few hundred kB, which stay in the processor's
+    cache) instead of hashing every unit and reading the large table at random.
+    ``rows`` is the weight table with each row of 4 ``float32`` viewed as one
+    ``complex128``; index ``len(classes)`` stands for the pad outside a run.
+
+    >>> table = np.arange(4 * 2 ** 8, dtype=np.float32).reshape(-1, 4)
+    >>> classes = unit_classes(["", "天", "3"])
+    >>> ids, offsets = np.array([1, 2, 1]), np.array([0, 1, 0])
+    >>> looked_up = UnitRows(table.view(np.complex128).reshape(-1), classes, 8)
+    >>> hashed = hashed_features(ids, offsets, classes, 8)
+    >>> bool((looked_up.rows_of(ids, offsets, 0) == table[hashed[:, 0]]).all())
+    True
+    """
+
+    def __init__(self, rows: np.ndarray, classes: np.ndarray, hash_bits: int) -> None:
+        padded = np.append(np.arange(len(classes), dtype=np.uint64), _PAD)
+        zero = np.zeros(len(padded), np.uint64)
+        self.unigram = [rows[_hash(j, padded, zero, hash_bits)] for j in range(len(UNIGRAM_SHIFTS))]
+        a, b, c = (x.reshape(-1).astype(np.uint64) for x in np.indices((PAD + 1,) * 3))
+        self.classes = rows[_hash(CLASS_TEMPLATE, (a << np.uint64(8)) | b, c, hash_bits)]
+        self.class_of = np.append(classes, np.uint64(PAD)).astype(np.int64)
+        self.bias = rows[_hash(BIAS_TEMPLATE, np.zeros(1, np.uint64), np.zeros(1, np.uint64), hash_bits)]
+        self.pad = len(classes)
+
+    def shifted_units(self, ids: np.ndarray, offsets: np.ndarray) -> dict[int, np.ndarray]:
+        return {by: _shifted(ids, offsets, by, self.pad) for by in (-2, -1, 0, 1, 2)}
+
+    def rows_of(self, ids: np.ndarray, offsets: np.ndarray, template: int,
+                shifted: dict[int, np.ndarray] | None = None) -> np.ndarray:
+        """The (n, 4) ``float32`` rows of a unigram, class or bias template for each unit."""
+        shifted = shifted or self.shifted_units(ids.astype(np.int64), offsets)
+        if template < len(UNIGRAM_SHIFTS):
+            found = np.take(self.unigram[template], shifted[UNIGRAM_SHIFTS[template]])
+        elif template == CLASS_TEMPLATE:
+            k = [self.class_of[shifted[by]] for by in (-1, 0, 1)]
+            found = np.take(self.classes, (k[0] * (PAD + 1) + k[1]) * (PAD + 1) + k[2])
+        else:
+            found = np.repeat(self.bias, len(ids))
+        return found.view(np.float32).reshape(-1, 4)
+
+
+def add_template_rows(out: np.ndarray, rows: np.ndarray, ids: np.ndarray, offsets: np.ndarray,
+                      classes: np.ndarray, hash_bits: int) -> None:
+    """``out`` += the table rows of the TEMPLATES hashed templates of each unit, in template order.
+
+    The same sums, in the same order, as adding ``rows[hashed_features(...)[:, j]]``
+    for j = 0, 1, ...: the templates of :class:`UnitRows` come from its small
+    tables, only the pairs are hashed. ``rows`` is the weight table viewed as
+    ``complex128``; ``ids`` must be below ``len(classes)``.
+    """
+    looked_up = UnitRows(rows, classes, hash_bits)  # a few thousand hashes: cheaper to redo than to keep fresh
+    shifted = looked_up.shifted_units(ids, offsets)
+    key = np.append(np.arange(len(classes), dtype=np.uint64), _PAD)  # what hashed_features hashes, pad included
+    units = {by: key[shifted[by]] for by in (-2, -1, 0, 1, 2)}
+    for template in range(TEMPLATES):
+        if template in BIGRAM_SHIFTS:
+            a, b = BIGRAM_SHIFTS[template]
+            out += np.take(rows, _hash(template, units[a], units[b], hash_bits)).view(np.float32).reshape(-1, 4)
+        else:
+            out += looked_up.rows_of(ids, offsets, template, shifted)
 
 
 #: Longest dictionary word the features look for, in units.
@@ -202,11 +276,15 @@ def dictionary_features(ids: np.ndarray, offsets: np.ndarray, keys: np.ndarray, 
 
 
 def statistics(ids: np.ndarray, offsets: np.ndarray, model: CharLM) -> np.ndarray:
-    """The (n, STATISTICS) corpus statistics of each unit, raw (``float64``; see the module docstring)."""
+    """The (n, STATISTICS) corpus statistics of each unit, raw (``float64``; see the module docstring).
+
+    Column-major (the transpose of a (STATISTICS, n) array): each statistic is one
+    contiguous row of memory, so the emission reads it as a plain vector.
+    """
     n = len(ids)
-    out = np.zeros((n, STATISTICS))
+    out = np.zeros((STATISTICS, n))
     if n == 0:
-        return out
+        return out.T
     probe = dataclasses.replace(model, boundary_weight=1.0, word_weight=1.0)
     probe._indexes, probe._padded = model._indexes, model._padded  # share the lazily built indexes
     scores, word_end = lattice_scores(ids, offsets, probe)
@@ -216,19 +294,19 @@ def statistics(ids: np.ndarray, offsets: np.ndarray, model: CharLM) -> np.ndarra
     safe = np.minimum(ids.astype(np.int64), len(rows) - 1)
     unigram_rows = np.where(ids < len(rows), rows[safe], -1)
     log_p1 = np.where(unigram_rows >= 0, model.log_prob[0][np.maximum(unigram_rows, 0)], model.unknown_log_prob)
-    boundary = scores[:, 0] - log_p1 if probe.scores_entropy else np.zeros(n)
-    gains = np.zeros((n, 3))
+    if probe.scores_entropy:
+        np.subtract(scores[:, 0], log_p1, out=out[0])
     lower = log_p1
     for k in range(1, 4):
-        gains[:, k - 1] = np.where(np.isfinite(scores[:, k]), scores[:, k] - lower, 0.0)
-        lower = np.where(np.isfinite(scores[:, k]), scores[:, k], lower)
-    out[:, 0] = boundary
-    out[:, 1] = _shifted(boundary, offsets, 1, 0.0)
-    out[:, 2:5] = gains
-    out[:, 5] = _shifted(gains[:, 0], offsets, 1, 0.0)
-    out[:, 6:10] = word_end / np.arange(1, 5)
-    out[:, 10] = log_p1
-    return out
+        known = np.isfinite(scores[:, k])
+        out[1 + k] = np.where(known, scores[:, k] - lower, 0.0)
+        lower = np.where(known, scores[:, k], lower)
+    out[1] = _shifted(out[0], offsets, 1, 0.0)
+    out[5] = _shifted(out[2], offsets, 1, 0.0)
+    for k in range(4):  # the autonomy of the (k + 1)-gram, without the length lattice_scores weighs it by
+        np.divide(word_end[:, k], k + 1, out=out[6 + k])
+    out[10] = log_p1
+    return out.T
 
 
 @dataclasses.dataclass

@@ -55,11 +55,13 @@ def autonomy(values: Variations, n: int, width: int = 4) -> np.ndarray:
     >>> autonomy([(found, np.array([2.0, 0.0]), np.array([-0.5, 0.0]))], 2).tolist()
     [[1.5, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0]]
     """
-    out = np.zeros((n, width))
+    # One row per length, returned transposed: each sum writes one contiguous vector, and
+    # the products with a row of ``width`` weights that follow run over whole columns.
+    out = np.zeros((width, n))
     for k, value in enumerate(values[:width], start=1):
         if value is not None:
-            out[:, k - 1] = value[1] + value[2]
-    return out
+            np.add(value[1], value[2], out=out[k - 1])
+    return out.T
 
 
 def boundary_scores(offsets: np.ndarray, values: Variations) -> np.ndarray:
