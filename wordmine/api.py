@@ -36,13 +36,16 @@ from wordmine.config import (
     default_jobs,
     default_memory,
 )
+from wordmine.counting.candidates import CandidateCounts
 from wordmine.counting.corpus import Corpus, ngram_rows
-from wordmine.counting.counter import count_text
+from wordmine.counting.counter import TableReducer, count_text
+from wordmine.counting.learn_pruning import LearningPruning, learn_table_bytes
 from wordmine.counting.countfile import is_count_file, read_counts, write_counts
 from wordmine.counting.merging import merge_corpora
 from wordmine.io.tables import jieba_words
 from wordmine.io.text import read_blocks, text_source
 from wordmine.lexicon import Lexicon
+from wordmine.normalize import Vocabulary
 from wordmine.mining.contrast import Terms
 from wordmine.mining.contrast import contrast as rank_contrast
 from wordmine.mining.discover import discover as discover_lexicon
@@ -129,12 +132,15 @@ def text_blocks(sources: Iterable[Source], encoding: str = "utf-8",
 def count_sources(sources: list[Source], order: int, counting: Counting,
                   on_bytes: Callable[[int], None] | None = None, for_discovery: bool = False,
                   min_count: int | None = None,
-                  on_start: Callable[[str, list[int]], None] | None = None) -> Corpus:
+                  on_start: Callable[[str, list[int]], None] | None = None,
+                  reduce: TableReducer | None = None, vocab: Vocabulary | None = None) -> Corpus:
     """Count text sources, or load the one count file among them.
 
     ``for_discovery``: text is counted keeping only what discovery at
     ``min_count`` (None: its default) needs, so that the tables stay small
-    (see ``wordmine.counting.pruning``). ``on_start`` as for ``count_text``.
+    (see ``wordmine.counting.pruning``). ``on_start`` and ``reduce`` (what the
+    merged table becomes, e.g. :func:`learning_reducer`) and ``vocab`` (the vocabulary to fill) as
+    for ``count_text``.
     """
     count_files = [s for s in sources if _is_path(s) and is_count_file(os.fspath(s))]
     if count_files:
@@ -145,7 +151,14 @@ def count_sources(sources: list[Source], order: int, counting: Counting,
     sizes = [os.path.getsize(s) if _is_path(s) and os.fspath(s) != "-" else 0 for s in sources]
     check_budget(config.memory, sum(sizes))
     blocks = text_blocks(sources, counting.encoding, on_bytes, counting.errors, counting.on_undecodable)
-    return count_text(blocks, config, on_start=on_start)
+    return count_text(blocks, config, vocab=vocab, on_start=on_start, reduce=reduce)
+
+
+def learning_reducer(memory: int) -> TableReducer:
+    """What learning keeps of the counts under ``memory``: the whole table while it fits its share of
+    the budget, else the n-grams at a count threshold with the statistics of the whole stream
+    (see ``wordmine.counting.learn_pruning``)."""
+    return LearningPruning(order=4, budget=learn_table_bytes(memory))
 
 
 class Counts:
@@ -264,6 +277,11 @@ def contrast_terms(domain: str, general: list[Source] | Counts | None, method: s
     domain file a second time, for its line counts; a count file has no lines, so
     it is ranked by ``salience`` (and ``warn`` is told).
     """
+    # The budget checked against both sides before any work (a big general side would else be refused
+    # only after the domain was counted).
+    general_paths = [] if general is None or isinstance(general, Counts) else general
+    check_budget(counting.config(4).memory, sum(os.path.getsize(s) for s in [domain, *general_paths]
+                                                if _is_path(s) and os.fspath(s) != "-" and os.path.isfile(s)))
     if method == "topical" and is_count_file(domain):
         if warn:
             warn("DOMAIN is a count file, which has no lines: ranking by salience instead of topical")
@@ -275,7 +293,14 @@ def contrast_terms(domain: str, general: list[Source] | Counts | None, method: s
     if general is None or (not isinstance(general, Counts) and not general):
         background = JiebaBackground()
     else:
-        corpus = general.corpus if isinstance(general, Counts) else count_sources(general, 4, counting, on_bytes)
+        if isinstance(general, Counts):
+            corpus = general.corpus
+        else:
+            # Of the general text only the units and the candidates' counts are needed: kept as the
+            # partitions pass, so that its tables stay within the budget (wordmine.counting.candidates).
+            vocab = Vocabulary()
+            corpus = count_sources(general, 4, counting, on_bytes, vocab=vocab,
+                                   reduce=CandidateCounts(tuple(lexicon.words), vocab))
         background = CorpusBackground(corpus)
         if warn and background.total * 4 < domain_corpus.total_units:
             warn(f"warning: the general corpus ({background.total:,} units) is much smaller than the domain "
@@ -323,7 +348,10 @@ def learn(source: Source | Counts, *, method: str = "crf", transitions: str = "s
     separated by spaces) adds labelled lines to what the CRF learns from.
     """
     counting = Counting(memory, jobs, tmp_dir, encoding)
-    corpus = _corpus(source, 4, counting)
+    if isinstance(source, Counts):
+        corpus = source.corpus
+    else:
+        corpus = count_sources([source], 4, counting, reduce=learning_reducer(counting.config(4).memory))
     gold_words = [line.split() for line in gold if line.strip()] if gold is not None else None
     return learn_segmenter(corpus, method, transitions=transitions, min_count=min_count, crf=crf, gold=gold_words,
                            memory=counting.config(4).memory)

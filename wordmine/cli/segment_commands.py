@@ -7,7 +7,7 @@ import os
 
 import click
 
-from wordmine.api import Counting
+from wordmine.api import Counting, learning_reducer
 from wordmine.cli.options import (
     INPUTS,
     OUTPUT,
@@ -103,7 +103,8 @@ def learn_command(inputs, method, transitions, teacher, gold_path, gold_weight, 
         raise click.UsageError("a model file is binary: give -o FILE.wmm")
     transitions = _transitions(method, transitions)
     crf, gold = _crf_settings(method, teacher, gold_path, gold_weight, dictionary, inputs_read.encoding)
-    segmenter = learn_segmenter(load_corpus(inputs, inputs_read, counting, 4), method, transitions, min_count,
+    corpus = load_corpus(inputs, inputs_read, counting, 4, reduce=learning_reducer(counting.memory))
+    segmenter = learn_segmenter(corpus, method, transitions, min_count,
                                 crf, gold, memory=counting.memory)
     if not segmenter.entries:
         # A model of nothing would segment every character alone: refuse it rather than write it.
@@ -155,7 +156,8 @@ def segment_command(inputs, model_path, lexicon, method, transitions, teacher, g
         elif lexicon:
             segmenter = Segmenter.from_lexicon(read_word_counts(lexicon, inputs_read.encoding))
         else:
-            segmenter = learn_segmenter(load_corpus(names, inputs_read, counting, 4), method, transitions,
+            corpus = load_corpus(names, inputs_read, counting, 4, reduce=learning_reducer(counting.memory))
+            segmenter = learn_segmenter(corpus, method, transitions,
                                         min_count, crf, gold, memory=counting.memory)
         sources = [text_source(p) for p in names]
         total = sum(s.size or 0 for s in sources) if all(s.size is not None for s in sources) else None

@@ -16,6 +16,7 @@ from wordmine.api import Counting, count_sources
 from wordmine.cli.options import Input, progress, with_counting
 from wordmine.config import format_size
 from wordmine.counting.corpus import Corpus
+from wordmine.counting.counter import TableReducer
 from wordmine.counting.countfile import is_count_file
 from wordmine.counting.heap import freed_arrays_kept, keep_budget
 from wordmine.errors import OutputError
@@ -70,10 +71,12 @@ def say_counting(inputs_read: Input, counting: Counting, spill_folder: str, work
 
 
 def load_corpus(inputs: tuple[str, ...], inputs_read: Input, counting: Counting, order: int,
-                for_discovery: bool = False, min_count: int | None = None) -> Corpus:
+                for_discovery: bool = False, min_count: int | None = None,
+                reduce: TableReducer | None = None) -> Corpus:
     """Count the text inputs (or load one count file); stdin when no input is named.
 
-    ``for_discovery``: keep only what discovery at ``min_count`` needs (see count_sources).
+    ``for_discovery``: keep only what discovery at ``min_count`` needs (see count_sources);
+    ``reduce``: what the merged table becomes (see count_sources).
     """
     inputs = inputs or ("-",)
     if inputs == ("-",) and sys.stdin.isatty():
@@ -89,7 +92,8 @@ def load_corpus(inputs: tuple[str, ...], inputs_read: Input, counting: Counting,
     counting = with_counting(inputs_read, counting)
     with progress(inputs_read, total) as bar, freed_arrays_kept(keep_budget(counting.memory, counting.jobs)):
         corpus = count_sources(list(inputs), order, counting, on_bytes=bar.update, for_discovery=for_discovery,
-                               min_count=min_count, on_start=functools.partial(say_counting, inputs_read, counting))
+                               min_count=min_count, on_start=functools.partial(say_counting, inputs_read, counting),
+                               reduce=reduce)
     say_counted(inputs_read, corpus)
     return corpus
 
