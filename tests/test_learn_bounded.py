@@ -192,3 +192,17 @@ def test_a_budget_too_small_for_a_big_input_is_one_line_and_exit_1(tmp_path, nin
     assert len(lines) == 1 and "--memory" in lines[0] and "100M" in lines[0], lines
     assert not out.exists()
     assert not list(tmp_path.iterdir())
+
+
+def test_learn_under_a_tiny_budget_says_it_pruned_and_still_segments(tmp_path):
+    model = tmp_path / "m.wmm"
+    proc = run("learn", STORY, "--method", "charlm", "--memory", "2M", "--jobs", "1", "-o", model)
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert "learning from those seen" in proc.stderr.decode() and "--memory" in proc.stderr.decode()
+    whole = tmp_path / "whole.wmm"
+    assert run("learn", STORY, "--method", "charlm", "--memory", "1G", "-o", whole, "-q").returncode == 0
+    assert model.stat().st_size < whole.stat().st_size
+    out = run("segment", "--model", model, STORY, "-q")
+    assert out.returncode == 0
+    assert out.stdout.decode().replace(" ", "") == "".join(
+        "".join(line.split()) + "\n" for line in STORY.read_text(encoding="utf-8").splitlines())

@@ -39,18 +39,18 @@ from wordmine.config import (
 from wordmine.counting.candidates import CandidateCounts
 from wordmine.counting.corpus import Corpus, ngram_rows
 from wordmine.counting.counter import TableReducer, count_text
-from wordmine.counting.learn_pruning import LearningPruning, learn_table_bytes
 from wordmine.counting.countfile import is_count_file, read_counts, write_counts
+from wordmine.counting.learn_pruning import LearningPruning, learn_table_bytes
 from wordmine.counting.merging import merge_corpora
 from wordmine.io.tables import jieba_words
 from wordmine.io.text import read_blocks, text_source
 from wordmine.lexicon import Lexicon
-from wordmine.normalize import Vocabulary
 from wordmine.mining.contrast import Terms
 from wordmine.mining.contrast import contrast as rank_contrast
 from wordmine.mining.discover import discover as discover_lexicon
 from wordmine.mining.jieba_dict import to_jieba  # noqa: F401 - re-exported: the public API
 from wordmine.mining.occurrences import Background, CorpusBackground, JiebaBackground
+from wordmine.normalize import Vocabulary
 from wordmine.segmentation.evaluation import Score
 from wordmine.segmentation.evaluation import evaluate as evaluate_spans
 from wordmine.segmentation.learning import Segmenter, learn_segmenter

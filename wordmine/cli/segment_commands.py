@@ -32,6 +32,13 @@ TRANSITIONS = click.option(
     "published, or times the scale under which charlm agrees best with the unigram model (calibrated, slower).")
 
 
+def say_pruned(inputs_read, corpus) -> None:
+    """Say when the counts outgrew the budget and learning keeps only the frequent n-grams."""
+    if corpus.pruned_at is not None and corpus.learning is not None:
+        inputs_read.say(f"the n-gram counts outgrow a sixteenth of --memory: learning from those seen "
+                        f"{corpus.pruned_at:,} times or more (a larger --memory keeps more)")
+
+
 def _transitions(method: str, transitions: str | None) -> str:
     if transitions is not None and method not in ("charlm", "crf"):
         raise click.UsageError(f"--transitions applies to --method charlm (and crf's charlm teacher), not {method}")
@@ -104,6 +111,7 @@ def learn_command(inputs, method, transitions, teacher, gold_path, gold_weight, 
     transitions = _transitions(method, transitions)
     crf, gold = _crf_settings(method, teacher, gold_path, gold_weight, dictionary, inputs_read.encoding)
     corpus = load_corpus(inputs, inputs_read, counting, 4, reduce=learning_reducer(counting.memory))
+    say_pruned(inputs_read, corpus)
     segmenter = learn_segmenter(corpus, method, transitions, min_count,
                                 crf, gold, memory=counting.memory)
     if not segmenter.entries:
@@ -157,6 +165,7 @@ def segment_command(inputs, model_path, lexicon, method, transitions, teacher, g
             segmenter = Segmenter.from_lexicon(read_word_counts(lexicon, inputs_read.encoding))
         else:
             corpus = load_corpus(names, inputs_read, counting, 4, reduce=learning_reducer(counting.memory))
+            say_pruned(inputs_read, corpus)
             segmenter = learn_segmenter(corpus, method, transitions,
                                         min_count, crf, gold, memory=counting.memory)
         sources = [text_source(p) for p in names]
