@@ -145,6 +145,9 @@ def learning_rows(run, sizes: list[str], data: Path, outputs: Path, python: str)
         rows.append(run("contrast", size, "1G", []))
         if general.exists():
             rows.append(run("contrast", size, "1G", [str(general)], tag="_laws"))
+        for row in rows[-4:]:  # as each size is done: a long run that is stopped loses nothing
+            print(f"[memory_bench] {row['label']} {row['input']}: {row['seconds']:.1f} s, peak {row['peak_mib']:,} "
+                  f"MiB, model {row.get('model_mib', '-')} MiB, exit {row['exit']}", file=sys.stderr, flush=True)
     return rows
 
 
