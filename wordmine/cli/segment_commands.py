@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 
 import click
@@ -19,6 +20,7 @@ from wordmine.cli.options import (
 )
 from wordmine.cli.streams import echo_rows, load_corpus, spooled, stdin_once, text_output
 from wordmine.config import TEACHERS, TRANSITION_MODES, CRFConfig
+from wordmine.counting.heap import give_back_freed
 from wordmine.errors import WordmineError
 from wordmine.io.tables import read_word_counts
 from wordmine.io.text import line_pieces, read_blocks, text_source, whole_lines
@@ -171,6 +173,8 @@ def segment_command(inputs, model_path, lexicon, method, transitions, teacher, g
             # Segmenting needs only the model: the counts and the unit stream go before the workers
             # fork (on 100 MB of distinct text under --memory 1G they held the tree at 1,517 MiB).
             del corpus
+            gc.collect()
+            give_back_freed()  # what learning freed, returned before the workers fork
         sources = [text_source(p) for p in names]
         total = sum(s.size or 0 for s in sources) if all(s.size is not None for s in sources) else None
         with text_output(output) as out, progress(inputs_read, total) as bar:
