@@ -206,3 +206,12 @@ def test_learn_under_a_tiny_budget_says_it_pruned_and_still_segments(tmp_path):
     assert out.returncode == 0
     assert out.stdout.decode().replace(" ", "") == "".join(
         "".join(line.split()) + "\n" for line in STORY.read_text(encoding="utf-8").splitlines())
+
+
+@pytest.mark.parametrize("method", ["unigram", "classic"])
+def test_every_method_learns_from_pruned_counts(method):
+    corpus = count_text(lines_of(STORY), spilling(), reduce=LearningPruning(order=4, budget=200_000))
+    assert corpus.pruned_at is not None
+    segmenter = learn_segmenter(corpus, method, min_count=2)  # below the threshold: raised to it
+    line = "殷栖鹤握着霜魄铃走进了黑松林"
+    assert "".join(segmenter.cut(line)) == line
