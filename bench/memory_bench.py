@@ -53,6 +53,8 @@ def main() -> int:
     parser.add_argument("--sizes", default="100M,1G")
     parser.add_argument("--json", default=str(REPO / ".bench_cache" / "memory_bench.json"))
     parser.add_argument("--python", default=sys.executable)
+    parser.add_argument("--learning-only", action="store_true",
+                        help="run only the learn, segment and contrast rows (learning_rows)")
     parser.add_argument("--count-max", default="1G",
                         help="largest size to run count on (each size's count -o and --top take minutes)")
     args = parser.parse_args()
@@ -66,11 +68,12 @@ def main() -> int:
     outputs = cache / "memory_bench_out"
     outputs.mkdir(parents=True, exist_ok=True)
 
-    def run(command: str, size: str, memory: str, extra: list[str], count_file: bool = False) -> dict:
+    def run(command: str, size: str, memory: str, extra: list[str], count_file: bool = False,
+            tag: str = "") -> dict:
         """``count_file``: also write ``-o`` a count file (removed after: 1 GB of text makes several GB)."""
         nonlocal failed
         corpus = stress_file(data, cache, size)
-        out = outputs / f"{command}_{size}_{memory}{'_wmc' if count_file else ''}.out"
+        out = outputs / f"{command}{tag}_{size}_{memory}{'_wmc' if count_file else ''}.out"
         wmc = outputs / f"{command}_{size}_{memory}.wmc"
         written = ["-o", str(wmc)] if count_file else []
         argv = [args.python, "-m", "wordmine", command, str(corpus), "--memory", memory, "-q", *extra, *written]
@@ -91,6 +94,8 @@ def main() -> int:
         return record
 
     base = sizes[0]
+    if args.learning_only:
+        return finish(learning_rows(run, sizes, data, outputs, args.python), base, args.json)
     for size in sizes:
         if parse_bytes(size) <= parse_bytes(args.count_max):
             # count keeps no whole table: the count file written as the partitions pass, the rows ranked
@@ -100,6 +105,7 @@ def main() -> int:
     run("count", base, "500M", [], count_file=True)
     for tight in ("100M", "250M"):  # fewer workers and smaller chunks under a small budget
         run("discover", base, tight, [])
+    learning_rows(run, sizes, data, outputs, args.python)
     small = run("discover", base, "500M", [])
     small["check"] = f"peak {'within' if small['peak_mib'] <= 775 else 'OVER'} 775 MiB"
     reference = run("discover", base, "8G", [])
@@ -129,6 +135,48 @@ def main() -> int:
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(records, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return 1 if failed else 0
+
+
+def learning_rows(run, sizes: list[str], data: Path, outputs: Path, python: str) -> list[dict]:
+    """learn, segment (learning from its input) and contrast under --memory 1G at each size.
+
+    A general corpus for contrast: the benchmark's laws text (skipped when absent).
+    ``learn`` writes its model with -o (its size is in the row); the others write to stdout.
+    """
+    rows = []
+    general = data / "laws" / "laws.txt"
+    for size in sizes:
+        model = outputs / f"learn_{size}.wmm"
+        row = run("learn", size, "1G", ["-o", str(model)])
+        row["model_mib"] = round(model.stat().st_size / MIB, 1) if model.exists() else None
+        rows.append(row)
+        rows.append(run("segment", size, "1G", []))
+        rows.append(run("contrast", size, "1G", []))
+        if general.exists():
+            rows.append(run("contrast", size, "1G", [str(general)], tag="_laws"))
+        for row in rows[-4:]:  # as each size is done: a long run that is stopped loses nothing
+            print(f"[memory_bench] {row['label']} {row['input']}: {row['seconds']:.1f} s, peak {row['peak_mib']:,} "
+                  f"MiB, model {row.get('model_mib', '-')} MiB, exit {row['exit']}", file=sys.stderr, flush=True)
+    return rows
+
+
+def finish(records: list[dict], base: str, json_path: str) -> int:
+    """The table of ``records`` alone (for --learning-only), with each row's ratio to the ``base`` size."""
+    first: dict[str, dict] = {}
+    for r in records:
+        first.setdefault(r["label"], r)
+        start = first[r["label"]]
+        if start is not r:
+            r["ratio"] = round(r["seconds"] / max(start["seconds"], 1e-9), 2)
+    print("| command | input | MB in | --memory | seconds | peak MiB (tree) | x first time | model MiB | within |")
+    print("|" + "---|" * 9)
+    for r in records:
+        print(f"| {r['label']} | {r['input']} | {r['mb_in']:,.0f} | {r['memory']} | {r['seconds']:.2f} | "
+              f"{r['peak_mib']:,} | {r.get('ratio', '')} | {r.get('model_mib', '')} | "
+              f"{'yes' if r['within_budget'] else 'NO'} |")
+    Path(json_path).parent.mkdir(parents=True, exist_ok=True)
+    Path(json_path).write_text(json.dumps(records, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return 0 if all(r["within_budget"] and r["exit"] == 0 for r in records) else 1
 
 
 if __name__ == "__main__":

@@ -39,6 +39,8 @@ Shared by every stage:
     ``counting.keyset``      hash sets of packed keys
     ``counting.merging``     counts of shards merged into the counts of their concatenation
     ``counting.countfile``   the ``.wmc`` file
+    ``counting.learn_pruning`` what learning keeps: the whole table, or frequent n-grams with exact statistics
+    ``counting.candidates``  the general side of contrast: only the candidates' counts
     ``counting.cluster``     shards counted on Dask
 
 ``mining``: words and terms from counts

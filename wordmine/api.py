@@ -39,11 +39,13 @@ from wordmine.config import (
     default_jobs,
     default_memory,
 )
+from wordmine.counting.candidates import CandidateCounts
 from wordmine.counting.cluster import pruned_on_dask
 from wordmine.counting.corpus import Corpus, ngram_rows
 from wordmine.counting.counter import DiscoveryPruning, TableReducer, count_text
 from wordmine.counting.countfile import is_count_file, read_counts, write_counts
 from wordmine.counting.countstream import open_counts, spill_error, spill_folder
+from wordmine.counting.learn_pruning import LearningPruning, learn_table_bytes
 from wordmine.counting.merging import merge_corpora
 from wordmine.errors import WordmineError
 from wordmine.io.tables import jieba_words
@@ -54,6 +56,7 @@ from wordmine.mining.contrast import contrast as rank_contrast
 from wordmine.mining.discover import discover as discover_lexicon
 from wordmine.mining.jieba_dict import to_jieba  # noqa: F401 - re-exported: the public API
 from wordmine.mining.occurrences import Background, CorpusBackground, JiebaBackground
+from wordmine.normalize import Vocabulary
 from wordmine.segmentation.evaluation import Score
 from wordmine.segmentation.evaluation import evaluate as evaluate_spans
 from wordmine.segmentation.learning import Segmenter, learn_segmenter
@@ -136,13 +139,15 @@ def count_sources(sources: list[Source], order: int, counting: Counting,
                   on_bytes: Callable[[int], None] | None = None, for_discovery: bool = False,
                   min_count: int | None = None,
                   on_start: Callable[[str, list[int]], None] | None = None,
-                  reduce: TableReducer | None = None) -> Corpus:
+                  reduce: TableReducer | None = None, vocab: Vocabulary | None = None) -> Corpus:
     """Count text sources, or read the one count file among them.
 
     ``for_discovery``: text is counted keeping only what discovery at
     ``min_count`` (None: its default) needs, so that the tables stay small
     (see ``wordmine.counting.pruning``). ``on_start`` as for ``count_text``.
-    ``reduce``: what the merged tables become (as for ``count_text``).
+    ``reduce``: what the merged tables become (as for ``count_text``; e.g.
+    :func:`learning_reducer`); ``vocab``: the vocabulary to fill, as for
+    ``count_text``.
 
     A count file is loaded whole, unless ``for_discovery`` or ``reduce`` says
     what to keep of it: then it is read a range of first units at a time
@@ -154,25 +159,29 @@ def count_sources(sources: list[Source], order: int, counting: Counting,
             raise ValueError("give one count file, or text sources, not both")
         if reduce is None and not for_discovery:
             return read_counts(os.fspath(count_files[0]))
-        return reduce_count_file(os.fspath(count_files[0]), order, counting, reduce, min_count)
+        return reduce_count_file(os.fspath(count_files[0]), order, counting, reduce, min_count, vocab)
     config = counting.config(order, prune=for_discovery, min_count=min_count)
     sizes = [os.path.getsize(s) if _is_path(s) and os.fspath(s) != "-" else 0 for s in sources]
     check_budget(config.memory, sum(sizes))
     blocks = text_blocks(sources, counting.encoding, on_bytes, counting.errors, counting.on_undecodable)
-    return count_text(blocks, config, on_start=on_start, reduce=reduce)
+    return count_text(blocks, config, vocab=vocab, on_start=on_start, reduce=reduce)
 
 
 def reduce_count_file(path: str, order: int, counting: Counting, reduce: TableReducer | None = None,
-                      min_count: int | None = None) -> Corpus:
+                      min_count: int | None = None, vocab: Vocabulary | None = None) -> Corpus:
     """A count file read a range of first units at a time, kept as ``reduce`` says.
 
     None: what discovery at ``min_count`` needs (its default: the one for the
     file's number of units), as when counting text for discovery, so that
     ``discover FILE.wmc`` gives what ``discover FILE.txt`` gives. A file
     pruned at some count (wordmine writes none, but says so in the header
-    if it ever does) refuses a lower ``min_count``.
+    if it ever does) refuses a lower ``min_count``. ``vocab`` (empty) is given
+    the file's units, in its order, for a reducer that encodes with it.
     """
     count_file = open_counts(path)
+    if vocab is not None:
+        for unit in count_file.vocab.units[1:]:
+            vocab.add(unit)
     kept_order = count_file.order
     if reduce is None:
         kept_order = min(order, count_file.order)  # a lower order than asked: discover says so
@@ -189,7 +198,14 @@ def reduce_count_file(path: str, order: int, counting: Counting, reduce: TableRe
         raise spill_error(counting.tmp_dir, exc) from None
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    return count_file.corpus(reduced.counts, kept_order, reduced.pruned_at, reduced.entropy)
+    return count_file.corpus(reduced.counts, kept_order, reduced.pruned_at, reduced.entropy, reduced.learning)
+
+
+def learning_reducer(memory: int) -> TableReducer:
+    """What learning keeps of the counts under ``memory``: the whole table while it fits its share of
+    the budget, else the n-grams at a count threshold with the statistics of the whole stream
+    (see ``wordmine.counting.learn_pruning``)."""
+    return LearningPruning(order=4, budget=learn_table_bytes(memory))
 
 
 class Counts:
@@ -317,6 +333,11 @@ def contrast_terms(domain: str, general: list[Source] | Counts | None, method: s
     domain file a second time, for its line counts; a count file has no lines, so
     it is ranked by ``salience`` (and ``warn`` is told).
     """
+    # The budget checked against both sides before any work (a big general side would else be refused
+    # only after the domain was counted).
+    general_paths = [] if general is None or isinstance(general, Counts) else general
+    check_budget(counting.config(4).memory, sum(os.path.getsize(s) for s in [domain, *general_paths]
+                                                if _is_path(s) and os.fspath(s) != "-" and os.path.isfile(s)))
     if method == "topical" and is_count_file(domain):
         if warn:
             warn("DOMAIN is a count file, which has no lines: ranking by salience instead of topical")
@@ -328,7 +349,14 @@ def contrast_terms(domain: str, general: list[Source] | Counts | None, method: s
     if general is None or (not isinstance(general, Counts) and not general):
         background = JiebaBackground()
     else:
-        corpus = general.corpus if isinstance(general, Counts) else count_sources(general, 4, counting, on_bytes)
+        if isinstance(general, Counts):
+            corpus = general.corpus
+        else:
+            # Of the general text only the units and the candidates' counts are needed: kept as the
+            # partitions pass, so that its tables stay within the budget (wordmine.counting.candidates).
+            vocab = Vocabulary()
+            corpus = count_sources(general, 4, counting, on_bytes, vocab=vocab,
+                                   reduce=CandidateCounts(tuple(lexicon.words), vocab))
         background = CorpusBackground(corpus)
         if warn and background.total * 4 < domain_corpus.total_units:
             warn(f"warning: the general corpus ({background.total:,} units) is much smaller than the domain "
@@ -376,7 +404,10 @@ def learn(source: Source | Counts, *, method: str = "crf", transitions: str = "s
     separated by spaces) adds labelled lines to what the CRF learns from.
     """
     counting = Counting(memory, jobs, tmp_dir, encoding)
-    corpus = _corpus(source, 4, counting)
+    if isinstance(source, Counts):
+        corpus = source.corpus
+    else:
+        corpus = count_sources([source], 4, counting, reduce=learning_reducer(counting.config(4).memory))
     gold_words = [line.split() for line in gold if line.strip()] if gold is not None else None
     return learn_segmenter(corpus, method, transitions=transitions, min_count=min_count, crf=crf, gold=gold_words,
                            memory=counting.config(4).memory)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 
 import click
 
-from wordmine.api import Counting
+from wordmine.api import Counting, learning_reducer
 from wordmine.cli.options import (
     INPUTS,
     OUTPUT,
@@ -19,6 +20,7 @@ from wordmine.cli.options import (
 )
 from wordmine.cli.streams import echo_rows, load_corpus, spooled, stdin_once, text_output
 from wordmine.config import TEACHERS, TRANSITION_MODES, CRFConfig
+from wordmine.counting.heap import give_back_freed
 from wordmine.errors import WordmineError
 from wordmine.io.tables import read_word_counts
 from wordmine.io.text import line_pieces, read_blocks, text_source, whole_lines
@@ -30,6 +32,13 @@ TRANSITIONS = click.option(
     help="charlm (and the charlm teacher of crf): the published tag transition weights (Su Jianlin 2016) "
     "times 1.25 (scaled), as "
     "published, or times the scale under which charlm agrees best with the unigram model (calibrated, slower).")
+
+
+def say_pruned(inputs_read, corpus) -> None:
+    """Say when the counts outgrew the budget and learning keeps only the frequent n-grams."""
+    if corpus.pruned_at is not None and corpus.learning is not None:
+        inputs_read.say(f"the n-gram counts outgrow a sixteenth of --memory: learning from those seen "
+                        f"{corpus.pruned_at:,} times or more (a larger --memory keeps more)")
 
 
 def _transitions(method: str, transitions: str | None) -> str:
@@ -103,7 +112,9 @@ def learn_command(inputs, method, transitions, teacher, gold_path, gold_weight, 
         raise click.UsageError("a model file is binary: give -o FILE.wmm")
     transitions = _transitions(method, transitions)
     crf, gold = _crf_settings(method, teacher, gold_path, gold_weight, dictionary, inputs_read.encoding)
-    segmenter = learn_segmenter(load_corpus(inputs, inputs_read, counting, 4), method, transitions, min_count,
+    corpus = load_corpus(inputs, inputs_read, counting, 4, reduce=learning_reducer(counting.memory))
+    say_pruned(inputs_read, corpus)
+    segmenter = learn_segmenter(corpus, method, transitions, min_count,
                                 crf, gold, memory=counting.memory)
     if not segmenter.entries:
         # A model of nothing would segment every character alone: refuse it rather than write it.
@@ -155,8 +166,15 @@ def segment_command(inputs, model_path, lexicon, method, transitions, teacher, g
         elif lexicon:
             segmenter = Segmenter.from_lexicon(read_word_counts(lexicon, inputs_read.encoding))
         else:
-            segmenter = learn_segmenter(load_corpus(names, inputs_read, counting, 4), method, transitions,
+            corpus = load_corpus(names, inputs_read, counting, 4, reduce=learning_reducer(counting.memory))
+            say_pruned(inputs_read, corpus)
+            segmenter = learn_segmenter(corpus, method, transitions,
                                         min_count, crf, gold, memory=counting.memory)
+            # Segmenting needs only the model: the counts and the unit stream go before the workers
+            # fork (on 100 MB of distinct text under --memory 1G they held the tree at 1,517 MiB).
+            del corpus
+            gc.collect()
+            give_back_freed()  # what learning freed, returned before the workers fork
         sources = [text_source(p) for p in names]
         total = sum(s.size or 0 for s in sources) if all(s.size is not None for s in sources) else None
         with text_output(output) as out, progress(inputs_read, total) as bar:

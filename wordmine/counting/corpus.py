@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -39,6 +40,9 @@ class Corpus:
     entropy: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     """Left and right boundary entropy of every row of each order, when pruned
     (the tables they come from are gone)."""
+    learning: Any = None
+    """When learning pruned the tables: the continuation counts of the kept n-grams and the
+    counts of counts of every order (``wordmine.counting.learn_pruning.LearningStats``)."""
 
     @property
     def total_units(self) -> int:

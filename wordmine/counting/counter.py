@@ -26,7 +26,7 @@ import signal
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -49,6 +49,8 @@ class Reduced:
     counts: NgramCounts
     pruned_at: int | None = None
     entropy: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    learning: Any = None
+    """What a learning reducer computed of the pruned tail (``wordmine.counting.learn_pruning.LearningStats``)."""
 
 
 #: ``reduce(partitions, units, folder) -> Reduced``: what becomes of the merged partitions.
@@ -396,7 +398,7 @@ def count_text(
         except OSError as exc:  # reading the runs back, or writing the reducer's own files
             raise _spill_error(config.tmp_dir, exc) from None
         return Corpus(vocab, reduced.counts, stream, config.order, tally.spilled,
-                      reduced.pruned_at, reduced.entropy)
+                      reduced.pruned_at, reduced.entropy, reduced.learning)
     finally:
         if counter is not None:
             counter.close()

@@ -44,6 +44,7 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -241,9 +242,9 @@ class CountFile:
             yield Partition((lo, hi), self.read_slice(lo, hi))
 
     def corpus(self, counts: NgramCounts, order: int | None = None, pruned_at: int | None = None,
-               entropy: dict | None = None) -> Corpus:
+               entropy: dict | None = None, learning: Any = None) -> Corpus:
         return Corpus(self.vocab, counts, self.stream(), self.order if order is None else order,
-                      pruned_at=pruned_at, entropy=entropy or {})
+                      pruned_at=pruned_at, entropy=entropy or {}, learning=learning)
 
 
 def open_counts(path: str) -> CountFile:

@@ -81,3 +81,21 @@ def _set_limits(map_threshold: int, trim_threshold: int) -> bool:
     mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
     # Setting the mmap threshold also stops glibc adjusting both limits by itself.
     return bool(mallopt(_M_MMAP_THRESHOLD, map_threshold)) and bool(mallopt(_M_TRIM_THRESHOLD, trim_threshold))
+
+
+def give_back_freed() -> bool:
+    """Hand the heap's free pages back to the system now (glibc's ``malloc_trim``); True if it did.
+
+    For a process about to fork workers after a large stage: pages it no longer uses would
+    otherwise stay resident in it, and count again in every worker until written.
+
+    >>> give_back_freed() in (True, False)
+    True
+    """
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        trim = libc.malloc_trim
+    except (OSError, AttributeError):
+        return False
+    trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
+    return bool(trim(0))

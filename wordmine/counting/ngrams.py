@@ -129,6 +129,8 @@ class NgramCounts:
     def lookup(self, order: int, units: np.ndarray) -> np.ndarray:
         """Count of each n-gram given as rows of unit ids (0 when unseen)."""
         rows = self.index(order, units)
+        if not len(self.counts[order - 1]):  # an order pruned empty: nothing to index
+            return np.zeros(len(rows), np.int64)
         return np.where(rows >= 0, self.counts[order - 1][np.maximum(rows, 0)], 0)
 
     # -- from rows to unit ids -------------------------------------------------

@@ -119,7 +119,9 @@ def entropy_of_occurrences(
         return np.where(totals > 0, np.maximum(np.log(totals) - sums / totals, 0.0), 0.0)
 
 
-def entropy_variation(counts: NgramCounts, order: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
+def entropy_variation(counts: NgramCounts, order: int,
+                      entropy: dict[int, tuple[np.ndarray, np.ndarray]] | None = None
+                      ) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """Variation of branching entropy (VBE) of every n-gram of orders 1..``order``.
 
     Right: VBE_r(x) = H_right(x) - H_right(x minus its last unit); left:
@@ -145,6 +147,9 @@ def entropy_variation(counts: NgramCounts, order: int) -> tuple[list[np.ndarray]
 
     >>> bool(np.isnan(right[2]).all())  # order 3 needs counts of order 4
     True
+
+    ``entropy`` (left, right per order, as a pruned corpus holds them, computed before its
+    tail was dropped) replaces the entropies the table can no longer give.
     """
     unit_counts = counts.counts[0].astype(np.float64)
     share = unit_counts[unit_counts > 0] / max(unit_counts.sum(), 1.0)
@@ -152,11 +157,14 @@ def entropy_variation(counts: NgramCounts, order: int) -> tuple[list[np.ndarray]
     right: list[np.ndarray] = []
     left: list[np.ndarray] = []
     for k in range(1, order + 1):
-        if k >= counts.max_order:
+        if entropy and k in entropy:
+            h_left, h_right = entropy[k]
+        elif k >= counts.max_order:
             right.append(np.full(len(counts.keys[k - 1]), np.nan))
             left.append(right[-1].copy())
             continue
-        h_left, h_right = boundary_entropy(counts, k)
+        else:
+            h_left, h_right = boundary_entropy(counts, k)
         if k == 1:
             prefix = suffix = np.zeros(len(h_left), np.int64)
         else:

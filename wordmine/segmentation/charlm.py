@@ -330,7 +330,7 @@ def learn_charlm(corpus: Corpus, config: CharLMConfig) -> CharLM:
     counts = corpus.counts
     order = min(ORDER, counts.max_order)
     keys, log_prob, backoff, unknown = kneser_ney(corpus, order)
-    right, left = entropy_variation(counts, order)
+    right, left = entropy_variation(counts, order, corpus.entropy if corpus.pruned_at is not None else None)
     occurrences = [counts.counts[k - 1].astype(np.float64) for k in range(1, order + 1)]
     prune(counts, keys, log_prob, backoff, config.prune_count, (right, left, occurrences))
     model = CharLM(corpus.vocab.units, counts.bits, keys, log_prob, backoff, unknown,

@@ -18,7 +18,7 @@ from wordmine.counting.corpus import Corpus
 from wordmine.io.tables import jieba_tokenizer
 from wordmine.mining.discover import discover
 from wordmine.segmentation.lossless import segment_text
-from wordmine.segmentation.unigram import model_from_lexicon
+from wordmine.segmentation.unigram import at_least_pruned, model_from_lexicon
 
 
 def classic_segmenter(corpus: Corpus, min_count: int | None = None):
@@ -27,7 +27,7 @@ def classic_segmenter(corpus: Corpus, min_count: int | None = None):
 
     Returns a function from text to output lines, like :func:`segment_text`.
     """
-    lexicon = discover(corpus, DiscoverConfig(min_count=min_count))
+    lexicon = discover(corpus, DiscoverConfig(min_count=at_least_pruned(corpus, min_count)))
     if not lexicon.words:
         # jieba cannot take an empty dictionary (it divides by its total): every unit is a word.
         return functools.partial(segment_text, model=model_from_lexicon([]))

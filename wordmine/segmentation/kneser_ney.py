@@ -35,16 +35,30 @@ def kneser_ney(corpus: Corpus, order: int) -> tuple[list[np.ndarray], list[np.nd
     table = corpus.counts
     adjusted = [table.counts[k - 1].astype(np.float64) for k in range(1, order + 1)]
     starts = _run_start_ngrams(corpus, order)
+    # Pruned counts (see wordmine.counting.learn_pruning) bring the continuation counts and
+    # counts of counts of the whole stream: the kept table alone would undercount both.
+    stats = getattr(corpus, "learning", None)
+    discounts = [0.0] * order
     for k in range(1, order):
-        rows = table.decode(k + 1, np.arange(len(table.keys[k])))
-        suffix = table.index(k, rows[:, 1:])
-        continuation = np.bincount(suffix[suffix >= 0], minlength=len(table.keys[k - 1])).astype(np.float64)
+        if stats is None:
+            rows = table.decode(k + 1, np.arange(len(table.keys[k])))
+            suffix = table.index(k, rows[:, 1:])
+            continuation = np.bincount(suffix[suffix >= 0], minlength=len(table.keys[k - 1])).astype(np.float64)
+        else:
+            continuation = stats.continuation[k].astype(np.float64)
+        before = continuation[starts[k - 1]]
         continuation[starts[k - 1]] += 1.0
         adjusted[k - 1] = continuation
+        if stats is not None:
+            discounts[k - 1] = _discount_of(*_started(stats.counts_of_counts[k], before))
+        else:
+            discounts[k - 1] = _discount(continuation)
+    discounts[order - 1] = (_discount(adjusted[order - 1]) if stats is None
+                            else _discount_of(*stats.counts_of_counts[order]))
     log_prob, backoff = [], []
     # Order 1.
     a = adjusted[0]
-    discount = _discount(a)
+    discount = discounts[0]
     vocab_size = len(a) + 1
     gamma = discount * np.count_nonzero(a) / a.sum() if a.sum() else 1.0
     prob = np.maximum(a - discount, 0) / max(a.sum(), 1.0) + gamma / vocab_size
@@ -52,7 +66,7 @@ def kneser_ney(corpus: Corpus, order: int) -> tuple[list[np.ndarray], list[np.nd
     unknown = float(np.log(gamma / vocab_size))
     for k in range(2, order + 1):
         a = adjusted[k - 1]
-        discount = _discount(a)
+        discount = discounts[k - 1]
         context = table.prefix_rows(k)
         n_context = len(table.keys[k - 2])
         total = np.bincount(context, weights=a, minlength=n_context)
@@ -98,9 +112,31 @@ RUN_START_WINDOW = 1 << 22
 
 def _discount(adjusted: np.ndarray) -> float:
     """D = n1 / (n1 + 2 n2) of the counts, kept inside (0.1, 0.9) for tiny corpora."""
-    n1 = np.count_nonzero(adjusted == 1)
-    n2 = np.count_nonzero(adjusted == 2)
+    return _discount_of(int(np.count_nonzero(adjusted == 1)), int(np.count_nonzero(adjusted == 2)))
+
+
+def _discount_of(n1: int, n2: int) -> float:
+    """D = n1 / (n1 + 2 n2), kept inside (0.1, 0.9) for tiny corpora.
+
+    >>> _discount_of(60, 20), _discount_of(0, 0)
+    (0.6, 0.5)
+    """
     return float(np.clip(n1 / (n1 + 2 * n2), 0.1, 0.9)) if n1 + n2 else 0.5
+
+
+def _started(counts_of_counts: tuple[int, int], before: np.ndarray) -> tuple[int, int]:
+    """n1, n2 of continuation counts once the kept n-grams that begin a run have one more.
+
+    ``before``: the continuation counts of those n-grams without it. A pruned n-gram that
+    begins a run is not known here and keeps its count: the one approximation of n1, n2.
+
+    >>> _started((10, 5), np.array([0.0, 1.0, 2.0, 7.0]))  # 0 -> 1, 1 -> 2, 2 -> 3
+    (10, 5)
+    """
+    n1, n2 = counts_of_counts
+    n1 += int(np.count_nonzero(before == 0)) - int(np.count_nonzero(before == 1))
+    n2 += int(np.count_nonzero(before == 1)) - int(np.count_nonzero(before == 2))
+    return n1, n2
 
 
 def _run_start_ngrams(corpus: Corpus, order: int) -> list[np.ndarray]:

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from wordmine.arrays import sum_by_key, word_starts
-from wordmine.config import DiscoverConfig, SegmentConfig
+from wordmine.config import DiscoverConfig, SegmentConfig, auto_min_count
 from wordmine.counting.corpus import Corpus
 from wordmine.counting.ngrams import U64, pack_at
 from wordmine.mining.discover import discover
@@ -153,6 +153,20 @@ def learn(corpus: Corpus, config: SegmentConfig) -> WordModel:
     return model
 
 
+def at_least_pruned(corpus: Corpus, min_count: int | None) -> int | None:
+    """``min_count`` (None: discover's default), raised to the threshold of a corpus pruned for learning,
+    which has no counts below it; ``min_count`` itself for an unpruned corpus.
+
+    >>> from wordmine.config import CountConfig
+    >>> from wordmine.counting.counter import count_text
+    >>> at_least_pruned(count_text(["天天向上"], CountConfig(order=1, jobs=1)), None) is None
+    True
+    """
+    if corpus.pruned_at is None:
+        return min_count
+    return max(min_count or auto_min_count(corpus.total_units), corpus.pruned_at)
+
+
 def _candidates(corpus: Corpus, config: SegmentConfig, bits: int, longest: int) -> tuple[np.ndarray, np.ndarray]:
     """Initial vocabulary: the words ``discover`` finds, with their counts.
 
@@ -162,7 +176,7 @@ def _candidates(corpus: Corpus, config: SegmentConfig, bits: int, longest: int) 
     look rare, as the cut pass seldom leaves them alone.
     """
     vocab, table = corpus.vocab, corpus.counts
-    lexicon = discover(corpus, DiscoverConfig(min_count=config.min_count, min_len=1, max_len=64,
+    lexicon = discover(corpus, DiscoverConfig(min_count=at_least_pruned(corpus, config.min_count), min_len=1, max_len=64,
                                               cohesion=config.cohesion))
     short_keys, short_counts, long_ids, long_counts = [], [], [], []
     for word, count in zip(lexicon.words, lexicon.count.tolist()):
