@@ -40,6 +40,7 @@ from wordmine.counting.candidates import CandidateCounts
 from wordmine.counting.corpus import Corpus, ngram_rows
 from wordmine.counting.counter import TableReducer, count_text
 from wordmine.counting.countfile import is_count_file, read_counts, write_counts
+from wordmine.counting.heap import give_back_freed
 from wordmine.counting.learn_pruning import LearningPruning, learn_table_bytes
 from wordmine.counting.merging import merge_corpora
 from wordmine.io.tables import jieba_words
@@ -299,6 +300,7 @@ def contrast_terms(domain: str, general: list[Source] | Counts | None, method: s
             # Of the general text only the units and the candidates' counts are needed: kept as the
             # partitions pass, so that its tables stay within the budget (wordmine.counting.candidates).
             vocab = Vocabulary()
+            give_back_freed()  # what discovery freed, returned before the counting workers fork
             corpus = count_sources(general, 4, counting, on_bytes, vocab=vocab,
                                    reduce=CandidateCounts(tuple(lexicon.words), vocab))
         background = CorpusBackground(corpus)
