@@ -235,3 +235,23 @@ def test_every_method_learns_from_pruned_counts(method):
     segmenter = learn_segmenter(corpus, method, min_count=2)  # below the threshold: raised to it
     line = "殷栖鹤握着霜魄铃走进了黑松林"
     assert "".join(segmenter.cut(line)) == line
+
+
+@pytest.mark.parametrize("budget", [100_000, 200_000])
+def test_the_pruned_table_does_not_depend_on_how_the_runs_were_cut(budget):
+    results = []
+    for config in (CountConfig(order=4, jobs=1), spilling(), CountConfig(order=4, memory=1 << 18, chunk_units=1 << 15,
+                                                                          jobs=1)):
+        corpus = count_text(lines_of(STORY), config, reduce=LearningPruning(order=4, budget=budget))
+        results.append(corpus)
+    assert results[1].spilled_runs and results[2].spilled_runs
+    first = results[0]
+    for other in results[1:]:
+        assert other.pruned_at == first.pruned_at
+        for a, b in zip(first.counts.keys + first.counts.counts, other.counts.keys + other.counts.counts):
+            assert np.array_equal(a, b)
+        for k in range(1, 5):
+            assert np.array_equal(first.entropy[k][0], other.entropy[k][0])
+            assert np.array_equal(first.entropy[k][1], other.entropy[k][1])
+        for k in range(1, 4):
+            assert np.array_equal(first.learning.continuation[k], other.learning.continuation[k])

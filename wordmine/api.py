@@ -45,6 +45,7 @@ from wordmine.counting.corpus import Corpus, ngram_rows
 from wordmine.counting.counter import DiscoveryPruning, TableReducer, count_text
 from wordmine.counting.countfile import is_count_file, read_counts, write_counts
 from wordmine.counting.countstream import open_counts, spill_error, spill_folder
+from wordmine.counting.heap import give_back_freed
 from wordmine.counting.learn_pruning import LearningPruning, learn_table_bytes
 from wordmine.counting.merging import merge_corpora
 from wordmine.errors import WordmineError
@@ -355,6 +356,7 @@ def contrast_terms(domain: str, general: list[Source] | Counts | None, method: s
             # Of the general text only the units and the candidates' counts are needed: kept as the
             # partitions pass, so that its tables stay within the budget (wordmine.counting.candidates).
             vocab = Vocabulary()
+            give_back_freed()  # what discovery freed, returned before the counting workers fork
             corpus = count_sources(general, 4, counting, on_bytes, vocab=vocab,
                                    reduce=CandidateCounts(tuple(lexicon.words), vocab))
         background = CorpusBackground(corpus)

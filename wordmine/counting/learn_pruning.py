@@ -24,9 +24,11 @@ stream before the tail is dropped:
   of order 4, the top order), from the same buckets, for the discounts
   D = n1 / (n1 + 2 n2).
 
-The threshold ``t`` starts at 2 and rises while the stream passes whenever the
-kept rows outgrow the budget (kept n-grams are re-filtered at the new ``t``;
-their figures are exact whatever ``t``). Counts of a substring are never lower
+The threshold ``t`` is 2 if every n-gram seen twice fits the budget, else the
+least count that leaves at most half of it; on the way it rises whenever the
+kept rows outgrow the budget (kept n-grams are re-filtered; their figures are
+exact whatever ``t``), never past the final one, so the result does not depend
+on how the runs were cut into ranges. Counts of a substring are never lower
 than the n-gram's, so the kept table stays closed under prefixes and suffixes,
 as backoff needs.
 
@@ -233,6 +235,7 @@ class LearningPruning:
                 right.append(sums)
                 del table, part  # the merged partition is done with
                 threshold = self._refilter(kept, right, threshold)
+            threshold = self._refilter(kept, right, threshold, final=True)
             counts = concatenate(kept) if kept else NgramCounts.empty(16, order)
             stats = LearningStats()
             entropy = {}
@@ -252,22 +255,44 @@ class LearningPruning:
             for s in suffixes.values():
                 s.close()
 
-    def _refilter(self, kept: list[NgramCounts], right: list[dict[int, np.ndarray]], threshold: int) -> int:
-        """Raise the threshold while the kept rows outgrow the budget; the kept tables re-filtered in place."""
+    def _refilter(self, kept: list[NgramCounts], right: list[dict[int, np.ndarray]], threshold: int,
+                  final: bool = False) -> int:
+        """Raise the threshold while the kept rows outgrow the budget; the kept tables re-filtered in place.
+
+        Which ranges have passed when the check runs depends on how the runs were cut, so the
+        threshold of the end is set from the whole table alone: 2 if every n-gram seen twice fits
+        the budget, else the least count that leaves at most half of it. The thresholds on the way
+        are never above that one (they see fewer rows at every count), and every row at or above it
+        is still kept: the model does not depend on the cut.
+        """
         rows = sum(len(c) for t in kept for c in t.counts)
-        if rows * KEPT_ROW_BYTES <= self.budget:
-            return threshold
         units = sum(len(t.counts[0]) for t in kept)
+        if rows * KEPT_ROW_BYTES <= self.budget and (threshold == 2 or not final):
+            return threshold
         counts = np.concatenate([c for t in kept for c in t.counts[1:]])
-        room = max(1, (self.budget // 2) // KEPT_ROW_BYTES - units)
-        # The least threshold that leaves at most ``room`` rows of orders 2 and up.
-        new = max(threshold + 1, int(np.partition(counts, len(counts) - room)[len(counts) - room]) + 1
-                  if room < len(counts) else threshold + 1)
+        new = least_threshold(counts, units, (self.budget // 2) // KEPT_ROW_BYTES, threshold)
+        if new == threshold:
+            return threshold
         for i, table in enumerate(kept):
             keep = _at_least(table, self.order, new)
             right[i] = {k: v[keep[k - 1]] for k, v in right[i].items()}
             kept[i] = select(table, keep)
         return new
+
+
+def least_threshold(counts: np.ndarray, units: int, rows: int, floor: int) -> int:
+    """The least count t >= ``floor`` at which ``units`` + the ``counts`` >= t make at most ``rows`` rows.
+
+    >>> least_threshold(np.array([9, 5, 5, 3, 2]), 2, 4, 2)  # two units, room for two more rows
+    6
+    >>> least_threshold(np.array([9, 5, 5, 3, 2]), 2, 9, 2)
+    2
+    """
+    allowed = max(0, rows - units)
+    if allowed >= len(counts):
+        return floor
+    largest = -np.partition(-counts, allowed)[allowed]  # the (allowed + 1)-th largest count
+    return max(floor, int(largest) + 1)
 
 
 def _chain(held: list[Partition], rest: Iterator[Partition]) -> Iterator[Partition]:
