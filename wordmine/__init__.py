@@ -35,13 +35,20 @@ Shared by every stage:
     ``counting.ngrams``      the count table: packed keys, orders, merging
     ``counting.chunkcount``  one chunk counted by one sort
     ``counting.counter``     the streaming counter: chunks, workers, spilled runs
+    ``counting.runs``        sorted runs on disk, merged a range of first units at a time
+    ``counting.pruning``     what discovery keeps, with exact boundary entropies
     ``counting.heap``        keeping freed memory for the next chunk (opt-in, restored)
     ``counting.keyset``      hash sets of packed keys
     ``counting.merging``     counts of shards merged into the counts of their concatenation
     ``counting.countfile``   the ``.wmc`` file
+    ``counting.sources``     text sources or a count file counted within the budget, kept as a reducer says
+    ``counting.countstream`` the ``.wmc`` file written and read a range at a time
+    ``counting.ranking``     ``count``'s rows: a top-N, or sorted runs merged from disk
+    ``counting.filemerge``   count files merged a range at a time
     ``counting.learn_pruning`` what learning keeps: the whole table, or frequent n-grams with exact statistics
     ``counting.candidates``  the general side of contrast: only the candidates' counts
     ``counting.cluster``     shards counted on Dask
+    ``counting.cluster_pruning`` discovery's pruning by ranges on Dask workers
 
 ``mining``: words and terms from counts
     ``mining.scoring``       cohesion (weakest-split PMI), boundary entropy, its variation
@@ -66,8 +73,15 @@ Shared by every stage:
     ``segmentation.learning``    the methods by name, and ``Segmenter``
     ``segmentation.evaluation``  precision, recall and F1 of word spans
 
-``api`` the functions above; ``cli`` the command line, the only code that reads
-argv, prints, or exits.
+``api`` and ``cli``: the two faces
+    ``api``                  the functions above
+    ``cli.options``          option groups: input, counting, table output
+    ``cli.streams``          stdin, stdout and ``-o``; the counting line on stderr
+    ``cli.count_commands``   ``count`` and ``merge``
+    ``cli.mine_commands``    ``discover`` and ``contrast``
+    ``cli.segment_commands`` ``learn``, ``segment`` and ``eval``
+
+``cli`` is the only code that reads argv, prints, or exits.
 """
 
 __version__ = "0.1.0"
