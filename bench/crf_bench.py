@@ -27,6 +27,7 @@ Missing data files are skipped with a line saying so.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import resource
 import subprocess
@@ -139,15 +140,25 @@ def section_gold(data: Path) -> None:
         record("gold", protocol, f"crf + {n} gold lines (weight 5)", f1=score(model, scored), gold_lines=n)
 
 
-def section_words(data: Path) -> None:
+@functools.cache
+def pd1998_models(data: Path) -> tuple[str, tuple[tuple[str, object], ...]] | None:
+    """pd1998's raw text and the charlm and CRF models learned on it, once for the sections that use them."""
     path = data / "pd1998" / "raw.txt"
     if not path.is_file():
-        print("skipped words: no pd1998")
-        return
+        return None
     text = path.read_text(encoding="utf-8")
     corpus = count_text([text], CountConfig(order=4, jobs=1))
-    for label, model in (("charlm", learn_charlm(corpus, CharLMConfig())),
-                         ("crf (default, teacher charlm)", learn_crf(corpus, CRFConfig()))):
+    return text, (("charlm", learn_charlm(corpus, CharLMConfig())),
+                  ("crf (default, teacher charlm)", learn_crf(corpus, CRFConfig())))
+
+
+def section_words(data: Path) -> None:
+    learned = pd1998_models(data)
+    if learned is None:
+        print("skipped words: no pd1998")
+        return
+    text, models = learned
+    for label, model in models:
         out = " ".join(segment_text(text, model))
         for word in ("但是", "此外", "所以"):
             whole = f" {out} ".count(f" {word} ")
@@ -155,17 +166,15 @@ def section_words(data: Path) -> None:
 
 
 def section_speed(data: Path) -> None:
-    path = data / "pd1998" / "raw.txt"
-    if not path.is_file():
+    learned = pd1998_models(data)
+    if learned is None:
         print("skipped speed: no pd1998")
         return
-    text = path.read_text(encoding="utf-8")
-    corpus = count_text([text], CountConfig(order=4, jobs=1))
+    text, models = learned
     repeated = text * (30_000_000 // len(text.encode("utf-8")) + 1)
     size = len(repeated.encode("utf-8"))
     piece = 1 << 20
-    for label, model in (("charlm", learn_charlm(corpus, CharLMConfig())),
-                         ("crf (default, teacher charlm)", learn_crf(corpus, CRFConfig()))):
+    for label, model in models:
         start, cpu = time.perf_counter(), time.process_time()
         at = 0
         while at < len(repeated):  # pieces end at a line end, as the CLI cuts them

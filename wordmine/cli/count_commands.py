@@ -19,9 +19,10 @@ from wordmine.cli.streams import load_corpus, say_counted, text_output
 from wordmine.config import CountConfig, default_memory, format_size
 from wordmine.counting.corpus import Corpus, ngram_rows
 from wordmine.counting.countfile import is_count_file, write_counts
-from wordmine.counting.countstream import CountFileWriter, spill_error
+from wordmine.counting.countstream import CountFileWriter
 from wordmine.counting.filemerge import merge_count_files
 from wordmine.counting.ranking import RankedRuns, TopRows, ranked_rows
+from wordmine.counting.runs import spill_error
 from wordmine.io.tables import write_rows
 
 

@@ -29,8 +29,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from wordmine.counting.counter import Reduced
-from wordmine.counting.learn_pruning import select
 from wordmine.counting.ngrams import NgramCounts
+from wordmine.counting.pruning import select
 from wordmine.counting.runs import Partition, concatenate
 from wordmine.normalize import Vocabulary
 

@@ -23,7 +23,6 @@ import os
 import queue
 import shutil
 import signal
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -35,8 +34,17 @@ from wordmine.counting.chunkcount import count_chunk
 from wordmine.counting.corpus import Corpus
 from wordmine.counting.ngrams import NgramCounts, merge_counts, widen
 from wordmine.counting.pruning import prune
-from wordmine.counting.runs import Partition, Run, concatenate, merge_runs, read_slice, write_run
-from wordmine.errors import OutputError, WordmineError
+from wordmine.counting.runs import (
+    Partition,
+    Run,
+    concatenate,
+    merge_runs,
+    read_slice,
+    spill_error,
+    spill_folder,
+    write_run,
+)
+from wordmine.errors import WordmineError
 from wordmine.normalize import Vocabulary
 from wordmine.parallel import die_with_parent, release_signals, signals_held
 from wordmine.unitstream import UnitStream
@@ -74,11 +82,6 @@ class DiscoveryPruning:
         min_count = self.min_count or auto_min_count(units)
         pruned = prune(partitions, self.order, min_count, folder)
         return Reduced(pruned.counts, min_count, pruned.entropy)
-
-
-def _spill_error(folder: str | None, exc: OSError) -> OutputError:
-    where = folder or tempfile.gettempdir()
-    return OutputError(f"{where}: cannot spill counts: {exc.strerror}; see --tmp-dir")
 
 
 class _RunStack:
@@ -131,7 +134,7 @@ class _RunStack:
         try:
             self.spilled.append(_write_run(merged, path))
         except OSError as exc:
-            raise _spill_error(self.folder, exc) from None
+            raise spill_error(self.folder, exc) from None
 
     def in_memory(self) -> NgramCounts | None:
         """The whole table, when nothing was spilled (None otherwise)."""
@@ -144,7 +147,7 @@ class _RunStack:
             self.spilled = [_write_run(widen(read_slice(run, 0, 1 << 32), bits), run.path)
                             for run in self.spilled]
         except OSError as exc:
-            raise _spill_error(self.folder, exc) from None
+            raise spill_error(self.folder, exc) from None
 
 
 def _write_run(table: NgramCounts, path: str) -> Run:
@@ -323,17 +326,6 @@ class _Workers:
             process.join()
 
 
-def _make_run_dir(parent: str | None) -> str:
-    # Named for the process that made it: a folder left by a run killed with SIGKILL
-    # is recognisable (wordmine-spill-PID-*), and no later run ever reuses it.
-    try:
-        return tempfile.mkdtemp(prefix=f"wordmine-spill-{os.getpid()}-", dir=parent)
-    except OSError as exc:
-        where = parent or tempfile.gettempdir()
-        raise OutputError(f"{where}: cannot make a folder for spilled counts: {exc.strerror}; "
-                          "see --tmp-dir") from None
-
-
 def count_text(
     blocks: Iterable[str],
     config: CountConfig,
@@ -362,7 +354,7 @@ def count_text(
     stream = UnitStream(config.stream_memory, config.tmp_dir)
     # One folder for every spilled run of this count, removed at the end whatever
     # happens, even if a worker is stopped before it can clean up after itself.
-    run_dir = _make_run_dir(config.tmp_dir)
+    run_dir = spill_folder(config.tmp_dir)
     units = 0
     counter: _Workers | _InProcess | None = None
     try:
@@ -396,7 +388,7 @@ def count_text(
         try:
             reduced = reduce(partitions, units, run_dir)
         except OSError as exc:  # reading the runs back, or writing the reducer's own files
-            raise _spill_error(config.tmp_dir, exc) from None
+            raise spill_error(config.tmp_dir, exc) from None
         return Corpus(vocab, reduced.counts, stream, config.order, tally.spilled,
                       reduced.pruned_at, reduced.entropy, reduced.learning)
     finally:

@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -51,8 +50,15 @@ import numpy as np
 from wordmine.counting.corpus import Corpus
 from wordmine.counting.countfile import MAGIC, VERSION, check_header, check_keys, count_header
 from wordmine.counting.ngrams import U64, NgramCounts, mask
-from wordmine.counting.runs import SLICE_SHARE, Partition, plan_partitions
-from wordmine.errors import FormatError, OutputError
+from wordmine.counting.runs import (
+    SLICE_SHARE,
+    FirstUnitIndex,
+    Partition,
+    plan_partitions,
+    spill_error,
+    spill_folder,
+)
+from wordmine.errors import FormatError
 from wordmine.io.container import read_container, write_container
 from wordmine.normalize import Vocabulary
 from wordmine.unitstream import FileSlice, UnitStream
@@ -61,21 +67,6 @@ from wordmine.unitstream import FileSlice, UnitStream
 BLOCK_ROWS = 8 << 20
 #: Bytes copied at once from a segment into the count file.
 COPY_BYTES = 16 << 20
-
-
-def spill_folder(tmp_dir: str | None) -> str:
-    """A folder of this process' own in ``tmp_dir``, named as counting names its spill folder."""
-    try:
-        return tempfile.mkdtemp(prefix=f"wordmine-spill-{os.getpid()}-", dir=tmp_dir)
-    except OSError as exc:
-        where = tmp_dir or tempfile.gettempdir()
-        raise OutputError(f"{where}: cannot make a folder for spilled counts: {exc.strerror}; "
-                          "see --tmp-dir") from None
-
-
-def spill_error(tmp_dir: str | None, exc: OSError) -> OutputError:
-    """One line naming the folder that could not take the spilled counts, and the option that moves them."""
-    return OutputError(f"{tmp_dir or tempfile.gettempdir()}: cannot spill counts: {exc.strerror}; see --tmp-dir")
 
 
 class Segment:
@@ -167,7 +158,7 @@ class CountFileWriter:
 
 
 @dataclass
-class CountFile:
+class CountFile(FirstUnitIndex):
     """A checked count file, read a range of first units at a time.
 
     ``starts[k - 1][u]`` is the first row of order ``k`` whose first unit is
@@ -200,18 +191,6 @@ class CountFile:
     def stream(self) -> UnitStream:
         return UnitStream.in_file(self.arrays["stream"])
 
-    def start(self, order: int, unit: int) -> int:
-        starts = self.starts[order - 1]
-        return int(starts[min(unit, len(starts) - 1)])
-
-    def unit_bytes(self, units: int) -> np.ndarray:
-        """Bytes of the rows of each first unit ``0..units - 1``, all orders together."""
-        out = np.zeros(units, np.int64)
-        for starts in self.starts:
-            rows = np.diff(starts)[:units]
-            out[: len(rows)] += rows * 16
-        return out
-
     def read_slice(self, lo: int, hi: int) -> NgramCounts:
         """The n-grams whose first unit is in ``lo <= u < hi``, a table in itself (chained keys re-based)."""
         table = NgramCounts(self.bits)
@@ -238,7 +217,7 @@ class CountFile:
 
     def partitions(self, budget_bytes: int) -> Iterator[Partition]:
         """The counts one range of first units at a time, each range's slices within a share of the budget."""
-        for lo, hi in plan_partitions([self], max(budget_bytes // SLICE_SHARE, 1)):  # type: ignore[list-item]
+        for lo, hi in plan_partitions([self], max(budget_bytes // SLICE_SHARE, 1)):
             yield Partition((lo, hi), self.read_slice(lo, hi))
 
     def corpus(self, counts: NgramCounts, order: int | None = None, pruned_at: int | None = None,

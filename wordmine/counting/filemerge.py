@@ -39,9 +39,18 @@ from dataclasses import dataclass
 import numpy as np
 
 from wordmine.counting.counter import bits_for
-from wordmine.counting.countstream import CountFile, CountFileWriter, open_counts, spill_error, spill_folder
+from wordmine.counting.countstream import CountFile, CountFileWriter, open_counts
 from wordmine.counting.ngrams import rekey
-from wordmine.counting.runs import SLICE_SHARE, Run, merge_many, plan_partitions, read_slice, write_run
+from wordmine.counting.runs import (
+    SLICE_SHARE,
+    Run,
+    merge_many,
+    plan_partitions,
+    read_slice,
+    spill_error,
+    spill_folder,
+    write_run,
+)
 from wordmine.errors import WordmineError
 from wordmine.normalize import Vocabulary
 

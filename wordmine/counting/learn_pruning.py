@@ -64,8 +64,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from wordmine.counting.counter import Reduced
-from wordmine.counting.ngrams import U64, NgramCounts, mask
-from wordmine.counting.pruning import _entropy, _LeftTerms, _suffixes, _sum_c_log_c
+from wordmine.counting.ngrams import U64, NgramCounts
+from wordmine.counting.pruning import _entropy, _LeftTerms, _suffixes, _sum_c_log_c, select
 from wordmine.counting.runs import Partition, concatenate
 
 #: Bytes a kept row costs while the stream passes: key, count and right entropy sum.
@@ -154,25 +154,6 @@ class _SuffixBuckets:
                 handle.close()
             if os.path.exists(path):
                 os.unlink(path)
-
-
-def select(table: NgramCounts, keep: list[np.ndarray]) -> NgramCounts:
-    """The rows of ``table`` where ``keep[k - 1]`` is True, orders 1..len(keep); chained keys re-based.
-
-    ``keep`` must be closed under prefixes (a kept n-gram's prefix is kept).
-    """
-    out = NgramCounts(table.bits)
-    new_row = None
-    for k, wanted in enumerate(keep, start=1):
-        rows = np.flatnonzero(wanted)
-        keys = table.keys[k - 1][rows]
-        if not table.is_packed(k):
-            prefix = new_row[(keys >> U64(table.bits)).astype(np.int64)]
-            keys = (prefix.astype(U64) << U64(table.bits)) | (keys & mask(table.bits))
-        new_row = np.cumsum(wanted) - 1
-        out.keys.append(keys)
-        out.counts.append(table.counts[k - 1][rows])
-    return out
 
 
 def _at_least(table: NgramCounts, order: int, threshold: int) -> list[np.ndarray]:

@@ -186,28 +186,37 @@ def prune_partition(table: NgramCounts, order: int, min_count: int) -> tuple[
     """
     if table.max_order <= order:
         raise ValueError(f"pruning to order {order} needs counts of order {order + 1}")
-    out = NgramCounts(table.bits)
+    # Every unit, and the n-grams seen min_count times or more: a kept n-gram's prefix is kept too.
+    keep = [np.ones(len(table.counts[0]), bool)] + [table.counts[k - 1] >= min_count for k in range(2, order + 1)]
     right: dict[int, np.ndarray] = {}
     terms: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-    new_row = None
     for k in range(1, order + 1):
-        counts = table.counts[k - 1]
-        keep = np.ones(len(counts), bool) if k == 1 else counts >= min_count
-        rows = np.flatnonzero(keep)
-        keys = table.keys[k - 1][rows]
-        if not table.is_packed(k):
-            # The prefix of a kept n-gram is kept: its new row (concatenate re-bases it).
-            prefix = new_row[(keys >> U64(table.bits)).astype(np.int64)]
-            keys = (prefix.astype(U64) << U64(table.bits)) | (keys & mask(table.bits))
-        new_row = np.cumsum(keep) - 1
-        out.keys.append(keys)
-        out.counts.append(counts[rows])
-        child = table.counts[k]
+        counts, child = table.counts[k - 1], table.counts[k]
+        rows = np.flatnonzero(keep[k - 1])
         sums = _sum_c_log_c(child, table.prefix_rows(k + 1), len(counts))
         right[k] = _entropy(counts[rows], sums[rows])
         repeated = np.flatnonzero(child >= 2)
         terms[k] = (_suffixes(table, k + 1, repeated), child[repeated])
-    return out, right, terms
+    return select(table, keep), right, terms
+
+
+def select(table: NgramCounts, keep: list[np.ndarray]) -> NgramCounts:
+    """The rows of ``table`` where ``keep[k - 1]`` is True, orders 1..len(keep); chained keys re-based.
+
+    ``keep`` must be closed under prefixes (a kept n-gram's prefix is kept).
+    """
+    out = NgramCounts(table.bits)
+    new_row = None
+    for k, wanted in enumerate(keep, start=1):
+        rows = np.flatnonzero(wanted)
+        keys = table.keys[k - 1][rows]
+        if not table.is_packed(k):
+            prefix = new_row[(keys >> U64(table.bits)).astype(np.int64)]
+            keys = (prefix.astype(U64) << U64(table.bits)) | (keys & mask(table.bits))
+        new_row = np.cumsum(wanted) - 1
+        out.keys.append(keys)
+        out.counts.append(table.counts[k - 1][rows])
+    return out
 
 
 def left_entropy(table: NgramCounts, order: int, blocks: Iterable[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:

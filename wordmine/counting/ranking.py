@@ -42,9 +42,8 @@ from collections.abc import Iterable, Iterator
 
 import numpy as np
 
-from wordmine.counting.countstream import spill_folder
 from wordmine.counting.ngrams import U64, NgramCounts
-from wordmine.counting.runs import Partition
+from wordmine.counting.runs import Partition, spill_folder
 from wordmine.normalize import Vocabulary
 
 #: The bits of a rank key's second word that hold the row; the order sits above them.

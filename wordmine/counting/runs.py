@@ -35,6 +35,7 @@ each run (Knuth, The Art of Computer Programming vol. 3, section 5.4, 1973).
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -42,19 +43,35 @@ from dataclasses import dataclass
 import numpy as np
 
 from wordmine.counting.ngrams import U64, NgramCounts, mask, widen
+from wordmine.errors import OutputError
 
 
-@dataclass(frozen=True)
-class Run:
-    """A count table on disk and its first-unit index.
+def spill_folder(tmp_dir: str | None) -> str:
+    """A folder of this process' own in ``tmp_dir`` for spilled runs.
 
-    ``starts[k - 1][u]`` is the first row of order ``k`` whose first unit is
-    ``u`` (or more); its last entry is the number of rows of the order.
+    Named for the process that made it: a folder left by a run killed with
+    SIGKILL is recognisable (wordmine-spill-PID-*), and no later run reuses it.
     """
+    try:
+        return tempfile.mkdtemp(prefix=f"wordmine-spill-{os.getpid()}-", dir=tmp_dir)
+    except OSError as exc:
+        where = tmp_dir or tempfile.gettempdir()
+        raise OutputError(f"{where}: cannot make a folder for spilled counts: {exc.strerror}; "
+                          "see --tmp-dir") from None
 
-    path: str
-    bits: int
-    starts: list[np.ndarray]
+
+def spill_error(tmp_dir: str | None, exc: OSError) -> OutputError:
+    """One line naming the folder that could not take the spilled counts, and the option that moves them."""
+    return OutputError(f"{tmp_dir or tempfile.gettempdir()}: cannot spill counts: {exc.strerror}; see --tmp-dir")
+
+
+class FirstUnitIndex:
+    """Where each first unit's rows begin, order by order: what a sorted run and a count file share.
+
+    A subclass holds ``starts``: ``starts[k - 1][u]`` is the first row of order
+    ``k`` whose first unit is ``u`` (or more); its last entry is the number of
+    rows of the order.
+    """
 
     @property
     def lengths(self) -> list[int]:
@@ -72,6 +89,20 @@ class Run:
             rows = np.diff(starts)[:units]
             out[: len(rows)] += rows * 16
         return out
+
+
+@dataclass(frozen=True)
+class Run(FirstUnitIndex):
+    """A count table on disk and its first-unit index.
+
+    ``starts[k - 1][u]`` is the first row of order ``k`` whose first unit is
+    ``u`` (or more); its last entry is the number of rows of the order.
+    """
+
+    path: str
+    bits: int
+    starts: list[np.ndarray]
+
 
 
 def first_unit_starts(table: NgramCounts) -> list[np.ndarray]:
@@ -133,7 +164,7 @@ class Partition:
     table: NgramCounts
 
 
-def plan_partitions(runs: list[Run], budget_bytes: int) -> list[tuple[int, int]]:
+def plan_partitions(runs: list[FirstUnitIndex], budget_bytes: int) -> list[tuple[int, int]]:
     """Ranges of first units whose slices, summed over the runs, stay under ``budget_bytes``.
 
     A single first unit heavier than the budget is a partition of its own (a

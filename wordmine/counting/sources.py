@@ -33,8 +33,9 @@ from wordmine.config import (
 from wordmine.counting.corpus import Corpus
 from wordmine.counting.counter import DiscoveryPruning, TableReducer, count_text
 from wordmine.counting.countfile import is_count_file, read_counts
-from wordmine.counting.countstream import open_counts, spill_error, spill_folder
+from wordmine.counting.countstream import open_counts
 from wordmine.counting.learn_pruning import LearningPruning, learn_table_bytes
+from wordmine.counting.runs import spill_error, spill_folder
 from wordmine.errors import WordmineError
 from wordmine.io.text import read_blocks, text_source
 from wordmine.normalize import Vocabulary
