@@ -150,3 +150,30 @@ def test_learning_a_window_at_a_time_gives_the_same_model(toy_text, monkeypatch)
 
 def test_decimal_numbers_and_percentages_are_one_word(toy_model):
     assert segment_text("黑猫３．５％，白狗12.30%，a.b，5.", toy_model) == ["黑猫 ３．５％ ， 白狗 12.30% ， a . b ， 5 ."]
+
+
+class _OneWordPerRun:
+    """A model that never ends a word inside a run: what the number rules do is all that shows."""
+
+    def vocabulary(self):
+        from wordmine.normalize import Vocabulary
+
+        return Vocabulary()
+
+    def word_ends(self, ids, offsets):
+        ends = np.zeros(len(ids), bool)
+        ends[:-1] = offsets[1:] == 0
+        if len(ends):
+            ends[-1] = True
+        return ends
+
+
+def test_digits_are_a_word_apart_from_the_characters_around_them():
+    # 3|个, 有|3 and 万|元 are cut; 万 is part of the number; the date character 年 is left to the model (joined here).
+    assert segment_text("有3个苹果，达５万元，1998年，第12", _OneWordPerRun()) == ["有 3 个苹果 ， 达 ５万 元 ， 1998年 ， 第 12"]
+
+
+def test_middle_dot_joins_a_name_and_digits_but_not_elsewhere():
+    assert segment_text("铁木尔·达瓦买提，3·5%，3∶1，1/2；·是", _OneWordPerRun()) == [
+        "铁木尔·达瓦买提 ， 3·5% ， 3∶1 ， 1/2 ； · 是"]
+    assert segment_text("让・雷诺", _OneWordPerRun()) == ["让・雷诺"]

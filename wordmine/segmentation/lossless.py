@@ -69,7 +69,9 @@ def segment_text(text: str, model, vocab: Vocabulary | None = None) -> list[str]
     new_run[1:] = spans.start[1:] != spans.end[:-1]
     offsets = run_offsets(new_run)
     ends = model.word_ends(ids, offsets) if len(ids) else np.zeros(0, bool)
-    ends = _join_number_runs(ends, offsets, _numeral_units(cps, spans))
+    digits = _digit_units(cps, spans)
+    ends = _join_number_runs(ends, offsets, digits | np.isin(cps[spans.start], _NUMERAL_CODES))
+    ends = _cut_digits_from_words(ends, offsets, cps[spans.start], ~spans.is_latin, digits)
     word_start = spans.start[word_starts(offsets, ends)]
     # Characters outside units: white space is dropped, each other one is a token,
     # except that a run of one repeated character (—— or ……) stays together.
@@ -82,27 +84,33 @@ def segment_text(text: str, model, vocab: Vocabulary | None = None) -> list[str]
     token_start = np.zeros(len(cps), bool)
     token_start[word_start] = True
     token_start |= other & ~repeat
-    token_start &= ~_number_glue(cps)
+    token_start &= ~(_number_glue(cps) | _name_glue(cps, covered > 0))
     return _join_tokens(text, token_start, ~space, cps == 10)
 
 
 def _number_glue(cps: np.ndarray) -> np.ndarray:
-    """True where a token would start inside a decimal number or before a percent sign.
+    """True where a token would start inside a decimal number, a fraction or a score, or before a percent sign.
 
-    Segmentation standards write 12.3% and １１０．８亿 as one word: a point between
-    two digits joins them, and a percent sign joins the digits before it (the code
-    points are folded, so full-width ．and ％ count too).
+    Segmentation standards write 12.3%, １１０．８亿, 1/2 and 3∶1 as one word: a
+    point, a slash or a ratio sign between two digits joins them, and a percent
+    sign joins the digits before it (the code points are folded, so full-width ．
+    ／ and ％ count too). pd1998 writes 1,637 such points, 92 slashes and 155
+    ratio signs inside a word and none between two.
 
     >>> from wordmine.normalize import code_points
-    >>> _number_glue(code_points("3.5%，a.b，5.")).tolist()
-    [False, True, True, True, False, False, False, False, False, False, False]
+    >>> _number_glue(code_points("3.5%，a.b，5.，1/2")).tolist()
+    [False, True, True, True, False, False, False, False, False, False, False, False, False, True, True]
     """
     digit = (cps >= 48) & (cps <= 57)
     after_digit = np.concatenate([[False], digit[:-1]])
-    point = (cps == 46) & after_digit & np.concatenate([digit[1:], [False]])
+    point = np.isin(cps, _NUMBER_POINTS) & after_digit & np.concatenate([digit[1:], [False]])
     glue = point | ((cps == 37) & after_digit)
     glue[1:] |= point[:-1]
     return glue
+
+
+#: A decimal point, a slash and the ratio sign (U+2236), which join digits on both sides.
+_NUMBER_POINTS = np.array([ord("."), ord("/"), 0x2236], np.uint32)
 
 
 def _join_tokens(text: str, token_start: np.ndarray, kept: np.ndarray, newline: np.ndarray) -> list[str]:
@@ -134,22 +142,22 @@ def _join_tokens(text: str, token_start: np.ndarray, kept: np.ndarray, newline: 
 NUMERALS = frozenset("〇零一二三四五六七八九十百千万亿两点")
 
 
-def _numeral_units(cps: np.ndarray, spans) -> np.ndarray:
-    """True for each unit that is a numeral character or a run of ASCII digits.
+def _digit_units(cps: np.ndarray, spans) -> np.ndarray:
+    """True for each unit that is a run of digits (folded, so full-width digits count).
 
     >>> from wordmine.normalize import code_points, unit_spans
     >>> cps = code_points("三十abc，２０１９年")
-    >>> _numeral_units(cps, unit_spans(cps)).tolist()
-    [True, True, False, True, False]
+    >>> _digit_units(cps, unit_spans(cps)).tolist()
+    [False, False, False, True, False]
     """
-    numeral = np.isin(cps[spans.start], _NUMERAL_CODES)
+    out = np.zeros(len(spans.start), bool)
     if spans.is_latin.any():
         # A Latin unit is a number when all its characters are digits: count digits by prefix sums.
         digits = np.concatenate([[0], np.cumsum((cps >= 48) & (cps <= 57))])
         latin = np.flatnonzero(spans.is_latin)
         a, b = spans.start[latin], spans.end[latin]
-        numeral[latin] = digits[b] - digits[a] == b - a
-    return numeral
+        out[latin] = digits[b] - digits[a] == b - a
+    return out
 
 
 _NUMERAL_CODES = np.array(sorted(map(ord, NUMERALS)), np.uint32)
@@ -180,6 +188,80 @@ def _join_number_runs(ends: np.ndarray, offsets: np.ndarray, numeral: np.ndarray
     both = all_numeral[word[candidate]] & all_numeral[word[candidate] + 1]
     joined[candidate[both]] = False
     return joined
+
+
+#: Characters that a date or a time writes after its digits (１９９８年, １２月, ３１日, ８时): left to the model.
+DATE_UNITS = frozenset("年月日时")
+#: Characters that multiply the digits before them into one number (３万, ２．５亿).
+MAGNITUDES = frozenset("万亿")
+
+
+def _cut_digits_from_words(ends: np.ndarray, offsets: np.ndarray, first_cps: np.ndarray, han: np.ndarray,
+                           digits: np.ndarray) -> np.ndarray:
+    """Word boundaries around a number written in digits: before it and after it, when a Han character is there.
+
+    A number in digits is a word of its own: ``３ 个``, ``２０ 多``, ``５万 元``,
+    ``达 ３０％``, whatever the model learned (every number is a unit of its own,
+    so a character model sees each one too rarely to learn that ``个`` leaves it).
+    The segmentation standards agree (a Han character then digits written as two
+    words / as one: pd1998 18,609 / 68, ctb6 185 / 18, medical_forum 216 / 0;
+    digits then 个: pd1998 1,065 / 0, medical_forum 59 / 1). 万 and 亿 after
+    digits are part of the number (pd1998 2,433 / 2, ctb6 13 / 0), other numerals
+    (三十) are joined by :func:`_join_number_runs`, and the date and time
+    characters 年 月 日 时 are left to the model, because the standards differ
+    there: pd1998 and ctb6 write １９９８年 as one word, medical_forum as two.
+
+    ``first_cps`` is the first (folded) code point of each unit, ``han`` and
+    ``digits`` say which units are Han characters and which are digits.
+
+    >>> from wordmine.normalize import code_points
+    >>> units, digits = code_points("3个达5万元3月"), np.array([1, 0, 0, 1, 0, 0, 1, 0], bool)
+    >>> _cut_digits_from_words(np.zeros(8, bool), np.arange(8), units, ~digits, digits).tolist()
+    [True, False, True, False, True, True, False, False]
+    """
+    if len(ends) < 2:
+        return ends
+    out = ends.copy()
+    same_run = offsets[1:] != 0
+    number = digits.copy()
+    magnitude = np.isin(first_cps, _MAGNITUDE_CODES)
+    for _ in range(2):  # ３万 and ３万亿
+        joined = number[:-1] & magnitude[1:] & same_run
+        out[:-1][joined] = False
+        number[1:] |= joined
+    word = han & ~np.isin(first_cps, _NUMERAL_CODES)
+    after_number = word & ~np.isin(first_cps, _DATE_CODES)
+    cut = ((number[:-1] & after_number[1:]) | (word[:-1] & digits[1:])) & same_run
+    out[:-1] |= cut
+    return out
+
+
+_DATE_CODES = np.array(sorted(map(ord, DATE_UNITS)), np.uint32)
+_MAGNITUDE_CODES = np.array(sorted(map(ord, MAGNITUDES)), np.uint32)
+
+
+#: Code points that join the names on both sides into one word: 铁木尔·达瓦买提, 让・雷诺.
+NAME_GLUE = np.array([0xB7, 0x30FB], np.uint32)
+
+
+def _name_glue(cps: np.ndarray, in_unit: np.ndarray) -> np.ndarray:
+    """True where a token would start at a middle dot between two units, or just after it.
+
+    Transliterated names write their parts with a middle dot between them, and the
+    standards write the whole name as one word (pd1998 943 times, ctb6 29, never
+    split); the same dot is pd1998's decimal point (３·５％).
+
+    >>> from wordmine.normalize import code_points, unit_spans
+    >>> cps = code_points("铁木尔·达瓦，·是")
+    >>> covered = np.zeros(len(cps), bool); covered[unit_spans(cps).start] = True
+    >>> _name_glue(cps, covered).tolist()
+    [False, False, False, True, True, False, False, False, False]
+    """
+    between = np.zeros(len(cps), bool)
+    between[1:-1] = np.isin(cps[1:-1], NAME_GLUE) & in_unit[:-2] & in_unit[2:]
+    glue = between.copy()
+    glue[1:] |= between[:-1]
+    return glue
 
 
 #: Every code point Python's str.isspace() accepts: output tokens are split with str.split().
