@@ -177,3 +177,28 @@ def test_middle_dot_joins_a_name_and_digits_but_not_elsewhere():
     assert segment_text("铁木尔·达瓦买提，3·5%，3∶1，1/2；·是", _OneWordPerRun()) == [
         "铁木尔·达瓦买提 ， 3·5% ， 3∶1 ， 1/2 ； · 是"]
     assert segment_text("让・雷诺", _OneWordPerRun()) == ["让・雷诺"]
+
+
+class _DateCharactersJoinTheUnitBefore:
+    """Ends a word after every unit but before 年, 月 and 日: numbers come out cut to single characters."""
+
+    def __init__(self, text):
+        from wordmine.normalize import Vocabulary
+
+        self.units = sorted(set(text))
+        self.vocab = Vocabulary(self.units)
+
+    def vocabulary(self):
+        return self.vocab
+
+    def word_ends(self, ids, offsets):
+        date_ids = [self.vocab.encode(c, grow=False)[0] for c in "年月日"]
+        ends = np.ones(len(ids), bool)
+        ends[:-1] = ~np.isin(ids[1:], date_ids) | (offsets[1:] == 0)
+        return ends
+
+
+def test_fractions_and_dates_cut_inside_their_number_are_joined():
+    text = "一九九七年十二月，百分之八十，三分之一，十分之后，三年"
+    assert segment_text(text, _DateCharactersJoinTheUnitBefore(text)) == [
+        "一九九七年 十二月 ， 百分之八十 ， 三分之一 ， 十 分 之 后 ， 三年"]
