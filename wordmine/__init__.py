@@ -60,6 +60,7 @@ Shared by every stage:
 
 ``segmentation``: text into words
     ``segmentation.lossless``    the output path every method shares
+    ``segmentation.conventions`` numbers and names as the segmentation standards write them
     ``segmentation.unigram``     a word model over discovered candidates, Viterbi
     ``segmentation.kneser_ney``  interpolated Kneser-Ney smoothing of character n-grams
     ``segmentation.variation``   nVBE boundary and word scores
