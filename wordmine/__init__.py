@@ -75,6 +75,7 @@ Shared by every stage:
     ``segmentation.evaluation``  precision, recall and F1 of word spans
 
 ``api`` and ``cli``: the two faces
+    ``counts``               ``Counts``: counts in memory, or a count file read a range at a time
     ``api``                  the functions above
     ``cli.options``          option groups: input, counting, table output
     ``cli.streams``          stdin, stdout and ``-o``; the counting line on stderr

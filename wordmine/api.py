@@ -22,7 +22,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from wordmine.config import (
@@ -30,11 +30,14 @@ from wordmine.config import (
     CRFConfig,
     DiscoverConfig,
     check_budget,
+    default_memory,
 )
 from wordmine.counting.candidates import CandidateCounts
 from wordmine.counting.cluster import pruned_on_dask
-from wordmine.counting.corpus import Corpus, ngram_rows
-from wordmine.counting.countfile import is_count_file, read_counts, write_counts
+from wordmine.counting.corpus import Corpus
+from wordmine.counting.countfile import is_count_file
+from wordmine.counting.countstream import CountFileWriter
+from wordmine.counting.filemerge import merge_count_files
 from wordmine.counting.heap import give_back_freed
 from wordmine.counting.merging import merge_corpora
 from wordmine.counting.sources import (  # noqa: F401 - Counting, count_sources, learning_reducer: the CLI's too
@@ -46,6 +49,7 @@ from wordmine.counting.sources import (  # noqa: F401 - Counting, count_sources,
     reduce_count_file,
     text_blocks,
 )
+from wordmine.counts import Counts
 from wordmine.io.tables import jieba_words
 from wordmine.io.text import read_blocks, text_source
 from wordmine.lexicon import Lexicon
@@ -85,66 +89,56 @@ class Term:
     score: float
 
 
-class Counts:
-    """Exact n-gram counts of a corpus, as ``wordmine count`` makes them; saved as a ``.wmc`` file."""
-
-    def __init__(self, corpus: Corpus) -> None:
-        self.corpus = corpus
-
-    @property
-    def total_units(self) -> int:
-        return self.corpus.total_units
-
-    @property
-    def order(self) -> int:
-        """n of ``--order n``: the file holds counts of orders 1..n+1."""
-        return self.corpus.order
-
-    def ngrams(self, min_count: int = 1, top: int | None = None) -> Iterator[tuple[str, int, int]]:
-        """(n-gram, order, count) of every order, most frequent first: the rows of ``wordmine count``.
-
-        >>> list(count(["天天向上"], order=1).ngrams(min_count=2))
-        [('天', 1, 2)]
-        """
-        for row in ngram_rows(self.corpus, min_count, top):
-            yield row["ngram"], row["order"], row["count"]
-
-    def save(self, path: str | os.PathLike[str]) -> None:
-        write_counts(self.corpus, os.fspath(path))
-
-    @classmethod
-    def load(cls, path: str | os.PathLike[str]) -> Counts:
-        return cls(read_counts(os.fspath(path)))
-
-    def __repr__(self) -> str:
-        return f"Counts({self.total_units:,} units, orders 1..{self.order + 1})"
-
-
 def _corpus(source: Source | Counts, order: int, counting: Counting, for_discovery: bool = False,
             min_count: int | None = None) -> Corpus:
     if isinstance(source, Counts):
-        return source.corpus
+        return source.reduced(order, counting, for_discovery=for_discovery, min_count=min_count)
     return count_sources([source], order, counting, for_discovery=for_discovery, min_count=min_count)
 
 
 def count(source: Source, *, order: int = 4, memory: int | None = None, jobs: int | None = None,
-          tmp_dir: str | None = None, encoding: str = "utf-8") -> Counts:
+          tmp_dir: str | None = None, encoding: str = "utf-8", save_to: str | os.PathLike[str] | None = None
+          ) -> Counts:
     """Exact counts of all n-grams of orders 1..order+1, as ``wordmine count``.
+
+    In memory; with ``save_to``, written to that ``.wmc`` file a range of first
+    units at a time, as ``wordmine count -o``, and read from it a range at a time
+    whenever used: the way to count text bigger than ``memory``.
 
     >>> counts = count(["天天向上"], order=1)
     >>> counts.total_units, counts.order
     (4, 1)
     """
-    return Counts(_corpus(source, order, Counting(memory, jobs, tmp_dir, encoding)))
+    counting = Counting(memory, jobs, tmp_dir, encoding)
+    if save_to is None:
+        return Counts(_corpus(source, order, counting), counting=counting)
+    writer = CountFileWriter(tmp_dir)
+    try:
+        corpus = count_sources([source], order, counting, reduce=writer)
+        writer.finish(os.fspath(save_to), corpus.vocab, corpus.order, corpus.stream)
+    finally:
+        writer.close()
+    return Counts.load(save_to, memory=memory, tmp_dir=tmp_dir)
 
 
-def merge(counts: Iterable[Counts]) -> Counts:
+def merge(counts: Iterable[Counts], *, save_to: str | os.PathLike[str] | None = None, memory: int | None = None,
+          tmp_dir: str | None = None) -> Counts:
     """The counts of the concatenated corpora, as ``wordmine merge``.
+
+    With ``save_to``, counts that are all count files are merged into that file a
+    range at a time, as ``wordmine merge -o``; otherwise they are merged in memory.
 
     >>> merge([count(["天天"]), count(["向上"])]).total_units
     4
     """
-    return Counts(merge_corpora(c.corpus for c in counts))
+    counts = list(counts)
+    if save_to is not None and counts and not any(c.in_memory for c in counts):
+        merge_count_files([c.path for c in counts], os.fspath(save_to), memory or default_memory(), tmp_dir)
+        return Counts.load(save_to, memory=memory, tmp_dir=tmp_dir)
+    merged = Counts(merge_corpora(c.corpus for c in counts), counting=Counting(memory=memory, tmp_dir=tmp_dir))
+    if save_to is not None:
+        merged.save(save_to)
+    return merged
 
 
 def lexicon_words(lexicon: Lexicon) -> list[Word]:
@@ -226,15 +220,15 @@ def contrast_terms(domain: str, general: list[Source] | Counts | None, method: s
     if general is None or (not isinstance(general, Counts) and not general):
         background = JiebaBackground()
     else:
+        # Of the general text only the units and the candidates' counts are needed: kept as the
+        # partitions pass, so that its tables stay within the budget (wordmine.counting.candidates).
+        vocab = Vocabulary()
+        keep = CandidateCounts(tuple(lexicon.words), vocab)
         if isinstance(general, Counts):
-            corpus = general.corpus
+            corpus = general.reduced(4, counting, vocab=vocab, reduce=keep)
         else:
-            # Of the general text only the units and the candidates' counts are needed: kept as the
-            # partitions pass, so that its tables stay within the budget (wordmine.counting.candidates).
-            vocab = Vocabulary()
             give_back_freed()  # what discovery freed, returned before the counting workers fork
-            corpus = count_sources(general, 4, counting, on_bytes, vocab=vocab,
-                                   reduce=CandidateCounts(tuple(lexicon.words), vocab))
+            corpus = count_sources(general, 4, counting, on_bytes, vocab=vocab, reduce=keep)
         background = CorpusBackground(corpus)
         if warn and background.total * 4 < domain_corpus.total_units:
             warn(f"warning: the general corpus ({background.total:,} units) is much smaller than the domain "
@@ -282,10 +276,11 @@ def learn(source: Source | Counts, *, method: str = "crf", transitions: str = "s
     separated by spaces) adds labelled lines to what the CRF learns from.
     """
     counting = Counting(memory, jobs, tmp_dir, encoding)
+    keep = learning_reducer(counting.config(4).memory)
     if isinstance(source, Counts):
-        corpus = source.corpus
+        corpus = source.reduced(4, counting, reduce=keep)
     else:
-        corpus = count_sources([source], 4, counting, reduce=learning_reducer(counting.config(4).memory))
+        corpus = count_sources([source], 4, counting, reduce=keep)
     gold_words = [line.split() for line in gold if line.strip()] if gold is not None else None
     return learn_segmenter(corpus, method, transitions=transitions, min_count=min_count, crf=crf, gold=gold_words,
                            memory=counting.config(4).memory)

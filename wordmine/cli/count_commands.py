@@ -23,6 +23,7 @@ from wordmine.counting.countstream import CountFileWriter
 from wordmine.counting.filemerge import merge_count_files
 from wordmine.counting.ranking import RankedRuns, TopRows, ranked_rows
 from wordmine.counting.runs import spill_error
+from wordmine.counts import listing_reducer
 from wordmine.io.tables import write_rows
 
 
@@ -64,10 +65,8 @@ def count_command(inputs: tuple[str, ...], order: int, scheduler: str | None, mi
     reducer: CountFileWriter | TopRows | RankedRuns
     if fmt == "wmc":
         reducer = CountFileWriter(counting.tmp_dir)
-    elif table.top is not None:
-        reducer = TopRows(table.top, min_count or 1, order + 1)
     else:
-        reducer = RankedRuns(order + 1, min_count or 1, counting.tmp_dir)
+        reducer = listing_reducer(order, min_count or 1, table.top, counting.tmp_dir)
     try:
         corpus = load_corpus(inputs, inputs_read, counting, order, reduce=reducer)
         if isinstance(reducer, CountFileWriter):
