@@ -202,3 +202,7 @@ def test_fractions_and_dates_cut_inside_their_number_are_joined():
     text = "一九九七年十二月，百分之八十，三分之一，十分之后，三年"
     assert segment_text(text, _DateCharactersJoinTheUnitBefore(text)) == [
         "一九九七年 十二月 ， 百分之八十 ， 三分之一 ， 十 分 之 后 ， 三年"]
+
+
+def test_latin_letters_are_a_word_apart_from_han_characters():
+    assert segment_text("用iPhone拍照，ISO9001标准", _OneWordPerRun()) == ["用 iPhone 拍照 ， ISO9001 标准"]

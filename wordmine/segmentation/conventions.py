@@ -74,7 +74,8 @@ def conventional_ends(ends: np.ndarray, offsets: np.ndarray, cps: np.ndarray, sp
     han = ~spans.is_latin
     fraction = _fraction_units(cps[spans.start], offsets, numeral)
     ends = _join_number_runs(ends, offsets, numeral | fraction, (first & CLOSES_DATE != 0) & han)
-    return _cut_digits_from_words(ends, offsets, first, han, digits)
+    ends = _cut_digits_from_words(ends, offsets, first, han, digits)
+    return _cut_letters_from_han(ends, offsets, han, spans.is_latin & ~digits)
 
 
 def token_glue(cps: np.ndarray, roles: np.ndarray, in_unit: np.ndarray) -> np.ndarray:
@@ -204,6 +205,28 @@ def _cut_digits_from_words(ends: np.ndarray, offsets: np.ndarray, first_roles: n
     after_number = word & (first_roles & DATE == 0)
     cut = ((number[:-1] & after_number[1:]) | (word[:-1] & digits[1:])) & same_run
     out[:-1] |= cut
+    return out
+
+
+def _cut_letters_from_han(ends: np.ndarray, offsets: np.ndarray, han: np.ndarray, letters: np.ndarray) -> np.ndarray:
+    """A word boundary between a run of Latin letters and a Han character, either way round (用 iPhone 拍).
+
+    The standards mostly write them apart (a Latin run then a Han character as two
+    words / as one: pd1998 335 / 88, ctb6 54 / 4, medical_forum 34 / 1; a Han
+    character then a Latin run: 354 / 70, 56 / 11, 35 / 0), while a character
+    model, which sees each Latin run as one rare unit, often joins them. The few
+    joined in the gold (X光, B超, 卡拉OK) are lost; measured on the default CRF's
+    output, F1 pd1998 +0.0002, ctb6 +0.0005, medical_forum +0.0025, zhuxian (no
+    Latin) unchanged.
+
+    >>> letters = np.array([0, 1, 0, 0], bool)  # 用 iPhone 拍 照
+    >>> _cut_letters_from_han(np.array([0, 0, 0, 1], bool), np.arange(4), ~letters, letters).tolist()
+    [True, True, False, True]
+    """
+    if len(ends) < 2:
+        return ends
+    out = ends.copy()
+    out[:-1] |= ((letters[:-1] & han[1:]) | (han[:-1] & letters[1:])) & (offsets[1:] != 0)
     return out
 
 
