@@ -206,3 +206,7 @@ def test_fractions_and_dates_cut_inside_their_number_are_joined():
 
 def test_latin_letters_are_a_word_apart_from_han_characters():
     assert segment_text("用iPhone拍照，ISO9001标准", _OneWordPerRun()) == ["用 iPhone 拍照 ， ISO9001 标准"]
+
+
+def test_traditional_numerals_and_time_follow_the_same_rules():
+    assert segment_text("達3萬元，8時，三十 萬", _OneWordPerRun()) == ["達 3萬 元 ， 8時 ， 三十 萬"]

@@ -27,13 +27,14 @@ import numpy as np
 from wordmine.arrays import word_starts
 
 #: Characters that write numbers: adjacent words made only of these (三十 六 点 七) are one number.
-NUMERALS = frozenset("〇零一二三四五六七八九十百千万亿两点")
+#: Traditional forms too (萬 億 兩 點), for text written in them.
+NUMERALS = frozenset("〇零一二三四五六七八九十百千万亿两点萬億兩點")
 #: Characters that a date or a time writes after its digits (１９９８年, １２月, ３１日, ８时): left to the model.
-DATE_UNITS = frozenset("年月日时")
+DATE_UNITS = frozenset("年月日时時")
 #: Characters that close a date written in words (一九九七年, 十二月, 三十一日).
 DAY_MONTH_YEAR = frozenset("年月日")
 #: Characters that multiply the digits before them into one number (３万, ２．５亿).
-MAGNITUDES = frozenset("万亿")
+MAGNITUDES = frozenset("万亿萬億")
 #: A middle dot joins the parts of a transliterated name: 铁木尔·达瓦买提, 让・雷诺.
 NAME_GLUE = frozenset("\u00b7\u30fb")
 #: A decimal point, a slash and the ratio sign (U+2236), which join digits on both sides.
