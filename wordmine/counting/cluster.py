@@ -61,20 +61,55 @@ def _merge_pair(first: Corpus, second: Corpus) -> Corpus:
 
 @contextlib.contextmanager
 def _client(scheduler: str) -> Iterator[Any]:
-    """A Dask client of ``scheduler`` (as :func:`parse_scheduler` takes it), the local cluster closed after."""
+    """A Dask client of ``scheduler`` (as :func:`parse_scheduler` takes it); a local cluster is gone after.
+
+    Closed in this order, on errors and Ctrl-C too: the client, the local
+    cluster (its workers, waited for), then the resource tracker its workers
+    were started with (:func:`_stopped_resource_tracker`).
+    """
     try:
         from distributed import Client, LocalCluster
     except ImportError:
         raise WordmineError("--dask needs Dask: pip install 'wordmine[dask]'") from None
     kind, where = parse_scheduler(scheduler)
-    cluster = LocalCluster(n_workers=where, threads_per_worker=1, processes=True,
-                           dashboard_address=None) if kind == "local" else None
-    try:
-        with Client(cluster if cluster is not None else where) as client:
+    if kind != "local":
+        with Client(where) as client:
             yield client
+        return
+    with (_stopped_resource_tracker(),
+          LocalCluster(n_workers=where, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+          Client(cluster) as client):
+        yield client
+
+
+@contextlib.contextmanager
+def _stopped_resource_tracker() -> Iterator[None]:
+    """Stop multiprocessing's resource tracker on the way out, if it was not running on the way in.
+
+    A local cluster starts its workers with multiprocessing's "spawn", and the
+    first spawn starts a resource tracker: a process that unlinks the named
+    semaphores and shared memory its users leave behind. It stops when every
+    process holding its pipe has closed it, so by design just *after* the
+    process that started it has exited: each ``--dask local:N`` run left it
+    alive behind the command for a moment (reparented to init, still in the
+    command's session), one process left over per run for a script or a
+    benchmark. Once the cluster is closed its workers have exited and been
+    waited for, so closing this process's end of the pipe and waiting for the
+    tracker ends it here. There is no public call for that; ``_stop`` is what
+    multiprocessing's own test clean-up calls (``multiprocessing.util._cleanup_tests``,
+    Python 3.10 to 3.13). A tracker running before belongs to the caller and
+    is left alone; a process the caller spawns while the cluster runs would
+    make the wait last until it exits.
+    """
+    from multiprocessing import resource_tracker
+
+    tracker = resource_tracker._resource_tracker
+    started_here = getattr(tracker, "_fd", None) is None
+    try:
+        yield
     finally:
-        if cluster is not None:
-            cluster.close()
+        if started_here and hasattr(tracker, "_stop"):
+            tracker._stop()
 
 
 def count_on_dask(scheduler: str, paths: list[str], config: CountConfig, encoding: str = "utf-8") -> Corpus:
