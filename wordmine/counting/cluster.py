@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import logging
 import os
 from collections.abc import Iterator
 from typing import Any
@@ -77,7 +78,8 @@ def _client(scheduler: str) -> Iterator[Any]:
             yield client
         return
     with (_stopped_resource_tracker(),
-          LocalCluster(n_workers=where, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+          LocalCluster(n_workers=where, threads_per_worker=1, processes=True, dashboard_address=None,
+                       silence_logs=logging.CRITICAL) as cluster,  # a failed task is our error line, not their log
           Client(cluster) as client):
         yield client
 
