@@ -210,3 +210,10 @@ def test_latin_letters_are_a_word_apart_from_han_characters():
 
 def test_traditional_numerals_and_time_follow_the_same_rules():
     assert segment_text("達3萬元，8時，三十 萬", _OneWordPerRun()) == ["達 3萬 元 ， 8時 ， 三十 萬"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from("3１万亿年月时个百分之三十·・.．/∶%％abX的，\n "), max_size=40))
+def test_the_number_and_name_rules_never_lose_a_character(lossless, toy_model, text):
+    lossless(text, segment_text(text, _OneWordPerRun()))
+    lossless(text, segment_text(text, toy_model))
