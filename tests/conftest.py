@@ -8,6 +8,7 @@ import collections
 import pathlib
 import subprocess
 import sys
+import textwrap
 
 import pytest
 
@@ -60,6 +61,58 @@ def _run_wordmine(*args, input=None) -> subprocess.CompletedProcess:
     """Run the real console entry point in a subprocess, capturing stdout and stderr as bytes."""
     return subprocess.run([sys.executable, "-m", "wordmine", *map(str, args)], input=input, capture_output=True,
                           check=False)
+
+
+def _script(prelude: str) -> str:
+    """Python code for ``python -c``: ``prelude`` (say, a patch of the library), then the command line."""
+    return textwrap.dedent(prelude) + textwrap.dedent("""
+        from wordmine.cli import main
+        sys.argv = ["wordmine"] + sys.argv[1:]
+        main()
+    """)
+
+
+def _run_patched(prelude: str, *args, **popen) -> subprocess.CompletedProcess:
+    """Run the command line in a subprocess after ``prelude`` (``import sys`` done), capturing bytes."""
+    return subprocess.run([sys.executable, "-c", "import sys\n" + _script(prelude), *map(str, args)],
+                          capture_output=True, check=False, **popen)
+
+
+#: Holds the merge at the first slice read (of a run or of a count file) until stdin says go on,
+#: saying so on stderr first: the test then knows the merge has begun without sleeping.
+_HOLD_MERGE = """
+    from wordmine.counting import countstream, runs
+    def hold(original):
+        def held(*args):
+            sys.stderr.write("merging runs\\n")
+            sys.stderr.flush()
+            sys.stdin.readline()
+            return original(*args)
+        return held
+    runs.read_slice = hold(runs.read_slice)
+    countstream.CountFile.read_slice = hold(countstream.CountFile.read_slice)
+"""
+
+
+def _start_held_merge(*args) -> subprocess.Popen:
+    """Start the command line in a new session, and return once its merge is held (see _HOLD_MERGE)."""
+    proc = subprocess.Popen([sys.executable, "-c", "import sys\n" + _script(_HOLD_MERGE), *map(str, args)],
+                            stdin=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    line = proc.stderr.readline().decode()
+    while line and line != "merging runs\n":
+        line = proc.stderr.readline().decode()
+    assert line == "merging runs\n"
+    return proc
+
+
+@pytest.fixture(scope="session")
+def run_patched():
+    return _run_patched
+
+
+@pytest.fixture(scope="session")
+def start_held_merge():
+    return _start_held_merge
 
 
 @pytest.fixture(scope="session")

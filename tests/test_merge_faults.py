@@ -6,9 +6,6 @@ import errno
 import os
 import random
 import signal
-import subprocess
-import sys
-import textwrap
 
 from click.testing import CliRunner
 
@@ -39,37 +36,13 @@ def test_a_full_tmp_dir_while_merging_is_named_and_leaves_no_runs(tmp_path, monk
     assert list(spill.iterdir()) == [] and not (tmp_path / "out.tsv").exists()
 
 
-#: Runs the command line with the merge held at its first partition until this process is told to go on:
-#: it says so on stderr and waits on stdin, so the test knows the merge has begun without sleeping.
-_HELD_MERGE = textwrap.dedent("""
-    import sys
-    from wordmine.counting import runs
-    original = runs.read_slice
-    def held(run, lo, hi):
-        sys.stderr.write("merging runs\\n")
-        sys.stderr.flush()
-        sys.stdin.readline()
-        return original(run, lo, hi)
-    runs.read_slice = held
-    from wordmine.cli import main
-    sys.argv = ["wordmine"] + sys.argv[1:]
-    main()
-""")
-
-
-def test_ctrl_c_while_merging_exits_130_and_removes_every_run(tmp_path):
+def test_ctrl_c_while_merging_exits_130_and_removes_every_run(tmp_path, start_held_merge):
     text = tmp_path / "big.txt"
     _big_text(text)
     spill = tmp_path / "spill"
     spill.mkdir()
     out = tmp_path / "out.tsv"
-    proc = subprocess.Popen([sys.executable, "-c", _HELD_MERGE, "discover", str(text), "--jobs", "2",
-                             "--memory", "64k", "--tmp-dir", str(spill), "-o", str(out)],
-                            stdin=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-    line = proc.stderr.readline().decode()
-    while line and line != "merging runs\n":
-        line = proc.stderr.readline().decode()
-    assert line == "merging runs\n"
+    proc = start_held_merge("discover", text, "--jobs", "2", "--memory", "64k", "--tmp-dir", spill, "-o", out)
     assert any(spill.iterdir()), "the runs are on disk while they are merged"
     os.killpg(proc.pid, signal.SIGINT)
     proc.stdin.close()  # the partitions under way may finish; no other starts
@@ -78,7 +51,7 @@ def test_ctrl_c_while_merging_exits_130_and_removes_every_run(tmp_path):
     assert list(spill.iterdir()) == [] and not out.exists()
 
 
-def test_a_budget_too_small_for_the_input_is_refused_before_any_work(tmp_path):
+def test_a_budget_too_small_for_the_input_is_refused_before_any_work(tmp_path, run_wordmine):
     text = tmp_path / "big.txt"
     with open(text, "w", encoding="utf-8") as handle:
         handle.write(("天地玄黄宇宙洪荒" * 1000 + "\n") * 400)  # 9.6 MB
@@ -86,9 +59,7 @@ def test_a_budget_too_small_for_the_input_is_refused_before_any_work(tmp_path):
     spill.mkdir()
     for command in ("count", "discover", "learn", "segment", "contrast"):
         output = ["-o", str(tmp_path / "model.wmm")] if command == "learn" else []
-        proc = subprocess.run([sys.executable, "-m", "wordmine", command, str(text), "--memory", "50M",
-                               "--tmp-dir", str(spill), "-q", *output], capture_output=True, check=False,
-                              timeout=120)
+        proc = run_wordmine(command, text, "--memory", "50M", "--tmp-dir", spill, "-q", *output)
         lines = proc.stderr.decode().strip().splitlines()
         assert proc.returncode == 1, command
         assert len(lines) == 1 and "--memory" in lines[0] and "100M" in lines[0], (command, lines)

@@ -11,9 +11,6 @@ import errno
 import os
 import random
 import signal
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -222,28 +219,8 @@ def test_a_full_tmp_dir_mid_merge_is_one_line_naming_it_and_leaves_nothing(text_
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
 
 
-#: The command line with the first slice read during a merge held until this process says go on:
-#: it says so on stderr and waits on stdin, so the test knows the merge has begun without sleeping.
-_HELD = textwrap.dedent("""
-    import sys
-    from wordmine.counting import countstream, runs
-    def hold(original):
-        def held(*args):
-            sys.stderr.write("merging runs\\n")
-            sys.stderr.flush()
-            sys.stdin.readline()
-            return original(*args)
-        return held
-    runs.read_slice = hold(runs.read_slice)
-    countstream.CountFile.read_slice = hold(countstream.CountFile.read_slice)
-    from wordmine.cli import main
-    sys.argv = ["wordmine"] + sys.argv[1:]
-    main()
-""")
-
-
 @pytest.mark.parametrize("command", ["count -o", "count", "merge"])
-def test_ctrl_c_mid_merge_exits_130_and_removes_every_run(text_file, tmp_path, command):
+def test_ctrl_c_mid_merge_exits_130_and_removes_every_run(text_file, tmp_path, command, start_held_merge):
     spill = tmp_path / "spill"
     spill.mkdir()
     out = tmp_path / ("out.tsv" if command == "count" else "out.wmc")
@@ -252,12 +229,7 @@ def test_ctrl_c_mid_merge_exits_130_and_removes_every_run(text_file, tmp_path, c
         args = ["merge", tmp_path / "a.wmc", tmp_path / "a.wmc", "--memory", "64k"]
     else:
         args = ["count", text_file, "--memory", "64k", "--jobs", "1"]
-    proc = subprocess.Popen([sys.executable, "-c", _HELD, *map(str, args), "--tmp-dir", str(spill), "-o", str(out)],
-                            stdin=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-    line = proc.stderr.readline().decode()
-    while line and line != "merging runs\n":
-        line = proc.stderr.readline().decode()
-    assert line == "merging runs\n"
+    proc = start_held_merge(*args, "--tmp-dir", spill, "-o", out)
     assert any(spill.iterdir()), "runs are on disk while they are merged"
     os.killpg(proc.pid, signal.SIGINT)
     proc.stdin.close()

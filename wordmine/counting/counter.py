@@ -384,7 +384,7 @@ def count_text(
         if tally.table is not None:
             partitions: Iterable[Partition] = [Partition((0, len(vocab) + 1), tally.table)]
         else:
-            partitions = merge_runs(tally.runs, config.memory // 2, threads=config.jobs)
+            partitions = merge_runs(tally.runs, config.memory // 2, threads=config.jobs, folder=run_dir)
         try:
             reduced = reduce(partitions, units, run_dir)
         except OSError as exc:  # reading the runs back, or writing the reducer's own files

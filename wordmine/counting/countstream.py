@@ -49,12 +49,13 @@ import numpy as np
 
 from wordmine.counting.corpus import Corpus
 from wordmine.counting.countfile import MAGIC, VERSION, check_header, check_keys, count_header
-from wordmine.counting.ngrams import U64, NgramCounts, mask
+from wordmine.counting.ngrams import U64, NgramCounts
 from wordmine.counting.runs import (
     SLICE_SHARE,
     FirstUnitIndex,
     Partition,
     plan_partitions,
+    read_rows,
     spill_error,
     spill_folder,
 )
@@ -191,24 +192,13 @@ class CountFile(FirstUnitIndex):
     def stream(self) -> UnitStream:
         return UnitStream.in_file(self.arrays["stream"])
 
+    def locate(self, kind: str, order: int) -> tuple[str, int]:
+        """The file and the byte where the ``kind`` ("keys" or "counts") array of ``order`` begins."""
+        return self.path, self.arrays[f"{kind}{order}"].offset
+
     def read_slice(self, lo: int, hi: int) -> NgramCounts:
         """The n-grams whose first unit is in ``lo <= u < hi``, a table in itself (chained keys re-based)."""
-        table = NgramCounts(self.bits)
-        low = mask(self.bits)
-        with open(self.path, "rb") as handle:
-            for k in range(1, len(self.starts) + 1):
-                first, last = self.start(k, lo), self.start(k, hi)
-                arrays = []
-                for kind, dtype in (("keys", "<u8"), ("counts", "<i8")):
-                    where = self.arrays[f"{kind}{k}"]
-                    handle.seek(where.offset + 8 * first)
-                    arrays.append(np.fromfile(handle, dtype, last - first))
-                keys, counts = arrays[0].astype(np.uint64), arrays[1].astype(np.int64)
-                if not table.is_packed(k) and len(keys):
-                    base = U64(self.start(k - 1, lo))
-                    keys = (((keys >> U64(self.bits)) - base) << U64(self.bits)) | (keys & low)
-                table.keys.append(keys)
-                table.counts.append(counts)
+        table = read_rows(self, self.bits, self.locate, lo, hi)
         try:
             check_keys(table, len(self.vocab))
         except ValueError as exc:

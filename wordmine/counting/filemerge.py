@@ -11,7 +11,8 @@ byte:
    renamed (:func:`~wordmine.counting.ngrams.rekey`, which sorts it again in
    the new ids) and written out as a sorted run of its own;
 3. all runs are merged a range of merged first units at a time
-   (:func:`~wordmine.counting.runs.merge_many`) and each merged range
+   (:func:`~wordmine.counting.runs.merge_runs`, more than its ``FAN_IN`` runs
+   merged into fewer first) and each merged range
    appended to the output (:class:`~wordmine.counting.countstream.CountFileWriter`),
    with the unit streams renamed as they are copied.
 
@@ -41,16 +42,7 @@ import numpy as np
 from wordmine.counting.counter import bits_for
 from wordmine.counting.countstream import CountFile, CountFileWriter, open_counts
 from wordmine.counting.ngrams import rekey
-from wordmine.counting.runs import (
-    SLICE_SHARE,
-    Run,
-    merge_many,
-    plan_partitions,
-    read_slice,
-    spill_error,
-    spill_folder,
-    write_run,
-)
+from wordmine.counting.runs import Run, merge_runs, spill_error, spill_folder, write_run
 from wordmine.errors import WordmineError
 from wordmine.normalize import Vocabulary
 
@@ -109,9 +101,9 @@ def merge_count_files(paths: list[str], output: str, memory: int, tmp_dir: str |
             for part in count_file.partitions(budget):
                 path = os.path.join(folder, f"renamed-{len(sources)}.bin")
                 sources.append(write_run(rekey(part.table, bits, id_map), path))
-        for lo, hi in plan_partitions(sources, max(budget // SLICE_SHARE, 1)):  # type: ignore[arg-type]
-            writer.add(merge_many([s.read_slice(lo, hi) if isinstance(s, CountFile) else read_slice(s, lo, hi)
-                                   for s in sources]))
+        # More files (or renamed ranges) than runs.FAN_IN are merged into fewer first, in this folder.
+        for part in merge_runs(sources, budget, folder=folder):
+            writer.add(part.table)
         # One file is written back as it was; joined streams take 4 bytes an id once the vocabulary needs them.
         dtype = first.arrays["stream"].dtype if len(files) == 1 else (
             np.uint32 if len(vocab) > 1 << 16 else np.uint16)

@@ -42,6 +42,7 @@ from collections.abc import Iterable, Iterator
 
 import numpy as np
 
+from wordmine.counting import runs as sorted_runs
 from wordmine.counting.ngrams import U64, NgramCounts
 from wordmine.counting.runs import Partition, spill_folder
 from wordmine.normalize import Vocabulary
@@ -177,38 +178,64 @@ class RankedRuns(_Reducer):
             self.runs.append((path, len(at)))
 
     def blocks(self, block_rows: int) -> Iterator[np.ndarray]:
-        """Every row in rank order, a block at a time: the runs merged (see the module)."""
+        """Every row in rank order, a block at a time: the runs merged (see the module).
+
+        Past ``runs.FAN_IN`` runs, some are first merged into longer ones
+        (:func:`~wordmine.counting.runs.pass_groups`), pass after pass, so no
+        merge opens more files or holds more blocks than FAN_IN; the runs
+        merged are removed as they go, so the rows are read once.
+        """
         dtype = record_type(self.max_order)
-        handles = [open(path, "rb") for path, _ in self.runs]  # noqa: SIM115 - closed below
-        try:
-            left = [n for _, n in self.runs]
-            step = max(block_rows // max(len(self.runs), 1), 1024)
-            buffers = [np.zeros(0, dtype)] * len(self.runs)
+        runs, passes = self.runs, 0
+        while len(runs) > sorted_runs.FAN_IN:
+            groups = sorted_runs.pass_groups([n for _, n in runs], sorted_runs.FAN_IN)
+            merged = []
+            for at, group in enumerate(groups):
+                path = os.path.join(str(self.folder), f"ranked-pass{passes}-{at}.bin")
+                with open(path, "wb") as handle:
+                    for block in _merged_blocks([runs[i] for i in group], dtype, block_rows):
+                        block.tofile(handle)
+                merged.append((path, sum(runs[i][1] for i in group)))
+                for i in group:
+                    os.unlink(runs[i][0])
+            done = {i for group in groups for i in group}
+            runs = [run for i, run in enumerate(runs) if i not in done] + merged
+            passes += 1
+        yield from _merged_blocks(runs, dtype, block_rows)
 
-            def fill(i: int) -> None:
-                buffers[i] = np.fromfile(handles[i], dtype, min(step, left[i]))
-                left[i] -= len(buffers[i])
 
-            for i in range(len(self.runs)):
-                fill(i)
-            while any(len(b) for b in buffers):
-                bounding = [(b["k1"][-1], b["k2"][-1]) for b, n in zip(buffers, left) if n and len(b)]
-                out = []
-                for i, b in enumerate(buffers):
-                    if bounding:
-                        f1, f2 = min(bounding)
-                        cut = int(np.count_nonzero((b["k1"] < f1) | ((b["k1"] == f1) & (b["k2"] <= f2))))
-                    else:
-                        cut = len(b)
-                    out.append(b[:cut])
-                    buffers[i] = b[cut:]
-                    if not len(buffers[i]) and left[i]:
-                        fill(i)
-                block = np.concatenate(out)
-                yield block[np.lexsort((block["k2"], block["k1"]))]
-        finally:
-            for handle in handles:
-                handle.close()
+def _merged_blocks(runs: list[tuple[str, int]], dtype: np.dtype, block_rows: int) -> Iterator[np.ndarray]:
+    """The rows of sorted runs (path, rows) in rank order, a block of each run read at a time."""
+    handles = [open(path, "rb") for path, _ in runs]  # noqa: SIM115 - closed below
+    try:
+        left = [n for _, n in runs]
+        step = max(block_rows // max(len(runs), 1), 1024)
+        buffers = [np.zeros(0, dtype)] * len(runs)
+
+        def fill(i: int) -> None:
+            buffers[i] = np.fromfile(handles[i], dtype, min(step, left[i]))
+            left[i] -= len(buffers[i])
+
+        for i in range(len(runs)):
+            fill(i)
+        while any(len(b) for b in buffers):
+            bounding = [(b["k1"][-1], b["k2"][-1]) for b, n in zip(buffers, left) if n and len(b)]
+            out = []
+            for i, b in enumerate(buffers):
+                if bounding:
+                    f1, f2 = min(bounding)
+                    cut = int(np.count_nonzero((b["k1"] < f1) | ((b["k1"] == f1) & (b["k2"] <= f2))))
+                else:
+                    cut = len(b)
+                out.append(b[:cut])
+                buffers[i] = b[cut:]
+                if not len(buffers[i]) and left[i]:
+                    fill(i)
+            block = np.concatenate(out)
+            yield block[np.lexsort((block["k2"], block["k1"]))]
+    finally:
+        for handle in handles:
+            handle.close()
 
 
 def ranked_rows(reducer: TopRows | RankedRuns, vocab: Vocabulary, top: int | None = None,

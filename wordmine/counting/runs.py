@@ -35,10 +35,12 @@ each run (Knuth, The Art of Computer Programming vol. 3, section 5.4, 1973).
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import BinaryIO
 
 import numpy as np
 
@@ -96,12 +98,23 @@ class Run(FirstUnitIndex):
     """A count table on disk and its first-unit index.
 
     ``starts[k - 1][u]`` is the first row of order ``k`` whose first unit is
-    ``u`` (or more); its last entry is the number of rows of the order.
+    ``u`` (or more); its last entry is the number of rows of the order. The
+    arrays lie in ``path`` one after another (keys1 counts1 keys2 ...), or,
+    for a run merged from other runs a partition at a time, each in a file of
+    its own: ``segments`` (keys1, counts1, keys2, ...).
     """
 
     path: str
     bits: int
     starts: list[np.ndarray]
+    segments: tuple[str, ...] = ()
+
+    def locate(self, kind: str, order: int) -> tuple[str, int]:
+        """The file holding the ``kind`` ("keys" or "counts") array of ``order``, and where it begins."""
+        if self.segments:
+            return self.segments[2 * (order - 1) + (kind == "counts")], 0
+        lengths = self.lengths
+        return self.path, 16 * sum(lengths[: order - 1]) + (8 * lengths[order - 1] if kind == "counts" else 0)
 
 
 
@@ -133,26 +146,40 @@ def write_run(table: NgramCounts, path: str) -> Run:
 
 
 def read_slice(run: Run, lo: int, hi: int) -> NgramCounts:
-    """The n-grams of ``run`` whose first unit is in ``lo <= u < hi``: a table in itself.
+    """The n-grams of ``run`` whose first unit is in ``lo <= u < hi``: a table in itself."""
+    return read_rows(run, run.bits, run.locate, lo, hi)
 
+
+def read_rows(index: FirstUnitIndex, bits: int, locate: Callable[[str, int], tuple[str, int]],
+              lo: int, hi: int) -> NgramCounts:
+    """The rows of first units ``lo <= u < hi`` of a table on disk, a table in itself.
+
+    What a sorted run and a count file share: ``locate(kind, order)`` says in
+    which file, from which byte, the keys or the counts of an order lie (little
+    endian, 8 bytes a row); ``index`` where each first unit's rows begin.
     Chained keys name rows of the order below; they are re-based on the slice's first row.
     """
-    table = NgramCounts(run.bits)
-    offset = 0
-    low_bits = mask(run.bits)
-    with open(run.path, "rb") as handle:
-        for order, length in enumerate(run.lengths, start=1):
-            first, last = run.start(order, lo), run.start(order, hi)
-            handle.seek(offset + 8 * first)
-            keys = np.fromfile(handle, np.uint64, last - first)
-            handle.seek(offset + 8 * length + 8 * first)
-            counts = np.fromfile(handle, np.int64, last - first)
+    table = NgramCounts(bits)
+    low = mask(bits)
+    handles: dict[str, BinaryIO] = {}
+    try:
+        for order in range(1, len(index.starts) + 1):
+            first, last = index.start(order, lo), index.start(order, hi)
+            arrays = []
+            for kind, dtype in (("keys", "<u8"), ("counts", "<i8")):
+                path, offset = locate(kind, order)
+                handle = handles.get(path) or handles.setdefault(path, open(path, "rb"))  # noqa: SIM115
+                handle.seek(offset + 8 * first)
+                arrays.append(np.fromfile(handle, dtype, last - first))
+            keys, counts = arrays[0].astype(np.uint64, copy=False), arrays[1].astype(np.int64, copy=False)
             if not table.is_packed(order) and len(keys):
-                base = U64(run.start(order - 1, lo))
-                keys = (((keys >> U64(run.bits)) - base) << U64(run.bits)) | (keys & low_bits)
+                base = U64(index.start(order - 1, lo))
+                keys = (((keys >> U64(bits)) - base) << U64(bits)) | (keys & low)
             table.keys.append(keys)
             table.counts.append(counts)
-            offset += 16 * length
+    finally:
+        for handle in handles.values():
+            handle.close()
     return table
 
 
@@ -190,20 +217,113 @@ def plan_partitions(runs: list[FirstUnitIndex], budget_bytes: int) -> list[tuple
 SLICE_SHARE = 5
 
 
-def merge_runs(runs: list[Run], budget_bytes: int, threads: int = 1) -> Iterator[Partition]:
+#: Runs merged in one pass at most. Past it they are merged FAN_IN at a time into
+#: intermediate runs first, pass after pass (a multi-pass external merge), so a
+#: merge reads FAN_IN runs at most and holds as many files open whatever the
+#: input; each extra pass writes and reads the merged counts once more.
+FAN_IN = 64
+
+
+def merge_runs(runs: list, budget_bytes: int, threads: int = 1, folder: str | None = None) -> Iterator[Partition]:
     """The merged counts of ``runs``, one partition of first units at a time, in key order.
 
-    With ``threads`` > 1 that many partitions are merged side by side (numpy's
-    sorts run without the interpreter lock), each in its share of the budget.
+    ``runs`` are :class:`Run` or count files. With ``threads`` > 1 that many
+    partitions are merged side by side (numpy's sorts run without the GIL), each
+    in its share of the budget. Past :data:`FAN_IN` runs, some are merged first
+    in ``folder`` (by default the first run's), and removed (count files never).
     """
     if not runs:
         return
+    if len(runs) > FAN_IN:
+        runs = bound_fan_in(runs, budget_bytes, threads, folder or os.path.dirname(runs[0].path))
+    yield from _merge_all(runs, budget_bytes, threads)
+
+
+def bound_fan_in(runs: list, budget_bytes: int, threads: int, folder: str) -> list:
+    """At most :data:`FAN_IN` runs with the counts of ``runs``: groups merged pass after pass (:func:`pass_groups`)."""
+    while len(runs) > FAN_IN:
+        groups = pass_groups([sum(run.lengths) for run in runs], FAN_IN)
+        merged = [write_merged(_merge_all([runs[i] for i in group], budget_bytes, threads),
+                               tempfile.mkdtemp(prefix="merged-", dir=folder)) for group in groups]
+        done = {i for group in groups for i in group}
+        remove_runs([runs[i] for i in sorted(done) if isinstance(runs[i], Run)])
+        runs = [run for i, run in enumerate(runs) if i not in done] + merged
+    return runs
+
+
+def pass_groups(sizes: list[int], fan_in: int) -> list[list[int]]:
+    """The runs (by index) one pass of a multi-pass merge merges, ``fan_in`` at most a group.
+
+    As few as leave ``fan_in`` runs for the last pass (or a ``fan_in``-th of them
+    while there are more than ``fan_in`` squared), the smallest first: 65 runs and
+    a fan-in of 64 take one extra merge of the two smallest, not a pass over all.
+    R runs take ceil(log_fan_in(R)) - 1 extra passes at most (Knuth, The Art of
+    Computer Programming vol. 3, section 5.4, 1973).
+
+    >>> pass_groups([5, 1, 1, 9], 3)
+    [[1, 2]]
+    >>> pass_groups([1] * 10, 3)
+    [[0, 1, 2], [3, 4, 5], [6, 7, 8]]
+    """
+    fan_in = max(fan_in, 2)
+    merges = len(sizes) - max(fan_in, -(-len(sizes) // fan_in))  # runs the pass takes away
+    order = sorted(range(len(sizes)), key=lambda i: (sizes[i], i))
+    groups, at = [], 0
+    while merges > 0:
+        size = min(fan_in, merges + 1)
+        groups.append(order[at : at + size])
+        at += size
+        merges -= size - 1
+    return groups
+
+
+def write_merged(partitions: Iterable[Partition], folder: str) -> Run:
+    """One run of merged partitions (in key order), each array appended to a file of its own in ``folder``.
+
+    Chained keys are re-based on the rows before, as :func:`concatenate` does in memory.
+    """
+    handles: list[BinaryIO] = []
+    paths: list[str] = []
+    rows: list[np.ndarray] = []
+    before: list[int] = []
+    bits = 16
+    try:
+        for part in partitions:
+            table = part.table
+            if not handles:
+                bits = table.bits
+                paths = [os.path.join(folder, f"{kind}{k}") for k in range(1, table.max_order + 1)
+                         for kind in ("keys", "counts")]
+                handles = [open(path, "wb") for path in paths]  # noqa: SIM115 - closed below
+                rows = [np.zeros(0, np.int64)] * table.max_order
+                before = [0] * table.max_order
+            for k, starts in enumerate(first_unit_starts(table), start=1):
+                keys = table.keys[k - 1]
+                if not table.is_packed(k) and len(keys):
+                    keys = keys + (U64(before[k - 2]) << U64(bits))
+                keys.tofile(handles[2 * k - 2])
+                table.counts[k - 1].tofile(handles[2 * k - 1])
+                per_unit = np.diff(starts)
+                if len(per_unit) > len(rows[k - 1]):
+                    rows[k - 1] = np.concatenate([rows[k - 1], np.zeros(len(per_unit) - len(rows[k - 1]), np.int64)])
+                rows[k - 1][: len(per_unit)] += per_unit
+            before = [b + len(keys) for b, keys in zip(before, table.keys)]
+    finally:
+        for handle in handles:
+            handle.close()
+    return Run(folder, bits, [np.concatenate([[0], np.cumsum(r)]) for r in rows], tuple(paths))
+
+
+def _merge_all(runs: list, budget_bytes: int, threads: int) -> Iterator[Partition]:
+    """The runs merged in one pass, each partition's slices read from every run."""
     bits = max(run.bits for run in runs)
     ranges = plan_partitions(runs, max(budget_bytes // (SLICE_SHARE * threads), 1))
 
     def merged(bounds: tuple[int, int]) -> Partition:
         lo, hi = bounds
-        return Partition(bounds, merge_many([_widened(read_slice(run, lo, hi), bits) for run in runs]))
+        # A count file reads (and checks) its own slices.
+        slices = [read_slice(run, lo, hi) if isinstance(run, Run) else run.read_slice(lo, hi) for run in runs]
+        return Partition(bounds, merge_many([_widened(table, bits) for table in slices]))
 
     if threads == 1 or len(ranges) == 1:
         yield from map(merged, ranges)
@@ -294,7 +414,7 @@ def concatenate(parts: list[NgramCounts]) -> NgramCounts:
 
 def remove_runs(runs: list[Run]) -> None:
     for run in runs:
-        try:
+        if run.segments:
+            shutil.rmtree(run.path, ignore_errors=True)
+        elif os.path.exists(run.path):
             os.unlink(run.path)
-        except FileNotFoundError:
-            pass
