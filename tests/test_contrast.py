@@ -3,6 +3,7 @@ import math
 import numpy as np
 import pytest
 
+import wordmine
 from wordmine.config import CountConfig
 from wordmine.counting.counter import count_text
 from wordmine.lexicon import Lexicon
@@ -17,6 +18,7 @@ from wordmine.mining.contrast import (
     smoothed_share,
 )
 from wordmine.mining.dispersion import document_frequency, residual_idf
+from wordmine.mining.matching import Matcher
 from wordmine.mining.occurrences import CorpusBackground, JiebaBackground, corpus_occurrences
 from wordmine.normalize import Vocabulary
 
@@ -179,3 +181,103 @@ def test_small_general_corpus_warns_and_empty_domain_is_empty(samples, run_wordm
     empty.write_bytes(b"")
     proc = run_wordmine("contrast", empty, samples / "everyday.txt", "-q")
     assert proc.returncode == 0 and proc.stdout == b""
+
+
+# Words longer than the n-gram tables (counts) or the packed keys (lines) are matched
+# in the text by wordmine.mining.matching; each figure is checked against a naive scan.
+
+
+def _naive_matches(values: list[int], patterns: list[tuple[int, ...]]) -> list[tuple[int, int]]:
+    index = {pattern: p for p, pattern in enumerate(patterns)}
+    lengths = sorted({len(pattern) for pattern in patterns})
+    return sorted((index[tuple(values[start : start + n])], start) for n in lengths
+                  for start in range(len(values) - n + 1) if tuple(values[start : start + n]) in index)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_matcher_finds_every_occurrence_a_naive_scan_finds(seed):
+    rng = np.random.default_rng(seed)
+    for _ in range(60):
+        # Few symbols make overlaps (1 2 1 2 1); values above every symbol (7, 2**31) match nothing.
+        alphabet = rng.choice([1, 2, 5, 10**6], size=3, replace=False)
+        values = rng.choice(np.append(alphabet, [0, 7, 2**31]), size=int(rng.integers(0, 80)))
+        patterns = sorted({tuple(rng.choice(alphabet, size=int(rng.integers(1, 12))).tolist()) for _ in range(6)})
+        if rng.random() < 0.5:
+            patterns.append(tuple(range(100, 100 + int(rng.integers(1, 30)))))
+            values = np.concatenate([values, np.arange(95, 130), values])
+        which, start = Matcher([np.array(p) for p in patterns]).find(values.astype(np.uint32))
+        assert sorted(zip(which.tolist(), start.tolist())) == _naive_matches(values.tolist(), patterns)
+
+
+def test_matcher_with_many_symbols_packs_few_to_a_key_and_still_finds_every_occurrence():
+    # Over 65,536 symbols take 17 bits each, 3 to a key: a pattern of 2 to 10 symbols is one to
+    # four keys, and half the patterns share their first key with others.
+    rng = np.random.default_rng(7)
+    stems = rng.integers(0, 200_000, size=(500, 3))
+    patterns = set()
+    for n in rng.integers(2, 11, size=20_000).tolist():
+        pattern = rng.integers(0, 200_000, size=n)
+        if rng.random() < 0.5:
+            pattern[: min(n, 3)] = stems[rng.integers(500), : min(n, 3)]
+        patterns.add(tuple(pattern.tolist()))
+    patterns = sorted(patterns)
+    assert len({s for p in patterns for s in p}) > 65_536
+    picked = rng.choice(len(patterns), size=3_000)
+    values = np.concatenate([np.append(patterns[p], rng.integers(0, 200_000, size=2)) for p in picked])
+    which, start = Matcher([np.array(p) for p in patterns]).find(values)
+    assert sorted(zip(which.tolist(), start.tolist())) == _naive_matches(values.tolist(), patterns)
+    assert len(which) >= 3_000
+
+
+def test_matcher_refuses_no_pattern_an_empty_one_or_one_twice():
+    for patterns in ([], [np.array([1, 2]), np.array([], np.int64)], [np.array([1, 2, 3]), np.array([1, 2, 3])]):
+        with pytest.raises(ValueError, match="Matcher"):
+            Matcher(patterns)
+
+
+def _long_word_corpus(seed: int, n_words: int = 300) -> tuple[list[str], list[str]]:
+    """Lines of random Han characters with long words planted, every word starting with its own character."""
+    rng = np.random.default_rng(seed)
+    han = [chr(0x4E00 + i) for i in range(3000)]
+    words = sorted({han[i] + "".join(rng.choice(han[1000:], size=int(rng.integers(4, 12))).tolist())
+                    for i in range(n_words)})
+    lines = []
+    for _ in range(400):
+        parts = ["".join(rng.choice(han[:1500], size=int(rng.integers(0, 6))).tolist())]
+        for word in rng.choice(words, size=int(rng.integers(0, 4))).tolist():
+            parts += [word * int(rng.integers(1, 3)), "".join(rng.choice(han, size=int(rng.integers(0, 4))).tolist())]
+        lines.append("，".join(parts) + "\n")
+    return words, lines
+
+
+def test_long_words_are_counted_and_lined_as_a_naive_scan_finds_them(monkeypatch):
+    # 300 long words with as many first characters: the case where an Aho-Corasick pass slowed down.
+    words, lines = _long_word_corpus(0)
+    corpus = count_text(lines, CountConfig(order=4, jobs=1))
+    occurs = [sum(line.startswith(w, i) for line in lines for i in range(len(line))) for w in words]
+    assert sum(o > 0 for o in occurs) > 200 and max(occurs) > 1
+    assert corpus_occurrences(corpus, words).tolist() == occurs
+    monkeypatch.setattr(occurrences, "STREAM_WINDOW", 5)  # windows shorter than the words
+    assert corpus_occurrences(corpus, words).tolist() == occurs
+    # About 2,200 units take 12 bits, so words of 6 units and more are found as runs of characters.
+    df, n_lines = document_frequency(lines, corpus.vocab, words)
+    assert df.tolist() == [sum(w in line for line in lines) for w in words]
+    assert n_lines == sum(line != "\n" for line in lines)
+
+
+@pytest.mark.parametrize("method", ["topical", "salience"])
+def test_contrast_of_long_words_is_the_same_under_a_tiny_budget(tmp_path, method):
+    _, domain_lines = _long_word_corpus(1)
+    _, general_lines = _long_word_corpus(2)
+    domain, general = tmp_path / "domain.txt", tmp_path / "general.txt"
+    domain.write_text("".join(domain_lines * 3), encoding="utf-8")
+    general.write_text("".join(general_lines), encoding="utf-8")
+    big = wordmine.contrast(str(domain), [str(general)], method=method, min_count=3, memory=1 << 30, jobs=1)
+    small = wordmine.contrast(str(domain), [str(general)], method=method, min_count=3, memory=1 << 17, jobs=1)
+    assert small == big
+    long = [t for t in big if len(t.term) > 4]
+    assert len(long) > 20
+    domain_text, general_text = domain.read_text(encoding="utf-8"), general.read_text(encoding="utf-8")
+    for term in long:
+        assert term.domain_count == sum(domain_text.startswith(term.term, i) for i in range(len(domain_text)))
+        assert term.general_count == sum(general_text.startswith(term.term, i) for i in range(len(general_text)))

@@ -53,6 +53,7 @@ Shared by every stage:
 ``mining``: words and terms from counts
     ``mining.scoring``       cohesion (weakest-split PMI), boundary entropy, its variation
     ``mining.discover``      solid n-grams, cut, count fragments, back-check, redundancy
+    ``mining.matching``      every occurrence of many long words, found with numpy in linear time
     ``mining.occurrences``   counts of candidates in a corpus or in jieba's dictionary
     ``mining.dispersion``    lines with each term, residual IDF
     ``mining.contrast``      domain terms ranked against a general side

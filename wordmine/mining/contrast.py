@@ -2,7 +2,7 @@
 
 Candidates are the words ``discover`` finds in the domain corpus. Each is
 counted exactly on both sides as a substring (n-gram tables for short words,
-an Aho-Corasick pass over the unit stream for longer ones), so a word absent
+a pass over the unit stream for longer ones), so a word absent
 from the general side is kept with count 0 rather than dropped. With a domain
 count a out of N_D units and a general count b out of N_G, the methods are:
 

@@ -19,8 +19,8 @@ in few lines. Worked example: 100 occurrences in 10 000 lines would fall on
 
 Counting is vectorised for words of up to ``64 // bits`` units (their packed
 keys are looked up at every position of the unit stream); longer words are
-found with an Aho-Corasick pass over the folded text of each block (as
-characters, so a long word ending in a Latin run would also match inside a
+found in the folded text of each block (:class:`~wordmine.mining.matching.Matcher`,
+as characters, so a long word ending in a Latin run would also match inside a
 longer run; discovered words that long are almost all Han).
 
 >>> from wordmine.normalize import Vocabulary
@@ -40,6 +40,7 @@ import numpy as np
 from wordmine.counting.keyset import KeySet
 from wordmine.counting.ngrams import U64, window_keys
 from wordmine.io.text import line_pieces
+from wordmine.mining.matching import Matcher
 from wordmine.normalize import UnitSpans, Vocabulary, code_points, unit_spans, unit_stream
 
 
@@ -78,7 +79,11 @@ def document_frequency(blocks: Iterable[str], vocab: Vocabulary, words: list[str
         index = np.array([i for _, i in items], np.int64)
         order = np.argsort(keys)
         tables[length] = (keys[order], index[order], KeySet(keys))
-    automaton = _automaton(long_words)
+    # Long words as code points; a word named twice is counted at its last place, as the dict keeps it.
+    long_index = np.array(list(long_words.values()), np.int64)
+    long_points = [np.frombuffer(word.encode("utf-32-le", "surrogatepass"), "<u4") for word in long_words]
+    long_length = np.array([len(points) for points in long_points], np.int64)
+    matcher = Matcher(long_points) if long_words else None
     n_lines = 0
     # A line longer than a megabyte comes in pieces, so it is never held whole; line numbers run on
     # across pieces (a piece not ending in a line end continues into the next), so it is still one line.
@@ -112,13 +117,10 @@ def document_frequency(blocks: Iterable[str], vocab: Vocabulary, words: list[str
             where = where[members.contains(window[where])]
             word_of.append(index[np.searchsorted(keys, window[where])])
             line_of.append(line_of_slot[where])
-        if automaton is not None:
-            # A Python loop over matches: acceptable, as only the few words
-            # longer than the packed width are matched here.
-            text = cps.astype("<u4").tobytes().decode("utf-32-le")
-            ends = np.array([(end, slot) for end, slot in automaton.iter(text)], np.int64).reshape(-1, 2)
-            word_of.append(ends[:, 1])
-            line_of.append(np.searchsorted(newlines, ends[:, 0]) + first_line)
+        if matcher is not None:
+            which, start = matcher.find(cps)
+            word_of.append(long_index[which])
+            line_of.append(np.searchsorted(newlines, start + long_length[which] - 1) + first_line)
         df += _lines_per_word(word_of, line_of, last_line)
         first_line += len(newlines)
     return df, n_lines
@@ -159,15 +161,3 @@ def _slot_lines(spans: UnitSpans, text_length: int, unit_line: np.ndarray) -> np
     placed = marks != 0
     lines[placed] = unit_line[marks[placed].astype(np.int64) - 1]
     return lines
-
-
-def _automaton(words: dict[str, int]):
-    if not words:
-        return None
-    import ahocorasick  # deferred: only contrast needs it
-
-    automaton = ahocorasick.Automaton()
-    for word, i in words.items():
-        automaton.add_word(word, i)
-    automaton.make_automaton()
-    return automaton

@@ -2,8 +2,8 @@
 
 A word is counted wherever its units occur in a row, also inside longer words.
 Words up to the counted order are looked up in the n-gram tables; longer ones
-are found by one Aho-Corasick pass over the unit stream, each unit written as
-one private-use character so that ``iPhone`` never matches inside ``iPhone5``.
+are found by one pass over the unit stream (:class:`~wordmine.mining.matching.Matcher`),
+as runs of unit ids, so that ``iPhone`` never matches inside ``iPhone5``.
 
 >>> from wordmine.config import CountConfig
 >>> from wordmine.counting.counter import count_text
@@ -20,14 +20,12 @@ import numpy as np
 
 from wordmine.counting.corpus import Corpus
 from wordmine.io.tables import jieba_frequencies
+from wordmine.mining.matching import Matcher
 from wordmine.normalize import Vocabulary
 from wordmine.unitstream import UnitStream
 
-_PRIVATE_USE = (0xF0000, 0x100000)  # planes 15 and 16, 65 534 code points each
-_PLANE_SIZE = 65534
-_FILLER = 0xFFFD
-#: Units of stream decoded into one string for the automaton at a time.
-STREAM_WINDOW = 1 << 24
+#: Units of stream searched at a time (the search holds up to about 80 bytes of arrays a unit: 80 MiB).
+STREAM_WINDOW = 1 << 20
 
 
 def _unit_ids(vocab: Vocabulary, word: str) -> list[int] | None:
@@ -39,7 +37,7 @@ def _unit_ids(vocab: Vocabulary, word: str) -> list[int] | None:
 def corpus_occurrences(corpus: Corpus, words: list[str]) -> np.ndarray:
     """How often each word occurs in the corpus (0 for words with unknown units)."""
     counts = np.zeros(len(words), np.int64)
-    long: dict[int, list[int]] = {}
+    long: dict[tuple[int, ...], list[int]] = {}  # the ids of a long word, and the words spelled so
     by_length: dict[int, list[tuple[int, list[int]]]] = {}
     for i, word in enumerate(words):
         ids = _unit_ids(corpus.vocab, word)
@@ -48,37 +46,24 @@ def corpus_occurrences(corpus: Corpus, words: list[str]) -> np.ndarray:
         if len(ids) <= corpus.counts.max_order:
             by_length.setdefault(len(ids), []).append((i, ids))
         else:
-            long[i] = ids
+            long.setdefault(tuple(ids), []).append(i)
     for length, items in by_length.items():
         rows = np.array([i for i, _ in items])
         counts[rows] = corpus.counts.lookup(length, np.array([ids for _, ids in items]))
     if long:
-        found = _stream_matches(corpus.stream, list(long.values()), len(corpus.vocab))
-        counts[list(long)] = found
+        found = _stream_matches(corpus.stream, [np.array(ids) for ids in long])
+        for owners, n in zip(long.values(), found.tolist()):
+            counts[owners] = n
     return counts
 
 
-def _stream_matches(stream: UnitStream, patterns: list[list[int]], n_ids: int) -> np.ndarray:
-    """Occurrences of each unit-id pattern in the unit stream (Aho-Corasick); ids are below ``n_ids``."""
-    import ahocorasick  # deferred: only contrast needs it
-
-    units = np.unique(np.concatenate([np.array(p) for p in patterns]))
-    if len(units) > 2 * _PLANE_SIZE:
-        raise ValueError("too many distinct units in long patterns")
-    index = np.arange(len(units))
-    code = np.where(index < _PLANE_SIZE, _PRIVATE_USE[0] + index, _PRIVATE_USE[1] + index - _PLANE_SIZE)
-    table = np.full(max(n_ids, int(units.max()) + 1), _FILLER, np.uint32)
-    table[units] = code
-    automaton = ahocorasick.Automaton()
-    for slot, pattern in enumerate(patterns):
-        automaton.add_word("".join(chr(table[u]) for u in pattern), slot)
-    automaton.make_automaton()
+def _stream_matches(stream: UnitStream, patterns: list[np.ndarray]) -> np.ndarray:
+    """Occurrences of each (distinct) unit-id pattern in the unit stream."""
+    matcher = Matcher(patterns)
     found = np.zeros(len(patterns), np.int64)
     # Windows end at boundaries, which no pattern crosses, so every match lies in one window.
     for window in stream.windows(STREAM_WINDOW):
-        text = table[window].astype("<u4").tobytes().decode("utf-32-le")
-        for _, slot in automaton.iter(text):
-            found[slot] += 1
+        found += matcher.count(window, len(patterns))
     return found
 
 
