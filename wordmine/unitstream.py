@@ -1,7 +1,7 @@
 """The unit stream: the corpus as unit ids (0 at boundaries), in memory or on disk.
 
 Every pass after counting walks the corpus again as unit ids: discover's cut
-pass, contrast's Aho-Corasick scan, segment's re-estimation. A gigabyte of
+pass, contrast's scan for long words, segment's re-estimation. A gigabyte of
 Chinese text is about 330 M units, 660 MB even at two bytes a unit, too much to
 keep beside the count tables under a 2 GB budget. So the stream stays in memory
 only while it is small; past ``spill_bytes`` it moves to an anonymous temporary
