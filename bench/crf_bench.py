@@ -152,10 +152,17 @@ def pd1998_models(data: Path) -> tuple[str, tuple[tuple[str, object], ...]] | No
                   ("crf (default, teacher charlm)", learn_crf(corpus, CRFConfig())))
 
 
-def section_words(data: Path) -> None:
+def pd1998_for(section: str, data: Path):
+    """:func:`pd1998_models`, or None after saying the section is skipped."""
     learned = pd1998_models(data)
     if learned is None:
-        print("skipped words: no pd1998")
+        print(f"skipped {section}: no pd1998")
+    return learned
+
+
+def section_words(data: Path) -> None:
+    learned = pd1998_for("words", data)
+    if learned is None:
         return
     text, models = learned
     for label, model in models:
@@ -166,9 +173,8 @@ def section_words(data: Path) -> None:
 
 
 def section_speed(data: Path) -> None:
-    learned = pd1998_models(data)
+    learned = pd1998_for("speed", data)
     if learned is None:
-        print("skipped speed: no pd1998")
         return
     text, models = learned
     repeated = text * (30_000_000 // len(text.encode("utf-8")) + 1)

@@ -36,6 +36,7 @@ Shared by every stage:
     ``counting.chunkcount``  one chunk counted by one sort
     ``counting.counter``     the streaming counter: chunks, workers, spilled runs
     ``counting.runs``        sorted runs on disk, merged a range of first units at a time
+    ``counting.passes``      which runs each pass of a multi-pass merge merges (past the fan-in)
     ``counting.pruning``     what discovery keeps, with exact boundary entropies
     ``counting.heap``        keeping freed memory for the next chunk (opt-in, restored)
     ``counting.keyset``      hash sets of packed keys

@@ -25,14 +25,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from collections.abc import Iterator
 
 from wordmine.counting.corpus import Corpus, ngram_rows
 from wordmine.counting.countfile import read_counts, write_counts
 from wordmine.counting.countstream import open_counts
-from wordmine.counting.ranking import RankedRuns, TopRows, ranked_rows
+from wordmine.counting.ranking import block_rows_within, listing_reducer, ranked_rows
 from wordmine.counting.sources import Counting, count_sources
+from wordmine.io.text import atomic_output
 
 
 class Counts:
@@ -101,26 +101,12 @@ class Counts:
         if self._corpus is not None:
             write_counts(self._corpus, path)
             return
-        folder = os.path.dirname(os.path.abspath(path))
-        handle, partial = tempfile.mkstemp(dir=folder, prefix=".wordmine-", suffix=".wmc.part")
-        os.close(handle)
-        try:
-            shutil.copyfile(self.path, partial)
-            os.replace(partial, path)
-        except BaseException:
-            os.unlink(partial)
-            raise
+        with open(self.path, "rb") as source, atomic_output(path, "wb") as out:
+            shutil.copyfileobj(source, out)
 
     def __repr__(self) -> str:
         where = "in memory" if self._corpus is not None else self.path
         return f"Counts({self.total_units:,} units, orders 1..{self.order + 1}, {where})"
-
-
-def listing_reducer(order: int, min_count: int, top: int | None, tmp_dir: str | None) -> TopRows | RankedRuns:
-    """What ranks the rows of ``wordmine count`` as the partitions pass: a bounded top-N, or sorted runs on disk."""
-    if top is not None:
-        return TopRows(top, min_count, order + 1)
-    return RankedRuns(order + 1, min_count, tmp_dir)
 
 
 def _listed_rows(path: str, order: int, counting: Counting, min_count: int, top: int | None) -> Iterator[dict]:
@@ -128,7 +114,6 @@ def _listed_rows(path: str, order: int, counting: Counting, min_count: int, top:
     try:
         corpus = count_sources([path], order, counting, reduce=reducer)
         memory = counting.config(order).memory
-        yield from ranked_rows(reducer, corpus.vocab, top, block_rows=max(memory // 16 // 64, 1024))
+        yield from ranked_rows(reducer, corpus.vocab, top, block_rows_within(memory))
     finally:
-        if isinstance(reducer, RankedRuns):
-            reducer.close()
+        reducer.close()

@@ -21,9 +21,8 @@ from wordmine.counting.corpus import Corpus, ngram_rows
 from wordmine.counting.countfile import is_count_file, write_counts
 from wordmine.counting.countstream import CountFileWriter
 from wordmine.counting.filemerge import merge_count_files
-from wordmine.counting.ranking import RankedRuns, TopRows, ranked_rows
+from wordmine.counting.ranking import RankedRuns, TopRows, block_rows_within, listing_reducer, ranked_rows
 from wordmine.counting.runs import spill_error
-from wordmine.counts import listing_reducer
 from wordmine.io.tables import write_rows
 
 
@@ -73,14 +72,13 @@ def count_command(inputs: tuple[str, ...], order: int, scheduler: str | None, mi
             reducer.finish(table.output, corpus.vocab, corpus.order, corpus.stream)
             inputs_read.say(f"wrote {table.output}")
             return
-        rows = ranked_rows(reducer, corpus.vocab, table.top, block_rows=max(counting.memory // 16 // 64, 1024))
+        rows = ranked_rows(reducer, corpus.vocab, table.top, block_rows_within(counting.memory))
         with text_output(table.output) as out:
             write_rows(rows, ["ngram", "order", "count"], out, fmt, table.header)
     except OSError as exc:  # writing the segments or ranked runs, or reading them back
         raise spill_error(counting.tmp_dir, exc) from None
     finally:
-        if not isinstance(reducer, TopRows):
-            reducer.close()
+        reducer.close()
 
 
 def _count_on_dask(scheduler: str, inputs: tuple[str, ...], order: int, inputs_read: Input,

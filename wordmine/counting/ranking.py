@@ -44,6 +44,7 @@ import numpy as np
 
 from wordmine.counting import runs as sorted_runs
 from wordmine.counting.ngrams import U64, NgramCounts
+from wordmine.counting.passes import merge_passes
 from wordmine.counting.runs import Partition, spill_folder
 from wordmine.normalize import Vocabulary
 
@@ -69,6 +70,9 @@ class _Reducer:
         self.before = np.zeros(max_order, np.int64)
         self.bits = 16
         self.units: list[np.ndarray] = []
+
+    def close(self) -> None:
+        """Remove what the reducer spilled (nothing, unless it ranks on disk)."""
 
     def __call__(self, partitions: Iterable[Partition], units: int, folder: str):
         from wordmine.counting.counter import Reduced  # deferred: counter imports this module's users
@@ -181,26 +185,21 @@ class RankedRuns(_Reducer):
         """Every row in rank order, a block at a time: the runs merged (see the module).
 
         Past ``runs.FAN_IN`` runs, some are first merged into longer ones
-        (:func:`~wordmine.counting.runs.pass_groups`), pass after pass, so no
+        (:func:`~wordmine.counting.passes.merge_passes`), pass after pass, so no
         merge opens more files or holds more blocks than FAN_IN; the runs
         merged are removed as they go, so the rows are read once.
         """
         dtype = record_type(self.max_order)
-        runs, passes = self.runs, 0
-        while len(runs) > sorted_runs.FAN_IN:
-            groups = sorted_runs.pass_groups([n for _, n in runs], sorted_runs.FAN_IN)
-            merged = []
-            for at, group in enumerate(groups):
-                path = os.path.join(str(self.folder), f"ranked-pass{passes}-{at}.bin")
-                with open(path, "wb") as handle:
-                    for block in _merged_blocks([runs[i] for i in group], dtype, block_rows):
-                        block.tofile(handle)
-                merged.append((path, sum(runs[i][1] for i in group)))
-                for i in group:
-                    os.unlink(runs[i][0])
-            done = {i for group in groups for i in group}
-            runs = [run for i, run in enumerate(runs) if i not in done] + merged
-            passes += 1
+        def merge_group(group: list[tuple[str, int]], passes: int, at: int) -> tuple[str, int]:
+            path = os.path.join(str(self.folder), f"ranked-pass{passes}-{at}.bin")
+            with open(path, "wb") as handle:
+                for block in _merged_blocks(group, dtype, block_rows):
+                    block.tofile(handle)
+            for run_path, _ in group:
+                os.unlink(run_path)
+            return path, sum(rows for _, rows in group)
+
+        runs = merge_passes(self.runs, lambda run: run[1], merge_group, sorted_runs.FAN_IN)
         yield from _merged_blocks(runs, dtype, block_rows)
 
 
@@ -236,6 +235,18 @@ def _merged_blocks(runs: list[tuple[str, int]], dtype: np.dtype, block_rows: int
     finally:
         for handle in handles:
             handle.close()
+
+
+def listing_reducer(order: int, min_count: int, top: int | None, tmp_dir: str | None) -> TopRows | RankedRuns:
+    """What ranks the rows of ``wordmine count`` as the partitions pass: a bounded top-N, or sorted runs on disk."""
+    if top is not None:
+        return TopRows(top, min_count, order + 1)
+    return RankedRuns(order + 1, min_count, tmp_dir)
+
+
+def block_rows_within(memory: int) -> int:
+    """Rows a listing decodes at a time under ``memory``: a sixteenth of it, at about 64 bytes a row."""
+    return max(memory // 16 // 64, 1024)
 
 
 def ranked_rows(reducer: TopRows | RankedRuns, vocab: Vocabulary, top: int | None = None,

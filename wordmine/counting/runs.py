@@ -45,6 +45,7 @@ from typing import BinaryIO
 import numpy as np
 
 from wordmine.counting.ngrams import U64, NgramCounts, mask, widen
+from wordmine.counting.passes import merge_passes
 from wordmine.errors import OutputError
 
 
@@ -115,6 +116,9 @@ class Run(FirstUnitIndex):
             return self.segments[2 * (order - 1) + (kind == "counts")], 0
         lengths = self.lengths
         return self.path, 16 * sum(lengths[: order - 1]) + (8 * lengths[order - 1] if kind == "counts" else 0)
+
+    def read_slice(self, lo: int, hi: int) -> NgramCounts:
+        return read_slice(self, lo, hi)
 
 
 
@@ -240,41 +244,13 @@ def merge_runs(runs: list, budget_bytes: int, threads: int = 1, folder: str | No
 
 
 def bound_fan_in(runs: list, budget_bytes: int, threads: int, folder: str) -> list:
-    """At most :data:`FAN_IN` runs with the counts of ``runs``: groups merged pass after pass (:func:`pass_groups`)."""
-    while len(runs) > FAN_IN:
-        groups = pass_groups([sum(run.lengths) for run in runs], FAN_IN)
-        merged = [write_merged(_merge_all([runs[i] for i in group], budget_bytes, threads),
-                               tempfile.mkdtemp(prefix="merged-", dir=folder)) for group in groups]
-        done = {i for group in groups for i in group}
-        remove_runs([runs[i] for i in sorted(done) if isinstance(runs[i], Run)])
-        runs = [run for i, run in enumerate(runs) if i not in done] + merged
-    return runs
+    """At most :data:`FAN_IN` runs with the counts of ``runs`` (:func:`~wordmine.counting.passes.merge_passes`)."""
+    def merge_group(group: list, passes: int, at: int) -> Run:
+        merged = write_merged(_merge_all(group, budget_bytes, threads), tempfile.mkdtemp(prefix="merged-", dir=folder))
+        remove_runs([run for run in group if isinstance(run, Run)])  # count files are the user's
+        return merged
 
-
-def pass_groups(sizes: list[int], fan_in: int) -> list[list[int]]:
-    """The runs (by index) one pass of a multi-pass merge merges, ``fan_in`` at most a group.
-
-    As few as leave ``fan_in`` runs for the last pass (or a ``fan_in``-th of them
-    while there are more than ``fan_in`` squared), the smallest first: 65 runs and
-    a fan-in of 64 take one extra merge of the two smallest, not a pass over all.
-    R runs take ceil(log_fan_in(R)) - 1 extra passes at most (Knuth, The Art of
-    Computer Programming vol. 3, section 5.4, 1973).
-
-    >>> pass_groups([5, 1, 1, 9], 3)
-    [[1, 2]]
-    >>> pass_groups([1] * 10, 3)
-    [[0, 1, 2], [3, 4, 5], [6, 7, 8]]
-    """
-    fan_in = max(fan_in, 2)
-    merges = len(sizes) - max(fan_in, -(-len(sizes) // fan_in))  # runs the pass takes away
-    order = sorted(range(len(sizes)), key=lambda i: (sizes[i], i))
-    groups, at = [], 0
-    while merges > 0:
-        size = min(fan_in, merges + 1)
-        groups.append(order[at : at + size])
-        at += size
-        merges -= size - 1
-    return groups
+    return merge_passes(runs, lambda run: sum(run.lengths), merge_group, FAN_IN)
 
 
 def write_merged(partitions: Iterable[Partition], folder: str) -> Run:
@@ -321,9 +297,8 @@ def _merge_all(runs: list, budget_bytes: int, threads: int) -> Iterator[Partitio
 
     def merged(bounds: tuple[int, int]) -> Partition:
         lo, hi = bounds
-        # A count file reads (and checks) its own slices.
-        slices = [read_slice(run, lo, hi) if isinstance(run, Run) else run.read_slice(lo, hi) for run in runs]
-        return Partition(bounds, merge_many([_widened(table, bits) for table in slices]))
+        # A run and a count file each read (a count file also checks) their own slices.
+        return Partition(bounds, merge_many([_widened(run.read_slice(lo, hi), bits) for run in runs]))
 
     if threads == 1 or len(ranges) == 1:
         yield from map(merged, ranges)

@@ -66,7 +66,7 @@ class Matcher:
         self._first = np.zeros(len(symbols) + 1, bool)
         self._first[self._code[[p[0] for p in arrays]]] = True
         heads = np.zeros(len(arrays), U64)
-        self._groups: list[tuple[int, np.ndarray, np.ndarray, KeySet]] = []
+        self._groups: list[tuple[int, np.ndarray, _KeyRows, KeySet]] = []
         for length in np.unique(lengths).tolist():
             index = np.flatnonzero(lengths == length)
             rows = self._code[np.stack([arrays[i] for i in index])]
@@ -75,7 +75,7 @@ class Matcher:
             if len(np.unique(keys, axis=0)) < len(keys):
                 raise ValueError("the patterns of a Matcher must be distinct")
             heads[index] = _pack(rows.reshape(-1), first, self._width, self._bits)
-            self._groups.append((length, index, keys, KeySet(heads[index])))
+            self._groups.append((length, index, _KeyRows(keys), KeySet(heads[index])))
         self._heads = KeySet(heads)
 
     def _keys(self, symbols: np.ndarray, starts: np.ndarray, length: int) -> np.ndarray:
@@ -98,7 +98,7 @@ class Matcher:
             at = starts[fits][group_heads.contains(heads[fits])]
             if not len(at):
                 continue
-            row = _rows_of(keys, self._keys(coded, at, length))
+            row = keys.rows_of(self._keys(coded, at, length))
             found = row >= 0
             which.append(index[row[found]])
             where.append(at[found])
@@ -117,15 +117,25 @@ def _pack(symbols: np.ndarray, starts: np.ndarray, width: int, bits: int) -> np.
     return key
 
 
-def _rows_of(table: np.ndarray, queries: np.ndarray) -> np.ndarray:
-    """The row of ``table`` (distinct rows) equal to each row of ``queries``, or -1."""
-    if table.shape[1] == 1:
-        order = np.argsort(table[:, 0])
-        keys = table[order, 0]
-        place = np.minimum(np.searchsorted(keys, queries[:, 0]), len(keys) - 1)
-        return np.where(keys[place] == queries[:, 0], order[place], -1)
-    _, inverse = np.unique(np.concatenate([table, queries]), axis=0, return_inverse=True)
-    inverse = inverse.reshape(-1)
-    row = np.full(int(inverse.max()) + 1, -1, np.int64)
-    row[inverse[: len(table)]] = np.arange(len(table))
-    return row[inverse[len(table) :]]
+class _KeyRows:
+    """The distinct key rows of one pattern length, and the row equal to each query row (or -1).
+
+    Keys of one column are sorted once here, not at every search.
+    """
+
+    def __init__(self, table: np.ndarray) -> None:
+        self.table = table
+        if table.shape[1] == 1:
+            self.order = np.argsort(table[:, 0])
+            self.sorted = table[self.order, 0]
+
+    def rows_of(self, queries: np.ndarray) -> np.ndarray:
+        table = self.table
+        if table.shape[1] == 1:
+            place = np.minimum(np.searchsorted(self.sorted, queries[:, 0]), len(self.sorted) - 1)
+            return np.where(self.sorted[place] == queries[:, 0], self.order[place], -1)
+        _, inverse = np.unique(np.concatenate([table, queries]), axis=0, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        row = np.full(int(inverse.max()) + 1, -1, np.int64)
+        row[inverse[: len(table)]] = np.arange(len(table))
+        return row[inverse[len(table) :]]

@@ -19,36 +19,23 @@ from __future__ import annotations
 
 import numpy as np
 
-from wordmine.config import DiscoverConfig, auto_min_count
+from wordmine.config import DiscoverConfig
 from wordmine.counting.corpus import Corpus
 from wordmine.mining.discover import discover
 from wordmine.normalize import Vocabulary, code_points, unit_spans
 from wordmine.segmentation.charlm import CharLM
 from wordmine.segmentation.crf import tags_of_ends
 from wordmine.segmentation.crf_features import dictionary_keys, dictionary_masks
+from wordmine.segmentation.unigram import at_least_pruned
 
 #: Mean number of words in a sampled run (runs end where real text puts punctuation).
 MEAN_RUN_WORDS = 4.0
 
 
-def least_count(corpus: Corpus) -> int | None:
-    """The minimum count of the teacher's discovery: discover's default, or the pruning threshold if
-    higher (a pruned corpus has no counts below it); None, the default, when nothing was pruned.
-
-    >>> from wordmine.config import CountConfig
-    >>> from wordmine.counting.counter import count_text
-    >>> least_count(count_text(["天天向上"], CountConfig(order=1, jobs=1))) is None
-    True
-    """
-    if corpus.pruned_at is None:
-        return None
-    return max(auto_min_count(corpus.total_units), corpus.pruned_at)
-
-
 def lexicon_runs(corpus: Corpus, teacher: CharLM, units: int, seed: int = 0
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """About ``units`` units of runs sampled from the discovered lexicon: ids, offsets, BMES tags."""
-    lexicon = discover(corpus, DiscoverConfig(min_count=least_count(corpus), min_len=1, max_len=12, cohesion=(2.0, 4.0, 6.0)))
+    lexicon = discover(corpus, DiscoverConfig(min_count=at_least_pruned(corpus, None), min_len=1, max_len=12, cohesion=(2.0, 4.0, 6.0)))
     vocab = teacher.vocabulary()
     words, counts = [], []
     for word, count in zip(lexicon.words, lexicon.count.tolist()):
@@ -120,7 +107,7 @@ def join_discovered_pairs(corpus: Corpus, vocab: Vocabulary, ids: np.ndarray, of
     >>> _join_pairs(keys, np.array([1, 2, 3]), np.array([0, 1, 2]), np.array([1, 1, 1], bool)).tolist()
     [False, True, True]
     """
-    lexicon = discover(corpus, DiscoverConfig(min_count=least_count(corpus), min_len=2, max_len=2))
+    lexicon = discover(corpus, DiscoverConfig(min_count=at_least_pruned(corpus, None), min_len=2, max_len=2))
     return _join_pairs(dictionary_keys(lexicon.words, vocab), ids, offsets, ends)
 
 
