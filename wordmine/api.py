@@ -267,14 +267,21 @@ def contrast(domain: Source, general: Iterable[Source] | Counts | None = None, *
 def learn(source: Source | Counts, *, method: str = "crf", transitions: str = "scaled",
           min_count: int | None = None, memory: int | None = None, jobs: int | None = None,
           tmp_dir: str | None = None, encoding: str = "utf-8", crf: CRFConfig | None = None,
-          gold: Iterable[str] | None = None) -> Segmenter:
+          gold: Iterable[str] | None = None, adapt: str | None = None) -> Segmenter:
     """A segmenter learned from raw text with no labels, as ``wordmine learn``.
 
     ``method`` is ``crf`` (the default), ``charlm``, ``unigram`` or ``classic``
     (jieba's path over the discovered lexicon; it cannot be saved). ``crf`` sets
     the CRF's teacher, dictionary and learning; ``gold`` (segmented lines, words
     separated by spaces) adds labelled lines to what the CRF learns from.
+    ``adapt="jieba"`` (``learn --adapt jieba``): the CRF learns from jieba's
+    segmentation of the text, corrected by the words ``discover`` finds in it
+    (:mod:`wordmine.segmentation.adapt`); None, the default, from charlm's.
     """
+    if adapt is not None:
+        if method != "crf":
+            raise ValueError(f"adapt applies to method crf, not {method}")
+        crf = dataclasses.replace(crf or CRFConfig(), adapt=adapt)
     counting = Counting(memory, jobs, tmp_dir, encoding)
     keep = learning_reducer(counting.config(4).memory)
     if isinstance(source, Counts):

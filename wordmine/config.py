@@ -322,6 +322,10 @@ class CharLMConfig:
 # Segmentation: the CRF (wordmine.segmentation.crf_learn)
 
 TEACHERS = ("charlm", "lexicon", "both")
+#: Segmenters a CRF can adapt to the corpus (``--adapt``; :mod:`wordmine.segmentation.adapt`).
+ADAPT_TEACHERS = ("jieba",)
+#: What becomes of a word jieba's HMM makes up (:func:`wordmine.segmentation.adapt.jieba_teacher_ends`).
+HMM_WORDS = ("kept", "confirmed", "off")
 
 
 @dataclass(frozen=True)
@@ -362,10 +366,23 @@ class CRFConfig:
     seed: int = 0
     charlm: CharLMConfig = field(default_factory=CharLMConfig)
     """The teacher's settings (and the character model the statistics come from)."""
+    adapt: str | None = None
+    """``jieba``: jieba's segmentation of the corpus, corrected by the corpus' own words, replaces
+    charlm's as the teacher (:mod:`wordmine.segmentation.adapt`); None: the unsupervised CRF."""
+    adapt_discovered: bool = True
+    """With ``adapt``: the words ``discover`` finds that jieba lacks join jieba's dictionary first,
+    chosen and weighed as ``discover --format jieba`` does (:mod:`wordmine.mining.jieba_dict`)."""
+    adapt_hmm: str = "confirmed"
+    """With ``adapt``: a word jieba's HMM makes up (one its dictionary lacks) is ``kept``, kept only
+    where ``discover`` finds it in the corpus (``confirmed``), or never made (``off``, jieba's HMM=False)."""
 
     def __post_init__(self) -> None:
         if self.teacher not in TEACHERS:
             raise ValueError(f"teacher must be one of {', '.join(TEACHERS)}")
+        if self.adapt is not None and self.adapt not in ADAPT_TEACHERS:
+            raise ValueError(f"adapt must be one of {', '.join(ADAPT_TEACHERS)} (or None)")
+        if self.adapt_hmm not in HMM_WORDS:
+            raise ValueError(f"adapt_hmm must be one of {', '.join(HMM_WORDS)}")
         if not 8 <= self.hash_bits <= 28:
             raise ValueError("hash_bits must be between 8 and 28")
 

@@ -24,7 +24,7 @@ import click
 from wordmine import __version__
 from wordmine.cli.count_commands import count_command, merge_command
 from wordmine.cli.mine_commands import contrast_command, discover_command
-from wordmine.cli.segment_commands import eval_command, learn_command, segment_command
+from wordmine.cli.segment_commands import eval_command, info_command, learn_command, segment_command
 from wordmine.cli.streams import PipeClosed, quiet_stdout
 from wordmine.errors import WordmineError
 from wordmine.io.text import WRITE_ERRNOS
@@ -41,7 +41,7 @@ def cli() -> None:
 
 
 for _command in (count_command, merge_command, discover_command, contrast_command, learn_command,
-                 segment_command, eval_command):
+                 segment_command, eval_command, info_command):
     cli.add_command(_command)
 
 

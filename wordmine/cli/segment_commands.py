@@ -1,4 +1,5 @@
-"""`wordmine learn`, `wordmine segment` and `wordmine eval`: segmentation models, applied and scored."""
+"""`wordmine learn`, `wordmine segment`, `wordmine eval` and `wordmine info`: segmentation models, applied,
+scored and described."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from wordmine.cli.options import (
     progress,
 )
 from wordmine.cli.streams import echo_rows, load_corpus, spooled, stdin_once, text_output
-from wordmine.config import TEACHERS, TRANSITION_MODES, CRFConfig
+from wordmine.config import ADAPT_TEACHERS, TEACHERS, TRANSITION_MODES, CRFConfig
 from wordmine.counting.heap import give_back_freed
 from wordmine.errors import WordmineError
 from wordmine.io.tables import read_word_counts
@@ -58,6 +59,10 @@ CRF_OPTIONS = [
     click.option("--dictionary", default=None, metavar="jieba|FILE",
                  help="crf only: a word list the user already has, as features: jieba's bundled dictionary "
                  "or a file (first column)."),
+    click.option("--adapt", type=click.Choice(ADAPT_TEACHERS), default=None,
+                 help="crf only: learn from jieba's segmentation of the input, corrected by the words `discover` "
+                 "finds in it, instead of charlm's: a model of your own text that keeps jieba's knowledge of "
+                 "general Chinese."),
 ]
 
 
@@ -67,12 +72,15 @@ def crf_options(command):
     return command
 
 
-def _crf_settings(method: str, teacher, gold_path, gold_weight, dictionary, encoding: str):
+def _crf_settings(method: str, teacher, gold_path, gold_weight, dictionary, encoding: str, adapt=None):
     """The CRF's config and gold lines from its options; a usage error if they are given to another method."""
     if method != "crf":
-        if teacher or gold_path or gold_weight or dictionary:
-            raise click.UsageError(f"--teacher, --gold, --gold-weight and --dictionary apply to --method crf, "
-                                   f"not {method}")
+        if teacher or gold_path or gold_weight or dictionary or adapt:
+            raise click.UsageError(f"--teacher, --gold, --gold-weight, --dictionary and --adapt apply to "
+                                   f"--method crf, not {method}")
+    if adapt and teacher == "lexicon":
+        raise click.UsageError("--adapt replaces charlm's segmentation as the teacher: it needs --teacher charlm "
+                               "or both, not lexicon")
         return None, None
     if dictionary not in (None, "jieba") and not os.path.isfile(dictionary):
         raise click.UsageError(f"--dictionary: {dictionary} is not a file (give a word list or 'jieba')")
@@ -80,7 +88,8 @@ def _crf_settings(method: str, teacher, gold_path, gold_weight, dictionary, enco
     if gold_path:
         text = "".join(whole_lines(read_blocks([text_source(gold_path)], encoding)))
         gold = [line.split() for line in text.split("\n") if line.strip()]
-    config = CRFConfig(teacher=teacher or "charlm", gold_weight=gold_weight or 1.0, dictionary=dictionary)
+    config = CRFConfig(teacher=teacher or "charlm", gold_weight=gold_weight or 1.0, dictionary=dictionary,
+                       adapt=adapt)
     return config, gold
 
 
@@ -96,7 +105,7 @@ def _crf_settings(method: str, teacher, gold_path, gold_weight, dictionary, enco
 @input_options
 @counting_options
 @OUTPUT
-def learn_command(inputs, method, transitions, teacher, gold_path, gold_weight, dictionary, min_count,
+def learn_command(inputs, method, transitions, teacher, gold_path, gold_weight, dictionary, adapt, min_count,
                   inputs_read: Input, counting: Counting, output: str | None) -> None:
     """Learn a segmentation model from raw text (no labels) and write it with -o.
 
@@ -106,12 +115,15 @@ def learn_command(inputs, method, transitions, teacher, gold_path, gold_weight, 
     the variation of branching entropy around them. crf: a linear-chain CRF over
     hashed character n-grams and charlm's corpus statistics, learned from
     charlm's segmentation of the input (or the discovered lexicon, or --gold
-    lines). `wordmine segment --model FILE` applies any of them.
+    lines). With --adapt jieba the crf learns from jieba's segmentation of the
+    input instead, corrected by the words `discover` finds in it. `wordmine
+    segment --model FILE` applies any of them; `wordmine info FILE` says what a
+    model file was learned with.
     """
     if not output:
         raise click.UsageError("a model file is binary: give -o FILE.wmm")
     transitions = _transitions(method, transitions)
-    crf, gold = _crf_settings(method, teacher, gold_path, gold_weight, dictionary, inputs_read.encoding)
+    crf, gold = _crf_settings(method, teacher, gold_path, gold_weight, dictionary, inputs_read.encoding, adapt)
     corpus = load_corpus(inputs, inputs_read, counting, 4, reduce=learning_reducer(counting.memory))
     say_pruned(inputs_read, corpus)
     segmenter = learn_segmenter(corpus, method, transitions, min_count,
@@ -142,7 +154,7 @@ def learn_command(inputs, method, transitions, teacher, gold_path, gold_weight, 
 @counting_options
 @OUTPUT
 def segment_command(inputs, model_path, lexicon, method, transitions, teacher, gold_path, gold_weight, dictionary,
-                    min_count, inputs_read: Input, counting: Counting, output: str | None) -> None:
+                    adapt, min_count, inputs_read: Input, counting: Counting, output: str | None) -> None:
     """Segment text into words, one output line per input line, words separated by spaces.
 
     Without --model or --lexicon, a model is learned from the input first
@@ -153,12 +165,12 @@ def segment_command(inputs, model_path, lexicon, method, transitions, teacher, g
     if model_path and lexicon:
         raise click.UsageError("give --model or --lexicon, not both")
     if (model_path or lexicon) and (method or transitions or min_count or teacher or gold_path or gold_weight
-                                    or dictionary):
+                                    or dictionary or adapt):
         raise click.UsageError("--method, --transitions, --min-count and the crf options choose how to learn "
                                "from the input; they do not apply to --model or --lexicon")
     method = method or "crf"
     transitions = _transitions(method, transitions)
-    crf, gold = _crf_settings(method, teacher, gold_path, gold_weight, dictionary, inputs_read.encoding)
+    crf, gold = _crf_settings(method, teacher, gold_path, gold_weight, dictionary, inputs_read.encoding, adapt)
     learning = not (model_path or lexicon)
     with spooled(inputs, counting.tmp_dir) if learning else contextlib.nullcontext(inputs or ("-",)) as names:
         if model_path:
@@ -211,3 +223,17 @@ def eval_command(gold, predicted, words, encoding) -> None:
         rows += [("oov_recall", score.oov_recall), ("iv_recall", score.iv_recall), ("oov_words", score.oov_words)]
     with text_output(None) as out:
         echo_rows(rows, out.write)
+
+
+@click.command(name="info")
+@click.argument("model_path", metavar="MODEL", type=click.Path(exists=True, dir_okay=False))
+def info_command(model_path) -> None:
+    """Say what a model file from `wordmine learn` is and what it was learned with.
+
+    One `field<TAB>value` line each: the method, what the model holds and, for
+    a crf, its teacher, --dictionary, --adapt and the number of --gold lines
+    (files written before wordmine recorded them say so).
+    """
+    rows = Segmenter.load(model_path).description()
+    with text_output(None) as out:
+        echo_rows([("file", model_path), ("bytes", os.path.getsize(model_path)), *rows], out.write)

@@ -40,6 +40,7 @@ from wordmine.config import CRFConfig
 from wordmine.counting.corpus import Corpus
 from wordmine.io.tables import jieba_frequencies, read_word_counts
 from wordmine.normalize import Vocabulary
+from wordmine.segmentation.adapt import jieba_teacher_ends
 from wordmine.segmentation.charlm import CharLM, learn_charlm
 from wordmine.segmentation.crf import allowed_transitions, ends_of_tags, marginals, tags_of_ends, viterbi
 from wordmine.segmentation.crf_features import (
@@ -71,6 +72,8 @@ class CRFModel:
     transitions: np.ndarray
     dictionary: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint64))
     """Sorted keys of dictionary words (:func:`dictionary_keys`); empty: no dictionary features."""
+    learned_with: dict = field(default_factory=dict)
+    """What the model was learned with (teacher, adapt, dictionary...), for ``wordmine info``; empty if unknown."""
     _classes: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
@@ -299,7 +302,14 @@ def learn_crf(corpus: Corpus, config: CRFConfig, gold: list[list[str]] | None = 
     teacher = learn_charlm(corpus, config.charlm)
     ids, offsets = _corpus_runs(corpus, config.max_units)
     pieces = []
-    if config.teacher in ("charlm", "both"):
+    learned_with = {"teacher": config.teacher, "adapt": config.adapt, "dictionary": config.dictionary,
+                    "gold_lines": len(gold or ())}
+    if config.teacher in ("charlm", "both") and config.adapt:
+        # jieba's segmentation corrected by the corpus' words replaces charlm's (wordmine.segmentation.adapt)
+        ends, adapted = jieba_teacher_ends(corpus, teacher.units, ids, offsets, config)
+        learned_with.update(adapted)
+        pieces.append((ids, offsets, tags_of_ends(ends, offsets), 1.0))
+    elif config.teacher in ("charlm", "both"):
         ends = teacher.word_ends(ids, offsets) if len(ids) else np.zeros(0, bool)
         if config.join_pairs and len(ids):
             ends = join_discovered_pairs(corpus, teacher.vocabulary(), ids, offsets, ends)
@@ -317,7 +327,7 @@ def learn_crf(corpus: Corpus, config: CRFConfig, gold: list[list[str]] | None = 
     dense = standardiser(raw)
     del raw
     model = CRFModel(teacher, config.hash_bits, np.zeros((1 << config.hash_bits, 4), np.float32),
-                     np.zeros((STATISTICS, 4)), standardiser, allowed_transitions())
+                     np.zeros((STATISTICS, 4)), standardiser, allowed_transitions(), learned_with=learned_with)
     if config.dictionary:
         model.dictionary = dictionary_keys(dictionary_words(config.dictionary), teacher.vocabulary())
     hashed = model.hashed(all_ids, all_offsets)

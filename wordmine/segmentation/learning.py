@@ -95,6 +95,20 @@ class Segmenter:
             return f"{len(self.model.keys):,} words"
         return f"{self.method} segmenter"
 
+    def description(self) -> list[tuple[str, object]]:
+        """(field, value) rows: what the model is and what it was learned with (for ``wordmine info``).
+
+        >>> Segmenter.from_lexicon([("天地", 3.0)]).description()
+        [('method', 'unigram'), ('model', '1 words')]
+        """
+        rows: list[tuple[str, object]] = [("method", self.method), ("model", self.summary)]
+        if isinstance(self.model, CRFModel):
+            rows.append(("dictionary_words", len(self.model.dictionary)))
+            if not self.model.learned_with:
+                rows.append(("learned_with", "not recorded (a file written before wordmine recorded it)"))
+            rows += [(key, "none" if value is None else value) for key, value in self.model.learned_with.items()]
+        return rows
+
     def save(self, path: str) -> None:
         if self.model is None:
             raise ValueError(f"a {self.method} segmenter has no model to save; learn crf, charlm or unigram")

@@ -23,6 +23,11 @@ settings the model was learned with. The arrays depend on the method:
   B, M, E, S, -inf where forbidden), ``crf_dictionary`` (``<u8``, the sorted keys of
   the ``--dictionary`` words, empty without one).
 
+The header's ``learned_with`` (optional: files written before it lack it) says
+what the model was learned with, for ``wordmine info``: the method and, for a
+crf, its teacher, ``--dictionary``, the number of ``--gold`` lines and, with
+``--adapt``, what the adapted teacher used (:mod:`wordmine.segmentation.adapt`).
+
 Version 1 files (unigram only, with no method-dependent arrays) and version 2
 files (no checksum of the header) are refused: learn the model again. A model whose normalisation differs from this
 wordmine's is refused too: its units would not mean the same characters.
@@ -58,6 +63,7 @@ def write_model(model: WordModel | CharLM | CRFModel, path: str) -> None:
         "unknown_log_prob": (model.charlm if method == "crf" else model).unknown_log_prob,
         "normalization": normalization_settings(),
         "units": model.units,
+        "learned_with": {"method": method, **(model.learned_with if method == "crf" else {})},
     }
     if method == "unigram":
         arrays = [("keys", model.keys.astype("<u8")), ("log_prob", model.log_prob.astype("<f8"))]
@@ -130,12 +136,20 @@ def read_model(path: str) -> WordModel | CharLM:
                          arrays["crf_dense_weights"].astype(np.float64).reshape(STATISTICS, 4),
                          Standardiser(arrays["crf_mean"].astype(np.float64), arrays["crf_scale"].astype(np.float64)),
                          arrays["crf_transitions"].astype(np.float64).reshape(4, 4),
-                         arrays["crf_dictionary"].astype(np.uint64))
+                         arrays["crf_dictionary"].astype(np.uint64), learned_with(header))
         if len(model.standardiser.mean) != STATISTICS or len(model.standardiser.scale) != STATISTICS:
             raise ValueError("the statistics' standardisation has the wrong length")
         return model
     except (KeyError, TypeError, ValueError) as exc:
         raise FormatError(f"{path}: damaged model file ({exc}); learn it again") from None
+
+
+def learned_with(header: dict) -> dict:
+    """The header's record of what the model was learned with; {} for a file written before it existed."""
+    found = header.get("learned_with", {})
+    if not isinstance(found, dict):
+        raise ValueError("learned_with is not a mapping")
+    return {key: value for key, value in found.items() if key != "method"}
 
 
 def _read_charlm(header: dict, arrays: dict) -> CharLM:

@@ -1,0 +1,141 @@
+"""`learn --adapt jieba`: jieba's segmentation corrected by the corpus' words, as the CRF's teacher."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+import wordmine
+from wordmine.config import CountConfig, CRFConfig
+from wordmine.counting.counter import count_text
+from wordmine.errors import FormatError, WordmineError
+from wordmine.segmentation import adapt
+from wordmine.segmentation.crf_learn import learn_crf
+from wordmine.segmentation.lossless import segment_text
+
+#: 殷栖鹤, a name jieba's dictionary lacks (its dictionary path cuts it into 殷 栖 鹤), in sentences of common words.
+SUBJECTS = ["殷栖鹤", "老师", "我们", "他的朋友"]
+VERBS = ["今天去了", "喜欢", "想起了"]
+OBJECTS = ["北京的书店", "那座山", "学校门口", "殷栖鹤的家"]
+TEXT = "\n".join(s + v + o + "。" for s, v, o in itertools.product(SUBJECTS, VERBS, OBJECTS)) * 3 + "\n"
+SMALL = CRFConfig(hash_bits=14)
+
+
+@pytest.fixture(scope="module")
+def corpus_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("adapt") / "story.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def adapted(corpus_file):
+    return wordmine.learn(corpus_file, adapt="jieba", crf=SMALL)
+
+
+def test_a_corpus_word_jieba_splits_comes_out_whole(adapted, corpus_file):
+    assert adapted.cut("殷栖鹤喜欢北京的书店，我们想起了殷栖鹤。") == [
+        "殷栖鹤", "喜欢", "北京", "的", "书店", "，", "我们", "想起", "了", "殷栖鹤", "。"]
+    # the unsupervised CRF, learned from the same text, does not have it
+    unsupervised = wordmine.learn(corpus_file, crf=SMALL)
+    assert "殷栖鹤" not in unsupervised.cut("殷栖鹤喜欢北京的书店")
+
+
+def test_the_teacher_takes_the_discovered_word_and_drops_unconfirmed_hmm_words():
+    corpus = count_text([TEXT], CountConfig(order=4, jobs=1))
+    model = learn_crf(corpus, CRFConfig(hash_bits=14, adapt="jieba"))
+    ids, offsets = model.vocabulary().encode("殷栖鹤喜欢那座山", grow=False), np.array([0, 1, 2, 3, 4, 5, 6, 7])
+    ends, used = adapt.jieba_teacher_ends(corpus, model.units, ids, offsets, CRFConfig(adapt="jieba"))
+    assert ends.tolist() == [False, False, True, False, True, True, True, True]  # 殷栖鹤 喜欢 那 座 山: 那座 is a guess of jieba's HMM that discover does not confirm
+    assert used == {"adapt": "jieba", "discovered_words_added": 1, "hmm_words": "confirmed"}
+    off, _ = adapt.jieba_teacher_ends(corpus, model.units, ids, offsets,
+                                      CRFConfig(adapt="jieba", adapt_discovered=False, adapt_hmm="off"))
+    assert off.tolist()[:3] == [True, True, True]  # jieba's dictionary path alone: 殷 栖 鹤
+
+
+def test_output_is_lossless(adapted, lossless):
+    text = "殷栖鹤在2019年买了iPhone 12，价格12.5%！\n\n  我们——想起了……殷栖鹤\t的家\n最后一行"
+    lossless(text, adapted(text))
+
+
+def test_model_file_records_what_it_was_learned_with(adapted, tmp_path, run_wordmine):
+    path = tmp_path / "a.wmm"
+    adapted.save(str(path))
+    back = wordmine.load(path)
+    assert back.model.learned_with == adapted.model.learned_with
+    assert back.cut("殷栖鹤喜欢那座山") == adapted.cut("殷栖鹤喜欢那座山")
+    info = run_wordmine("info", path)
+    assert info.returncode == 0, info.stderr
+    rows = dict(line.split("\t") for line in info.stdout.decode().splitlines())
+    assert rows["method"] == "crf" and rows["adapt"] == "jieba" and rows["teacher"] == "charlm"
+    assert rows["discovered_words_added"] == "1" and rows["hmm_words"] == "confirmed"
+
+
+def test_a_model_file_written_before_the_record_still_loads(adapted, tmp_path, run_wordmine):
+    from wordmine.io.container import read_container, write_container
+    from wordmine.segmentation.modelfile import MAGIC, VERSION
+
+    path = tmp_path / "old.wmm"
+    adapted.save(str(path))
+    header, arrays = read_container(str(path), MAGIC, VERSION, "model file")
+    del header["learned_with"]
+    write_container(str(path), MAGIC, VERSION, header, list(arrays.items()))
+    back = wordmine.load(path)
+    assert back.model.learned_with == {}
+    assert back.cut("殷栖鹤喜欢那座山") == adapted.cut("殷栖鹤喜欢那座山")
+    info = run_wordmine("info", path)
+    assert info.returncode == 0 and b"learned_with\tnot recorded" in info.stdout
+
+
+def test_damaged_and_wrong_kind_of_model_give_one_line_errors(adapted, tmp_path, corpus_file, run_wordmine):
+    path = tmp_path / "a.wmm"
+    adapted.save(str(path))
+    data = path.read_bytes()
+    (tmp_path / "cut.wmm").write_bytes(data[: len(data) // 2])
+    with pytest.raises(FormatError):
+        wordmine.load(tmp_path / "cut.wmm")
+    for bad in (tmp_path / "cut.wmm", corpus_file):  # damaged; a text file, not a model
+        for argv in (("info", bad), ("segment", corpus_file, "--model", bad)):
+            out = run_wordmine(*argv)
+            assert out.returncode == 1, (argv, out.stderr)
+            assert out.stderr.decode().count("\n") == 1 and b"Traceback" not in out.stderr
+
+
+def test_jieba_dictionary_missing_is_a_one_line_error(monkeypatch):
+    import jieba
+
+    def missing(self, *args, **kwargs):
+        raise FileNotFoundError(2, "No such file or directory", "dict.txt")
+
+    monkeypatch.setattr(jieba.Tokenizer, "initialize", missing)
+    corpus = count_text([TEXT], CountConfig(order=4, jobs=1))
+    with pytest.raises(WordmineError, match="jieba's dictionary could not be read.*reinstall jieba"):
+        learn_crf(corpus, CRFConfig(hash_bits=14, adapt="jieba"))
+
+
+def test_adapt_none_is_the_unsupervised_crf_and_never_asks_jieba(monkeypatch, corpus_file):
+    before = wordmine.learn(corpus_file, crf=SMALL)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the unsupervised CRF asked jieba")
+
+    monkeypatch.setattr("wordmine.segmentation.crf_learn.jieba_teacher_ends", refuse)
+    after = wordmine.learn(corpus_file, crf=SMALL, adapt=None)
+    assert np.array_equal(after.model.weights, before.model.weights)
+    assert after.model.learned_with["adapt"] is None
+    assert segment_text(TEXT, after.model) == segment_text(TEXT, before.model)
+
+
+def test_bad_settings_are_refused(corpus_file, run_wordmine, tmp_path):
+    with pytest.raises(ValueError, match="adapt must be one of jieba"):
+        CRFConfig(adapt="hanlp")
+    with pytest.raises(ValueError, match="adapt applies to method crf"):
+        wordmine.learn(corpus_file, method="charlm", adapt="jieba")
+    model = tmp_path / "m.wmm"
+    for argv in (("--method", "charlm", "--adapt", "jieba"), ("--teacher", "lexicon", "--adapt", "jieba"),
+                 ("--adapt", "hanlp")):
+        out = run_wordmine("learn", corpus_file, "-o", model, *argv)
+        assert out.returncode == 2, argv
+    assert run_wordmine("segment", corpus_file, "--model", model, "--adapt", "jieba").returncode == 2
