@@ -69,7 +69,7 @@ def test_model_file_records_what_it_was_learned_with(adapted, tmp_path, run_word
     info = run_wordmine("info", path)
     assert info.returncode == 0, info.stderr
     rows = dict(line.split("\t") for line in info.stdout.decode().splitlines())
-    assert rows["method"] == "crf" and rows["adapt"] == "jieba" and rows["teacher"] == "charlm"
+    assert rows["method"] == "crf" and rows["adapt"] == "jieba" and rows["teacher"] == "jieba"
     assert rows["discovered_words_added"] == "1" and rows["hmm_words"] == "confirmed"
 
 
@@ -109,7 +109,11 @@ def test_jieba_dictionary_missing_is_a_one_line_error(monkeypatch):
     def missing(self, *args, **kwargs):
         raise FileNotFoundError(2, "No such file or directory", "dict.txt")
 
+    from wordmine.mining.jieba_dict import forget_dictionary
+
+    forget_dictionary()  # read afresh, as in a new process
     monkeypatch.setattr(jieba.Tokenizer, "initialize", missing)
+    monkeypatch.setattr(jieba.Tokenizer, "get_dict_file", missing)
     corpus = count_text([TEXT], CountConfig(order=4, jobs=1))
     with pytest.raises(WordmineError, match="jieba's dictionary could not be read.*reinstall jieba"):
         learn_crf(corpus, CRFConfig(hash_bits=14, adapt="jieba"))
@@ -139,3 +143,15 @@ def test_bad_settings_are_refused(corpus_file, run_wordmine, tmp_path):
         out = run_wordmine("learn", corpus_file, "-o", model, *argv)
         assert out.returncode == 2, argv
     assert run_wordmine("segment", corpus_file, "--model", model, "--adapt", "jieba").returncode == 2
+
+
+def test_jieba_dictionary_missing_on_the_command_line(corpus_file, tmp_path, run_patched):
+    prelude = """
+        import jieba
+        def missing(self, *args, **kwargs):
+            raise FileNotFoundError(2, "No such file or directory", "dict.txt")
+        jieba.Tokenizer.initialize = jieba.Tokenizer.get_dict_file = missing
+    """
+    out = run_patched(prelude, "learn", corpus_file, "--adapt", "jieba", "-o", tmp_path / "m.wmm", "-q")
+    assert out.returncode == 1 and out.stderr.decode().count("\n") == 1, out.stderr
+    assert b"jieba's dictionary could not be read" in out.stderr and not (tmp_path / "m.wmm").exists()

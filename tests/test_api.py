@@ -107,5 +107,5 @@ def test_every_command_has_help(name):
     assert "see above" not in result.stdout
 
 
-def test_the_help_walk_covers_all_seven_commands():
-    assert sorted(cli.commands) == ["contrast", "count", "discover", "eval", "learn", "merge", "segment"]
+def test_the_help_walk_covers_all_eight_commands():
+    assert sorted(cli.commands) == ["contrast", "count", "discover", "eval", "info", "learn", "merge", "segment"]

@@ -70,6 +70,7 @@ Shared by every stage:
     ``segmentation.crf``         a linear-chain CRF over BMES tags: forward-backward, Viterbi
     ``segmentation.crf_features`` its hashed window features and corpus statistics
     ``segmentation.crf_teacher`` its labels without labelled data: lexicon samples, gold lines
+    ``segmentation.adapt``       the teacher of `learn --adapt jieba`: jieba's cut mended by the corpus' words
     ``segmentation.crf_learn``   the CRF segmenter learned from charlm's segmentation (the default)
     ``segmentation.classic``     the discovered lexicon as jieba's dictionary
     ``segmentation.modelfile``   the ``.wmm`` file

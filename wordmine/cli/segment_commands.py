@@ -78,10 +78,10 @@ def _crf_settings(method: str, teacher, gold_path, gold_weight, dictionary, enco
         if teacher or gold_path or gold_weight or dictionary or adapt:
             raise click.UsageError(f"--teacher, --gold, --gold-weight, --dictionary and --adapt apply to "
                                    f"--method crf, not {method}")
+        return None, None
     if adapt and teacher == "lexicon":
         raise click.UsageError("--adapt replaces charlm's segmentation as the teacher: it needs --teacher charlm "
                                "or both, not lexicon")
-        return None, None
     if dictionary not in (None, "jieba") and not os.path.isfile(dictionary):
         raise click.UsageError(f"--dictionary: {dictionary} is not a file (give a word list or 'jieba')")
     gold = None

@@ -100,6 +100,16 @@ def _dictionary() -> tuple[dict[str, int], int, frozenset[str], frozenset[str]]:
             _most_frequent(frequencies, COMMON_SHARE))
 
 
+def load_dictionary() -> None:
+    """Read jieba's dictionary now (:func:`jieba_entries` reads it on first use), kept until forgotten."""
+    _dictionary()
+
+
+def forget_dictionary() -> None:
+    """Drop the dictionary :func:`_dictionary` keeps (tens of MB) until it is next needed."""
+    _dictionary.cache_clear()
+
+
 def _new_tokenizer():
     from wordmine.io.tables import jieba_tokenizer
 

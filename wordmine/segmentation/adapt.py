@@ -107,11 +107,16 @@ def confirmed_cut(tokenizer, text: str, confirmed: set[str]) -> Iterator[str]:
             yield word
 
 
-def _tokenizer():
-    """A private jieba tokenizer, or a one-line error saying what to do."""
+def _tokenizer(with_word_list: bool):
+    """A private jieba tokenizer (and, ``with_word_list``, jieba's word list read for
+    :func:`~wordmine.mining.jieba_dict.jieba_entries`), or a one-line error saying what to do."""
     from wordmine.io.tables import jieba_tokenizer
+    from wordmine.mining import jieba_dict
 
     try:
+        if with_word_list:
+            # the word list first: what reading it holds for a moment is free again when the tokenizer loads
+            jieba_dict.load_dictionary()
         return jieba_tokenizer()
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         raise WordmineError(f"--adapt jieba: jieba's dictionary could not be read ({exc}); reinstall jieba "
@@ -126,12 +131,13 @@ def jieba_teacher_ends(corpus: Corpus, units: list[str], ids: np.ndarray, offset
     (for the model file's record): the discovered words added to jieba's
     dictionary and how jieba's HMM words were treated.
     """
+    from wordmine.mining import jieba_dict
     from wordmine.mining.jieba_dict import jieba_entries
 
-    tokenizer = _tokenizer()
-    text, unit_ends = run_text(ids, offsets, units)
     needs_words = config.adapt_discovered or config.adapt_hmm == "confirmed"
     words = discover(corpus, DiscoverConfig(min_count=at_least_pruned(corpus, None))) if needs_words else None
+    tokenizer = _tokenizer(config.adapt_discovered)
+    text, unit_ends = run_text(ids, offsets, units)
     added = 0
     if config.adapt_discovered and words is not None and len(words):
         entries = jieba_entries(words, corpus.total_units, tokenizer)
@@ -143,4 +149,6 @@ def jieba_teacher_ends(corpus: Corpus, units: list[str], ids: np.ndarray, offset
     else:
         cut = tokenizer.cut(text, HMM=config.adapt_hmm == "kept")
     ends = cut_ends(cut, unit_ends)
+    del tokenizer, cut, text
+    jieba_dict.forget_dictionary()  # jieba's word list (tens of MB) is not needed while the CRF learns
     return ends, {"adapt": config.adapt, "discovered_words_added": added, "hmm_words": config.adapt_hmm}

@@ -307,7 +307,7 @@ def learn_crf(corpus: Corpus, config: CRFConfig, gold: list[list[str]] | None = 
     if config.teacher in ("charlm", "both") and config.adapt:
         # jieba's segmentation corrected by the corpus' words replaces charlm's (wordmine.segmentation.adapt)
         ends, adapted = jieba_teacher_ends(corpus, teacher.units, ids, offsets, config)
-        learned_with.update(adapted)
+        learned_with.update(adapted, teacher="jieba" if config.teacher == "charlm" else "jieba and lexicon")
         pieces.append((ids, offsets, tags_of_ends(ends, offsets), 1.0))
     elif config.teacher in ("charlm", "both"):
         ends = teacher.word_ends(ids, offsets) if len(ids) else np.zeros(0, bool)

@@ -148,7 +148,7 @@ def learned_with(header: dict) -> dict:
     """The header's record of what the model was learned with; {} for a file written before it existed."""
     found = header.get("learned_with", {})
     if not isinstance(found, dict):
-        raise ValueError("learned_with is not a mapping")
+        raise TypeError("learned_with is not a mapping")
     return {key: value for key, value in found.items() if key != "method"}
 
 
