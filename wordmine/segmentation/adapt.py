@@ -17,7 +17,7 @@ corrected by the corpus' own evidence, in three steps:
    2019, https://kexue.fm/archives/6920), and on jieba's own frequencies.
 2. **jieba's HMM words, where the corpus confirms them.** With HMM on, jieba
    joins runs of single characters that its dictionary path leaves into words
-   guessed by a character HMM trained on its own (news) text. Such a guess is
+   guessed by a character HMM trained on the (mostly news) text jieba was made from. Such a guess is
    kept only when ``discover`` lists the word (it is frequent, cohesive and
    free at both ends in this corpus); otherwise its characters stay apart, as
    jieba's dictionary path (HMM off) cuts them. The HMM finds names and new
@@ -25,13 +25,17 @@ corrected by the corpus' own evidence, in three steps:
    glues phrases, and the corpus says which of the two a guess is.
 3. **The CRF learns from that teacher** over its usual features (hashed
    character n-grams, the character model's corpus statistics; jieba's
-   dictionary matches with ``--dictionary jieba``), which generalises from
-   where the teacher is consistent to where it is not, as the unsupervised CRF
-   does with charlm's segmentation (self-training of a discriminative tagger on
-   a teacher's output: Liu et al., 2014, "Domain adaptation for CRF-based
-   Chinese word segmentation using free annotations", EMNLP,
-   https://aclanthology.org/D14-1093/, learn a CRF from such partial,
-   automatically found evidence in the target domain).
+   dictionary matches with ``--dictionary jieba``), and generalises from where
+   the teacher is consistent to where it is not, as the unsupervised CRF does
+   with charlm's segmentation. Adapting a CRF segmenter to a new domain with
+   annotations found for free in that domain is the setting of Liu, Zhang,
+   Che, Liu and Wu, 2014, "Domain adaptation for CRF-based Chinese word
+   segmentation using free annotations", EMNLP,
+   https://aclanthology.org/D14-1093/; they keep such evidence as partial
+   labels and marginalise the rest. Here every position gets a label: leaving
+   the characters of an unconfirmed HMM word unlabelled (marginalised) instead
+   of apart scored lower on every dev set when this was written
+   (``python bench/adapt_bench.py --steps`` measures the steps that were kept).
 
 Everything is computed on the learning text only; no label is used.
 
