@@ -155,3 +155,10 @@ def test_jieba_dictionary_missing_on_the_command_line(corpus_file, tmp_path, run
     out = run_patched(prelude, "learn", corpus_file, "--adapt", "jieba", "-o", tmp_path / "m.wmm", "-q")
     assert out.returncode == 1 and out.stderr.decode().count("\n") == 1, out.stderr
     assert b"jieba's dictionary could not be read" in out.stderr and not (tmp_path / "m.wmm").exists()
+
+
+def test_segment_learns_an_adapted_model_from_its_input(corpus_file, run_wordmine):
+    out = run_wordmine("segment", corpus_file, "--adapt", "jieba", "-q", "--jobs", "1")
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.decode().splitlines()
+    assert len(lines) == TEXT.count("\n") and lines[0] == "殷栖鹤 今天 去 了 北京 的 书店 。"
