@@ -140,7 +140,7 @@ class CountConfig:
     """Worker processes that count chunks (the main process reads and merges)."""
     prune: bool = False
     """Keep only what discovery needs: orders 1..order, n-grams of order 2 and up seen
-    ``min_count`` times or more, and the boundary entropies of those (wordmine.counting.pruning)."""
+    ``min_count`` times or more, and the boundary entropies of those (wordmine.counting.reducers.discovery)."""
     min_count: int | None = None
     """The pruning threshold; None: auto_min_count of the number of units, as discovery's default."""
 
@@ -248,7 +248,7 @@ class SegmentConfig:
     the best F1 on three of the four gold sets measured."""
 
 
-# Segmentation: the character model (wordmine.segmentation.charlm)
+# Segmentation: the character model (wordmine.segmentation.charlm.model)
 
 #: How the transition weights are set: see CharLMConfig.transitions.
 TRANSITION_MODES = ("scaled", "published", "calibrated")
@@ -283,7 +283,7 @@ class CharLMConfig:
     boundary_weight: float = 1.25
     """Weight (natural log per standard deviation) of the boundary score added to
     tag b: the mean normalised variation of branching entropy of the n-grams that
-    end just before and start at the unit (:func:`wordmine.segmentation.variation.boundary_scores`). The
+    end just before and start at the unit (:func:`wordmine.segmentation.charlm.variation.boundary_scores`). The
     character model alone says how well a unit is predicted inside a word; this
     says whether the strings around the position look complete, the cue of
     nVBE segmentation (Magistry and Sagot 2012). Measured on four gold sets
@@ -298,7 +298,7 @@ class CharLMConfig:
     orders 1-4 at the old scale lowers neither. 1.25 goes with ``word_weight``."""
     word_weight: float = 0.125
     """Weight of each word's autonomy times its length, added where the word ends
-    (:func:`wordmine.segmentation.variation.autonomy`; the sum of a(w) |w| is what Magistry and Sagot's segmenter
+    (:func:`wordmine.segmentation.charlm.variation.autonomy`; the sum of a(w) |w| is what Magistry and Sagot's segmenter
     maximises). Where the boundary score judges a position from every n-gram
     around it, this judges the word the tagging actually proposes. Measured
     (F1 pd1998 / zhuxian / ctb6 / medical_forum), boundary weight : word weight:
@@ -319,7 +319,7 @@ class CharLMConfig:
             raise ValueError("the boundary weight and the word weight must be 0 or more")
 
 
-# Segmentation: the CRF (wordmine.segmentation.crf_learn)
+# Segmentation: the CRF (wordmine.segmentation.crf.learn)
 
 TEACHERS = ("charlm", "lexicon", "both")
 
@@ -356,7 +356,7 @@ class CRFConfig:
     under a small memory budget (:func:`crf_units`)."""
     join_pairs: bool = True
     """Join two one-unit words of the teacher that spell a two-unit word ``discover`` finds
-    (:func:`~wordmine.segmentation.crf_teacher.join_discovered_pairs`)."""
+    (:func:`~wordmine.segmentation.crf.teacher.join_discovered_pairs`)."""
     dictionary: str | None = None
     """Words the user already has, as features: ``jieba`` (jieba's bundled dictionary) or a word-list file."""
     seed: int = 0

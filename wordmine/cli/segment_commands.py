@@ -20,7 +20,7 @@ from wordmine.cli.options import (
 )
 from wordmine.cli.streams import echo_rows, load_corpus, spooled, stdin_once, text_output
 from wordmine.config import TEACHERS, TRANSITION_MODES, CRFConfig
-from wordmine.counting.heap import give_back_freed
+from wordmine.counting.engine.heap import give_back_freed
 from wordmine.errors import WordmineError
 from wordmine.io.tables import read_word_counts
 from wordmine.io.text import line_pieces, read_blocks, text_source, whole_lines

@@ -44,7 +44,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from wordmine.config import ContrastConfig
-from wordmine.counting.corpus import Corpus
+from wordmine.counting.table.corpus import Corpus
 from wordmine.lexicon import Lexicon
 from wordmine.mining.dispersion import document_frequency, residual_idf
 from wordmine.mining.occurrences import Background, corpus_occurrences
