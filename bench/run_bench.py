@@ -30,7 +30,7 @@ import traceback
 from pathlib import Path
 
 from common import REPO, Bench, Table, log
-from render import markdown_table, section_body
+from render import machine_free, markdown_table, section_body
 from sections import ORDER
 
 
@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in [n for n in ORDER if n in args.only]:
         section = run_section(bench, name)
         report["sections"].append(section)
-        print(section_body({"sections": [section]}, "##"), flush=True)
+        print(machine_free(section_body({"sections": [section]}, "##"), report), flush=True)
         # Written after every section, so an interrupted run keeps what it measured.
         report["commands"], report["failures"] = bench.commands, bench.failures
         report["machine"]["load average at end"] = load_average()

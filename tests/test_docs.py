@@ -53,3 +53,28 @@ def test_no_page_names_a_folder_of_the_machine_that_wrote_it():
     for page in [REPO / "README.md", *DOCS.rglob("*.md")]:
         text = page.read_text(encoding="utf-8")
         assert not re.search(r"(?<![\w.])/(work|home|Users|root)/", text), page.relative_to(REPO)
+
+
+def _render():
+    spec = importlib.util.spec_from_file_location("render", REPO / "bench" / "render.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_benchmark_page_names_no_folder_of_the_machine_that_ran_it():
+    render = _render()
+    report = {"json": "/srv/ci/wordmine/.bench_cache/bench.json", "repo": "/srv/ci/wordmine", "data": "/mnt/corpora",
+              "machine": {"wordmine commit": "abc1234"}, "sections": [{"name": "m", "tables": [{
+                  "title": "Memory", "columns": [["label", "label", ""], ["output", "output", ""]], "labels": 1,
+                  "records": [{"label": "contrast --memory 1G /mnt/corpora/laws/laws.txt",
+                               "output": "/srv/ci/wordmine/.bench_cache/out/a.out"},
+                              {"label": "learn -o /tmp/x/learn.wmm", "output": "/var/tmp/b.out"}],
+                  "notes": ["Read from /mnt/corpora/pd1998/raw.txt."]}]}]}
+    block = render.page_block(report)
+    assert "contrast --memory 1G laws/laws.txt | .bench_cache/out/a.out" in block
+    assert "learn -o learn.wmm | b.out" in block and "Read from pd1998/raw.txt." in block
+    assert "`.bench_cache/bench.json`, commit abc1234" in block
+    assert not re.search(r"/(srv|mnt|tmp|var)/", block)
+    page = (DOCS / "benchmarks.md").read_text(encoding="utf-8")
+    assert page.count(render.START) == 1 and page.count(render.END) == 1
