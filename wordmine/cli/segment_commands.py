@@ -171,7 +171,7 @@ def segment_command(inputs, model_path, lexicon, method, transitions, teacher, g
             segmenter = learn_segmenter(corpus, method, transitions,
                                         min_count, crf, gold, memory=counting.memory)
             # Segmenting needs only the model: the counts and the unit stream go before the workers
-            # fork (on 100 MB of distinct text under --memory 1G they held the tree at 1,517 MiB).
+            # fork (kept, every worker's share of the tree counts them again, past the budget).
             del corpus
             gc.collect()
             give_back_freed()  # what learning freed, returned before the workers fork

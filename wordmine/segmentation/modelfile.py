@@ -1,6 +1,6 @@
 """The model file (``.wmm``): a learned segmentation model and the text model it assumes.
 
-A :mod:`wordmine.io.container` with magic ``b"WMMODEL\\0"``, version 2. The header
+A :mod:`wordmine.io.container` with magic ``b"WMMODEL\\0"``, version 3. The header
 holds the method (``unigram`` or ``charlm``), the unit vocabulary, the bits per
 unit of the keys, the log probability of an unknown unit, and the normalisation
 settings the model was learned with. The arrays depend on the method:

@@ -8,11 +8,11 @@ fresh pages, and gives the top of its heap back to the system once more than
 twice that threshold lies free there. Each chunk then faults its arrays in again,
 a page of 4 KiB at a time, every page zeroed by the kernel.
 
-Raising both limits keeps those pages in the process: measured on a 100 MB
-corpus (``wordmine count laws_100MB.txt``), the minor page faults fell from
-83 k to 35 k with one process and from 204 k to 82 k with two workers, where
-every worker has a heap of its own. That is system time the parallel count
-spent on top of the single process, so it matters most for ``--jobs``.
+Raising both limits keeps those pages in the process: on a 100 MB corpus the
+minor page faults fell by more than half, with one process and with two
+workers, where every worker has a heap of its own (figures: docs/notes/). That
+is system time the parallel count spent on top of the single process, so it
+matters most for ``--jobs``.
 
 The cost is memory the process holds on to, at most ``keep_bytes`` above what
 is in use. It changes the whole process, so the library never does it by
@@ -20,10 +20,9 @@ itself: the command line opts in around counting (:func:`freed_arrays_kept`),
 giving it a sixteenth of the memory budget, shared by the parent and the
 workers, at most ``KEEP_FREE_BYTES`` each, and restores glibc's default limits
 (128 KiB; glibc's own adjustment of them stays off) when counting ends: the full amount under the default budget (a quarter of the machine's
-memory) on most machines. Less does not help: keeping 48 MiB a process left the
-page faults of two workers at 180 k. Under ``--memory 2G`` with two workers each
-process keeps 42 MiB; without that bound the peak of counting 1 GB rose from
-1,694 to 1,859 MiB. Blocks larger than ``MAP_THRESHOLD_BYTES`` (the merged
+memory) on most machines. Much less does not help: most page faults stay. The
+bound matters: without it the peak of counting 1 GB under ``--memory 2G`` rose
+past what the budget allows for. Blocks larger than ``MAP_THRESHOLD_BYTES`` (the merged
 tables of a large corpus) are still mapped and returned at once.
 
 On other C libraries, or where the call is not found, nothing changes.

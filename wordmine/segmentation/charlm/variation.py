@@ -72,7 +72,7 @@ def boundary_scores(offsets: np.ndarray, values: Variations) -> np.ndarray:
     variation speaks); the score is the mean of those the model has, 0 where it
     has none and at the start of a run (always a word start). ``values`` as
     :func:`variation_values` gives them. Sums of shifted slices, not scattered
-    indexes: this costs about 0.05 s of the 1 s of segmenting pd1998.
+    indexes, so the cost is a few vectorised passes over the runs.
 
     >>> found = np.array([True, False, True])
     >>> a_q_a = [(found, np.where(found, 2.0, 0.0), np.where(found, -1.0, 0.0))]
@@ -102,11 +102,8 @@ def normalised(values: np.ndarray, occurrences: np.ndarray) -> np.ndarray:
 
     Weighting by occurrences (not by distinct n-grams) makes the scores average
     0 over the running text, so the bonus leaves the number of words about where
-    the transition weights put it. Measured on four gold sets, mean boundary
-    score with weight 1 (F1 pd1998 / zhuxian / ctb6 / medical_forum): per distinct
-    n-gram .771 / .794 / .768 / .754 (it splits far more), per occurrence .799 /
-    .782 / .783 / .761 (both with every n-gram, before pruning; pruned with the
-    model, as now, .799 / .782 / .784 / .762). Values that are all NaN (an order whose entropy the
+    the transition weights put it (per distinct n-gram, it splits far more, and
+    scored lower on three of the four gold sets; figures: docs/notes/). Values that are all NaN (an order whose entropy the
     counts do not give) become an empty array.
 
     >>> [round(float(z), 3) for z in normalised(np.array([1.0, 3.0]), np.array([3.0, 1.0]))]

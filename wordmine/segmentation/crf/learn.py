@@ -14,7 +14,7 @@ Methods", https://jmlr.org/papers/v12/duchi11a.html) on mini-batches of runs,
 updating only the rows of the hashed table a batch touches, with the L2 penalty
 applied to those rows. One pass over 2 M characters takes seconds, and one pass
 is what measured best (see ``CRFConfig.rate``). An averaged structured
-perceptron on the same features and labels scored 0.02 to 0.035 F1 lower on
+perceptron on the same features and labels scored lower on
 every held-out protocol (``bench/crf_optimisers.py``): it follows every mistake
 of its teacher. L-BFGS was not tried: it needs a full pass per step and tens of
 steps (minutes, against the one-minute budget of ``learn``).
