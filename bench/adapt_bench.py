@@ -41,7 +41,7 @@ from wordmine.config import CRFConfig, DiscoverConfig
 from wordmine.io.tables import jieba_tokenizer
 from wordmine.mining.discover import discover
 from wordmine.mining.jieba_dict import to_jieba
-from wordmine.segmentation.crf_learn import learn_crf
+from wordmine.segmentation.crf.learn import learn_crf
 from wordmine.segmentation.evaluation import evaluate
 from wordmine.segmentation.lossless import segment_text
 

@@ -9,10 +9,10 @@ import pytest
 
 import wordmine
 from wordmine.config import CountConfig, CRFConfig
-from wordmine.counting.counter import count_text
+from wordmine.counting.engine.counter import count_text
 from wordmine.errors import FormatError, WordmineError
-from wordmine.segmentation import adapt
-from wordmine.segmentation.crf_learn import learn_crf
+from wordmine.segmentation.crf import adapt
+from wordmine.segmentation.crf.learn import learn_crf
 from wordmine.segmentation.lossless import segment_text
 
 #: 殷栖鹤, a name jieba's dictionary lacks (its dictionary path cuts it into 殷 栖 鹤), in sentences of common words.
@@ -125,7 +125,7 @@ def test_adapt_none_is_the_unsupervised_crf_and_never_asks_jieba(monkeypatch, co
     def refuse(*args, **kwargs):
         raise AssertionError("the unsupervised CRF asked jieba")
 
-    monkeypatch.setattr("wordmine.segmentation.crf_learn.jieba_teacher_ends", refuse)
+    monkeypatch.setattr("wordmine.segmentation.crf.learn.jieba_teacher_ends", refuse)
     after = wordmine.learn(corpus_file, crf=SMALL, adapt=None)
     assert np.array_equal(after.model.weights, before.model.weights)
     assert after.model.learned_with["adapt"] is None
