@@ -79,7 +79,11 @@ def _client(scheduler: str) -> Iterator[Any]:
             yield client
         return
     with (_stopped_resource_tracker(),
+          # The scheduler's HTTP server starts even without a dashboard, on port 8787 unless told
+          # otherwise: a second local cluster (another run, a test beside it) then warns on stderr
+          # that the port is taken. A port of the system's choosing never collides.
           LocalCluster(n_workers=where, threads_per_worker=1, processes=True, dashboard_address=None,
+                       scheduler_kwargs={"dashboard": False, "dashboard_address": ":0"},
                        silence_logs=logging.CRITICAL) as cluster,  # a failed task is our error line, not their log
           Client(cluster) as client):
         yield client
