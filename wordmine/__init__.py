@@ -24,6 +24,7 @@ Shared by every stage:
     ``lexicon``       ``Lexicon``, the discovered words with their figures
     ``parallel``      an ordered map over worker processes
     ``arrays``        numpy idioms written once (summed counts by key, word starts)
+    ``blas``          BLAS threads held to one while a model learns, and restored
 
 ``io``: bytes in and out
     ``io.text``       read files or stdin in blocks, decode strictly, write outputs atomically

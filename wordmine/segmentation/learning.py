@@ -24,6 +24,7 @@ import dataclasses
 import functools
 from collections.abc import Callable, Iterable, Iterator
 
+from wordmine.blas import one_blas_thread
 from wordmine.config import CharLMConfig, CRFConfig, SegmentConfig, crf_units
 from wordmine.counting.table.corpus import Corpus
 from wordmine.segmentation.charlm.model import CharLM, learn_charlm
@@ -126,6 +127,12 @@ def learn_segmenter(corpus: Corpus, method: str = "crf", transitions: str = "sca
     words, joins the CRF's pseudo-labelled text. ``memory``, the budget in bytes,
     bounds how much of the text the CRF learns from (:func:`~wordmine.config.crf_units`).
     """
+    with one_blas_thread():  # small products: extra BLAS threads only spin (wordmine.blas); same bits
+        return _learn(corpus, method, transitions, min_count, crf, gold, memory)
+
+
+def _learn(corpus: Corpus, method: str, transitions: str, min_count: int | None, crf: CRFConfig | None,
+           gold: list[list[str]] | None, memory: int | None) -> Segmenter:
     charlm = CharLMConfig(transitions=transitions, min_count=min_count)
     if method == "crf":
         crf = crf or CRFConfig()
