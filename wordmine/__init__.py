@@ -17,7 +17,8 @@ way, down this list: ``cli`` -> ``api`` -> ``segmentation`` -> ``mining`` ->
 ``counting`` -> ``io`` -> the shared modules.
 
 Shared by every stage:
-    ``config``        the frozen config of every stage, memory and size parsing
+    ``budget``        ``MemoryPlan``: every stage's share of ``--memory``, planned once; sizes
+    ``config``        the frozen config of every stage
     ``errors``        the typed errors the command line turns into one line and an exit status
     ``normalize``     fold full-width forms; text to unit ids (Han characters, Latin/digit runs)
     ``unitstream``    the corpus as unit ids, in memory or in an unlinked temporary file

@@ -24,7 +24,8 @@ import dataclasses
 import functools
 from collections.abc import Callable, Iterable, Iterator
 
-from wordmine.config import CharLMConfig, CRFConfig, SegmentConfig, crf_units
+from wordmine.budget import MemoryPlan
+from wordmine.config import CharLMConfig, CRFConfig, SegmentConfig
 from wordmine.counting.table.corpus import Corpus
 from wordmine.segmentation.charlm.model import CharLM, learn_charlm
 from wordmine.segmentation.classic import classic_segmenter
@@ -124,12 +125,12 @@ def learn_segmenter(corpus: Corpus, method: str = "crf", transitions: str = "sca
     ``crf`` holds the CRF's own settings (its ``charlm`` field is replaced by
     ``transitions`` and ``min_count``); ``gold``, segmented lines as lists of
     words, joins the CRF's pseudo-labelled text. ``memory``, the budget in bytes,
-    bounds how much of the text the CRF learns from (:func:`~wordmine.config.crf_units`).
+    bounds how much of the text the CRF learns from (``MemoryPlan.crf_units``).
     """
     charlm = CharLMConfig(transitions=transitions, min_count=min_count)
     if method == "crf":
         crf = crf or CRFConfig()
-        units = crf_units(memory, crf.max_units) if memory else crf.max_units
+        units = max(1, min(crf.max_units, MemoryPlan.of(memory).crf_units)) if memory else crf.max_units
         return Segmenter(method, learn_crf(corpus, dataclasses.replace(crf, charlm=charlm, max_units=units), gold))
     if method == "charlm":
         return Segmenter(method, learn_charlm(corpus, charlm))

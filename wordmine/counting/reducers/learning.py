@@ -63,6 +63,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from wordmine.budget import pruned_bytes
 from wordmine.counting.reducers.discovery import _entropy, _LeftTerms, _suffixes, _sum_c_log_c, select
 from wordmine.counting.reducers.reduced import Reduced
 from wordmine.counting.spill.runs import Partition, concatenate
@@ -73,20 +74,6 @@ KEPT_ROW_BYTES = 24
 #: Rows of a bucket file read at once by np.unique: about 8 bytes a key, a few copies while sorting.
 BUCKET_ROWS = 1 << 22
 _GOLDEN = U64(0x9E3779B97F4A7C15)
-
-
-#: The share of the budget the counts kept for learning may take: the character model learned
-#: from them holds about ten times the table's bytes while Kneser-Ney runs, and the CRF a quarter.
-TABLE_SHARE = 16
-
-
-def learn_table_bytes(memory: int) -> int:
-    """Bytes of count table that learning keeps under a budget of ``memory`` bytes.
-
-    >>> learn_table_bytes(1 << 30) >> 20
-    64
-    """
-    return memory // TABLE_SHARE
 
 
 @dataclass
@@ -163,6 +150,9 @@ def _at_least(table: NgramCounts, order: int, threshold: int) -> list[np.ndarray
 @dataclass(frozen=True)
 class LearningPruning:
     """Keep the whole table if it takes at most ``budget`` bytes, else what learning needs (orders 1..order).
+
+    ``budget``: ``MemoryPlan.learning_table`` (``learning_reducer``); pruned rows aim at
+    :func:`~wordmine.budget.pruned_bytes` of it.
 
     A :data:`~wordmine.counting.reducers.reduced.TableReducer`.
     """
@@ -251,7 +241,7 @@ class LearningPruning:
         if rows * KEPT_ROW_BYTES <= self.budget and (threshold == 2 or not final):
             return threshold
         counts = np.concatenate([c for t in kept for c in t.counts[1:]])
-        new = least_threshold(counts, units, (self.budget // 2) // KEPT_ROW_BYTES, threshold)
+        new = least_threshold(counts, units, pruned_bytes(self.budget) // KEPT_ROW_BYTES, threshold)
         if new == threshold:
             return threshold
         for i, table in enumerate(kept):
