@@ -24,7 +24,7 @@ Shared by every stage:
     ``unitstream``    the corpus as unit ids, in memory or in an unlinked temporary file
     ``lexicon``       ``Lexicon``, the discovered words with their figures
     ``parallel``      an ordered map over worker processes
-    ``arrays``        numpy idioms written once (summed counts by key, word starts)
+    ``arrays``        numpy idioms written once (runs of equal keys, summed counts by key, word starts)
 
 ``io``: bytes in and out
     ``io.text``       read files or stdin in blocks, decode strictly, write outputs atomically
@@ -35,6 +35,7 @@ Shared by every stage:
     ``counting.table.ngrams``     the count table: packed keys, orders, sorted merges
     ``counting.table.keyset``     hash sets of packed keys
     ``counting.table.corpus``     ``Corpus``: vocabulary, counts and unit stream of one pass
+    ``counting.table.stats``      boundary entropy's formulas: c ln c sums, ln N - S/N, suffix rows
     ``counting.spill.runs``       sorted runs on disk, merged a range of first units at a time
     ``counting.spill.passes``     which runs each pass of a multi-pass merge merges (past the fan-in)
     ``counting.reducers.reduced`` what a reducer keeps of the merged table; the whole table

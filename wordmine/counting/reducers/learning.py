@@ -64,10 +64,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from wordmine.budget import pruned_bytes
-from wordmine.counting.reducers.discovery import _entropy, _LeftTerms, _suffixes, _sum_c_log_c, select
+from wordmine.counting.reducers.discovery import select
 from wordmine.counting.reducers.reduced import Reduced
 from wordmine.counting.spill.runs import Partition, concatenate
 from wordmine.counting.table.ngrams import U64, NgramCounts
+from wordmine.counting.table.stats import LeftTerms, branching_entropy, suffix_keys, sum_c_log_c
 
 #: Bytes a kept row costs while the stream passes: key, count and right entropy sum.
 KEPT_ROW_BYTES = 24
@@ -178,7 +179,7 @@ class LearningPruning:
         order = self.order
         # Enough buckets that one of the largest order's suffixes fits np.unique's working set.
         buckets = max(1, -(-units // BUCKET_ROWS))
-        terms = {k: _LeftTerms(folder, k) for k in range(1, order + 1)}
+        terms = {k: LeftTerms(folder, k) for k in range(1, order + 1)}
         suffixes = {k: _SuffixBuckets(folder, k, buckets) for k in range(1, order)}
         try:
             threshold = 2
@@ -196,12 +197,12 @@ class LearningPruning:
                 sums = {}
                 for k in range(1, order + 1):
                     child = table.counts[k]
-                    total = _sum_c_log_c(child, table.prefix_rows(k + 1), len(table.counts[k - 1]))
+                    total = sum_c_log_c(child, table.prefix_rows(k + 1), len(table.counts[k - 1]))
                     sums[k] = total[keep[k - 1]]
                     repeated = np.flatnonzero(child >= 2)
-                    terms[k].add(_suffixes(table, k + 1, repeated), child[repeated])
+                    terms[k].add(suffix_keys(table, k + 1, repeated), child[repeated])
                     if k < order:
-                        suffixes[k].add(_suffixes(table, k + 1, np.arange(len(child))))
+                        suffixes[k].add(suffix_keys(table, k + 1, np.arange(len(child))))
                 kept.append(select(table, keep))
                 right.append(sums)
                 del table, part  # the merged partition is done with
@@ -212,8 +213,8 @@ class LearningPruning:
             entropy = {}
             for k in range(1, order + 1):
                 n_w = counts.counts[k - 1]
-                left = _entropy(n_w, terms[k].sums(counts))
-                entropy[k] = (left, _entropy(n_w, np.concatenate([r[k] for r in right]) if right else np.zeros(0)))
+                left = branching_entropy(n_w, terms[k].sums(counts))
+                entropy[k] = (left, branching_entropy(n_w, np.concatenate([r[k] for r in right]) if right else np.zeros(0)))
                 if k < order:
                     continuation, n1, n2 = suffixes[k].counts(counts, k)
                     stats.continuation[k] = continuation
