@@ -220,13 +220,15 @@ def lattice_scores(ids: np.ndarray, offsets: np.ndarray, model: CharLM, boundary
     n = len(ids)
     ids = ids.astype(np.int64)
     unit_key = ids.astype(np.uint64)
-    out = np.empty((n, N_TAGS))
+    # One row per tag, returned transposed: each column below is written and read as a contiguous vector.
+    by_tag = np.empty((N_TAGS, n))
+    out = by_tag.T
     # Order 1: an order-1 key is the unit id itself, so a dense map finds the rows.
     row_of = model.unigram_rows()
     rows = row_of[np.minimum(ids, len(row_of) - 1)]
     rows[ids >= len(row_of)] = -1
     lower = _at(model.log_prob[0], rows, model.unknown_log_prob)
-    out[:, 0] = lower
+    by_tag[0] = lower
     rows_by_order = [rows]
     row_key = unit_key
     context_backoff = _at(model.backoff[0], rows, 0.0) if model.order > 1 else np.zeros(n)
@@ -234,7 +236,7 @@ def lattice_scores(ids: np.ndarray, offsets: np.ndarray, model: CharLM, boundary
     for k in range(2, 5):
         valid = offsets >= k - 1
         if k > model.order:
-            out[:, k - 1] = np.where(valid, lower, -np.inf)
+            by_tag[k - 1] = np.where(valid, lower, -np.inf)
             continue
         # Shift by one unit: the (k - 1)-gram ending before each unit is this k-gram's context.
         prev_rows = np.empty_like(rows)
@@ -255,7 +257,7 @@ def lattice_scores(ids: np.ndarray, offsets: np.ndarray, model: CharLM, boundary
         log_prob, backoff = model.padded_columns(k)  # row -1 reads 0
         np.copyto(score, log_prob[rows], where=rows >= 0)
         score[~valid] = -np.inf
-        out[:, k - 1] = lower = score
+        by_tag[k - 1] = lower = score
         rows_by_order.append(rows)
         row_key = key
         context_backoff = backoff[rows]
@@ -263,7 +265,7 @@ def lattice_scores(ids: np.ndarray, offsets: np.ndarray, model: CharLM, boundary
     if (boundary_weight or word_weight) and model.right_variation:  # as model.scores_entropy says
         values = variation_values(rows_by_order, model)
         if boundary_weight:
-            out[:, 0] += boundary_weight * boundary_scores(offsets, values)
+            by_tag[0] += boundary_weight * boundary_scores(offsets, values)
         if word_weight:
             word_end = autonomy(values, n, N_TAGS)
             word_end *= word_weight * np.arange(1, N_TAGS + 1)
