@@ -27,7 +27,18 @@ import statistics
 import subprocess
 from pathlib import Path
 
-from common import BENCH_DIR, REPO, Bench, Table, log, one_line, repeated_file, scale_file, segment_files, warm_cache
+from common import (
+    BENCH_DIR,
+    REPO,
+    Bench,
+    Table,
+    log,
+    one_line,
+    repeated_file,
+    scale_file,
+    segment_files,
+    warm_cache,
+)
 
 TITLE = "Against peers, measured in the same run"
 SEGMENT_COPIES = 6  # pd1998 six times: about 33 MB
