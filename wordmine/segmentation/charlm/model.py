@@ -232,7 +232,9 @@ def lattice_scores(ids: np.ndarray, offsets: np.ndarray, model: CharLM, boundary
     rows_by_order = [rows]
     row_key = unit_key
     context_backoff = _at(model.backoff[0], rows, 0.0) if model.order > 1 else np.zeros(n)
-    starts = offsets == 0
+    # The units within 3 of their run's start, by index: few, so indexes beat masks over every unit.
+    near_start = np.flatnonzero(offsets < 3)
+    starts = near_start[offsets[near_start] == 0]
     for k in range(2, 5):
         valid = offsets >= k - 1
         if k > model.order:
@@ -256,7 +258,7 @@ def lattice_scores(ids: np.ndarray, offsets: np.ndarray, model: CharLM, boundary
         rows = model.index(k).find(key, asked=valid & (prev_rows >= 0))
         log_prob, backoff = model.padded_columns(k)  # row -1 reads 0
         np.copyto(score, log_prob[rows], where=rows >= 0)
-        score[~valid] = -np.inf
+        score[near_start[offsets[near_start] < k - 1]] = -np.inf  # the units where ``valid`` is False
         by_tag[k - 1] = lower = score
         rows_by_order.append(rows)
         row_key = key
