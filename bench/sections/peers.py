@@ -233,7 +233,7 @@ def count_rows(bench: Bench) -> list[dict]:
     rows = [two.record("wordmine count --order 4 --jobs 2", name, one, check),
             one.record("wordmine count --order 4 --jobs 1", name)]
     if not two.failed and not one.failed:
-        rows[0]["vs_wall"] = f"{one.wall / two.wall:.2f}x faster than 1 job"
+        rows[0]["vs_wall"] = f"speed-up {one.wall / two.wall:.2f}x over 1 job"
         rows[0]["vs_cpu"] = f"{two.cpu / one.cpu:.2f}x the CPU of 1 job"
     return rows
 
@@ -251,7 +251,7 @@ def run(bench: Bench) -> list[Table]:
         "Medians of interleaved runs (runs: how many of each), each command a fresh process measured from start "
         "to exit, start-up and import included. wall s: elapsed; CPU s: user + system time of the process and "
         "the workers it waited for. vs peer: this row's median time over the peer row's below it (below 1: "
-        "wordmine is faster); for count, how much faster two jobs are than one and how much more CPU they take. "
-        "MB = 10^6 bytes of input. SentencePiece runs from Python (bench/peer_sentencepiece.py): encode writes "
+        "wordmine is faster); for count, one job's time over two jobs' (the speed-up) and two jobs' CPU over "
+        "one job's. MB = 10^6 bytes of input. SentencePiece runs from Python (bench/peer_sentencepiece.py): encode writes "
         "each line's pieces separated by spaces, as wordmine writes words.")
     return [table]
