@@ -105,6 +105,22 @@ def budget_jobs(memory: int, jobs: int) -> int:
     return max(1, min(jobs, memory // WORKER_BYTES))
 
 
+def capped_jobs(jobs: int, input_bytes: int | None, cores: int | None = None) -> int:
+    """Worker processes worth starting: no more than ``cores`` (default: this process's) and, for an
+    input of known size, one per :data:`SMALL_INPUT_BYTES` (about one chunk of text) begun.
+
+    A worker that gets no chunk only costs its start-up: ``--jobs 64`` on a 2.6 MB file
+    counts in one process, and on two cores never in more than two.
+
+    >>> capped_jobs(64, 2_600_000, cores=2), capped_jobs(64, 20 << 20, cores=8), capped_jobs(3, None, cores=2)
+    (1, 3, 2)
+    """
+    cap = min(jobs, cores or default_jobs())
+    if input_bytes is not None:
+        cap = min(cap, -(-input_bytes // SMALL_INPUT_BYTES))
+    return max(1, cap)
+
+
 def budget_chunk_units(memory: int) -> int:
     """Units counted per sort: 2 M, or fewer under a budget below 256 MiB (a chunk's arrays take
     about 64 bytes a unit).
@@ -176,6 +192,15 @@ class DiscoverConfig:
     """Drop words that are about as probable as their best split into other words."""
     numbers: bool = True
     """Keep words that hold a digit (1998年, 3次); False drops them, as --new-only users mostly want."""
+
+
+#: The orders ``discover --order`` takes: n-grams of 2..7 units scored for cohesion.
+DISCOVER_ORDERS = (2, 7)
+#: The orders ``count --order`` takes (a count file of order n holds orders 1..n+1).
+COUNT_ORDERS = (1, 7)
+#: The order learn and contrast count to: the n of the character model (charlm, the CRF's
+#: statistics) and of the discovery that gives contrast its candidates (DiscoverConfig.order).
+LEARN_ORDER = 4
 
 
 def auto_min_count(total_units: int) -> int:
