@@ -118,7 +118,10 @@ def _group(options: list[Callable], build: Callable[..., object], name: str, key
         @functools.wraps(command)
         def wrapper(**kwargs):
             kwargs[name] = build(*(kwargs.pop(k) for k in keys))
-            return command(**kwargs)
+            try:
+                return command(**kwargs)
+            except OptionError as exc:  # an option the API refused: a usage error, as click's own
+                raise click.UsageError(getattr(exc, "reason", str(exc))) from None
 
         for option in reversed(options):
             wrapper = option(wrapper)
