@@ -658,8 +658,9 @@ def segment(source: Source | Files, *, model: Segmenter | str | os.PathLike[str]
     either, a model is learned from ``source`` first (``method``, ...), which is
     then read twice (standard input is buffered to a file in ``tmp_dir``).
 
-    >>> "".join(segment(["黑猫喜欢鱼，白狗讨厌鱼"] * 3, method="classic", min_count=3))[:12]
-    '黑猫 喜欢 鱼 ， 白狗 讨'
+    >>> model = learn(["黑猫喜欢鱼，白狗讨厌鱼，黑猫讨厌白狗"] * 3, method="unigram", min_count=3)
+    >>> "".join(segment(["白狗讨厌黑猫", "黑猫"], model=model))
+    '白狗 讨厌 黑猫\\n黑猫\\n'
     """
     hooks = hooks or _QUIET
     if model is not None and lexicon is not None:
@@ -753,9 +754,8 @@ def write_rows(rows: Iterable[object], out: TextIO, fmt: str = "tsv", header: bo
     tab or line break is refused rather than written.
 
     >>> import sys
-    >>> write_rows([("天", 1, 3)], sys.stdout, columns=["ngram", "order", "count"], header=True)
-    ngram	order	count
-    天	1	3
+    >>> write_rows([("天", 1, 3)], sys.stdout, "jsonl", columns=["ngram", "order", "count"])
+    {"ngram": "天", "order": 1, "count": 3}
     """
     rows = iter(rows)
     first = next(rows, None)
