@@ -162,8 +162,8 @@ def test_cli_count_help_states_min_count_default_1():
     (["discover", STORY, "--header", "--format", "jieba"],
      "Error: --header starts TSV output with column names; --format jieba has none"),
     (["discover", STORY, "-o", ""],
-     "Error: Invalid value for '-o' / '--output': an empty path: give a file name, or leave the option out "
-     "for standard output"),
+     ("Error: Invalid value for '-o' / '--output': an empty path: give a file name, or leave the option out "
+      "for standard output")),
 ])
 def test_cli_ignored_options_are_usage_errors(args, message, tmp_path):
     proc = run(*args, cwd=tmp_path)

@@ -76,16 +76,26 @@ from wordmine.counting.reducers.listing import block_rows_within, listing_reduce
 from wordmine.counting.spill.runs import spill_error
 from wordmine.counting.table.corpus import Corpus
 from wordmine.counts import Counts
-from wordmine.errors import OptionError, WordmineError
+from wordmine.errors import OptionError
 from wordmine.io.tables import FORMATS, jieba_words, read_word_counts
 from wordmine.io.tables import write_rows as write_table_rows
-from wordmine.io.text import ERRORS, atomic_output, line_pieces, read_blocks, replayable, text_source, whole_lines
+from wordmine.io.text import (
+    ERRORS,
+    atomic_output,
+    line_pieces,
+    read_blocks,
+    replayable,
+    text_source,
+    whole_lines,
+)
 from wordmine.lexicon import Lexicon
 from wordmine.mining.contrast import Terms
 from wordmine.mining.contrast import contrast as rank_contrast
 from wordmine.mining.discover import discover as discover_lexicon
-from wordmine.mining.jieba_dict import jieba_entries
-from wordmine.mining.jieba_dict import to_jieba  # noqa: F401 - re-exported: the public API
+from wordmine.mining.jieba_dict import (
+    jieba_entries,
+    to_jieba,  # noqa: F401 - re-exported: the public API
+)
 from wordmine.mining.occurrences import Background, CorpusBackground, JiebaBackground
 from wordmine.normalize import Vocabulary
 from wordmine.segmentation.evaluation import Score

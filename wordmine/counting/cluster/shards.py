@@ -92,7 +92,7 @@ def _asyncio_quiet() -> Iterator[None]:
         log.setLevel(level)
 
 
-def _connected(kind: str, where: Any, Client: Any, LocalCluster: Any) -> Iterator[Any]:  # noqa: N803 - classes
+def _connected(kind: str, where: Any, Client: Any, LocalCluster: Any) -> Iterator[Any]:
     if kind != "local":
         try:
             client = Client(where)
