@@ -199,7 +199,7 @@ def test_cli_jobs_capped_by_input_size_and_said():
     proc = run("count", STORY, "--jobs", "64", "--top", "1")
     assert proc.returncode == 0
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    assert proc.stderr.decode().splitlines() == [f"wordmine: --jobs 64: 1 worker ({cores} cores and 96.9k of input)"]
+    assert proc.stderr.decode().splitlines() == [f"wordmine: --jobs 64: counting with 1 worker ({cores} cores and 96.9k of input)"]
 
 
 def test_capped_jobs_is_the_one_rule():

@@ -202,7 +202,7 @@ def _counting(memory: object, jobs: object, tmp_dir: str | None, encoding: objec
     workers = capped_jobs(asked or default_jobs(), input_bytes)
     if asked is not None and workers < asked:
         size = "" if input_bytes is None else f" and {format_size(input_bytes)} of input"
-        hooks.tell("say", f"--jobs {asked}: {workers} worker{'s' if workers > 1 else ''} "
+        hooks.tell("say", f"--jobs {asked}: counting with {workers} worker{'s' if workers > 1 else ''} "
                    f"({default_jobs()} cores{size})")
 
     def undecodable(source_name: str, n: int) -> None:
@@ -678,13 +678,20 @@ def segment(source: Source | Files, *, model: Segmenter | str | os.PathLike[str]
     if model is None and lexicon is None:
         _check_learning(method, SEGMENT_METHODS, transitions, min_count, crf, gold)
     sources = _sources(source)
-    counting = _counting(memory, jobs, tmp_dir, encoding, errors, hooks, _size(sources))
-    return _segmented(sources, model, lexicon, method, transitions, min_count, crf, gold, counting, hooks)
+    learning = model is None and lexicon is None
+    counting = _counting(memory, jobs, tmp_dir, encoding, errors, hooks if learning else _QUIET, _size(sources))
+    # Segmenting is slower than counting by far: its workers are capped by the cores only.
+    asked = check_jobs(jobs)
+    workers = capped_jobs(asked or default_jobs(), None)
+    if asked is not None and workers < asked:
+        hooks.tell("say", f"--jobs {asked}: segmenting with {workers} worker{'s' if workers > 1 else ''} "
+                   f"({default_jobs()} cores)")
+    return _segmented(sources, model, lexicon, method, transitions, min_count, crf, gold, counting, workers, hooks)
 
 
 def _segmented(sources: list[Source], model: Segmenter | str | os.PathLike[str] | None,
                lexicon: str | os.PathLike[str] | None, method: str, transitions: str, min_count: int | None,
-               crf: CRFConfig | None, gold: object, counting: Counting, hooks: Hooks) -> Iterator[str]:
+               crf: CRFConfig | None, gold: object, counting: Counting, jobs: int, hooks: Hooks) -> Iterator[str]:
     learning = model is None and lexicon is None
     with contextlib.ExitStack() as stack:
         if learning and all(_is_path(s) for s in sources):
@@ -714,7 +721,6 @@ def _segmented(sources: list[Source], model: Segmenter | str | os.PathLike[str] 
         # Pieces of about a megabyte: enough work per task, enough tasks for every worker,
         # and a line of any length is never held whole.
         blocks = text_blocks(sources, counting.encoding, hooks.on_bytes, counting.errors, counting.on_undecodable)
-        jobs = capped_jobs(counting.jobs, None)
         yield from segmenter.segment_pieces(line_pieces(blocks), jobs)
 
 
