@@ -10,7 +10,7 @@ import pytest
 import wordmine
 from wordmine.config import CountConfig, CRFConfig
 from wordmine.counting.engine.counter import count_text
-from wordmine.errors import FormatError, WordmineError
+from wordmine.errors import FormatError, OptionError, WordmineError
 from wordmine.segmentation.crf import adapt
 from wordmine.segmentation.crf.learn import learn_crf
 from wordmine.segmentation.lossless import segment_text
@@ -135,8 +135,10 @@ def test_adapt_none_is_the_unsupervised_crf_and_never_asks_jieba(monkeypatch, co
 def test_bad_settings_are_refused(corpus_file, run_wordmine, tmp_path):
     with pytest.raises(ValueError, match="adapt must be one of jieba"):
         CRFConfig(adapt="hanlp")
-    with pytest.raises(ValueError, match="adapt applies to method crf"):
+    with pytest.raises(OptionError, match="adapt applies to method crf"):
         wordmine.learn(corpus_file, method="charlm", adapt="jieba")
+    with pytest.raises(OptionError, match="adapt: 'hanlp' is not one of jieba"):
+        wordmine.learn(corpus_file, adapt="hanlp")
     model = tmp_path / "m.wmm"
     for argv in (("--method", "charlm", "--adapt", "jieba"), ("--teacher", "lexicon", "--adapt", "jieba"),
                  ("--adapt", "hanlp")):
