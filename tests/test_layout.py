@@ -105,3 +105,16 @@ def test_the_cli_uses_only_public_names_of_wordmine():
         used |= {a.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module == "wordmine"
                  for a in node.names}
     assert used - {"__version__"} <= set(wordmine.__all__), used - set(wordmine.__all__)
+
+
+def test_every_public_name_has_a_home_and_import_loads_none_of_them():
+    import subprocess
+    import sys
+
+    assert set(wordmine.__all__) == {"__version__", *wordmine._HOMES}
+    assert all(getattr(wordmine, name) is not None for name in wordmine.__all__)
+    # a fresh interpreter: importing the package, or the command line's modules, loads no numpy
+    probe = ("import sys, wordmine, wordmine.cli; "
+             "print(sorted(m for m in ('numpy', 'wordmine.api', 'jieba') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout == "[]\n"

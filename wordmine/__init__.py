@@ -116,33 +116,61 @@ Where is ...
 
 __version__ = "0.1.0"
 
-from wordmine.api import (
-    ERRORS,
-    FORMATS,
-    LEARN_METHODS,
-    SEGMENT_METHODS,
-    Counts,
-    Files,
-    Hooks,
-    Segmenter,
-    Term,
-    Word,
-    atomic_output,
-    contrast,
-    count,
-    discover,
-    evaluate,
-    jieba_dictionary,
-    learn,
-    load,
-    merge,
-    ngrams,
-    segment,
-    to_jieba,
-    write_rows,
-)
+import importlib
+from typing import TYPE_CHECKING
 
-__all__ = [
+#: Where each public name lives. ``import wordmine`` loads none of them: a name is imported the
+#: first time it is read (PEP 562), so the command line's ``--help`` and a script that only wants
+#: ``wordmine.config`` do not pay for numpy and the whole pipeline.
+_HOMES = {
+    **dict.fromkeys(["ERRORS", "FORMATS", "LEARN_METHODS", "SEGMENT_METHODS"], "wordmine.config"),
+    **dict.fromkeys(["Counts", "Files", "Hooks", "Segmenter", "Term", "Word", "atomic_output", "contrast",
+                     "count", "discover", "evaluate", "jieba_dictionary", "learn", "load", "merge", "ngrams",
+                     "segment", "to_jieba", "write_rows"], "wordmine.api"),
+}
+
+
+def __getattr__(name: str):
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'wordmine' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value  # read once: later reads are plain attribute reads
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_HOMES})
+
+
+if TYPE_CHECKING:  # what type checkers and editors see: the same names, imported eagerly
+    from wordmine.api import (
+        ERRORS,
+        FORMATS,
+        LEARN_METHODS,
+        SEGMENT_METHODS,
+        Counts,
+        Files,
+        Hooks,
+        Segmenter,
+        Term,
+        Word,
+        atomic_output,
+        contrast,
+        count,
+        discover,
+        evaluate,
+        jieba_dictionary,
+        learn,
+        load,
+        merge,
+        ngrams,
+        segment,
+        to_jieba,
+        write_rows,
+    )
+
+__all__ = [  # written out for linters and readers; tests/test_layout.py checks it names every home
     "ERRORS",
     "FORMATS",
     "LEARN_METHODS",

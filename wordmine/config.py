@@ -24,6 +24,16 @@ from wordmine.budget import (  # noqa: F401
     parse_size,
 )
 
+#: The choices of the options several commands share, declared once (the command line's click
+#: choices and the API's checks read them here).
+#: ``--errors``: undecodable bytes stop the run, are replaced by U+FFFD, or are dropped.
+ERRORS = ("strict", "replace", "skip")
+#: ``--format`` of ``discover``; ``contrast`` takes the first two.
+FORMATS = ("tsv", "jsonl", "jieba")
+#: Methods that learn a model from raw text; ``classic`` has no model to save.
+LEARN_METHODS = ("crf", "charlm", "unigram")
+#: What ``segment`` can segment with when it learns from its input.
+SEGMENT_METHODS = (*LEARN_METHODS, "classic")
 
 @dataclass(frozen=True)
 class CountConfig:

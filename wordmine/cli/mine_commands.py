@@ -23,10 +23,13 @@ from wordmine.cli.options import (
     whole,
 )
 from wordmine.cli.streams import text_output
-from wordmine.config import CONTRAST_METHODS, DISCOVER_ORDERS, ContrastConfig, DiscoverConfig
+from wordmine.config import CONTRAST_METHODS, DISCOVER_ORDERS, FORMATS, ContrastConfig, DiscoverConfig
 
-WORD_COLUMNS = [field.name for field in dataclasses.fields(wordmine.Word)]
-TERM_COLUMNS = [field.name for field in dataclasses.fields(wordmine.Term)]
+
+def columns(row_type: type) -> list[str]:
+    """The TSV columns of a row type: its fields, in order (read when a command runs, not at import,
+    so that ``wordmine --help`` does not load the library)."""
+    return [field.name for field in dataclasses.fields(row_type)]
 SCHEDULER = Checked("SCHEDULER", check_scheduler)
 
 
@@ -50,7 +53,7 @@ SCHEDULER = Checked("SCHEDULER", check_scheduler)
 @min_count_option("of a word")
 @input_options
 @counting_options
-@table_options(wordmine.FORMATS)
+@table_options(FORMATS)
 def discover_command(inputs, order, min_len, max_len, new_only, no_numbers, no_redundancy, scheduler: str | None,
                      min_count: int | None, inputs_read: Input, counting: Counting, table: Table) -> None:
     """Find the words of a corpus, new words included.
@@ -80,7 +83,7 @@ def discover_command(inputs, order, min_len, max_len, new_only, no_numbers, no_r
             rows = wordmine.discover(source, **options)
     with text_output(table.output) as out:
         wordmine.write_rows(rows, out, table.fmt or "tsv", table.header,
-                            ["word", "count"] if table.fmt == "jieba" else WORD_COLUMNS)
+                            ["word", "count"] if table.fmt == "jieba" else columns(wordmine.Word))
 
 
 @click.command(name="contrast")
@@ -94,7 +97,7 @@ def discover_command(inputs, order, min_len, max_len, new_only, no_numbers, no_r
 @min_count_option("of a candidate in DOMAIN")
 @input_options
 @counting_options
-@table_options(wordmine.FORMATS[:2])
+@table_options(FORMATS[:2])
 def contrast_command(domain, general, method, min_count: int | None, inputs_read: Input, counting: Counting,
                      table: Table) -> None:
     """Find the terms that characterise DOMAIN against GENERAL.
@@ -122,4 +125,4 @@ def contrast_command(domain, general, method, min_count: int | None, inputs_read
         terms = wordmine.contrast(domain, background, top=table.top, method=method, min_count=min_count,
                                   hooks=inputs_read.hooks(bar.update), **inputs_read.reading, **counting.budget)
     with text_output(table.output) as out:
-        wordmine.write_rows(terms, out, table.fmt or "tsv", table.header, TERM_COLUMNS)
+        wordmine.write_rows(terms, out, table.fmt or "tsv", table.header, columns(wordmine.Term))

@@ -26,6 +26,7 @@ import click
 
 import wordmine
 from wordmine.checks import check_encoding, check_memory, check_output, check_range
+from wordmine.config import ERRORS
 from wordmine.errors import OptionError
 
 
@@ -141,7 +142,7 @@ input_options = _group([
     VERBOSE,
     click.option("--encoding", type=ENCODING, default="utf-8", show_default=True,
                  help="Encoding of the text inputs and word lists (e.g. gb18030, big5, utf-16-le)."),
-    click.option("--errors", type=click.Choice(wordmine.ERRORS), default="strict", show_default=True,
+    click.option("--errors", type=click.Choice(ERRORS), default="strict", show_default=True,
                  help="Undecodable bytes: stop at the first (strict), replace each with U+FFFD (replace) "
                  "or drop them (skip); how many is said on stderr."),
 ], Input, "inputs_read", ["quiet", "verbose", "encoding", "errors"])

@@ -20,7 +20,14 @@ from wordmine.cli.options import (
     progress,
 )
 from wordmine.cli.streams import text_output
-from wordmine.config import ADAPT_TEACHERS, TEACHERS, TRANSITION_MODES, CRFConfig
+from wordmine.config import (
+    ADAPT_TEACHERS,
+    LEARN_METHODS,
+    SEGMENT_METHODS,
+    TEACHERS,
+    TRANSITION_MODES,
+    CRFConfig,
+)
 from wordmine.errors import WordmineError
 
 TRANSITIONS = click.option(
@@ -81,7 +88,7 @@ def _crf_settings(method: str, teacher, gold_path, gold_weight, dictionary, adap
 
 @click.command(name="learn")
 @INPUTS
-@click.option("--method", type=click.Choice(wordmine.LEARN_METHODS), default="crf", show_default=True,
+@click.option("--method", type=click.Choice(LEARN_METHODS), default="crf", show_default=True,
               help="crf (a CRF tagger learned from charlm's segmentation of the input, see --teacher), "
               "charlm (an order-4 character model whose context restarts at each word, decoded by "
               "tagging) or unigram (a word model re-estimated by Viterbi passes).")
@@ -129,7 +136,7 @@ def learn_command(inputs, method, transitions, teacher, gold_path, gold_weight, 
               help="A model from `wordmine learn` (default: learn one from the input itself).")
 @click.option("--lexicon", type=click.Path(exists=True, dir_okay=False),
               help="Segment with this word list instead: `discover` output or `word [count]` lines.")
-@click.option("--method", type=click.Choice(wordmine.SEGMENT_METHODS), default=None, show_default="crf",
+@click.option("--method", type=click.Choice(SEGMENT_METHODS), default=None, show_default="crf",
               help="When learning from the input: crf (a CRF tagger learned from charlm's segmentation), "
               "charlm (a character model tagging each character's place "
               "in its word), unigram (a word model re-estimated by Viterbi passes) "

@@ -31,11 +31,11 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import TextIO
 
+from wordmine.config import FORMATS  # noqa: F401 - io.tables.FORMATS, as before
 from wordmine.errors import DecodeError, InputError, OutputError
 from wordmine.io.text import suggest_encoding
 from wordmine.lexicon import Lexicon
 
-FORMATS = ("tsv", "jsonl", "jieba")
 LEXICON_COLUMNS = ["word", "count", "cohesion", "left_entropy", "right_entropy", "score"]
 
 

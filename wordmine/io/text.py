@@ -39,6 +39,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from wordmine.config import ERRORS
 from wordmine.errors import WRITE_ERRNOS, DecodeError, InputError, OutputError
 from wordmine.normalize import MAX_LATIN_UNIT
 
@@ -47,7 +48,6 @@ _WIDE_ENCODINGS = ("utf16", "utf32", "utf_16", "utf_32")
 #: Encodings suggested after a decoding error, and only if they decode the block that failed.
 #: UTF-16 is not among them: almost any even number of bytes decodes as UTF-16.
 _SUGGESTED = ("utf-8", "gb18030", "big5")
-ERRORS = ("strict", "replace", "skip")
 
 _undecodable = [0]
 """Bytes the counting error handlers replaced or skipped so far (read as a difference around each decode)."""

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from wordmine.blas import one_blas_thread
 from wordmine.budget import MemoryPlan
-from wordmine.config import CharLMConfig, CRFConfig, SegmentConfig
+from wordmine.config import LEARN_METHODS, SEGMENT_METHODS, CharLMConfig, CRFConfig, SegmentConfig  # noqa: F401
 from wordmine.counting.table.corpus import Corpus
 from wordmine.errors import OptionError
 from wordmine.segmentation.charlm.model import CharLM, learn_charlm
@@ -36,10 +36,6 @@ from wordmine.segmentation.crf.model import CRFModel
 from wordmine.segmentation.lossless import segment_text, segmented_text
 from wordmine.segmentation.modelfile import read_model, write_model
 from wordmine.segmentation.unigram import WordModel, learn, model_from_lexicon
-
-#: Methods that learn a model from raw text; ``classic`` has no model to save.
-LEARN_METHODS = ("crf", "charlm", "unigram")
-SEGMENT_METHODS = (*LEARN_METHODS, "classic")
 
 
 class Segmenter:
