@@ -50,13 +50,13 @@ from wordmine.counting.sources import (  # noqa: F401 - Counting, count_sources,
     text_blocks,
 )
 from wordmine.counts import Counts
-from wordmine.io.tables import jieba_words
 from wordmine.io.text import read_blocks, text_source
 from wordmine.lexicon import Lexicon
 from wordmine.mining.contrast import Terms
 from wordmine.mining.contrast import contrast as rank_contrast
 from wordmine.mining.discover import discover as discover_lexicon
 from wordmine.mining.jieba_dict import to_jieba  # noqa: F401 - re-exported: the public API
+from wordmine.mining.novelty import new_words
 from wordmine.mining.occurrences import Background, CorpusBackground, JiebaBackground
 from wordmine.normalize import Vocabulary
 from wordmine.segmentation.evaluation import Score
@@ -150,8 +150,16 @@ def lexicon_words(lexicon: Lexicon) -> list[Word]:
 
 def discover_in(corpus: Corpus, config: DiscoverConfig, new_only: bool = False,
                 top: int | None = None) -> Lexicon:
-    """Discovery on a counted corpus: the step ``discover`` and the command line share."""
-    lexicon = discover_lexicon(corpus, config, jieba_words() if new_only else None)
+    """Discovery on a counted corpus: the step ``discover`` and the command line share.
+
+    ``new_only``: only the new words (:mod:`wordmine.mining.novelty`: not
+    known to jieba, not a fragment, not a phrase of known words).
+    """
+    if new_only:  # every word found, numbers too, is a longer word that a fragment may sit in
+        lexicon = new_words(discover_lexicon(corpus, dataclasses.replace(config, numbers=True)), corpus,
+                            numbers=config.numbers)
+    else:
+        lexicon = discover_lexicon(corpus, config)
     if top is not None:
         lexicon = lexicon.take(list(range(min(len(lexicon), top))))
     return lexicon

@@ -38,7 +38,8 @@ from wordmine.mining.jieba_dict import jieba_entries
               help="Shortest word reported, in units.")
 @click.option("--max-len", type=click.IntRange(min=1), default=12, show_default=True,
               help="Longest word reported, in units.")
-@click.option("--new-only", is_flag=True, help="Drop words found in jieba's dictionary (349 k words).")
+@click.option("--new-only", is_flag=True, help="Only new words: not in jieba's dictionary (349 k words), not a "
+              "fragment of longer words, not a phrase of words jieba knows (wordmine.mining.novelty).")
 @click.option("--no-numbers", is_flag=True, help="Drop words that hold a digit (1998年, 3次, 49岁); "
               "with --new-only they are most of the list.")
 @click.option("--no-redundancy", is_flag=True,
@@ -64,8 +65,8 @@ def discover_command(inputs, order, min_len, max_len, new_only, no_numbers, no_r
 
     Columns: word, count, cohesion, left_entropy, right_entropy, score
     (count * min entropy, the ranking). --format jieba writes a jieba user
-    dictionary of the words jieba lacks, at frequencies on its scale (see
-    wordmine.mining.jieba_dict).
+    dictionary of the words --new-only --no-numbers lists, at frequencies on
+    jieba's scale (see wordmine.mining.jieba_dict).
     """
     if min_len > max_len:
         raise click.BadParameter("--min-len is larger than --max-len", param_hint="--min-len")
@@ -76,14 +77,15 @@ def discover_command(inputs, order, min_len, max_len, new_only, no_numbers, no_r
     if corpus.order < order:
         raise click.BadParameter(f"the count file has order {corpus.order}; count again with --order {order}",
                                  param_hint="--order")
+    jieba_format = table.fmt == "jieba"  # the new words (as --new-only --no-numbers), at jieba's scale
     config = DiscoverConfig(order=order, min_count=min_count, min_len=min_len, max_len=max_len,
-                            redundancy=not no_redundancy, numbers=not no_numbers)
-    lexicon = discover_in(corpus, config, new_only)
+                            redundancy=not no_redundancy, numbers=not (no_numbers or jieba_format))
+    lexicon = discover_in(corpus, config, new_only or jieba_format)
     inputs_read.say(f"{len(lexicon):,} words (min count {min_count or auto_min_count(max(corpus.total_units, 1))})")
     words = lexicon_words(lexicon)[: table.top]
     rows = (dataclasses.asdict(word) for word in words)
-    if table.fmt == "jieba":  # only what jieba lacks, at frequencies on its scale
-        rows = ({"word": w, "count": f} for w, f in jieba_entries(words, corpus.total_units))
+    if jieba_format:
+        rows = ({"word": w, "count": f} for w, f in jieba_entries(words, corpus.total_units, judged=True))
     with text_output(table.output) as out:
         write_rows(rows, LEXICON_COLUMNS, out, table.fmt or "tsv", table.header)
 
