@@ -8,13 +8,18 @@ one it fails is its *reason*):
 2. ``number``: it holds no digit, when numbers are not wanted (1998年, 3次:
    the segmentation standards split numbers from their classifiers).
 3. ``fragment``: it is not a piece of longer words. With the corpus at hand,
-   each occurrence of the word in the unit stream is looked at: a word nine of
-   whose ten occurrences sit inside a longer known or discovered word (惊失色
-   inside 大惊失色, 小凡 inside 张小凡), or nine of whose ten occurrences
-   have the same unit on one side (口凉气, nearly always after 一), is a piece
-   of something longer. Nine in ten is where a user who looks at the uses of
-   a word sees it only inside another. Without the corpus, only the words
-   inside a longer word of the known lexicon are fragments (务院 of 国务院).
+   each occurrence of the word in the unit stream is looked at. It is *bound*
+   when it sits inside a longer known or discovered word (惊失色 inside
+   大惊失色, 小凡 inside 张小凡), or when it straddles a known word: its
+   first character and the unit before it, or its last character and the
+   unit after it, make a two-character word jieba knows (子里 in 肚子里,
+   济医院 in 同济医院), so that the character belongs with its neighbour. A
+   word nine of whose ten occurrences are bound, or have the same unit on
+   one side (口凉气, nearly always after 一; any number counts as one unit:
+   日讯 after 1日, 2日, ...), is a piece of something longer. Nine in ten is
+   where a user who looks at the uses of a word sees it only inside another.
+   Without the corpus, only the words inside a longer word of the known
+   lexicon are fragments (务院 of 国务院).
 4. ``phrase``: it is not a phrase of words jieba knows. jieba's best split of
    it (its dictionary and unigram model, Sun Junyi, jieba, 2012,
    https://github.com/fxsjy/jieba) into pieces p1..pk is the evidence:
@@ -25,7 +30,17 @@ one it fails is its *reason*):
    b. a piece of two or more characters sits beside a function word
       (诊断为 = 诊断 + 为, 过程中, 每年都): a known word with a particle
       attached, which every segmentation standard splits off;
-   c. it is no more cohesive against jieba's model than discovery asks of a
+   c. a piece is a function word, or every piece is a common word (the most
+      frequent words, half of jieba's running text), and jieba's own model of
+      the words its dictionary lacks (its HMM, ``jieba.finalseg``) cuts the
+      word too (站在, 瞪了, 较低, 约占): each piece is a word by itself unless
+      something binds it, and neither jieba's dictionary nor its model of
+      unknown words does; 我爸, 偏高, 多梦 are bound by the HMM and stay;
+   d. with the counts at hand, a piece of two or more characters is a word of
+      its own in the text: none of the longer pieces has nine in ten of its
+      occurrences inside the word (脖子僵硬: 脖子 and 僵硬 occur mostly
+      apart; 吡嗪酰胺 stays, 吡嗪 occurs only inside it), the share of rule 3;
+   e. it is no more cohesive against jieba's model than discovery asks of a
       word against the corpus: ln(p(word) / prod p(pi)) stays under the
       cohesion threshold of its length (3, 5, 7 nats for 2, 3, 4
       characters, ``config.auto_cohesion``), with p(word) its count over the
@@ -33,12 +48,12 @@ one it fails is its *reason*):
       total. A phrase of common words occurs about as often as its parts do
       together in general text; a word occurs far more often than that.
 
-The function words are measured on jieba's dictionary (Zipf's law puts a
-closed class of a few hundred words at the head of any frequency list), not
-listed by hand; the thresholds are discovery's own. A word that jieba would
-cut into single characters none of which is a function word (反流 = 反 + 流,
-胃胀, 殷栖鹤) passes 4a and 4b whatever it is; 4c then asks for evidence in
-the counts.
+The function and common words are measured on jieba's dictionary (Zipf's
+law puts a closed class of a few hundred words at the head of any frequency
+list), not listed by hand; the thresholds are discovery's own and rule 3's.
+A word that jieba would cut into single characters none of which is a
+function word (反流 = 反 + 流, 胃胀, 殷栖鹤) passes 4a to 4d whatever it is;
+4e then asks for evidence in the counts.
 
 >>> words = ["张小凡", "这个", "1997年", "也没", "诊断为"]
 >>> reasons(words, [700, 40, 20, 27, 34], total_units=150_000, numbers=False)
@@ -72,9 +87,6 @@ FRAGMENT_SHARE = 0.9
 
 #: The neighbour that every number stands for in the fragment pass (no unit id is this large).
 NUMBER = (1 << 32) - 1
-
-#: A compound of known words is a phrase when each of its longer pieces occurs this much more often apart.
-COMPOUND_SHARE = 0.5
 
 #: Units of the stream searched at a time by the fragment pass.
 STREAM_WINDOW = 1 << 20
@@ -135,7 +147,7 @@ def is_phrase(word: str, count: float | None = None, total_units: int | None = N
     (True, True, True, False, False)
     >>> is_phrase("脖子僵硬", occurrences={"脖子僵硬": 4, "脖子": 30, "僵硬": 12})
     True
-    >>> is_phrase("吡嗪酰胺", occurrences={"吡嗪酰胺": 10, "吡嗪": 10, "酰胺": 10})
+    >>> is_phrase("吡嗪酰胺", occurrences={"吡嗪酰胺": 10, "吡嗪": 10, "酰胺": 11})
     False
     """
     frequencies, total, function_words, common_words = jieba_model()
@@ -152,7 +164,7 @@ def is_phrase(word: str, count: float | None = None, total_units: int | None = N
         return True
     longer = [p for p in pieces if len(p) > 1]
     if longer and occurrences and occurrences.get(word):
-        if all(occurrences[word] < COMPOUND_SHARE * occurrences.get(p, 0) for p in longer):
+        if all(occurrences[word] < FRAGMENT_SHARE * occurrences.get(p, 0) for p in longer):
             return True
     if not count or not total_units:
         return False
