@@ -252,6 +252,14 @@ def _binding_pairs(corpus: Corpus, words: Sequence[str], index: Sequence[int],
     return np.array(sorted(set(left)), np.int64), np.array(sorted(set(right)), np.int64)
 
 
+def _summed(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct keys and their summed counts from several (keys, counts) pairs."""
+    keys = np.concatenate([k for k, _ in parts])
+    counts = np.concatenate([c for _, c in parts])
+    distinct, which = np.unique(keys, return_inverse=True)
+    return distinct, np.bincount(which.reshape(-1), weights=counts, minlength=len(distinct)).astype(np.int64)
+
+
 def fragment_shares(corpus: Corpus, words: Sequence[str], listed: Iterable[str] = (),
                     known: Collection[str] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per word: its occurrences, the share bound to longer words, the largest share beside one same unit.
@@ -293,7 +301,7 @@ def fragment_shares(corpus: Corpus, words: Sequence[str], listed: Iterable[str] 
     binds_left, binds_right = _binding_pairs(corpus, words, present, known)
     matcher = Matcher([np.array(p) for p in patterns])
     numbers = np.array([u.isdigit() for u in corpus.vocab.units], bool)
-    pairs: tuple[list[np.ndarray], list[np.ndarray]] = ([], [])
+    pairs: tuple[list, list] = ([], [])
     for window in corpus.stream.windows(STREAM_WINDOW):
         which, start = matcher.find(window)
         if not len(which):
@@ -315,11 +323,15 @@ def fragment_shares(corpus: Corpus, words: Sequence[str], listed: Iterable[str] 
         n[: len(present)] += np.bincount(w, minlength=len(present))
         bound[: len(present)] += np.bincount(w[tied], minlength=len(present))
         for side, key, unit in ((pairs[0], left_same, padded[s]), (pairs[1], right_same, padded[e + 1])):
-            side.append(key[unit != 0])  # a boundary is a new neighbour each time: never the same one twice
+            # A boundary is a new neighbour each time: never the same one twice. Summed a window at a
+            # time, the pairs take memory for each distinct (word, neighbour), not for each occurrence.
+            side.append(np.unique(key[unit != 0], return_counts=True))
+            if len(side) > 64:
+                side[:] = [_summed(side)]
     beside = np.zeros(len(words))
     for side in pairs:
         if side:
-            keys, times = np.unique(np.concatenate(side), return_counts=True)
+            keys, times = _summed(side)
             most = np.zeros(len(present), np.int64)
             np.maximum.at(most, (keys >> 32).astype(np.int64), times)
             beside[present] = np.maximum(beside[present], most / np.maximum(n[: len(present)], 1))
