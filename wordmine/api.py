@@ -22,7 +22,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
 from wordmine.config import (
@@ -149,15 +149,16 @@ def lexicon_words(lexicon: Lexicon) -> list[Word]:
 
 
 def discover_in(corpus: Corpus, config: DiscoverConfig, new_only: bool = False,
-                top: int | None = None) -> Lexicon:
+                top: int | None = None, known: Collection[str] | None = None) -> Lexicon:
     """Discovery on a counted corpus: the step ``discover`` and the command line share.
 
     ``new_only``: only the new words (:mod:`wordmine.mining.novelty`: not
-    known to jieba, not a fragment, not a phrase of known words).
+    known, not a fragment, not a phrase of words jieba knows); ``known``: the
+    known lexicon for ``new_only`` (None: jieba's dictionary).
     """
     if new_only:  # every word found, numbers too, is a longer word that a fragment may sit in
         lexicon = new_words(discover_lexicon(corpus, dataclasses.replace(config, numbers=True)), corpus,
-                            numbers=config.numbers)
+                            known, numbers=config.numbers)
     else:
         lexicon = discover_lexicon(corpus, config)
     if top is not None:

@@ -130,6 +130,7 @@ def _splitter() -> Any:
     return jieba_tokenizer()
 
 
+@functools.lru_cache(maxsize=1)
 def jieba_known() -> frozenset[str]:
     """The default known lexicon: the words of jieba's bundled dictionary."""
     return frozenset(jieba_model()[0])
@@ -284,7 +285,7 @@ def fragment_shares(corpus: Corpus, words: Sequence[str], listed: Iterable[str] 
     from wordmine.mining.matching import Matcher
     from wordmine.mining.occurrences import _unit_ids
 
-    known = jieba_known() if known is None else frozenset(known)
+    known = jieba_known() if known is None else known if isinstance(known, frozenset) else frozenset(known)
     ids = [_unit_ids(corpus.vocab, w) for w in words]
     present = [i for i, u in enumerate(ids) if u is not None]
     holders = _containers([words[i] for i in present], [listed, known]) - {words[i] for i in present}
