@@ -12,4 +12,5 @@ NOTES = [
     "raw.txt, for reference) with `discover --new-only --no-numbers`; a word is correct when it is a token of the "
     "set's gold files or an entry of a THUOCL list. P@500 is over the whole list when it is shorter. A fragment: "
     "a listed word nine of ten of whose occurrences in the text sit inside a longer word, jieba's or listed."]
-run = script_section(TITLE, "newwords_bench.py", COLUMNS, notes=NOTES)
+run = script_section(TITLE, "newwords_bench.py", COLUMNS, notes=NOTES,
+                     args=lambda bench: ["--cache-dir", str(bench.cache), "--python", bench.python])
