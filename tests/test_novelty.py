@@ -4,7 +4,7 @@ import pytest
 
 import wordmine
 from wordmine.config import CountConfig
-from wordmine.counting.counter import count_text
+from wordmine.counting.engine.counter import count_text
 from wordmine.io.tables import jieba_words
 from wordmine.mining.jieba_dict import jieba_entries
 from wordmine.mining.novelty import fragment_shares, is_phrase, reasons

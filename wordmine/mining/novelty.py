@@ -73,7 +73,7 @@ from typing import Any
 import numpy as np
 
 from wordmine.config import auto_cohesion
-from wordmine.counting.corpus import Corpus
+from wordmine.counting.table.corpus import Corpus
 from wordmine.lexicon import Lexicon
 
 #: Function words: the most frequent words of jieba's dictionary that make up this share of its tokens.
@@ -276,7 +276,7 @@ def fragment_shares(corpus: Corpus, words: Sequence[str], listed: Iterable[str] 
     as a new neighbour each time. One pass over the stream.
 
     >>> from wordmine.config import CountConfig
-    >>> from wordmine.counting.counter import count_text
+    >>> from wordmine.counting.engine.counter import count_text
     >>> corpus = count_text(["张小凡来了，张小凡走了，小凡哥"], CountConfig(order=2, jobs=1))
     >>> n, bound, beside = fragment_shares(corpus, ["小凡", "张小凡"], listed=["张小凡"], known=[])
     >>> n.tolist(), bound.round(2).tolist(), beside.round(2).tolist()

@@ -7,7 +7,7 @@ offsets)`` (or, for ``classic``, a function from text to lines); a
 cut and stream text the same way.
 
 >>> from wordmine.config import CountConfig
->>> from wordmine.counting.counter import count_text
+>>> from wordmine.counting.engine.counter import count_text
 >>> text = "，".join(s + v + o for s in ["黑猫", "白狗", "小鸟"] for v in ["喜欢", "讨厌"]
 ...                  for o in ["鱼", "骨头", "米粒"])
 >>> corpus = count_text([text + "\\n"] * 5, CountConfig(order=4, jobs=1))
@@ -24,11 +24,13 @@ import dataclasses
 import functools
 from collections.abc import Callable, Iterable, Iterator
 
+from wordmine.blas import one_blas_thread
 from wordmine.config import CharLMConfig, CRFConfig, SegmentConfig, crf_units
-from wordmine.counting.corpus import Corpus
-from wordmine.segmentation.charlm import CharLM, learn_charlm
+from wordmine.counting.table.corpus import Corpus
+from wordmine.segmentation.charlm.model import CharLM, learn_charlm
 from wordmine.segmentation.classic import classic_segmenter
-from wordmine.segmentation.crf_learn import CRFModel, learn_crf
+from wordmine.segmentation.crf.learn import learn_crf
+from wordmine.segmentation.crf.model import CRFModel
 from wordmine.segmentation.lossless import segment_text, segmented_text
 from wordmine.segmentation.modelfile import read_model, write_model
 from wordmine.segmentation.unigram import WordModel, learn, model_from_lexicon
@@ -125,6 +127,12 @@ def learn_segmenter(corpus: Corpus, method: str = "crf", transitions: str = "sca
     words, joins the CRF's pseudo-labelled text. ``memory``, the budget in bytes,
     bounds how much of the text the CRF learns from (:func:`~wordmine.config.crf_units`).
     """
+    with one_blas_thread():  # small products: extra BLAS threads only spin (wordmine.blas); same bits
+        return _learn(corpus, method, transitions, min_count, crf, gold, memory)
+
+
+def _learn(corpus: Corpus, method: str, transitions: str, min_count: int | None, crf: CRFConfig | None,
+           gold: list[list[str]] | None, memory: int | None) -> Segmenter:
     charlm = CharLMConfig(transitions=transitions, min_count=min_count)
     if method == "crf":
         crf = crf or CRFConfig()
