@@ -16,6 +16,7 @@ import pytest
 pytest.importorskip("distributed", reason="the optional wordmine[dask] extra is not installed")
 
 
+@pytest.mark.slow
 def test_a_local_cluster_beside_another_one_keeps_stderr_quiet(sample_path):
     with contextlib.ExitStack() as stack:
         holder = stack.enter_context(socket.socket())

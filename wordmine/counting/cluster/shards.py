@@ -171,7 +171,7 @@ def pruned_on_dask(scheduler: str, paths: list[str], config: CountConfig, encodi
         pruned = pruned_on(submit, lambda future: future.result(), shards, maps, bits, config.order,
                            min_count, ranges)
         del shards
-        stream = UnitStream(config.stream_memory, config.tmp_dir)
+        stream = UnitStream(config.plan.stream_buffer, config.tmp_dir)
         while streams:
             stream.append(streams.pop(0).result(), wide=len(vocab) > 1 << 16)
     return Corpus(vocab, pruned.counts, stream, config.order, 0, min_count, pruned.entropy)
