@@ -99,9 +99,9 @@ def test_empty_input_gives_empty_output(run_wordmine, tmp_path):
 def test_undecodable_input_is_one_line_exit_1(run_wordmine, tmp_path):
     gbk = tmp_path / "gbk.txt"
     gbk.write_bytes("新词发现".encode("gbk"))
-    proc = run_wordmine("discover", gbk)
+    proc = run_wordmine("discover", gbk, "--verbose")
     assert proc.returncode == 1
-    # The budget line comes first (it is said at every start), then the error, in one line.
+    # With --verbose, the budget line comes first (it is said at every start), then the error, in one line.
     budget, message = proc.stderr.decode().strip().split("\n")
     assert budget.startswith("wordmine: memory budget ") and message.startswith("wordmine: error: ")
     assert f"{gbk}" in message and "offset 0" in message
@@ -170,7 +170,7 @@ def test_ctrl_c_exits_130_and_leaves_nothing_behind(tmp_path):
     spill.mkdir()
     out = tmp_path / "out.wmc"
     proc = subprocess.Popen([sys.executable, "-m", "wordmine", "count", str(big), "-o", str(out),
-                             "--memory", "100M", "--tmp-dir", str(spill)],
+                             "--memory", "100M", "--tmp-dir", str(spill), "--verbose"],
                             stderr=subprocess.PIPE, start_new_session=True)
     # Not a sleep: the budget line says start-up is over and counting (several seconds) has begun.
     assert "memory budget" in proc.stderr.readline().decode()

@@ -179,7 +179,7 @@ def test_fault_06_stdin_is_buffered_in_tmp_dir(tmp_path):
     spill.mkdir()
     with open(big, "rb") as stdin:
         proc = subprocess.Popen([sys.executable, "-m", "wordmine", "segment", "-", "--jobs", "1",
-                                 "--tmp-dir", str(spill)], stdin=stdin, stdout=subprocess.DEVNULL,
+                                 "--tmp-dir", str(spill), "--verbose"], stdin=stdin, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.PIPE)
         wait_for_budget_line(proc)  # standard input is buffered before counting starts
         names = [p.name for p in spill.iterdir()]
@@ -262,7 +262,7 @@ def test_fault_07_sigterm_exits_143_ends_workers_and_removes_everything(tmp_path
     source = "-" if "-o" not in args else str(big)
     with open(big if source == "-" else os.devnull, "rb") as stdin:
         proc = subprocess.Popen([sys.executable, "-m", "wordmine", *args, source, "--memory", "500M",
-                                 "--tmp-dir", str(spill)], stdin=stdin, stdout=subprocess.DEVNULL,
+                                 "--tmp-dir", str(spill), "--verbose"], stdin=stdin, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.PIPE)
         # The spill folder is made as counting starts; its name says whose it is.
         spill_folder, workers = wait_for_counting_line(proc)
@@ -288,7 +288,7 @@ def test_fault_07_after_sigkill_the_workers_end_and_the_spill_folder_is_recognis
     spill = tmp_path / "spill"
     spill.mkdir()
     proc = subprocess.Popen([sys.executable, "-m", "wordmine", "count", str(big), "--jobs", "2", "--memory", "500M",
-                             "--tmp-dir", str(spill), "-o", str(tmp_path / "big.wmc")],
+                             "--tmp-dir", str(spill), "-o", str(tmp_path / "big.wmc"), "--verbose"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, workers = wait_for_counting_line(proc)
     assert len(workers) == 2

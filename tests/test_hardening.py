@@ -188,7 +188,7 @@ def test_ctrl_c_in_any_command_exits_130_with_nothing_written(tmp_path, command)
     spill.mkdir()
     out = tmp_path / "out.txt"
     proc = subprocess.Popen([sys.executable, "-m", "wordmine", *command, str(big), "-o", str(out),
-                             "--memory", "100M", "--tmp-dir", str(spill)],
+                             "--memory", "100M", "--tmp-dir", str(spill), "--verbose"],
                             stderr=subprocess.PIPE, start_new_session=True)
     # The budget line comes once start-up is over and counting begins: interrupting then tests the
     # clean-up of a running count whatever the machine's speed (a loaded machine only makes it slower).

@@ -25,7 +25,7 @@ def test_the_package_map_lists_every_module_once():
 #: The rooms of the package, lowest first: a module may import its own room and the rooms before it,
 #: never one after it. Inside ``counting`` the layers run from the table in memory to the cluster.
 LAYERS = [
-    ("errors", "arrays", "blas", "parallel", "normalize", "lexicon", "budget", "config", "unitstream"),
+    ("errors", "arrays", "blas", "parallel", "normalize", "lexicon", "budget", "config", "checks", "unitstream"),
     ("io",),
     ("counting.table",),
     ("counting.spill",),
@@ -72,3 +72,36 @@ def test_imports_go_one_way_down_the_layers():
 def test_the_layer_check_catches_an_upward_import():
     assert layer_of("counting.engine.counter") > layer_of("counting.table.ngrams")
     assert layer_of("cli.options") > layer_of("api") > layer_of("segmentation.crf.model") > layer_of("mining.scoring")
+
+
+#: What the command line may import of the package: the public API, the option checks it shares with
+#: the API, defaults and choices, the errors; and its own modules. No engine, io or stage module.
+CLI_MAY_IMPORT = {"wordmine", "wordmine.checks", "wordmine.config", "wordmine.errors"}
+
+
+def cli_imports() -> set[str]:
+    found = set()
+    for name in (m for m in modules() if m.startswith("cli.")):
+        path = Path(wordmine.__file__).parent / (name.replace(".", "/") + ".py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "wordmine":
+                found.add(node.module)
+            elif isinstance(node, ast.Import):
+                found |= {a.name for a in node.names if a.name.split(".")[0] == "wordmine"}
+    return {m for m in found if not m.startswith("wordmine.cli")}
+
+
+def test_the_cli_imports_only_the_public_api_checks_config_and_errors():
+    assert cli_imports() <= CLI_MAY_IMPORT, cli_imports() - CLI_MAY_IMPORT
+
+
+def test_the_cli_uses_only_public_names_of_wordmine():
+    used = set()
+    for name in (m for m in modules() if m.startswith("cli.")):
+        path = Path(wordmine.__file__).parent / (name.replace(".", "/") + ".py")
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        used |= {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)
+                 and isinstance(node.value, ast.Name) and node.value.id == "wordmine"}
+        used |= {a.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module == "wordmine"
+                 for a in node.names}
+    assert used - {"__version__"} <= set(wordmine.__all__), used - set(wordmine.__all__)

@@ -4,13 +4,23 @@ The public API (:mod:`wordmine.api`)::
 
     import wordmine
     words = wordmine.discover("corpus.txt", top=100)      # -> list[wordmine.Word]
+    entries = wordmine.jieba_dictionary("corpus.txt")     # -> [(word, frequency)] that jieba lacks
     counts = wordmine.count(lines, order=4)               # -> wordmine.Counts (.save, Counts.load)
-    total = wordmine.merge([counts_a, counts_b])
-    terms = wordmine.contrast("domain.txt", ["general.txt"], top=100)   # -> list[wordmine.Term]
+    rows = wordmine.ngrams(wordmine.Files(("a.txt", "b.txt")), top=50)  # -> (ngram, order, count), never the table
+    total = wordmine.merge([counts_a, "b.wmc"])
+    terms = wordmine.contrast("domain.txt", "general.txt", top=100)     # -> list[wordmine.Term]
     model = wordmine.learn("corpus.txt")                  # -> wordmine.Segmenter (.cut, .segment, .save)
     model = wordmine.load("m.wmm")
-    score = wordmine.evaluate(gold_lines, predicted_lines)
+    text = "".join(wordmine.segment("corpus.txt", model=model))
+    score = wordmine.evaluate("gold.txt", predicted_lines)
     tokenizer = wordmine.to_jieba(words)                  # a jieba.Tokenizer that knows the words
+
+Every function takes the options of its command as keyword arguments, checked
+as the command line checks them (:mod:`wordmine.checks`; a bad one is an
+``OptionError``), and ``hooks=wordmine.Hooks(on_bytes=..., say=..., detail=...,
+warn=...)`` to follow a long run. A str source is one path; ``wordmine.Files``
+names several files read as one corpus. ``write_rows`` and ``atomic_output``
+write results as the command line does.
 
 The package, one module per stage, in the order the data flows. Imports go one
 way, down this list: ``cli`` -> ``api`` -> ``segmentation`` -> ``mining`` ->
@@ -19,6 +29,7 @@ way, down this list: ``cli`` -> ``api`` -> ``segmentation`` -> ``mining`` ->
 Shared by every stage:
     ``budget``        ``MemoryPlan``: every stage's share of ``--memory``, planned once; sizes
     ``config``        the frozen config of every stage
+    ``checks``        options checked once, for the command line and the API alike
     ``errors``        the typed errors the command line turns into one line and an exit status
     ``normalize``     fold full-width forms; text to unit ids (Han characters, Latin/digit runs)
     ``unitstream``    the corpus as unit ids, in memory or in an unlinked temporary file
@@ -106,32 +117,54 @@ Where is ...
 __version__ = "0.1.0"
 
 from wordmine.api import (
+    ERRORS,
+    FORMATS,
+    LEARN_METHODS,
+    SEGMENT_METHODS,
     Counts,
+    Files,
+    Hooks,
     Segmenter,
     Term,
     Word,
+    atomic_output,
     contrast,
     count,
     discover,
     evaluate,
+    jieba_dictionary,
     learn,
     load,
     merge,
+    ngrams,
+    segment,
     to_jieba,
+    write_rows,
 )
 
 __all__ = [
+    "ERRORS",
+    "FORMATS",
+    "LEARN_METHODS",
+    "SEGMENT_METHODS",
     "Counts",
+    "Files",
+    "Hooks",
     "Segmenter",
     "Term",
     "Word",
     "__version__",
+    "atomic_output",
     "contrast",
     "count",
     "discover",
     "evaluate",
+    "jieba_dictionary",
     "learn",
     "load",
     "merge",
+    "ngrams",
+    "segment",
     "to_jieba",
+    "write_rows",
 ]

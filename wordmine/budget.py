@@ -120,6 +120,22 @@ def check_budget(memory: int, input_bytes: int) -> None:
                             f"text: give --memory {format_size(MIN_MEMORY)} or more")
 
 
+def capped_jobs(jobs: int, input_bytes: int | None, cores: int | None = None) -> int:
+    """Worker processes worth starting: no more than ``cores`` (default: this process's) and, for an
+    input of known size, one per :data:`SMALL_INPUT_BYTES` (about one chunk of text) begun.
+
+    A worker that gets no chunk only costs its start-up: ``--jobs 64`` on a 2.6 MB file
+    counts in one process, and on two cores never in more than two.
+
+    >>> capped_jobs(64, 2_600_000, cores=2), capped_jobs(64, 20 << 20, cores=8), capped_jobs(3, None, cores=2)
+    (1, 3, 2)
+    """
+    cap = min(jobs, cores or default_jobs())
+    if input_bytes is not None:
+        cap = min(cap, -(-input_bytes // SMALL_INPUT_BYTES))
+    return max(1, cap)
+
+
 #: What a counting worker costs whatever its share of the budget: its own Python and numpy,
 #: and the arrays of one chunk's sort (its measurement is in docs/notes/).
 WORKER_BYTES = 240 << 20

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from wordmine.budget import (  # noqa: F401
     MIN_BUDGET,
     MemoryPlan,
+    capped_jobs,
     check_budget,
     default_jobs,
     default_memory,
@@ -77,6 +78,15 @@ class DiscoverConfig:
     """Drop words that are about as probable as their best split into other words."""
     numbers: bool = True
     """Keep words that hold a digit (1998年, 3次); False drops them, as --new-only users mostly want."""
+
+
+#: The orders ``discover --order`` takes: n-grams of 2..7 units scored for cohesion.
+DISCOVER_ORDERS = (2, 7)
+#: The orders ``count --order`` takes (a count file of order n holds orders 1..n+1).
+COUNT_ORDERS = (1, 7)
+#: The order learn and contrast count to: the n of the character model (charlm, the CRF's
+#: statistics) and of the discovery that gives contrast its candidates (DiscoverConfig.order).
+LEARN_ORDER = 4
 
 
 def auto_min_count(total_units: int) -> int:

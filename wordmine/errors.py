@@ -6,6 +6,11 @@ exit status 1; nothing else in the library prints or exits.
 
 from __future__ import annotations
 
+import errno
+
+#: Errors that mean an output could not be written where it was asked to go.
+WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS})
+
 
 class WordmineError(Exception):
     """Base class: a problem the user can fix, described in one line."""
@@ -46,3 +51,11 @@ class OutputError(WordmineError):
 
 class PrunedError(WordmineError):
     """Pruned counts asked for n-grams below the count they were pruned at."""
+
+
+class OptionError(WordmineError):
+    """An option or argument the caller gave that cannot be used: a usage error (exit status 2).
+
+    The API raises it for a keyword argument, the command line for the option of the
+    same name, with the same message (both check it in :mod:`wordmine.checks`).
+    """

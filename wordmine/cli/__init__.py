@@ -5,6 +5,14 @@ One module per command group (``count_commands``: count, merge;
 eval), the option groups they share in ``options``, and stdout, -o and input
 handling in ``streams``.
 
+Commands parse options, call one function of the public API (``wordmine``)
+with hooks that print its messages, and write its rows; they import nothing but
+``wordmine``, ``wordmine.checks`` (the option checks the API shares),
+``wordmine.config`` (defaults and choices) and ``wordmine.errors``.
+
+On stderr, one short line per run; ``--verbose`` adds the budget, the worker
+processes and the spill folder, ``-q`` leaves only errors and warnings.
+
 Exit status: 0 success (also when the reader of stdout goes away), 1 a runtime
 error (one line on stderr), 2 a usage error, 130 interrupted (SIGINT, Ctrl-C),
 143 terminated (SIGTERM: what kill, timeout, Docker and systemd send). Both
@@ -26,8 +34,7 @@ from wordmine.cli.count_commands import count_command, merge_command
 from wordmine.cli.mine_commands import contrast_command, discover_command
 from wordmine.cli.segment_commands import eval_command, learn_command, segment_command
 from wordmine.cli.streams import PipeClosed, quiet_stdout
-from wordmine.errors import WordmineError
-from wordmine.io.text import WRITE_ERRNOS
+from wordmine.errors import WRITE_ERRNOS, OptionError, WordmineError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -56,6 +63,8 @@ def _terminate(signum, frame) -> None:
 
 def _flushed(code: int) -> int:
     """``code``, once stdout is flushed: a full disk under stdout is an error too (even for --help)."""
+    if sys.stdout is None:  # started with stdout closed: nothing was written to it
+        return code
     try:
         sys.stdout.flush()
     except BrokenPipeError:
@@ -89,6 +98,9 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(_stopped(exc))
     except PipeClosed:
         sys.exit(0)
+    except OptionError as exc:  # an option the API refused: a usage error, as click's own
+        click.echo(f"wordmine: error: {getattr(exc, 'reason', exc)}", err=True)
+        sys.exit(2)
     except WordmineError as exc:
         click.echo(f"wordmine: error: {exc}", err=True)
         sys.exit(1)

@@ -6,37 +6,37 @@ import dataclasses
 
 import click
 
-from wordmine.api import Counting, contrast_terms, discover_in, lexicon_words, terms_rows
+import wordmine
+from wordmine.checks import check_scheduler
 from wordmine.cli.options import (
     INPUTS,
+    Checked,
+    Counting,
     Input,
     Table,
     counting_options,
+    files,
     input_options,
     min_count_option,
     progress,
     table_options,
-    with_counting,
+    whole,
 )
-from wordmine.cli.streams import load_corpus, say_budget, say_counted, spooled, stdin_once, text_output
-from wordmine.config import CONTRAST_METHODS as METHODS
-from wordmine.config import DiscoverConfig, auto_min_count
-from wordmine.counting.engine.heap import freed_arrays_kept, keep_budget
-from wordmine.counting.files.countfile import is_count_file
-from wordmine.counting.table.corpus import Corpus
-from wordmine.io.tables import FORMATS, LEXICON_COLUMNS, write_rows
-from wordmine.io.text import text_source
-from wordmine.mining.contrast import TERM_COLUMNS
-from wordmine.mining.jieba_dict import jieba_entries
+from wordmine.cli.streams import text_output
+from wordmine.config import CONTRAST_METHODS, DISCOVER_ORDERS, ContrastConfig, DiscoverConfig
+
+WORD_COLUMNS = [field.name for field in dataclasses.fields(wordmine.Word)]
+TERM_COLUMNS = [field.name for field in dataclasses.fields(wordmine.Term)]
+SCHEDULER = Checked("SCHEDULER", check_scheduler)
 
 
 @click.command(name="discover")
 @INPUTS
-@click.option("--order", type=click.IntRange(2, 7), default=4, show_default=True,
+@click.option("--order", type=whole("order", *DISCOVER_ORDERS), default=DiscoverConfig.order, show_default=True,
               help="n: longest n-gram scored for cohesion; longer words come from joined fragments.")
-@click.option("--min-len", type=click.IntRange(min=1), default=2, show_default=True,
+@click.option("--min-len", type=whole("min_len", 1), default=DiscoverConfig.min_len, show_default=True,
               help="Shortest word reported, in units.")
-@click.option("--max-len", type=click.IntRange(min=1), default=12, show_default=True,
+@click.option("--max-len", type=whole("max_len", 1), default=DiscoverConfig.max_len, show_default=True,
               help="Longest word reported, in units.")
 @click.option("--new-only", is_flag=True, help="Only new words: not in jieba's dictionary (349 k words), not a "
               "fragment of longer words, not a phrase of words jieba knows (wordmine.mining.novelty).")
@@ -44,14 +44,14 @@ from wordmine.mining.jieba_dict import jieba_entries
               "with --new-only they are most of the list.")
 @click.option("--no-redundancy", is_flag=True,
               help="Keep words that are about as probable as their best split into other words.")
-@click.option("--dask", "scheduler", metavar="SCHEDULER",
+@click.option("--dask", "scheduler", type=SCHEDULER, metavar="SCHEDULER",
               help="Count each input file as a shard on a Dask cluster and prune the counts there, a range of "
               "first characters per worker: a scheduler address (tcp://host:8786) or local:N for N local "
               "workers. Needs pip install 'wordmine[dask]'; every worker must be able to read the files.")
 @min_count_option("of a word")
 @input_options
 @counting_options
-@table_options(FORMATS)
+@table_options(wordmine.FORMATS)
 def discover_command(inputs, order, min_len, max_len, new_only, no_numbers, no_redundancy, scheduler: str | None,
                      min_count: int | None, inputs_read: Input, counting: Counting, table: Table) -> None:
     """Find the words of a corpus, new words included.
@@ -66,54 +66,28 @@ def discover_command(inputs, order, min_len, max_len, new_only, no_numbers, no_r
     Columns: word, count, cohesion, left_entropy, right_entropy, score
     (count * min entropy, the ranking). --format jieba writes a jieba user
     dictionary of the words --new-only --no-numbers lists, at frequencies on
-    jieba's scale (see wordmine.mining.jieba_dict).
+    jieba's scale (see wordmine.mining.jieba_dict); --top counts its entries.
     """
     if min_len > max_len:
         raise click.BadParameter("--min-len is larger than --max-len", param_hint="--min-len")
-    if scheduler:
-        corpus = _pruned_on_dask(scheduler, inputs, order, min_count, inputs_read, counting)
-    else:
-        corpus = load_corpus(inputs, inputs_read, counting, order, for_discovery=True, min_count=min_count)
-    if corpus.order < order:
-        raise click.BadParameter(f"the count file has order {corpus.order}; count again with --order {order}",
-                                 param_hint="--order")
-    jieba_format = table.fmt == "jieba"  # the new words (as --new-only --no-numbers), at jieba's scale
-    config = DiscoverConfig(order=order, min_count=min_count, min_len=min_len, max_len=max_len,
-                            redundancy=not no_redundancy, numbers=not (no_numbers or jieba_format))
-    lexicon = discover_in(corpus, config, new_only or jieba_format)
-    inputs_read.say(f"{len(lexicon):,} words (min count {min_count or auto_min_count(max(corpus.total_units, 1))})")
-    words = lexicon_words(lexicon)[: table.top]
-    rows = (dataclasses.asdict(word) for word in words)
-    if jieba_format:
-        rows = ({"word": w, "count": f} for w, f in jieba_entries(words, corpus.total_units, judged=True))
+    source = files(inputs, inputs_read)
+    with progress(inputs_read, None if scheduler else source.size) as bar:
+        options = dict(top=table.top, min_count=min_count, order=order, min_len=min_len, max_len=max_len,
+                       new_only=new_only, no_numbers=no_numbers, no_redundancy=no_redundancy, dask=scheduler,
+                       hooks=inputs_read.hooks(bar.update), **inputs_read.reading, **counting.budget)
+        if table.fmt == "jieba":  # the new words (as --new-only --no-numbers), at jieba's scale
+            rows = wordmine.jieba_dictionary(source, **options)
+        else:
+            rows = wordmine.discover(source, **options)
     with text_output(table.output) as out:
-        write_rows(rows, LEXICON_COLUMNS, out, table.fmt or "tsv", table.header)
-
-
-def _pruned_on_dask(scheduler: str, inputs: tuple[str, ...], order: int, min_count: int | None,
-                    inputs_read: Input, counting: Counting) -> Corpus:
-    from wordmine.counting.cluster.shards import (  # deferred: an optional extra
-        parse_scheduler,
-        pruned_on_dask,
-    )
-
-    try:
-        parse_scheduler(scheduler)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--dask") from None
-    if not inputs or "-" in inputs or any(is_count_file(p) for p in inputs):
-        raise click.UsageError("--dask counts named text shard files, not standard input or count files")
-    inputs_read.say(f"counting and pruning {len(inputs)} shards on Dask ({scheduler})")
-    config = dataclasses.replace(counting.config(order, prune=True, min_count=min_count), jobs=1)
-    corpus = pruned_on_dask(scheduler, list(inputs), config, inputs_read.encoding)
-    say_counted(inputs_read, corpus)
-    return corpus
+        wordmine.write_rows(rows, out, table.fmt or "tsv", table.header,
+                            ["word", "count"] if table.fmt == "jieba" else WORD_COLUMNS)
 
 
 @click.command(name="contrast")
 @click.argument("domain", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @click.argument("general", nargs=-1, type=click.Path(exists=True, dir_okay=False, allow_dash=True))
-@click.option("--method", type=click.Choice(METHODS), default="topical", show_default=True,
+@click.option("--method", type=click.Choice(CONTRAST_METHODS), default=ContrastConfig.method, show_default=True,
               help="Ranking: topical (salience times how much the term gathers in few lines of "
               "DOMAIN, its residual IDF), salience (capped log ratio times ln domain count times "
               "boundary entropy), logodds (informative Dirichlet prior, z-score), g2 "
@@ -121,7 +95,7 @@ def _pruned_on_dask(scheduler: str, inputs: tuple[str, ...], order: int, min_cou
 @min_count_option("of a candidate in DOMAIN")
 @input_options
 @counting_options
-@table_options(FORMATS[:2])
+@table_options(wordmine.FORMATS[:2])
 def contrast_command(domain, general, method, min_count: int | None, inputs_read: Input, counting: Counting,
                      table: Table) -> None:
     """Find the terms that characterise DOMAIN against GENERAL.
@@ -143,17 +117,10 @@ def contrast_command(domain, general, method, min_count: int | None, inputs_read
     general_per_million, log_ratio (ln of the rate ratio, half a count added to
     each side), score.
     """
-    stdin_once(domain, *general)
-    counting = with_counting(inputs_read, counting)
-    with spooled((domain,), counting.tmp_dir) as names:
-        sources = [text_source(p) for p in (*names, *general)]
-        total = sum(s.size or 0 for s in sources) if all(s.size is not None for s in sources) else None
-        say_budget(inputs_read, counting)
-        with progress(inputs_read, total) as bar, freed_arrays_kept(keep_budget(counting.memory, counting.jobs)):
-            terms = contrast_terms(names[0], list(general) or None, method, min_count, counting,
-                                   on_bytes=bar.update, warn=lambda message: click.echo(f"wordmine: {message}",
-                                                                                       err=True))
-    inputs_read.say(f"{len(terms):,} candidate terms")
-    rows = (dataclasses.asdict(term) for term in terms_rows(terms, table.top))
+    sides = wordmine.Files((domain, *general))  # standard input named once
+    background = wordmine.Files(general) if general else None
+    with progress(inputs_read, sides.size) as bar:
+        terms = wordmine.contrast(domain, background, top=table.top, method=method, min_count=min_count,
+                                  hooks=inputs_read.hooks(bar.update), **inputs_read.reading, **counting.budget)
     with text_output(table.output) as out:
-        write_rows(rows, TERM_COLUMNS, out, table.fmt or "tsv", table.header)
+        wordmine.write_rows(terms, out, table.fmt or "tsv", table.header, TERM_COLUMNS)

@@ -2,30 +2,25 @@
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import os
 
 import click
 
-from wordmine.api import Counting, learning_reducer
+import wordmine
 from wordmine.cli.options import (
     INPUTS,
     OUTPUT,
+    Counting,
     Input,
     counting_options,
+    files,
     input_options,
     min_count_option,
     progress,
 )
-from wordmine.cli.streams import echo_rows, load_corpus, spooled, stdin_once, text_output
+from wordmine.cli.streams import text_output
 from wordmine.config import TEACHERS, TRANSITION_MODES, CRFConfig
-from wordmine.counting.engine.heap import give_back_freed
 from wordmine.errors import WordmineError
-from wordmine.io.tables import read_word_counts
-from wordmine.io.text import line_pieces, read_blocks, text_source, whole_lines
-from wordmine.segmentation.evaluation import evaluate
-from wordmine.segmentation.learning import LEARN_METHODS, SEGMENT_METHODS, Segmenter, learn_segmenter
 
 TRANSITIONS = click.option(
     "--transitions", type=click.Choice(TRANSITION_MODES), default=None, show_default="scaled",
@@ -34,27 +29,21 @@ TRANSITIONS = click.option(
     "published, or times the scale under which charlm agrees best with the unigram model (calibrated, slower).")
 
 
-def say_pruned(inputs_read, corpus) -> None:
-    """Say when the counts outgrew the budget and learning keeps only the frequent n-grams."""
-    if corpus.pruned_at is not None and corpus.learning is not None:
-        inputs_read.say(f"the n-gram counts outgrow a sixteenth of --memory: learning from those seen "
-                        f"{corpus.pruned_at:,} times or more (a larger --memory keeps more)")
-
-
 def _transitions(method: str, transitions: str | None) -> str:
     if transitions is not None and method not in ("charlm", "crf"):
         raise click.UsageError(f"--transitions applies to --method charlm (and crf's charlm teacher), not {method}")
-    return transitions or "scaled"
+    return transitions or TRANSITION_MODES[0]
 
 
 CRF_OPTIONS = [
-    click.option("--teacher", type=click.Choice(TEACHERS), default=None, show_default="charlm",
+    click.option("--teacher", type=click.Choice(TEACHERS), default=None, show_default=CRFConfig.teacher,
                  help="crf only: where the tags to learn from come from: the charlm segmentation of the input, "
                  "sentences sampled from the discovered lexicon by frequency, or both."),
     click.option("--gold", "gold_path", type=click.Path(exists=True, dir_okay=False),
                  help="crf only: segmented lines (words separated by spaces) to learn from as well."),
-    click.option("--gold-weight", type=click.FloatRange(min=0, min_open=True), default=None, show_default="1",
-                 help="crf only: weight of a gold line against a pseudo-labelled one."),
+    click.option("--gold-weight", type=click.FloatRange(min=0, min_open=True), default=None,
+                 show_default=str(CRFConfig.gold_weight), help="crf only, with --gold: weight of a gold line "
+                 "against a pseudo-labelled one."),
     click.option("--dictionary", default=None, metavar="jieba|FILE",
                  help="crf only: a word list the user already has, as features: jieba's bundled dictionary "
                  "or a file (first column)."),
@@ -67,26 +56,24 @@ def crf_options(command):
     return command
 
 
-def _crf_settings(method: str, teacher, gold_path, gold_weight, dictionary, encoding: str):
-    """The CRF's config and gold lines from its options; a usage error if they are given to another method."""
+def _crf_settings(method: str, teacher, gold_path, gold_weight, dictionary) -> CRFConfig | None:
+    """The CRF's config from its options; a usage error if they are given to another method."""
     if method != "crf":
         if teacher or gold_path or gold_weight or dictionary:
             raise click.UsageError(f"--teacher, --gold, --gold-weight and --dictionary apply to --method crf, "
                                    f"not {method}")
-        return None, None
+        return None
+    if gold_weight is not None and not gold_path:
+        raise click.UsageError("--gold-weight weighs the lines of --gold: give --gold FILE too")
     if dictionary not in (None, "jieba") and not os.path.isfile(dictionary):
         raise click.UsageError(f"--dictionary: {dictionary} is not a file (give a word list or 'jieba')")
-    gold = None
-    if gold_path:
-        text = "".join(whole_lines(read_blocks([text_source(gold_path)], encoding)))
-        gold = [line.split() for line in text.split("\n") if line.strip()]
-    config = CRFConfig(teacher=teacher or "charlm", gold_weight=gold_weight or 1.0, dictionary=dictionary)
-    return config, gold
+    return CRFConfig(teacher=teacher or CRFConfig.teacher, gold_weight=gold_weight or CRFConfig.gold_weight,
+                     dictionary=dictionary)
 
 
 @click.command(name="learn")
 @INPUTS
-@click.option("--method", type=click.Choice(LEARN_METHODS), default="crf", show_default=True,
+@click.option("--method", type=click.Choice(wordmine.LEARN_METHODS), default="crf", show_default=True,
               help="crf (a CRF tagger learned from charlm's segmentation of the input, see --teacher), "
               "charlm (an order-4 character model whose context restarts at each word, decoded by "
               "tagging) or unigram (a word model re-estimated by Viterbi passes).")
@@ -111,11 +98,12 @@ def learn_command(inputs, method, transitions, teacher, gold_path, gold_weight, 
     if not output:
         raise click.UsageError("a model file is binary: give -o FILE.wmm")
     transitions = _transitions(method, transitions)
-    crf, gold = _crf_settings(method, teacher, gold_path, gold_weight, dictionary, inputs_read.encoding)
-    corpus = load_corpus(inputs, inputs_read, counting, 4, reduce=learning_reducer(counting.memory))
-    say_pruned(inputs_read, corpus)
-    segmenter = learn_segmenter(corpus, method, transitions, min_count,
-                                crf, gold, memory=counting.memory)
+    crf = _crf_settings(method, teacher, gold_path, gold_weight, dictionary)
+    source = files(inputs, inputs_read)
+    with progress(inputs_read, source.size) as bar:
+        segmenter = wordmine.learn(source, method=method, transitions=transitions, min_count=min_count, crf=crf,
+                                   gold=gold_path, hooks=inputs_read.hooks(bar.update), **inputs_read.reading,
+                                   **counting.budget)
     if not segmenter.entries:
         # A model of nothing would segment every character alone: refuse it rather than write it.
         raise WordmineError(f"{', '.join(inputs or ('<stdin>',))}: nothing to learn from (no text, or no "
@@ -130,7 +118,7 @@ def learn_command(inputs, method, transitions, teacher, gold_path, gold_weight, 
               help="A model from `wordmine learn` (default: learn one from the input itself).")
 @click.option("--lexicon", type=click.Path(exists=True, dir_okay=False),
               help="Segment with this word list instead: `discover` output or `word [count]` lines.")
-@click.option("--method", type=click.Choice(SEGMENT_METHODS), default=None, show_default="crf",
+@click.option("--method", type=click.Choice(wordmine.SEGMENT_METHODS), default=None, show_default="crf",
               help="When learning from the input: crf (a CRF tagger learned from charlm's segmentation), "
               "charlm (a character model tagging each character's place "
               "in its word), unigram (a word model re-estimated by Viterbi passes) "
@@ -158,31 +146,16 @@ def segment_command(inputs, model_path, lexicon, method, transitions, teacher, g
                                "from the input; they do not apply to --model or --lexicon")
     method = method or "crf"
     transitions = _transitions(method, transitions)
-    crf, gold = _crf_settings(method, teacher, gold_path, gold_weight, dictionary, inputs_read.encoding)
-    learning = not (model_path or lexicon)
-    with spooled(inputs, counting.tmp_dir) if learning else contextlib.nullcontext(inputs or ("-",)) as names:
-        if model_path:
-            segmenter = Segmenter.load(model_path)
-        elif lexicon:
-            segmenter = Segmenter.from_lexicon(read_word_counts(lexicon, inputs_read.encoding))
-        else:
-            corpus = load_corpus(names, inputs_read, counting, 4, reduce=learning_reducer(counting.memory))
-            say_pruned(inputs_read, corpus)
-            segmenter = learn_segmenter(corpus, method, transitions,
-                                        min_count, crf, gold, memory=counting.memory)
-            # Segmenting needs only the model: the counts and the unit stream go before the workers
-            # fork (kept, every worker's share of the tree counts them again, past the budget).
-            del corpus
-            gc.collect()
-            give_back_freed()  # what learning freed, returned before the workers fork
-        sources = [text_source(p) for p in names]
-        total = sum(s.size or 0 for s in sources) if all(s.size is not None for s in sources) else None
-        with text_output(output) as out, progress(inputs_read, total) as bar:
-            # Pieces of about a megabyte: enough work per task, enough tasks for every worker,
-            # and a line of any length is never held whole.
-            blocks = read_blocks(sources, inputs_read.encoding, block_bytes=1 << 20, on_bytes=bar.update,
-                                 errors=inputs_read.errors)
-            for text in segmenter.segment_pieces(line_pieces(blocks), counting.jobs):
+    crf = _crf_settings(method, teacher, gold_path, gold_weight, dictionary)
+    source = files(inputs, inputs_read)
+    with progress(inputs_read, source.size) as bar:
+        pieces = wordmine.segment(source, model=model_path, lexicon=lexicon, method=method, transitions=transitions,
+                                  min_count=min_count, crf=crf, gold=gold_path, hooks=inputs_read.hooks(bar.update),
+                                  **inputs_read.reading, **counting.budget)
+        first = next(pieces, "")  # the model learned or loaded, before the output is opened
+        with text_output(output) as out:
+            out.write(first)
+            for text in pieces:
                 out.write(text)
 
 
@@ -191,23 +164,20 @@ def segment_command(inputs, model_path, lexicon, method, transitions, teacher, g
 @click.argument("predicted", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @click.option("--words", type=click.Path(exists=True, dir_okay=False),
               help="Known words (first column): adds OOV and in-vocabulary recall.")
-@click.option("--encoding", default="utf-8", show_default=True, help="Encoding of the two files.")
-def eval_command(gold, predicted, words, encoding) -> None:
+@input_options
+def eval_command(gold, predicted, words, inputs_read: Input) -> None:
     """Score a segmentation against a gold one: precision, recall and F1 of word spans.
 
     The same figures as the SIGHAN bakeoff scorer: a word is correct when both
     its boundaries match. Lines must align and hold the same characters.
     correct_words, the count behind the rounded shares, tells two close runs apart.
     """
-    stdin_once(gold, predicted)
-    known = {row[0] for row in read_word_counts(words, encoding)} if words else None
-    lines = [whole_lines(read_blocks([text_source(p)], encoding)) for p in (gold, predicted)]
-    gold_lines, predicted_lines = ("".join(blocks).rstrip("\n").split("\n") for blocks in lines)
-    score = evaluate(gold_lines, predicted_lines, known)
+    score = wordmine.evaluate(gold, predicted, words, **inputs_read.reading)
     rows = [("precision", score.precision), ("recall", score.recall), ("f1", score.f1),
             ("gold_words", score.gold_words), ("predicted_words", score.predicted_words),
             ("correct_words", score.correct)]
-    if known is not None:
+    if words is not None:
         rows += [("oov_recall", score.oov_recall), ("iv_recall", score.iv_recall), ("oov_words", score.oov_words)]
     with text_output(None) as out:
-        echo_rows(rows, out.write)
+        for name, value in rows:
+            out.write(f"{name}\t{value:.4f}\n" if isinstance(value, float) else f"{name}\t{value}\n")

@@ -39,7 +39,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from wordmine.errors import DecodeError, InputError, OutputError
+from wordmine.errors import WRITE_ERRNOS, DecodeError, InputError, OutputError
 from wordmine.normalize import MAX_LATIN_UNIT
 
 DEFAULT_BLOCK_BYTES = 4 << 20
@@ -48,8 +48,6 @@ _WIDE_ENCODINGS = ("utf16", "utf32", "utf_16", "utf_32")
 #: UTF-16 is not among them: almost any even number of bytes decodes as UTF-16.
 _SUGGESTED = ("utf-8", "gb18030", "big5")
 ERRORS = ("strict", "replace", "skip")
-#: Errors that mean the output could not be written where it was asked to go.
-WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS})
 
 _undecodable = [0]
 """Bytes the counting error handlers replaced or skipped so far (read as a difference around each decode)."""

@@ -65,6 +65,7 @@ function word (反流 = 反 + 流, 胃胀, 殷栖鹤) passes 4a to 4d whatever i
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 from collections.abc import Collection, Iterable, Sequence
@@ -157,16 +158,16 @@ def is_phrase(word: str, count: float | None = None, total_units: int | None = N
         return False
     if all(p in function_words for p in pieces):
         return True
-    for left, right in zip(pieces, pieces[1:]):
+    for left, right in itertools.pairwise(pieces):
         if (len(left) > 1 and right in function_words) or (len(right) > 1 and left in function_words):
             return True
     if (any(p in function_words for p in pieces) or all(p in common_words for p in pieces)) \
             and len(_hmm_cut(word)) > 1:
         return True
     longer = [p for p in pieces if len(p) > 1]
-    if longer and occurrences and occurrences.get(word):
-        if all(occurrences[word] < FRAGMENT_SHARE * occurrences.get(p, 0) for p in longer):
-            return True
+    if longer and occurrences and occurrences.get(word) \
+            and all(occurrences[word] < FRAGMENT_SHARE * occurrences.get(p, 0) for p in longer):
+        return True
     if not count or not total_units:
         return False
     thresholds = tuple(thresholds or auto_cohesion(4))

@@ -28,6 +28,7 @@ from wordmine.blas import one_blas_thread
 from wordmine.budget import MemoryPlan
 from wordmine.config import CharLMConfig, CRFConfig, SegmentConfig
 from wordmine.counting.table.corpus import Corpus
+from wordmine.errors import OptionError
 from wordmine.segmentation.charlm.model import CharLM, learn_charlm
 from wordmine.segmentation.classic import classic_segmenter
 from wordmine.segmentation.crf.learn import learn_crf
@@ -63,7 +64,13 @@ class Segmenter:
         return [word for line in self._segment_lines(text) for word in line.split(" ") if word]
 
     def segment(self, lines: Iterable[str], jobs: int = 1) -> Iterator[str]:
-        """Each line segmented, words joined by single spaces, in order (without line breaks)."""
+        """Each line segmented, words joined by single spaces, in order (without line breaks).
+
+        ``lines`` is an iterable of lines: one string is refused (its characters would each be a
+        line); give ``[text]``, or use :meth:`cut`.
+        """
+        if isinstance(lines, (str, bytes)):
+            raise OptionError("segment takes lines (e.g. a list of str), not one string: give [text], or use cut()")
         blocks = (line if line.endswith("\n") else line + "\n" for line in lines)
         pending = ""
         for text in self.segment_pieces(blocks, jobs):

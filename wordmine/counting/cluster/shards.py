@@ -74,19 +74,43 @@ def _client(scheduler: str) -> Iterator[Any]:
     except ImportError:
         raise WordmineError("--dask needs Dask: pip install 'wordmine[dask]'") from None
     kind, where = parse_scheduler(scheduler)
+    with _asyncio_quiet():
+        yield from _connected(kind, where, Client, LocalCluster)
+
+
+@contextlib.contextmanager
+def _asyncio_quiet() -> Iterator[None]:
+    """asyncio's log muted while the client lives: on Ctrl-C, the client's pending gathers end with
+    ``AllExit`` and asyncio logged each one ("Task exception was never retrieved", a traceback)
+    before our one line; an error of a task still reaches the caller, raised by ``result()``."""
+    log = logging.getLogger("asyncio")
+    level = log.level
+    log.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        log.setLevel(level)
+
+
+def _connected(kind: str, where: Any, Client: Any, LocalCluster: Any) -> Iterator[Any]:
     if kind != "local":
-        with Client(where) as client:
+        try:
+            client = Client(where)
+        except (OSError, ValueError) as exc:  # no scheduler there (after distributed's connect timeout)
+            raise WordmineError(f"--dask {where}: cannot reach the scheduler: {exc}") from None
+        with client:
             yield client
         return
-    with (_stopped_resource_tracker(),
-          # The scheduler's HTTP server starts even without a dashboard, on port 8787 unless told
-          # otherwise: a second local cluster (another run, a test beside it) then warns on stderr
-          # that the port is taken. A port of the system's choosing never collides.
-          LocalCluster(n_workers=where, threads_per_worker=1, processes=True, dashboard_address=None,
-                       scheduler_kwargs={"dashboard": False, "dashboard_address": ":0"},
-                       silence_logs=logging.CRITICAL) as cluster,  # a failed task is our error line, not their log
-          Client(cluster) as client):
-        yield client
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(_stopped_resource_tracker())
+        # The scheduler's HTTP server starts even without a dashboard, on port 8787 unless told
+        # otherwise: a second local cluster (another run, a test beside it) then warns on stderr
+        # that the port is taken. A port of the system's choosing never collides.
+        cluster = stack.enter_context(LocalCluster(
+            n_workers=where, threads_per_worker=1, processes=True, dashboard_address=None,
+            scheduler_kwargs={"dashboard": False, "dashboard_address": ":0"},
+            silence_logs=logging.CRITICAL))  # a failed task is our error line, not their log
+        yield stack.enter_context(Client(cluster))
 
 
 @contextlib.contextmanager
