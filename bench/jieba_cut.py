@@ -37,8 +37,8 @@ def tokenizer_for(args) -> tuple[jieba.Tokenizer, int]:
         counts = wordmine.count(args.to_jieba)
         words = wordmine.discover(counts)
         total = counts.corpus.total_units
-        wordmine.to_jieba(words, tokenizer, total_units=total)
-        return tokenizer, len(jieba_entries(words, total))  # counted on a fresh tokenizer
+        wordmine.to_jieba(words, tokenizer, total_units=total, counts=counts)
+        return tokenizer, len(jieba_entries(words, total, corpus=counts))  # counted on a fresh tokenizer
     return tokenizer, 0
 
 

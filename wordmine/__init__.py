@@ -74,6 +74,7 @@ Shared by every stage:
     ``mining.dispersion``    lines with each term, residual IDF
     ``mining.contrast``      domain terms ranked against a general side
     ``mining.jieba_dict``    discovered words as jieba entries: what it lacks, on its scale
+    ``mining.novelty``       what a new word is: not known, not a fragment, not a phrase of known words
 
 ``segmentation``: text into words
     ``segmentation.lossless``    the output path every method shares

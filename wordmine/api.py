@@ -24,7 +24,7 @@ import dataclasses
 import gc
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -78,7 +78,7 @@ from wordmine.counting.spill.runs import spill_error
 from wordmine.counting.table.corpus import Corpus
 from wordmine.counts import Counts
 from wordmine.errors import OptionError
-from wordmine.io.tables import FORMATS, jieba_words, read_word_counts
+from wordmine.io.tables import FORMATS, read_word_counts
 from wordmine.io.tables import write_rows as write_table_rows
 from wordmine.io.text import (
     ERRORS,
@@ -97,6 +97,7 @@ from wordmine.mining.jieba_dict import (
     jieba_entries,
     to_jieba,  # noqa: F401 - re-exported: the public API
 )
+from wordmine.mining.novelty import new_words
 from wordmine.mining.occurrences import Background, CorpusBackground, JiebaBackground
 from wordmine.normalize import Vocabulary
 from wordmine.segmentation.evaluation import Score
@@ -398,9 +399,18 @@ def lexicon_words(lexicon: Lexicon) -> list[Word]:
 
 
 def discover_in(corpus: Corpus, config: DiscoverConfig, new_only: bool = False,
-                top: int | None = None) -> Lexicon:
-    """Discovery on a counted corpus: the step ``discover`` and the command line share."""
-    lexicon = discover_lexicon(corpus, config, jieba_words() if new_only else None)
+                top: int | None = None, known: Collection[str] | None = None) -> Lexicon:
+    """Discovery on a counted corpus: the step ``discover`` and the command line share.
+
+    ``new_only``: only the new words (:mod:`wordmine.mining.novelty`: not
+    known, not a fragment, not a phrase of words jieba knows); ``known``: the
+    known lexicon for ``new_only`` (None: jieba's dictionary).
+    """
+    if new_only:  # every word found, numbers too, is a longer word that a fragment may sit in
+        lexicon = new_words(discover_lexicon(corpus, dataclasses.replace(config, numbers=True)), corpus,
+                            known, numbers=config.numbers)
+    else:
+        lexicon = discover_lexicon(corpus, config)
     if top is not None:
         lexicon = lexicon.take(list(range(min(len(lexicon), top))))
     return lexicon
@@ -469,15 +479,17 @@ def jieba_dictionary(source: Source | Counts | Files, *, top: int | None = None,
                      no_redundancy: bool = False, memory: int | str | None = None, jobs: int | None = None,
                      tmp_dir: str | None = None, encoding: str = "utf-8", errors: str = "strict",
                      dask: str | None = None, hooks: Hooks | None = None) -> list[tuple[str, int]]:
-    """``discover --format jieba``: (word, frequency) of the discovered words jieba lacks, on its scale.
+    """``discover --format jieba``: (word, frequency) of the new words, on jieba's scale.
 
-    The options are :func:`discover`'s; ``top`` counts entries written, after the
-    words jieba has are left out (see :mod:`wordmine.mining.jieba_dict`).
+    The words are those of ``discover(..., new_only=True, no_numbers=True)``
+    (:mod:`wordmine.mining.novelty`), whatever ``new_only`` and ``no_numbers``
+    say; the other options are :func:`discover`'s, and ``top`` counts entries
+    (see :mod:`wordmine.mining.jieba_dict`).
     """
     top = check_optional("top", top, 0)
-    lexicon, units = _discovered(source, None, min_count, order, min_len, max_len, new_only, no_numbers,
+    lexicon, units = _discovered(source, top, min_count, order, min_len, max_len, True, True,
                                  no_redundancy, memory, jobs, tmp_dir, encoding, errors, dask, hooks)
-    return jieba_entries(lexicon_words(lexicon), units)[:top]
+    return jieba_entries(lexicon_words(lexicon), units, judged=True)
 
 
 def terms_rows(terms: Terms, top: int | None = None) -> list[Term]:

@@ -21,11 +21,10 @@ COLUMNS = [("gold set", "set", ""), ("jieba with", "variant", ""), ("entries", "
 NOTE = (
     "jieba.Tokenizer().cut (HMM on) on the raw test text, scored with `wordmine eval`. The words are discovered "
     "on the set's raw text (pd1998: raw.txt; zhuxian and medical_forum: train + test; ctb6: test). "
-    "`--format jieba` writes only the words jieba lacks, without digits, that are not a piece of a dictionary "
-    "word, that jieba would cut into single characters none of which is one of its function words (the most "
-    "frequent words, 30 % of its text) and at least one of which is not a common word (the most frequent words, "
-    "half of its text), at their count scaled to jieba's total and capped at one more than "
-    "jieba's split of them (wordmine/mining/jieba_dict.py says why). Raw counts: the file as `--format jieba` wrote it "
+    "`--format jieba` writes the words `--new-only --no-numbers` lists (wordmine/mining/novelty.py: not in jieba's "
+    "dictionary, not a fragment of longer words, not a phrase of words jieba knows), at their count scaled to "
+    "jieba's total and capped at one more than jieba's split of them (wordmine/mining/jieba_dict.py says why); "
+    "`to_jieba` gets the Counts too, for the fragment pass. Raw counts: the file as `--format jieba` wrote it "
     "before, every discovered word at its count in the corpus. Seconds: the whole run (jieba's start, and for "
     "to_jieba counting and discovery too).")
 

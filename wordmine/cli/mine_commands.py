@@ -41,7 +41,8 @@ SCHEDULER = Checked("SCHEDULER", check_scheduler)
               help="Shortest word reported, in units.")
 @click.option("--max-len", type=whole("max_len", 1), default=DiscoverConfig.max_len, show_default=True,
               help="Longest word reported, in units.")
-@click.option("--new-only", is_flag=True, help="Drop words found in jieba's dictionary (349 k words).")
+@click.option("--new-only", is_flag=True, help="Only new words: not in jieba's dictionary (349 k words), not a "
+              "fragment of longer words, not a phrase of words jieba knows (wordmine.mining.novelty).")
 @click.option("--no-numbers", is_flag=True, help="Drop words that hold a digit (1998年, 3次, 49岁); "
               "with --new-only they are most of the list.")
 @click.option("--no-redundancy", is_flag=True,
@@ -67,8 +68,8 @@ def discover_command(inputs, order, min_len, max_len, new_only, no_numbers, no_r
 
     Columns: word, count, cohesion, left_entropy, right_entropy, score
     (count * min entropy, the ranking). --format jieba writes a jieba user
-    dictionary of the words jieba lacks, at frequencies on its scale (see
-    wordmine.mining.jieba_dict); --top counts its entries.
+    dictionary of the words --new-only --no-numbers lists, at frequencies on
+    jieba's scale (see wordmine.mining.jieba_dict); --top counts its entries.
     """
     if min_len > max_len:
         raise click.BadParameter("--min-len is larger than --max-len", param_hint="--min-len")
@@ -77,7 +78,7 @@ def discover_command(inputs, order, min_len, max_len, new_only, no_numbers, no_r
         options = dict(top=table.top, min_count=min_count, order=order, min_len=min_len, max_len=max_len,
                        new_only=new_only, no_numbers=no_numbers, no_redundancy=no_redundancy, dask=scheduler,
                        hooks=inputs_read.hooks(bar.update), **inputs_read.reading, **counting.budget)
-        if table.fmt == "jieba":  # only what jieba lacks, at frequencies on its scale
+        if table.fmt == "jieba":  # the new words (as --new-only --no-numbers), at jieba's scale
             rows = wordmine.jieba_dictionary(source, **options)
         else:
             rows = wordmine.discover(source, **options)

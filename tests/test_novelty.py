@@ -1,0 +1,92 @@
+"""One definition of a new word (wordmine.mining.novelty): known words, numbers, fragments, phrases."""
+
+import pytest
+
+import wordmine
+from wordmine.config import CountConfig
+from wordmine.counting.engine.counter import count_text
+from wordmine.io.tables import jieba_words
+from wordmine.mining.jieba_dict import jieba_entries
+from wordmine.mining.novelty import fragment_shares, is_phrase, reasons
+
+#: An invented five-character word, always whole; its pieces at each length and position are fragments.
+WHOLE = "琰漪滟锃钺"
+PIECES = {"start": ["琰漪", "琰漪滟"], "middle": ["漪滟", "漪滟锃"], "end": ["锃钺", "滟锃钺"]}
+
+
+def _generated_lines() -> list[str]:
+    """Text with one fragment of each kind, and control words that are not fragments.
+
+    WHOLE 20 times between commas; 霰甑 20 times alone and 5 times inside the
+    listed 霰甑缁; 觥罍 always after 甍 (甍觥罍 is neither known nor listed);
+    瑀璟 always after a number (1瑀璟, 2瑀璟, ...); 子钺 after 肚, 儿, 孩, 妻, 鞋
+    in turn (肚子, 儿子, ...: jieba's words take its 子); 缁缃 always alone.
+    """
+    lines = []
+    left = "肚儿孩妻鞋"
+    for i in range(20):
+        lines.append(f"他说，{WHOLE}，很好。霰甑！甍觥罍；{i + 1}瑀璟、缁缃。{left[i % 5]}子钺。")
+    lines.extend(["霰甑缁"] * 5)
+    return lines
+
+
+@pytest.fixture(scope="module")
+def generated():
+    return count_text(_generated_lines(), CountConfig(order=4, jobs=1))
+
+
+def test_a_fragment_at_each_length_and_position_is_not_new_and_the_controls_are(generated):
+    pieces = [w for where in ("start", "middle", "end") for w in PIECES[where]]
+    words = [WHOLE, *pieces, "霰甑", "觥罍", "瑀璟", "子钺", "缁缃"]
+    got = reasons(words, [20] * len(words), corpus=generated, listed=[WHOLE, "霰甑缁"])
+    assert got == [None, *["fragment"] * len(pieces), None, "fragment", "fragment", "fragment", None]
+
+
+def test_fragment_shares_are_exact(generated):
+    n, bound, beside = fragment_shares(generated, ["漪滟", "霰甑", "觥罍", "瑀璟", "子钺", "缁缃"],
+                                       listed=[WHOLE, "霰甑缁"])
+    assert n.tolist() == [20, 25, 20, 20, 20, 20]
+    assert bound.tolist() == [1.0, 0.2, 0.0, 0.0, 1.0, 0.0]  # inside a longer word, or straddling a known one
+    assert beside.tolist() == [1.0, 0.2, 1.0, 1.0, 0.2, 0.0]  # the one neighbour (any number counts as one)
+
+
+def test_without_the_corpus_only_pieces_of_known_words_are_fragments():
+    assert reasons(["务院", "殷栖鹤", "这个"]) == ["fragment", None, "known"]
+
+
+def test_phrases_of_known_words():
+    assert is_phrase("也没")  # every piece a function word
+    assert is_phrase("诊断为")  # a known word with a function word beside it
+    assert is_phrase("站在")  # a function word, and jieba's HMM cuts it too
+    assert is_phrase("较低")  # common words only, and jieba's HMM cuts it too
+    assert not is_phrase("反流") and not is_phrase("殷栖鹤") and not is_phrase("我爸")
+    # A compound whose pieces occur mostly apart is a phrase; one whose piece lives inside it is a word.
+    assert is_phrase("脖子僵硬", occurrences={"脖子僵硬": 4, "脖子": 30, "僵硬": 12})
+    assert not is_phrase("吡嗪酰胺", occurrences={"吡嗪酰胺": 10, "吡嗪": 10, "酰胺": 11})
+
+
+def test_the_known_lexicon_can_be_replaced(generated):
+    """The seam for --known: another set of known words instead of jieba's."""
+    assert reasons(["这个", WHOLE], known=set()) == [None, None]
+    assert reasons(["这个", WHOLE], known={WHOLE}) == [None, "known"]
+    assert reasons(["这个", "1997年"], numbers=False) == ["known", "number"]
+
+
+def test_new_only_format_jieba_the_api_and_to_jieba_list_the_same_words(tmp_path, samples, run_wordmine):
+    story = samples / "story.txt"
+    listed_path, dict_path = tmp_path / "new.tsv", tmp_path / "user.dict"
+    for args, out in (("--new-only", "--no-numbers"), listed_path), (("--format", "jieba"), dict_path):
+        proc = run_wordmine("discover", story, *args, "-q", "-o", out)
+        assert proc.returncode == 0, proc.stderr
+    listed = [line.split("\t")[0] for line in listed_path.read_text(encoding="utf-8").splitlines()]
+    entries = [line.split()[0] for line in dict_path.read_text(encoding="utf-8").splitlines()]
+    assert sorted(listed) == sorted(entries)
+    assert {"殷栖鹤", "卓岚珂", "夔狰"} <= set(listed)
+    assert not set(listed) & jieba_words()
+    counts = wordmine.count(str(story), jobs=1)
+    api = [w.word for w in wordmine.discover(counts, new_only=True, no_numbers=True)]
+    assert api == listed
+    words = wordmine.discover(counts)
+    assert [w for w, _ in jieba_entries(words, corpus=counts)] == entries
+    tokenizer = wordmine.to_jieba(words, counts=counts)
+    assert all(tokenizer.FREQ.get(w) for w in entries)

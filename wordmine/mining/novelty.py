@@ -1,0 +1,435 @@
+"""What a new word is: the one definition behind ``--new-only``, ``--format jieba`` and ``to_jieba``.
+
+A discovered word is *new* when it passes four rules, in this order (the first
+one it fails is its *reason*):
+
+1. ``known``: it is not in the known lexicon (jieba's bundled dictionary,
+   349 k words, unless another set of words is given).
+2. ``number``: it holds no digit, when numbers are not wanted (1998年, 3次:
+   the segmentation standards split numbers from their classifiers).
+3. ``fragment``: it is not a piece of longer words. With the corpus at hand,
+   each occurrence of the word in the unit stream is looked at. It is *bound*
+   when it sits inside a longer known or discovered word (惊失色 inside
+   大惊失色, 小凡 inside 张小凡), or when it straddles a known word: its
+   first character and the unit before it, or its last character and the
+   unit after it, make a two-character word jieba knows (子里 in 肚子里,
+   济医院 in 同济医院), so that the character belongs with its neighbour. A
+   word nine of whose ten occurrences are bound, or have the same unit on
+   one side (口凉气, nearly always after 一; any number counts as one unit:
+   日讯 after 1日, 2日, ...), is a piece of something longer. Nine in ten is
+   where a user who looks at the uses of a word sees it only inside another.
+   Without the corpus, only the words inside a longer word of the known
+   lexicon are fragments (务院 of 国务院).
+4. ``phrase``: it is not a phrase of words jieba knows. jieba's best split of
+   it (its dictionary and unigram model, Sun Junyi, jieba, 2012,
+   https://github.com/fxsjy/jieba) into pieces p1..pk is the evidence:
+
+   a. every piece is a function word, one of the most frequent words that
+      make up 30 % of jieba's running text (也没 = 也 + 没, 他说, 得很): a
+      string of grammar, not of vocabulary;
+   b. a piece of two or more characters sits beside a function word
+      (诊断为 = 诊断 + 为, 过程中, 每年都): a known word with a particle
+      attached, which every segmentation standard splits off;
+   c. a piece is a function word, or every piece is a common word (the most
+      frequent words, half of jieba's running text), and jieba's own model of
+      the words its dictionary lacks (its HMM, ``jieba.finalseg``) cuts the
+      word too (站在, 瞪了, 较低, 约占): each piece is a word by itself unless
+      something binds it, and neither jieba's dictionary nor its model of
+      unknown words does; 我爸, 偏高, 多梦 are bound by the HMM and stay;
+   d. with the counts at hand, a piece of two or more characters is a word of
+      its own in the text: none of the longer pieces has nine in ten of its
+      occurrences inside the word (脖子僵硬: 脖子 and 僵硬 occur mostly
+      apart; 吡嗪酰胺 stays, 吡嗪 occurs only inside it), the share of rule 3;
+   e. it is no more cohesive against jieba's model than discovery asks of a
+      word against the corpus: ln(p(word) / prod p(pi)) stays under the
+      cohesion threshold of its length (3, 5, 7 nats for 2, 3, 4
+      characters, ``config.auto_cohesion``), with p(word) its count over the
+      corpus' units and p(pi) jieba's frequency of the piece over jieba's
+      total. A phrase of common words occurs about as often as its parts do
+      together in general text; a word occurs far more often than that.
+
+The function and common words are measured on jieba's dictionary (Zipf's
+law puts a closed class of a few hundred words at the head of any frequency
+list), not listed by hand; the thresholds are discovery's own and rule 3's.
+A word that jieba would cut into single characters none of which is a
+function word (反流 = 反 + 流, 胃胀, 殷栖鹤) passes 4a to 4d whatever it is;
+4e then asks for evidence in the counts.
+
+>>> words = ["张小凡", "这个", "1997年", "也没", "诊断为"]
+>>> reasons(words, [700, 40, 20, 27, 34], total_units=150_000, numbers=False)
+[None, 'known', 'number', 'fragment', 'phrase']
+
+(Without the corpus, 也没 is a fragment for sitting inside jieba's 也没有.)
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import math
+import re
+from collections.abc import Collection, Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+from wordmine.config import auto_cohesion
+from wordmine.counting.table.corpus import Corpus
+from wordmine.lexicon import Lexicon
+
+#: Function words: the most frequent words of jieba's dictionary that make up this share of its tokens.
+FUNCTION_SHARE = 0.3
+
+#: Common words: the most frequent words that make up half of its tokens (the median token's frequency).
+COMMON_SHARE = 0.5
+
+#: A fragment: a word this share of whose occurrences sit inside longer words, or beside one same unit.
+FRAGMENT_SHARE = 0.9
+
+#: The neighbour that every number stands for in the fragment pass (no unit id is this large).
+NUMBER = (1 << 32) - 1
+
+#: Units of the stream searched at a time by the fragment pass.
+STREAM_WINDOW = 1 << 20
+
+REASONS = ("known", "number", "fragment", "phrase")
+
+_DIGIT = re.compile(r"[0-9]")
+
+
+def _most_frequent(frequencies: dict[str, int], share: float) -> frozenset[str]:
+    """The most frequent words that together make up ``share`` of all tokens.
+
+    >>> sorted(_most_frequent({"的": 6, "是": 2, "猫": 1, "狗": 1}, 0.5))
+    ['的']
+    """
+    total = sum(frequencies.values())
+    chosen, covered = set(), 0
+    for word, freq in sorted(frequencies.items(), key=lambda item: -item[1]):
+        if covered >= share * total:
+            break
+        chosen.add(word)
+        covered += freq
+    return frozenset(chosen)
+
+
+@functools.lru_cache(maxsize=1)
+def jieba_model() -> tuple[dict[str, int], int, frozenset[str], frozenset[str]]:
+    """jieba's bundled dictionary: frequencies, their total, its function words and its common words."""
+    from wordmine.io.tables import jieba_frequencies
+
+    frequencies = jieba_frequencies()
+    return (frequencies, sum(frequencies.values()), _most_frequent(frequencies, FUNCTION_SHARE),
+            _most_frequent(frequencies, COMMON_SHARE))
+
+
+@functools.lru_cache(maxsize=1)
+def _splitter() -> Any:
+    """A private jieba.Tokenizer for the splits (jieba's global default tokenizer is left alone)."""
+    from wordmine.io.tables import jieba_tokenizer
+
+    return jieba_tokenizer()
+
+
+def forget_jieba() -> None:
+    """Drop jieba's dictionary, its word set and the tokenizer kept here, until they are next needed."""
+    for cached in (jieba_model, jieba_known, _splitter):
+        cached.cache_clear()
+
+
+@functools.lru_cache(maxsize=1)
+def jieba_known() -> frozenset[str]:
+    """The default known lexicon: the words of jieba's bundled dictionary."""
+    return frozenset(jieba_model()[0])
+
+
+def is_phrase(word: str, count: float | None = None, total_units: int | None = None,
+              thresholds: Sequence[float] | None = None, occurrences: dict[str, int] | None = None) -> bool:
+    """Rule 4: ``word`` is a phrase of words jieba knows (a to e of the module docstring).
+
+    ``count`` and ``total_units``: the word's count and the corpus' units, for
+    rule 4c; ``occurrences``: how often the word and each piece of jieba's
+    split occur in the corpus, for rule 4e (each rule is skipped without them).
+
+    >>> is_phrase("也没"), is_phrase("诊断为"), is_phrase("站在"), is_phrase("反流"), is_phrase("我爸")
+    (True, True, True, False, False)
+    >>> is_phrase("脖子僵硬", occurrences={"脖子僵硬": 4, "脖子": 30, "僵硬": 12})
+    True
+    >>> is_phrase("吡嗪酰胺", occurrences={"吡嗪酰胺": 10, "吡嗪": 10, "酰胺": 11})
+    False
+    """
+    frequencies, total, function_words, common_words = jieba_model()
+    pieces = _splitter().lcut(word, HMM=False)
+    if len(pieces) < 2:
+        return False
+    if all(p in function_words for p in pieces):
+        return True
+    for left, right in itertools.pairwise(pieces):
+        if (len(left) > 1 and right in function_words) or (len(right) > 1 and left in function_words):
+            return True
+    if (any(p in function_words for p in pieces) or all(p in common_words for p in pieces)) \
+            and len(_hmm_cut(word)) > 1:
+        return True
+    longer = [p for p in pieces if len(p) > 1]
+    if longer and occurrences and occurrences.get(word) \
+            and all(occurrences[word] < FRAGMENT_SHARE * occurrences.get(p, 0) for p in longer):
+        return True
+    if not count or not total_units:
+        return False
+    thresholds = tuple(thresholds or auto_cohesion(4))
+    known = [frequencies.get(p, 0) for p in pieces]
+    if not all(known):
+        return False  # a piece jieba lacks: jieba's model says nothing about it
+    pmi = math.log(count / total_units) - sum(math.log(f / total) for f in known)
+    return pmi < thresholds[min(len(word), len(thresholds) + 1) - 2]
+
+
+def _hmm_cut(word: str) -> list[str]:
+    """jieba's model of the words its dictionary lacks (its HMM, ``jieba.finalseg``) on ``word`` alone."""
+    import jieba.finalseg
+
+    return list(jieba.finalseg.cut(word))
+
+
+def _pairs(words: Any) -> tuple[list[str], list[float | None]]:
+    """Words and counts from a Lexicon, words, (word, count) pairs, or rows with .word and .count."""
+    if isinstance(words, Lexicon):
+        return list(words.words), words.count.tolist()
+    out_words: list[str] = []
+    out_counts: list[float | None] = []
+    for item in words:
+        if isinstance(item, str):
+            out_words.append(item)
+            out_counts.append(None)
+        elif isinstance(item, tuple):
+            out_words.append(item[0])
+            out_counts.append(item[1])
+        else:
+            out_words.append(item.word)
+            out_counts.append(getattr(item, "count", None))
+    return out_words, out_counts
+
+
+def _containers(words: Collection[str], lexicons: Iterable[Iterable[str]]) -> set[str]:
+    """The words of ``lexicons`` that hold one of ``words`` and are longer (Aho-Corasick over the lexicons)."""
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    for word in words:
+        automaton.add_word(word, word)
+    if not len(automaton):
+        return set()
+    automaton.make_automaton()
+    found = set()
+    for lexicon in lexicons:
+        for entry in lexicon:
+            if len(entry) > 1 and any(w != entry for _, w in automaton.iter(entry)):
+                found.add(entry)
+    return found
+
+
+@functools.lru_cache(maxsize=4)
+def _pair_index(known: frozenset[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """For each character, the characters before it and after it that make a two-character known word."""
+    before: dict[str, list[str]] = {}
+    after: dict[str, list[str]] = {}
+    for word in known:
+        if len(word) == 2:
+            before.setdefault(word[1], []).append(word[0])
+            after.setdefault(word[0], []).append(word[1])
+    return ({c: "".join(v) for c, v in before.items()}, {c: "".join(v) for c, v in after.items()})
+
+
+def _binding_pairs(corpus: Corpus, words: Sequence[str], index: Sequence[int],
+                   known: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Keys (word << 32 | unit) of the neighbours that make a known word with the word's edge character.
+
+    Only where jieba's split of the word leaves that edge character alone: a
+    word that starts with a word jieba knows (诊断为) keeps its edge.
+    """
+    before, after = _pair_index(known)
+    splitter = _splitter()
+    left: list[int] = []
+    right: list[int] = []
+    for j, i in enumerate(index):
+        pieces = splitter.lcut(words[i], HMM=False)
+        if len(pieces[0]) == 1:
+            left.extend(j << 32 | u for u in map(corpus.vocab.get, before.get(words[i][0], "")) if u)
+        if len(pieces[-1]) == 1:
+            right.extend(j << 32 | u for u in map(corpus.vocab.get, after.get(words[i][-1], "")) if u)
+    return np.array(sorted(set(left)), np.int64), np.array(sorted(set(right)), np.int64)
+
+
+def _summed(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct keys and their summed counts from several (keys, counts) pairs."""
+    keys = np.concatenate([k for k, _ in parts])
+    counts = np.concatenate([c for _, c in parts])
+    distinct, which = np.unique(keys, return_inverse=True)
+    return distinct, np.bincount(which.reshape(-1), weights=counts, minlength=len(distinct)).astype(np.int64)
+
+
+def fragment_shares(corpus: Corpus, words: Sequence[str], listed: Iterable[str] = (),
+                    known: Collection[str] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per word: its occurrences, the share bound to longer words, the largest share beside one same unit.
+
+    An occurrence is *bound* when it sits inside a longer word, the known
+    lexicon's (jieba's by default) or ``listed`` (the discovered lexicon),
+    found where it occurs in the unit stream; or when it straddles a word:
+    its first character and the unit before it (or its last character and
+    the unit after it) make a two-character known word (子里 in 肚子里: 肚子;
+    力下降 in 视力下降: 视力), so that jieba, reading the sentence, puts that
+    character with its neighbour. Neighbours: the unit just before and just
+    after each occurrence; a boundary (text start or end, punctuation) counts
+    as a new neighbour each time. One pass over the stream.
+
+    >>> from wordmine.config import CountConfig
+    >>> from wordmine.counting.engine.counter import count_text
+    >>> corpus = count_text(["张小凡来了，张小凡走了，小凡哥"], CountConfig(order=2, jobs=1))
+    >>> n, bound, beside = fragment_shares(corpus, ["小凡", "张小凡"], listed=["张小凡"], known=[])
+    >>> n.tolist(), bound.round(2).tolist(), beside.round(2).tolist()
+    ([3, 2], [0.67, 0.0], [0.67, 0.5])
+    """
+    from wordmine.mining.matching import Matcher
+    from wordmine.mining.occurrences import _unit_ids
+
+    known = jieba_known() if known is None else known if isinstance(known, frozenset) else frozenset(known)
+    ids = [_unit_ids(corpus.vocab, w) for w in words]
+    present = [i for i, u in enumerate(ids) if u is not None]
+    holders = _containers([words[i] for i in present], [listed, known]) - {words[i] for i in present}
+    holder_ids = [u for u in (_unit_ids(corpus.vocab, h) for h in sorted(holders)) if u is not None]
+    n = np.zeros(len(words), np.int64)
+    bound = np.zeros(len(words), np.int64)
+    if not present:
+        zero = np.zeros(len(words))
+        return n, zero, zero
+    patterns = [ids[i] for i in present] + holder_ids
+    word_of = np.arange(len(patterns), dtype=np.int64)
+    word_of[len(present):] = -1
+    length = np.array([len(p) for p in patterns], np.int64)
+    binds_left, binds_right = _binding_pairs(corpus, words, present, known)
+    matcher = Matcher([np.array(p) for p in patterns])
+    numbers = np.array([u.isdigit() for u in corpus.vocab.units], bool)
+    pairs: tuple[list, list] = ([], [])
+    for window in corpus.stream.windows(STREAM_WINDOW):
+        which, start = matcher.find(window)
+        if not len(which):
+            continue
+        end = start + length[which]
+        # reach[q]: the furthest end of a pattern occurrence starting at q; before[p]: of one starting before p.
+        reach = np.zeros(len(window) + 1, np.int64)
+        np.maximum.at(reach, start, end)
+        before = np.concatenate([[0], np.maximum.accumulate(reach)[:-1]])
+        mine = word_of[which] >= 0
+        w, s, e = word_of[which[mine]], start[mine], end[mine]
+        padded = np.concatenate([[0], window, [0]]).astype(np.int64)
+        left_key, right_key = (w << 32) | padded[s], (w << 32) | padded[e + 1]
+        # Any number is the same neighbour: 日讯 after 1日, 2日, ... is a piece of a date.
+        left_same = (w << 32) | np.where(numbers[padded[s]], NUMBER, padded[s])
+        right_same = (w << 32) | np.where(numbers[padded[e + 1]], NUMBER, padded[e + 1])
+        tied = ((before[s] >= e) | (reach[s] > e) | np.isin(left_key, binds_left)
+                | np.isin(right_key, binds_right))
+        n[: len(present)] += np.bincount(w, minlength=len(present))
+        bound[: len(present)] += np.bincount(w[tied], minlength=len(present))
+        for side, key, unit in ((pairs[0], left_same, padded[s]), (pairs[1], right_same, padded[e + 1])):
+            # A boundary is a new neighbour each time: never the same one twice. Summed a window at a
+            # time, the pairs take memory for each distinct (word, neighbour), not for each occurrence.
+            side.append(np.unique(key[unit != 0], return_counts=True))
+            if len(side) > 64:
+                side[:] = [_summed(side)]
+    beside = np.zeros(len(words))
+    for side in pairs:
+        if side:
+            keys, times = _summed(side)
+            most = np.zeros(len(present), np.int64)
+            np.maximum.at(most, (keys >> 32).astype(np.int64), times)
+            beside[present] = np.maximum(beside[present], most / np.maximum(n[: len(present)], 1))
+    share = np.zeros(len(words))
+    share[present] = bound[: len(present)] / np.maximum(n[: len(present)], 1)
+    counts = np.zeros(len(words), np.int64)
+    counts[present] = n[: len(present)]
+    return counts, share, beside
+
+
+def reasons(words: Any, counts: Sequence[float | None] | None = None, *, corpus: Corpus | None = None,
+            known: Collection[str] | None = None, listed: Iterable[str] = (), numbers: bool = True,
+            total_units: int | None = None, thresholds: Sequence[float] | None = None) -> list[str | None]:
+    """Why each word is not new (``'known'``, ``'number'``, ``'fragment'``, ``'phrase'``), or None if it is.
+
+    ``words``: strings, or (as :func:`new_words` takes) a Lexicon or rows; ``counts``: their
+    counts when ``words`` are strings. ``corpus``: the counted corpus the words
+    come from, for the fragment pass (and its units for rule 4c); ``known``:
+    the known lexicon (None: jieba's dictionary); ``listed``: longer
+    discovered words, besides the known ones, that a fragment may sit in;
+    ``numbers``: False makes a word holding a digit not new.
+    """
+    if isinstance(words, Lexicon) or (words and not isinstance(next(iter(words)), str)):
+        words, counts = _pairs(words)
+    words = list(words)
+    counts = list(counts) if counts is not None else [None] * len(words)
+    known_set = jieba_known() if known is None else known
+    if corpus is not None:
+        total_units = total_units or corpus.total_units
+    out: list[str | None] = []
+    for word in words:
+        if word in known_set:
+            out.append("known")
+        elif not numbers and _DIGIT.search(word):
+            out.append("number")
+        else:
+            out.append(None)
+    todo = [i for i, r in enumerate(out) if r is None]
+    if corpus is not None:
+        n, bound, beside = fragment_shares(corpus, [words[i] for i in todo], listed, known_set)
+        for j, i in enumerate(todo):
+            if n[j] and (bound[j] >= FRAGMENT_SHARE or beside[j] >= FRAGMENT_SHARE):
+                out[i] = "fragment"
+    else:
+        inside_known = _inside_any([words[i] for i in todo], known_set)
+        for i in todo:
+            if words[i] in inside_known:
+                out[i] = "fragment"
+    occurrences = _piece_occurrences(corpus, [words[i] for i in todo if out[i] is None]) if corpus else None
+    for i in todo:
+        if out[i] is None and is_phrase(words[i], counts[i], total_units, thresholds, occurrences):
+            out[i] = "phrase"
+    return out
+
+
+def _piece_occurrences(corpus: Corpus, words: Sequence[str]) -> dict[str, int]:
+    """How often each word, and each piece of two or more characters of jieba's split of it, occurs."""
+    from wordmine.mining.occurrences import corpus_occurrences
+
+    splitter = _splitter()
+    wanted = set(words)
+    for word in words:
+        wanted.update(p for p in splitter.lcut(word, HMM=False) if len(p) > 1)
+    wanted_list = sorted(wanted)
+    return dict(zip(wanted_list, corpus_occurrences(corpus, wanted_list).tolist()))
+
+
+def _inside_any(words: Sequence[str], longer: Iterable[str]) -> set[str]:
+    """The words that occur inside one of the ``longer`` strings."""
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    for word in words:
+        automaton.add_word(word, word)
+    if not len(automaton):
+        return set()
+    automaton.make_automaton()
+    return {w for entry in longer for _, w in automaton.iter(entry) if w != entry}
+
+
+def new_words(lexicon: Lexicon, corpus: Corpus | None = None, known: Collection[str] | None = None,
+              numbers: bool = True, thresholds: Sequence[float] | None = None) -> Lexicon:
+    """The new words of a discovered lexicon, in its order (the rules of the module docstring).
+
+    ``lexicon``: every word discovery found (known ones too: they are the
+    longer words a fragment may sit in). ``corpus``: the counted corpus it
+    comes from (None: no fragment pass, only pieces of known words are
+    fragments). ``known``: the known lexicon, jieba's dictionary when None
+    (``--known`` passes the user's lexicons, with jieba's or instead of them).
+    """
+    why = reasons(lexicon.words, lexicon.count.tolist(), corpus=corpus, known=known, listed=lexicon.words,
+                  numbers=numbers, thresholds=thresholds)
+    return lexicon.take(np.array([i for i, r in enumerate(why) if r is None], np.int64))
