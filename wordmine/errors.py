@@ -36,6 +36,10 @@ class DecodeError(InputError):
         super().__init__(f"{source}: cannot decode byte 0x{bad[:1].hex()} at offset {offset} as {encoding}; {advice}")
 
 
+class OptionError(WordmineError):
+    """An option's value that cannot work, or options that do not go together (a usage error on the command line)."""
+
+
 class FormatError(WordmineError):
     """A wordmine file (counts, model) that is corrupt, foreign or of another version."""
 
