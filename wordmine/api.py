@@ -19,10 +19,11 @@ rows are dataclasses, so ``pandas.DataFrame(words)`` makes a table of them.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from wordmine.config import (
@@ -50,14 +51,17 @@ from wordmine.counting.sources import (  # noqa: F401 - Counting, count_sources,
     text_blocks,
 )
 from wordmine.counts import Counts
-from wordmine.io.tables import jieba_words
+from wordmine.errors import InputError, OptionError
 from wordmine.io.text import read_blocks, text_source
 from wordmine.lexicon import Lexicon
 from wordmine.mining.contrast import Terms
 from wordmine.mining.contrast import contrast as rank_contrast
 from wordmine.mining.discover import discover as discover_lexicon
+from wordmine.mining.examples import check_examples, word_examples
 from wordmine.mining.jieba_dict import to_jieba  # noqa: F401 - re-exported: the public API
-from wordmine.mining.occurrences import Background, CorpusBackground, JiebaBackground
+from wordmine.mining.known import known_words
+from wordmine.mining.occurrences import Background, CorpusBackground, JiebaBackground, corpus_occurrences
+from wordmine.mining.since import rank_rising
 from wordmine.normalize import Vocabulary
 from wordmine.segmentation.evaluation import Score
 from wordmine.segmentation.evaluation import evaluate as evaluate_spans
@@ -66,7 +70,16 @@ from wordmine.segmentation.learning import Segmenter, learn_segmenter
 
 @dataclass(frozen=True)
 class Word:
-    """One discovered word and its figures (the columns of ``wordmine discover``)."""
+    """One discovered word and its figures (the columns of ``wordmine discover``).
+
+    With ``examples=N``, each word comes with N snippets of its use, from
+    different places of the text (:mod:`wordmine.mining.examples`):
+
+    >>> lines = [f"{who}说黑猫{verb}鱼。" for who in ["老王", "小李", "阿明"] for verb in ["喜欢", "讨厌"]] * 3
+    >>> word = discover(lines, min_count=3, top=2, examples=3)[1]
+    >>> word.word, word.examples
+    ('喜欢', ('老王说黑猫【喜欢】鱼。', '阿明说黑猫【喜欢】鱼。', '小李说黑猫【喜欢】鱼。'))
+    """
 
     word: str
     count: int
@@ -74,6 +87,13 @@ class Word:
     left_entropy: float
     right_entropy: float
     score: float
+    """The ranking: count times the smaller boundary entropy; with ``since``, the rise against the older corpus."""
+    older_count: int | None = None
+    """With ``since``: occurrences in the older corpus (as a string, also inside longer words)."""
+    log_ratio: float | None = None
+    """With ``since``: ln of the newer rate over the older one, half a count added to each side."""
+    examples: tuple[str, ...] = ()
+    """With ``examples=N``: up to N snippets of the word from different places of the text, the word marked 【so】."""
 
 
 @dataclass(frozen=True)
@@ -148,41 +168,122 @@ def lexicon_words(lexicon: Lexicon) -> list[Word]:
         lexicon.score)]
 
 
-def discover_in(corpus: Corpus, config: DiscoverConfig, new_only: bool = False,
+def discover_in(corpus: Corpus, config: DiscoverConfig, known: frozenset[str] | None = None,
                 top: int | None = None) -> Lexicon:
-    """Discovery on a counted corpus: the step ``discover`` and the command line share."""
-    lexicon = discover_lexicon(corpus, config, jieba_words() if new_only else None)
+    """Discovery on a counted corpus: the step ``discover`` and the command line share.
+
+    ``known``: the words to leave out (:func:`wordmine.mining.known.known_words`), or None.
+    """
+    lexicon = discover_lexicon(corpus, config, known)
     if top is not None:
         lexicon = lexicon.take(list(range(min(len(lexicon), top))))
     return lexicon
 
 
+def candidate_background(general: list[Source] | Counts, words: list[str], counting: Counting,
+                         on_bytes: Callable[[int], None] | None = None) -> CorpusBackground:
+    """The counts of ``words`` in ``general`` (text sources, one count file, or Counts), within the budget.
+
+    Of the general text only the units and the candidates' counts are kept, as
+    the partitions pass, so that its tables stay small (wordmine.counting.candidates).
+    """
+    vocab = Vocabulary()
+    keep = CandidateCounts(tuple(words), vocab)
+    if isinstance(general, Counts):
+        return CorpusBackground(general.reduced(4, counting, vocab=vocab, reduce=keep))
+    give_back_freed()  # what discovery freed, returned before the counting workers fork
+    return CorpusBackground(count_sources(general, 4, counting, on_bytes, vocab=vocab, reduce=keep))
+
+
+def check_discover_options(examples: int, counted: bool, since: Source | Counts | None) -> None:
+    """Refuse, before any work, ``discover`` options that cannot work (one check for the API and the CLI)."""
+    check_examples(examples)
+    if examples and counted:
+        raise OptionError("--examples quotes the text, and a count file holds none: give the text files")
+    if since is not None and _is_path(since) and os.fspath(since) != "-" and not os.path.isfile(since):
+        raise InputError(f"--since {os.fspath(since)}: no such file")
+
+
+def finish_words(corpus: Corpus, lexicon: Lexicon, counting: Counting, top: int | None = None,
+                 since: Source | Counts | None = None, examples: int = 0, text: list[Source] | None = None,
+                 on_bytes: Callable[[int], None] | None = None) -> list[Word]:
+    """The rows of discovered words: ranked by their rise against ``since`` if given, cut to ``top``,
+    with ``examples`` snippets each from ``text`` (the sources counted, read once more)."""
+    older = None
+    if since is not None:
+        background = candidate_background(since if isinstance(since, Counts) else [since], lexicon.words, counting,
+                                          on_bytes)
+        order, older_count, ratio, rise = rank_rising(lexicon, corpus_occurrences(corpus, lexicon.words),
+                                                      background.occurrences(lexicon.words), corpus.total_units,
+                                                      background.total)
+        lexicon = dataclasses.replace(lexicon.take(order), score=rise)
+        older = (older_count, ratio)
+    words = lexicon_words(lexicon)[:top]
+    if older is not None:
+        words = [dataclasses.replace(w, older_count=round(float(b)), log_ratio=float(r))
+                 for w, b, r in zip(words, *older)]
+    if examples and words:
+        blocks = text_blocks(text or [], counting.encoding, errors=counting.errors)
+        snippets = word_examples(blocks, [w.word for w in words], corpus.vocab, examples)
+        words = [dataclasses.replace(w, examples=tuple(s)) for w, s in zip(words, snippets)]
+    return words
+
+
 def discover(source: Source | Counts, *, top: int | None = None, min_count: int | None = None, order: int = 4,
              min_len: int = 2, max_len: int = 12, new_only: bool = False, no_numbers: bool = False,
              no_redundancy: bool = False, memory: int | None = None, jobs: int | None = None, tmp_dir: str | None = None,
-             encoding: str = "utf-8", dask: str | None = None) -> list[Word]:
+             encoding: str = "utf-8", dask: str | None = None, known: Iterable[str | os.PathLike[str]] | None = None,
+             examples: int = 0, since: Source | Counts | None = None) -> list[Word]:
     """The words of a corpus, best first, as ``wordmine discover``.
 
     With ``dask`` (a scheduler address, or ``local:N``), ``source`` is a list of
     shard paths, counted and pruned on that Dask cluster as ``discover --dask``:
     ``discover(["a.txt", "b.txt"], dask="local:2")``.
 
+    ``known``: lexicon files whose words count as known too (one word a line,
+    or jieba's ``word freq tag``; ``"none"`` leaves jieba's dictionary out); it
+    implies ``new_only``. ``examples``: snippets of each word
+    (:attr:`Word.examples`), from one more reading of the text (a source that
+    is not a path is first copied to a temporary file in ``tmp_dir``).
+    ``since``: an older corpus (a text, a count file or :class:`Counts`); the
+    words whose rate rose most against it, best first (:mod:`wordmine.mining.since`).
+
     >>> words = discover(["黑猫喜欢鱼，白狗讨厌鱼，黑猫讨厌白狗"] * 3, min_count=3)
     >>> [(w.word, w.count) for w in words]
     [('白狗', 6), ('黑猫', 6), ('讨厌', 6), ('喜欢', 3)]
     """
     counting = Counting(memory, jobs, tmp_dir, encoding)
-    if dask is not None:
-        shards = [os.fspath(source)] if _is_path(source) else [os.fspath(p) for p in source]
-        config = dataclasses.replace(counting.config(order, prune=True, min_count=min_count), jobs=1)
-        corpus = pruned_on_dask(dask, shards, config, encoding)
-    else:
-        corpus = _corpus(source, order, counting, for_discovery=True, min_count=min_count)
-    if corpus.order < order:
-        raise ValueError(f"the counts have order {corpus.order}; count again with order={order}")
-    config = DiscoverConfig(order=order, min_count=min_count, min_len=min_len, max_len=max_len,
-                            redundancy=not no_redundancy, numbers=not no_numbers)
-    return lexicon_words(discover_in(corpus, config, new_only, top))
+    counted = isinstance(source, Counts) or (_is_path(source) and is_count_file(os.fspath(source)))
+    check_discover_options(examples, counted, since)
+    known_paths = [known] if isinstance(known, (str, os.PathLike)) else known
+    known_set = known_words(known_paths, encoding) if new_only or known_paths else None
+    with _readable_twice(source if examples and dask is None else None, encoding, tmp_dir) as text:
+        if dask is not None:
+            shards = [os.fspath(source)] if _is_path(source) else [os.fspath(p) for p in source]
+            config = dataclasses.replace(counting.config(order, prune=True, min_count=min_count), jobs=1)
+            corpus = pruned_on_dask(dask, shards, config, encoding)
+            text = shards
+        else:
+            corpus = _corpus(text[0] if text else source, order, counting, for_discovery=True, min_count=min_count)
+        if corpus.order < order:
+            raise ValueError(f"the counts have order {corpus.order}; count again with order={order}")
+        config = DiscoverConfig(order=order, min_count=min_count, min_len=min_len, max_len=max_len,
+                                redundancy=not no_redundancy, numbers=not no_numbers)
+        lexicon = discover_in(corpus, config, known_set)
+        return finish_words(corpus, lexicon, counting, top, since, examples, text)
+
+
+@contextlib.contextmanager
+def _readable_twice(source: Source | None, encoding: str, tmp_dir: str | None) -> Iterator[list[Source] | None]:
+    """``[source]`` if it is a path (None for None); any other source copied to a temporary file first."""
+    if source is None or _is_path(source):
+        yield None if source is None else [source]
+        return
+    with tempfile.NamedTemporaryFile("w", encoding=encoding, dir=tmp_dir, prefix="wordmine-text-",
+                                     suffix=".txt") as spool:
+        spool.writelines(text_blocks([source]))
+        spool.flush()
+        yield [spool.name]
 
 
 def terms_rows(terms: Terms, top: int | None = None) -> list[Term]:
@@ -220,16 +321,7 @@ def contrast_terms(domain: str, general: list[Source] | Counts | None, method: s
     if general is None or (not isinstance(general, Counts) and not general):
         background = JiebaBackground()
     else:
-        # Of the general text only the units and the candidates' counts are needed: kept as the
-        # partitions pass, so that its tables stay within the budget (wordmine.counting.candidates).
-        vocab = Vocabulary()
-        keep = CandidateCounts(tuple(lexicon.words), vocab)
-        if isinstance(general, Counts):
-            corpus = general.reduced(4, counting, vocab=vocab, reduce=keep)
-        else:
-            give_back_freed()  # what discovery freed, returned before the counting workers fork
-            corpus = count_sources(general, 4, counting, on_bytes, vocab=vocab, reduce=keep)
-        background = CorpusBackground(corpus)
+        background = candidate_background(general, lexicon.words, counting, on_bytes)
         if warn and background.total * 4 < domain_corpus.total_units:
             warn(f"warning: the general corpus ({background.total:,} units) is much smaller than the domain "
                  f"corpus ({domain_corpus.total_units:,}); general counts are sparse and scores unreliable")

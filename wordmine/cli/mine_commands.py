@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import os
 
 import click
 
-from wordmine.api import Counting, contrast_terms, discover_in, lexicon_words, terms_rows
+from wordmine.api import (
+    Counting,
+    check_discover_options,
+    contrast_terms,
+    discover_in,
+    finish_words,
+    terms_rows,
+)
 from wordmine.cli.options import (
     INPUTS,
     Input,
@@ -24,10 +33,21 @@ from wordmine.config import DiscoverConfig, auto_min_count
 from wordmine.counting.corpus import Corpus
 from wordmine.counting.countfile import is_count_file
 from wordmine.counting.heap import freed_arrays_kept, keep_budget
+from wordmine.errors import OptionError
 from wordmine.io.tables import FORMATS, LEXICON_COLUMNS, write_rows
 from wordmine.io.text import text_source
 from wordmine.mining.contrast import TERM_COLUMNS
+from wordmine.mining.examples import MAX_EXAMPLES
 from wordmine.mining.jieba_dict import jieba_entries
+from wordmine.mining.known import NO_JIEBA, known_words
+
+
+def _known_files(ctx, param, value: tuple[str, ...]) -> tuple[str, ...]:
+    """--known values: 'none' or existing files (a usage error otherwise, as for any missing input)."""
+    for path in value:
+        if path != NO_JIEBA and not os.path.isfile(path):
+            raise click.BadParameter(f"{path}: no such file", ctx, param)
+    return value
 
 
 @click.command(name="discover")
@@ -38,7 +58,17 @@ from wordmine.mining.jieba_dict import jieba_entries
               help="Shortest word reported, in units.")
 @click.option("--max-len", type=click.IntRange(min=1), default=12, show_default=True,
               help="Longest word reported, in units.")
-@click.option("--new-only", is_flag=True, help="Drop words found in jieba's dictionary (349 k words).")
+@click.option("--new-only", is_flag=True, help="Drop words found in jieba's dictionary (349 k words) or a --known "
+              "file; words in traditional characters are looked up in simplified ones.")
+@click.option("--known", "known", multiple=True, metavar="FILE", callback=_known_files,
+              help="A lexicon of words you know (one word a line, or jieba's 'word freq tag'), left out as "
+              "jieba's are; repeatable; implies --new-only. --known none leaves jieba's dictionary out.")
+@click.option("--examples", type=click.IntRange(0, MAX_EXAMPLES), default=0, metavar="N",
+              help="Add a column of N short snippets of each word, from different places of the text, the word "
+              "marked 【so】 (one more reading of the text, for the rows written only).")
+@click.option("--since", type=click.Path(exists=True, dir_okay=False, allow_dash=True), metavar="OLDER",
+              help="An older text or count file: list the words whose rate rose most against it, ranked by "
+              "contrast's salience (score); adds the columns older_count and log_ratio.")
 @click.option("--no-numbers", is_flag=True, help="Drop words that hold a digit (1998年, 3次, 49岁); "
               "with --new-only they are most of the list.")
 @click.option("--no-redundancy", is_flag=True,
@@ -51,7 +81,8 @@ from wordmine.mining.jieba_dict import jieba_entries
 @input_options
 @counting_options
 @table_options(FORMATS)
-def discover_command(inputs, order, min_len, max_len, new_only, no_numbers, no_redundancy, scheduler: str | None,
+def discover_command(inputs, order, min_len, max_len, new_only, known: tuple[str, ...], examples: int,
+                     since: str | None, no_numbers, no_redundancy, scheduler: str | None,
                      min_count: int | None, inputs_read: Input, counting: Counting, table: Table) -> None:
     """Find the words of a corpus, new words included.
 
@@ -69,23 +100,43 @@ def discover_command(inputs, order, min_len, max_len, new_only, no_numbers, no_r
     """
     if min_len > max_len:
         raise click.BadParameter("--min-len is larger than --max-len", param_hint="--min-len")
-    if scheduler:
-        corpus = _pruned_on_dask(scheduler, inputs, order, min_count, inputs_read, counting)
-    else:
-        corpus = load_corpus(inputs, inputs_read, counting, order, for_discovery=True, min_count=min_count)
-    if corpus.order < order:
-        raise click.BadParameter(f"the count file has order {corpus.order}; count again with --order {order}",
-                                 param_hint="--order")
-    config = DiscoverConfig(order=order, min_count=min_count, min_len=min_len, max_len=max_len,
-                            redundancy=not no_redundancy, numbers=not no_numbers)
-    lexicon = discover_in(corpus, config, new_only)
-    inputs_read.say(f"{len(lexicon):,} words (min count {min_count or auto_min_count(max(corpus.total_units, 1))})")
-    words = lexicon_words(lexicon)[: table.top]
+    stdin_once(*(inputs or ("-",)), *([since] if since else []))
+    try:
+        check_discover_options(examples, any(is_count_file(p) for p in inputs), since)
+    except OptionError as exc:
+        raise click.UsageError(str(exc)) from None
+    if examples and table.fmt == "jieba":
+        raise click.UsageError("--examples adds a column, and jieba's format has none: give --format tsv or jsonl")
+    known_set = known_words(known, inputs_read.encoding) if new_only or known else None
+    # --examples reads the text twice: standard input and pipes are buffered to --tmp-dir first.
+    with spooled(inputs, counting.tmp_dir) if examples and not scheduler else contextlib.nullcontext(inputs) as names:
+        if scheduler:
+            corpus = _pruned_on_dask(scheduler, names, order, min_count, inputs_read, counting)
+        else:
+            corpus = load_corpus(names, inputs_read, counting, order, for_discovery=True, min_count=min_count)
+        if corpus.order < order:
+            raise click.BadParameter(f"the count file has order {corpus.order}; count again with --order {order}",
+                                     param_hint="--order")
+        config = DiscoverConfig(order=order, min_count=min_count, min_len=min_len, max_len=max_len,
+                                redundancy=not no_redundancy, numbers=not no_numbers)
+        lexicon = discover_in(corpus, config, known_set)
+        inputs_read.say(f"{len(lexicon):,} words (min count "
+                        f"{min_count or auto_min_count(max(corpus.total_units, 1))})")
+        with progress(inputs_read, None) as bar:
+            words = finish_words(corpus, lexicon, with_counting(inputs_read, counting), table.top, since, examples,
+                                 list(names), bar.update)
+    columns = LEXICON_COLUMNS + (["older_count", "log_ratio"] if since else []) + (["examples"] if examples else [])
     rows = (dataclasses.asdict(word) for word in words)
     if table.fmt == "jieba":  # only what jieba lacks, at frequencies on its scale
         rows = ({"word": w, "count": f} for w, f in jieba_entries(words, corpus.total_units))
+    elif examples and table.fmt != "jsonl":
+        rows = ({**row, "examples": EXAMPLES_SEPARATOR.join(row["examples"])} for row in rows)
     with text_output(table.output) as out:
-        write_rows(rows, LEXICON_COLUMNS, out, table.fmt or "tsv", table.header)
+        write_rows(rows, columns, out, table.fmt or "tsv", table.header)
+
+
+#: Between the snippets of a word in TSV output (JSON lines hold a list).
+EXAMPLES_SEPARATOR = " | "
 
 
 def _pruned_on_dask(scheduler: str, inputs: tuple[str, ...], order: int, min_count: int | None,

@@ -32,6 +32,7 @@ at most ``2 N`` snippets a word, and the pass holds one piece of text at a time.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 import numpy as np
@@ -83,6 +84,10 @@ def _snippet(piece: str, start: int, end: int, context: int) -> str:
     right = right.split("\n", 1)[0]
     text = f"{left}{OPEN}{piece[start:end]}{CLOSE}{right}"
     return text.replace("\t", " ").replace("\r", " ")
+
+
+def _snippet_of_match(piece: str, begin: np.ndarray, end: np.ndarray, context: int, i: int) -> str:
+    return _snippet(piece, int(begin[i]), int(end[i]), context)
 
 
 class _Sampler:
@@ -155,7 +160,7 @@ def word_examples(blocks: Iterable[str], words: list[str], vocab: Vocabulary, n:
         number = sampler.seen[which] + np.arange(len(which)) - first
         begin = spans.start[unit_of[slot]]
         end = spans.end[unit_of[slot + lengths[which] - 1]]
-        sampler.add(which, number, lambda i: _snippet(piece, int(begin[i]), int(end[i]), context))
+        sampler.add(which, number, functools.partial(_snippet_of_match, piece, begin, end, context))
     for owner, chosen in zip(owners.tolist(), sampler.chosen(n)):
         examples[owner] = chosen
     # Words spelled like another (the same units) share its snippets.
