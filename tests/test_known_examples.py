@@ -15,7 +15,6 @@ from wordmine.errors import InputError, OptionError
 from wordmine.io.tables import jieba_words
 from wordmine.mining.examples import _Sampler, word_examples
 from wordmine.mining.known import KnownWords, known_words, read_known_file, simplified
-from wordmine.normalize import Vocabulary
 
 
 def made_corpus(words: list[str], n_lines: int, seed: int) -> str:
@@ -135,9 +134,7 @@ def test_traditional_text_lists_no_common_word(tmp_path, jieba_set):
 
 
 def _examples(lines: list[str], words: list[str], n: int, **kwargs) -> list[list[str]]:
-    vocab = Vocabulary()
-    vocab.encode("".join(lines))
-    return word_examples(lines, words, vocab, n, **kwargs)
+    return word_examples(lines, words, n, **kwargs)
 
 
 def test_snippets_are_exact_marked_and_stay_in_their_line():

@@ -3,8 +3,9 @@
 A person deciding whether a candidate is a word looks at how it is used.
 ``discover --examples N`` reads the text once more, after discovery, and
 finds every occurrence of the words it reports (the top rows only) with the
-numpy matcher (:class:`~wordmine.mining.matching.Matcher`), as runs of units,
-so that ``iPhone`` is not found inside ``iPhone5``. Each snippet is the word
+numpy matcher (:class:`~wordmine.mining.matching.Matcher`) in the folded
+characters of the text, as counting sees them: ``iPhone`` is not found inside
+``iPhone5``. Each snippet is the word
 marked 【so】, with up to :data:`CONTEXT` characters of its line either side.
 
 The snippets are spread over the word's occurrences, and so over the corpus,
@@ -19,11 +20,8 @@ reported (fewer when fewer differ: a repeated line says nothing new). The
 choice depends on the text alone (not on how it is read in blocks), memory is
 at most ``2 N`` snippets a word, and the pass holds one piece of text at a time.
 
->>> from wordmine.normalize import Vocabulary
 >>> lines = [f"第{i}行说甲乙丙，然后是丁戊。\\n" for i in "一二三四五六七"]
->>> vocab = Vocabulary()
->>> _ = vocab.encode("".join(lines))  # the units of the text, numbered as counting numbers them
->>> snippets = word_examples(lines, ["甲乙丙", "丁戊"], vocab, 3, context=3)
+>>> snippets = word_examples(lines, ["甲乙丙", "丁戊"], 3, context=3)
 >>> snippets[0]
 ['一行说【甲乙丙】，然后', '五行说【甲乙丙】，然后', '七行说【甲乙丙】，然后']
 >>> snippets[1][0]
@@ -40,7 +38,7 @@ import numpy as np
 from wordmine.errors import OptionError
 from wordmine.io.text import line_pieces
 from wordmine.mining.matching import Matcher
-from wordmine.normalize import Vocabulary, code_points, unit_spans, unit_stream
+from wordmine.normalize import code_points, latin_mask
 
 #: Characters of the line shown either side of the word.
 CONTEXT = 6
@@ -123,47 +121,47 @@ class _Sampler:
         return out
 
 
-def word_examples(blocks: Iterable[str], words: list[str], vocab: Vocabulary, n: int,
-                  context: int = CONTEXT, piece_chars: int = PIECE_CHARS) -> list[list[str]]:
-    """Up to ``n`` snippets of each of ``words`` in the text ``blocks`` (units numbered by ``vocab``).
+def word_examples(blocks: Iterable[str], words: list[str], n: int, context: int = CONTEXT,
+                  piece_chars: int = PIECE_CHARS) -> list[list[str]]:
+    """Up to ``n`` snippets of each of ``words`` in the text ``blocks`` (none for a word the text lacks).
 
-    A word that the vocabulary cannot spell (a unit it has never seen) or that
-    the text does not hold gets no snippet.
+    Words are matched as the counting reads them: full-width forms folded, and
+    a word that begins or ends with a Latin letter or digit only where the
+    text's Latin run begins or ends there (a unit of its own).
     """
     check_examples(n)
     examples: list[list[str]] = [[] for _ in words]
-    spelled = [(i, vocab.encode(w, grow=False)) for i, w in enumerate(words)]
-    spelled = [(i, ids) for i, ids in spelled if len(ids) and ids.all()]
+    spelled = [(i, code_points(w)) for i, w in enumerate(words) if w]
     patterns: dict[bytes, int] = {}
-    for i, ids in spelled:
-        patterns.setdefault(ids.astype("<u4").tobytes(), i)  # words spelled alike (full-width forms) share
+    for i, cps in spelled:
+        patterns.setdefault(cps.tobytes(), i)  # words spelled alike once folded (ＡＢ, AB) share
     if n == 0 or not patterns:
         return examples
     owners = np.array(list(patterns.values()))
-    matcher = Matcher([np.frombuffer(key, "<u4") for key in patterns])
-    lengths = np.array([len(key) // 4 for key in patterns])
+    keys = [np.frombuffer(key, np.uint32) for key in patterns]
+    matcher = Matcher(keys)
+    lengths = np.array([len(key) for key in keys])
+    latin_head = np.array([bool(latin_mask(key[:1])[0]) for key in keys])
+    latin_tail = np.array([bool(latin_mask(key[-1:])[0]) for key in keys])
     sampler = _Sampler(len(owners), n)
     for piece in _pieces(blocks, piece_chars):
         cps = code_points(piece)
-        spans = unit_spans(cps)
-        # The unit stream of the piece, and for each of its slots the unit it holds (-1: a boundary).
-        unit_of = unit_stream(np.arange(1, len(spans.start) + 1, dtype=np.uint32), spans, len(cps))
-        unit_of = unit_of.astype(np.int64) - 1
-        ids = vocab.ids_of_spans(cps, spans, grow=False)
-        stream = np.where(unit_of >= 0, ids[np.maximum(unit_of, 0)], 0)
-        which, slot = matcher.find(stream)
+        which, start = matcher.find(cps)
         if not len(which):
             continue
-        order = np.lexsort((slot, which))
-        which, slot = which[order], slot[order]
+        end = start + lengths[which]
+        # A Latin edge must be the edge of the text's Latin run: iPhone is not in iPhone5.
+        before = latin_mask(cps[np.maximum(start - 1, 0)]) & (start > 0)
+        after = latin_mask(cps[np.minimum(end, len(cps) - 1)]) & (end < len(cps))
+        inside = (latin_head[which] & before) | (latin_tail[which] & after)
+        which, start, end = which[~inside], start[~inside], end[~inside]
+        order = np.lexsort((start, which))
+        which, start, end = which[order], start[order], end[order]
         first = np.searchsorted(which, which)  # where each word's matches begin in this piece
         number = sampler.seen[which] + np.arange(len(which)) - first
-        begin = spans.start[unit_of[slot]]
-        end = spans.end[unit_of[slot + lengths[which] - 1]]
-        sampler.add(which, number, functools.partial(_snippet_of_match, piece, begin, end, context))
+        sampler.add(which, number, functools.partial(_snippet_of_match, piece, start, end, context))
     for owner, chosen in zip(owners.tolist(), sampler.chosen(n)):
         examples[owner] = chosen
-    # Words spelled like another (the same units) share its snippets.
-    for i, ids in spelled:
-        examples[i] = examples[patterns[ids.astype("<u4").tobytes()]]
+    for i, cps in spelled:
+        examples[i] = examples[patterns[cps.tobytes()]]
     return examples
