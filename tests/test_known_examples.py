@@ -148,6 +148,9 @@ def test_snippets_are_spread_over_the_corpus_and_do_not_depend_on_pieces():
     # 100 occurrences, kept at stride 32 (0, 32, 64, 96), three of the four evenly spaced
     assert whole == [["000行有新词【甲乙】", "064行有新词【甲乙】", "096行有新词【甲乙】"]]
     assert _examples(lines, ["甲乙"], 3, context=7, piece_chars=40) == whole
+    # A floor on the number of occurrences saves work, and changes nothing.
+    for at_least in (0, 6, 12, 50, 100):
+        assert _examples(lines, ["甲乙"], 3, context=7, piece_chars=40, at_least=[at_least]) == whole
 
 
 def test_snippets_of_repeated_lines_are_given_once():

@@ -224,7 +224,7 @@ def finish_words(corpus: Corpus, lexicon: Lexicon, counting: Counting, top: int 
                  for w, b, r in zip(words, *older)]
     if examples and words:
         blocks = text_blocks(text or [], counting.encoding, errors=counting.errors)
-        snippets = word_examples(blocks, [w.word for w in words], examples)
+        snippets = word_examples(blocks, [w.word for w in words], examples, at_least=[w.count for w in words])
         words = [dataclasses.replace(w, examples=tuple(s)) for w, s in zip(words, snippets)]
     return words
 
