@@ -1,11 +1,11 @@
-# make demo | test | bench | bench-readme | lint | clean. Each installs into .venv first when needed.
+# make demo | test | docs | bench | bench-docs | lint | clean. Each installs into .venv first when needed.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATA ?= ../shared/data
 
-.PHONY: install demo test bench bench-quick bench-readme lint clean
+.PHONY: install demo test docs bench bench-quick bench-docs lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,13 +30,17 @@ bench: $(STAMP)
 bench-quick: $(STAMP)
 	$(BIN)/python bench/run_bench.py --data $(DATA) --skip-scale
 
-# The README's benchmark block, rewritten from the JSON of the last `make bench`.
-bench-readme: $(STAMP)
-	$(BIN)/python bench/render.py .bench_cache/bench.json --readme README.md
+# The benchmark block of docs/benchmarks.md, rewritten from the JSON of the last `make bench`.
+bench-docs: $(STAMP)
+	$(BIN)/python bench/render.py .bench_cache/bench.json --page docs/benchmarks.md
+
+# docs/cli.md, regenerated from each command's --help (tests/test_docs.py fails when it is stale).
+docs: $(STAMP)
+	$(BIN)/python docs/gen_cli.py
 
 lint: $(STAMP)
 	$(BIN)/python -m pip install --quiet ruff==0.17.6  # pinned: a newer ruff brings new rules, and lint must not fail on its own
-	$(BIN)/ruff check wordmine tests bench
+	$(BIN)/ruff check wordmine tests bench docs
 
 clean:
 	rm -rf $(VENV) .pytest_cache .bench_cache *.egg-info

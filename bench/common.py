@@ -6,7 +6,7 @@ dict) per row. A record holds the exact command it ran (``command``), its
 input (``input``) and its figures as numbers; ``failed`` (one line) replaces
 the figures when a command failed, and ``skipped`` when its data is absent.
 The runner writes every table to JSON and ``render.py`` turns the JSON back
-into markdown, so the README's tables come from one run's JSON.
+into markdown, so the tables of docs/benchmarks.md come from one run's JSON.
 
 Units: input sizes and MB/s use MB = 10**6 bytes; memory columns use MiB
 (2**20 bytes), as /proc and ru_maxrss count in KiB.

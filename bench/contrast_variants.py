@@ -25,7 +25,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from wordmine.config import CountConfig, DiscoverConfig
-from wordmine.counting.counter import count_text
+from wordmine.counting.engine.counter import count_text
 from wordmine.io.tables import jieba_frequencies
 from wordmine.io.text import read_blocks, text_source
 from wordmine.mining.contrast import log_likelihood, log_odds_z, log_ratio, smoothed_share

@@ -42,10 +42,10 @@ sys.path.insert(0, str(REPO))
 from heldout_segment import gold_lines, splits
 
 from wordmine.config import CharLMConfig, CountConfig, CRFConfig
-from wordmine.counting.counter import count_text
+from wordmine.counting.engine.counter import count_text
 from wordmine.io.tables import jieba_tokenizer
-from wordmine.segmentation.charlm import learn_charlm
-from wordmine.segmentation.crf_learn import learn_crf
+from wordmine.segmentation.charlm.model import learn_charlm
+from wordmine.segmentation.crf.learn import learn_crf
 from wordmine.segmentation.evaluation import evaluate
 from wordmine.segmentation.lossless import segment_text
 

@@ -26,9 +26,9 @@ sys.path.insert(0, str(REPO / "bench"))
 from heldout_segment import splits
 
 from wordmine.config import CountConfig, CRFConfig
-from wordmine.counting.counter import count_text
-from wordmine.segmentation import crf_learn
-from wordmine.segmentation.crf import viterbi
+from wordmine.counting.engine.counter import count_text
+from wordmine.segmentation.crf import learn as crf_learn
+from wordmine.segmentation.crf.chain import viterbi
 from wordmine.segmentation.evaluation import evaluate
 from wordmine.segmentation.lossless import segment_text
 

@@ -22,8 +22,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from wordmine.config import CharLMConfig, CountConfig
-from wordmine.counting.counter import count_text
-from wordmine.segmentation.charlm import learn_charlm
+from wordmine.counting.engine.counter import count_text
+from wordmine.segmentation.charlm.model import learn_charlm
 from wordmine.segmentation.evaluation import evaluate
 from wordmine.segmentation.lossless import segment_text
 

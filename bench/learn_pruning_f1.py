@@ -19,7 +19,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from wordmine.api import Counting, count_sources, evaluate
-from wordmine.counting.learn_pruning import LearningPruning
+from wordmine.counting.reducers.learning import LearningPruning
 from wordmine.segmentation.learning import learn_segmenter
 
 

@@ -1,10 +1,18 @@
-"""Markdown tables from the benchmark's JSON, and the README's benchmark section from them.
+"""Markdown tables from the benchmark's JSON, and the page docs/benchmarks.md from them.
 
     python bench/render.py .bench_cache/bench.json              # the tables, as `make bench` prints them
-    python bench/render.py .bench_cache/bench.json --readme README.md   # rewrite the README's section
+    python bench/render.py .bench_cache/bench.json --page docs/benchmarks.md   # rewrite the page's block
 
-The README's generated part lies between the lines ``<!-- bench:start -->``
+The page's generated part lies between the lines ``<!-- bench:start -->``
 and ``<!-- bench:end -->``; everything outside them is left as it is.
+
+What it prints names no folder of the machine that ran the bench: a path under
+the repository is written relative to it, one under the data folder relative
+to that, and any other absolute path by its file name::
+
+    >>> report = {"repo": "/home/me/wordmine", "data": "/srv/data"}
+    >>> machine_free("/srv/data/laws/laws.txt -o /home/me/wordmine/.bench_cache/x.wmm /tmp/a b/c", report)
+    'laws/laws.txt -o .bench_cache/x.wmm a b/c'
 
 A record's figure is formatted by its column's spec; a record with ``failed``
 or ``skipped`` shows that text after its label columns instead::
@@ -23,10 +31,22 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+REPO = Path(__file__).resolve().parent.parent
+_ABSOLUTE = re.compile(r"(?<![\w.~])/(?:[^\s|/`'\"()]+/)+([^\s|/`'\"()]*)")
+
+
+def machine_free(text: str, report: dict) -> str:
+    """``text`` with the paths of the machine that ran the bench made relative (see the module doc)."""
+    for key, default in (("data", None), ("repo", str(REPO))):
+        root = report.get(key, default)
+        if root:
+            text = text.replace(root.rstrip("/") + "/", "")
+    return _ABSOLUTE.sub(lambda m: m.group(1), text)
 
 
 def cell(value, spec: str) -> str:
@@ -64,44 +84,44 @@ def section_body(report: dict, heading: str = "###") -> str:
 
 def machine_line(report: dict) -> str:
     m = report.get("machine", {})
-    where = Path(report.get("json", "bench.json"))
-    repo = Path(__file__).resolve().parent.parent
-    where = where.relative_to(repo) if where.is_relative_to(repo) else where.name
+    where = machine_free(report.get("json", "bench.json"), report)
     return (f"The figures below are from one `make bench` run (`{where}`, commit {m.get('wordmine commit', '?')}, "
             f"{m.get('date', '?')}) on {m.get('nproc', '?')} cores ({m.get('cpu', '?')}), "
             f"{m.get('MemTotal', '?')}, Python {m.get('python', '?')}, numpy {m.get('numpy', '?')}; load average "
             f"(1 / 5 / 15 min) {m.get('load average', '?')} at the start, {m.get('load average at end', '?')} "
-            "at the end.")
+            "at the end. Paths under the data folder (`make bench DATA=...`) are relative to it, others to "
+            "the repository.")
 
 
-def readme_block(report: dict) -> str:
-    return "\n".join([START, "", machine_line(report), "", section_body(report).rstrip(), "", END])
+def page_block(report: dict) -> str:
+    body = machine_free(section_body(report, "##").rstrip(), report)
+    return "\n".join([START, "", machine_line(report), "", body, "", END])
 
 
-def replace_block(readme: str, block: str) -> str:
-    """The README with the text between the markers (markers included) replaced by ``block``.
+def replace_block(page: str, block: str) -> str:
+    """The page with the text between the markers (markers included) replaced by ``block``.
 
     >>> replace_block("a\\n<!-- bench:start -->\\nold\\n<!-- bench:end -->\\nb\\n", "NEW")
     'a\\nNEW\\nb\\n'
     """
-    start, end = readme.find(START), readme.find(END)
+    start, end = page.find(START), page.find(END)
     if start < 0 or end < start:
-        raise SystemExit(f"the README has no {START} ... {END} block to replace")
-    return readme[:start] + block + readme[end + len(END):]
+        raise SystemExit(f"the page has no {START} ... {END} block to replace")
+    return page[:start] + block + page[end + len(END):]
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("json", help="the JSON written by run_bench.py")
-    ap.add_argument("--readme", help="rewrite the benchmark block of this README in place")
+    ap.add_argument("--page", help="rewrite the benchmark block of this page (docs/benchmarks.md) in place")
     args = ap.parse_args(argv)
     report = json.loads(Path(args.json).read_text(encoding="utf-8"))
-    if args.readme:
-        path = Path(args.readme)
-        path.write_text(replace_block(path.read_text(encoding="utf-8"), readme_block(report)), encoding="utf-8")
+    if args.page:
+        path = Path(args.page)
+        path.write_text(replace_block(path.read_text(encoding="utf-8"), page_block(report)), encoding="utf-8")
         print(f"rewrote the benchmark block of {path}", file=sys.stderr)
     else:
-        sys.stdout.write(section_body(report, "##"))
+        sys.stdout.write(machine_free(section_body(report, "##"), report))
     return 0
 
 

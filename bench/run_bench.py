@@ -7,7 +7,7 @@ Each section is a module of ``bench/sections/`` (the order is ``sections.ORDER``
 returning tables of records, one per row, each with the exact command it ran.
 All of them go to one JSON file (``--json``), and the same tables are printed
 as markdown on stdout, progress on stderr; ``python bench/render.py JSON``
-prints them again, and ``--readme README.md`` rewrites the README's block.
+prints them again, and ``--page docs/benchmarks.md`` rewrites that page's block.
 
 wordmine is run as a subprocess (``PATH -m wordmine ...``, working directory
 the repository root), and so is the plain-Python ``collections.Counter``
@@ -30,7 +30,7 @@ import traceback
 from pathlib import Path
 
 from common import REPO, Bench, Table, log
-from render import markdown_table, section_body
+from render import machine_free, markdown_table, section_body
 from sections import ORDER
 
 
@@ -109,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     bench = Bench(python=python, data=Path(args.data).resolve(), cache=cache, timeout=args.timeout,
                   skip_scale=args.skip_scale)
     log(f"data {bench.data}, cache {cache}, python {python}, json {json_path}")
-    report = {"json": str(json_path), "machine": machine_info(python), "data": str(bench.data),
+    report = {"json": str(json_path), "machine": machine_info(python), "data": str(bench.data), "repo": str(REPO),
               "sections": []}
     print("# wordmine benchmark\n", flush=True)
     print(markdown_table({"columns": [["machine", "k", ""], ["", "v", ""]],
@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in [n for n in ORDER if n in args.only]:
         section = run_section(bench, name)
         report["sections"].append(section)
-        print(section_body({"sections": [section]}, "##"), flush=True)
+        print(machine_free(section_body({"sections": [section]}, "##"), report), flush=True)
         # Written after every section, so an interrupted run keeps what it measured.
         report["commands"], report["failures"] = bench.commands, bench.failures
         report["machine"]["load average at end"] = load_average()

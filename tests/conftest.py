@@ -12,7 +12,7 @@ import textwrap
 
 import pytest
 
-from wordmine.counting.merging import ngram_counts
+from wordmine.counting.engine.merging import ngram_counts
 from wordmine.normalize import Vocabulary
 
 SAMPLES = pathlib.Path(__file__).resolve().parent.parent / "corpora_samples"
@@ -81,7 +81,8 @@ def _run_patched(prelude: str, *args, **popen) -> subprocess.CompletedProcess:
 #: Holds the merge at the first slice read (of a run or of a count file) until stdin says go on,
 #: saying so on stderr first: the test then knows the merge has begun without sleeping.
 _HOLD_MERGE = """
-    from wordmine.counting import countstream, runs
+    from wordmine.counting.files import countstream
+    from wordmine.counting.spill import runs
     def hold(original):
         def held(*args):
             sys.stderr.write("merging runs\\n")

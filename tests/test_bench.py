@@ -1,4 +1,4 @@
-"""The benchmark harness: records to JSON, JSON to the README's tables, failures as rows (no data needed)."""
+"""The benchmark harness: records to JSON, JSON to the tables of docs/benchmarks.md, failures as rows (no data needed)."""
 
 import json
 import subprocess
@@ -11,7 +11,7 @@ BENCH = Path(__file__).resolve().parent.parent / "bench"
 sys.path.insert(0, str(BENCH))
 
 from common import Bench
-from render import END, START, markdown_table, readme_block, replace_block
+from render import END, START, markdown_table, page_block, replace_block
 from sections.script import script_section
 
 
@@ -27,13 +27,13 @@ def test_a_failed_or_skipped_record_keeps_its_labels_and_says_why():
     ]
 
 
-def test_the_readme_block_is_replaced_between_its_markers_only():
+def test_the_page_block_is_replaced_between_its_markers_only():
     report = {"machine": {"nproc": "2"}, "sections": [{"name": "x", "tables": [
         {"title": "T", "columns": [["k", "k", ""]], "records": [{"k": "v"}], "notes": ["A note."]}]}]}
     readme = f"# R\n\n## Benchmark\n\nkept\n\n{START}\nold table\n{END}\n\n## After\n"
-    out = replace_block(readme, readme_block(report))
+    out = replace_block(readme, page_block(report))
     assert out.startswith("# R\n\n## Benchmark\n\nkept\n\n" + START) and out.endswith(END + "\n\n## After\n")
-    assert "old table" not in out and "### T\n\n| k |\n|---|\n| v |\n\nA note." in out
+    assert "old table" not in out and "## T\n\n| k |\n|---|\n| v |\n\nA note." in out
     with pytest.raises(SystemExit, match="no <!-- bench:start -->"):
         replace_block("no markers\n", "x")
 

@@ -8,10 +8,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wordmine.config import CountConfig
-from wordmine.counting.counter import count_text
+from wordmine.counting.engine.counter import count_text
 from wordmine.errors import FormatError
 from wordmine.mining.scoring import boundary_entropy, entropy_variation
-from wordmine.segmentation.charlm import (
+from wordmine.segmentation.charlm.kneser_ney import kneser_ney, prune
+from wordmine.segmentation.charlm.model import (
     PUBLISHED_TRANSITIONS,
     CharLMConfig,
     best_tag_ends,
@@ -23,7 +24,6 @@ from wordmine.segmentation.charlm import (
     transition_matrix,
     variation_values,
 )
-from wordmine.segmentation.kneser_ney import kneser_ney, prune
 from wordmine.segmentation.lossless import segment_text
 from wordmine.segmentation.modelfile import VERSION, read_model, write_model
 

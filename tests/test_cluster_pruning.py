@@ -14,17 +14,17 @@ from click.testing import CliRunner
 import wordmine
 from wordmine.api import Counting
 from wordmine.cli import cli
-from wordmine.counting.cluster import count_shard
-from wordmine.counting.cluster_pruning import (
+from wordmine.counting.cluster.pruning import (
     cut_ranges,
     pruned_on,
     renumbered_stream,
     shared_vocabulary,
     table_slice,
 )
-from wordmine.counting.counter import bits_for, count_text
-from wordmine.counting.ngrams import NgramCounts
-from wordmine.counting.runs import concatenate
+from wordmine.counting.cluster.shards import count_shard
+from wordmine.counting.engine.counter import count_text
+from wordmine.counting.spill.runs import concatenate
+from wordmine.counting.table.ngrams import NgramCounts, bits_for
 from wordmine.io.text import read_blocks, text_source
 
 SHARDS = ("story.txt", "technical.txt", "everyday.txt", "story.txt")

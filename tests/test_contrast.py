@@ -5,7 +5,7 @@ import pytest
 
 import wordmine
 from wordmine.config import CountConfig
-from wordmine.counting.counter import count_text
+from wordmine.counting.engine.counter import count_text
 from wordmine.lexicon import Lexicon
 from wordmine.mining import occurrences
 from wordmine.mining.contrast import (

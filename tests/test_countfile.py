@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from wordmine.config import CountConfig
-from wordmine.counting.counter import count_text
-from wordmine.counting.countfile import MAGIC, is_count_file, read_counts, write_counts
+from wordmine.counting.engine.counter import count_text
+from wordmine.counting.files.countfile import MAGIC, is_count_file, read_counts, write_counts
 from wordmine.errors import FormatError
 
 

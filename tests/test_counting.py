@@ -6,10 +6,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wordmine.config import CountConfig
-from wordmine.counting.chunkcount import _count_chunk_ranked, count_chunk
-from wordmine.counting.counter import count_text
-from wordmine.counting.merging import ngram_counts
-from wordmine.counting.ngrams import NgramCounts, merge_counts
+from wordmine.counting.engine.chunkcount import _count_chunk_ranked, count_chunk
+from wordmine.counting.engine.counter import count_text
+from wordmine.counting.engine.merging import ngram_counts
+from wordmine.counting.table.ngrams import NgramCounts, merge_counts
 
 
 def count(text: str, **options) -> dict[str, int]:
@@ -126,7 +126,7 @@ def test_fast_and_ranked_chunk_counting_agree(distinct):
 
 def test_a_stream_past_its_budget_moves_to_disk_and_reads_the_same(tmp_path, sample_path):
     from wordmine.config import DiscoverConfig
-    from wordmine.counting.countfile import write_counts
+    from wordmine.counting.files.countfile import write_counts
     from wordmine.mining.discover import discover
 
     text = sample_path("story.txt").read_text(encoding="utf-8")

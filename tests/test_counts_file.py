@@ -7,7 +7,7 @@ import random
 import pytest
 
 import wordmine
-from wordmine.counting import sources
+from wordmine.counting.engine import sources
 from wordmine.errors import WordmineError
 
 SMALL = 1 << 17  # a budget far below these tables: every use of the file goes range by range

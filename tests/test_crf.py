@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wordmine.config import CountConfig, CRFConfig
-from wordmine.counting.counter import count_text
-from wordmine.segmentation.crf import (
+from wordmine.counting.engine.counter import count_text
+from wordmine.segmentation.crf.chain import (
     Layout,
     _viterbi_any,
     _viterbi_segmentation,
@@ -22,9 +22,10 @@ from wordmine.segmentation.crf import (
     tags_of_ends,
     viterbi,
 )
-from wordmine.segmentation.crf_features import STATISTICS, Standardiser
-from wordmine.segmentation.crf_learn import CRFModel, learn_crf, objective
-from wordmine.segmentation.crf_teacher import gold_runs
+from wordmine.segmentation.crf.features import STATISTICS, Standardiser
+from wordmine.segmentation.crf.learn import learn_crf, objective
+from wordmine.segmentation.crf.model import CRFModel
+from wordmine.segmentation.crf.teacher import gold_runs
 from wordmine.segmentation.lossless import segment_text
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"

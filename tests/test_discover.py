@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 
 from wordmine.config import CountConfig, DiscoverConfig
-from wordmine.counting.counter import count_text
-from wordmine.counting.keyset import KeySet
+from wordmine.counting.engine.counter import count_text
+from wordmine.counting.table.keyset import KeySet
 from wordmine.io.text import read_blocks, text_source
 from wordmine.mining.discover import _back_check, cut_and_count, discover, remove_redundant
 

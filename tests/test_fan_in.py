@@ -19,11 +19,12 @@ from click.testing import CliRunner
 
 from wordmine.cli import cli
 from wordmine.config import CountConfig
-from wordmine.counting import ranking, runs
-from wordmine.counting.counter import count_text
-from wordmine.counting.countfile import write_counts
-from wordmine.counting.countstream import CountFileWriter
-from wordmine.counting.filemerge import merge_count_files
+from wordmine.counting.engine.counter import count_text
+from wordmine.counting.files.countfile import write_counts
+from wordmine.counting.files.countstream import CountFileWriter
+from wordmine.counting.files.filemerge import merge_count_files
+from wordmine.counting.reducers import listing as ranking
+from wordmine.counting.spill import runs
 
 ONE_PASS = 1 << 30
 STORY = Path(__file__).resolve().parents[1] / "corpora_samples" / "story.txt"
@@ -170,7 +171,7 @@ def test_more_runs_than_the_open_file_limit(text_file, tmp_path, run_patched, co
     expected = (tmp_path / "out.wmc").read_bytes() if command == "count -o" else free.stdout
     # The one-pass merge opens a file per ranked run (hundreds): it stops under the limit ...
     if command == "count":
-        one_pass = run_patched(f"from wordmine.counting import runs\nruns.FAN_IN = {ONE_PASS}\n", *args,
+        one_pass = run_patched(f"from wordmine.counting.spill import runs\nruns.FAN_IN = {ONE_PASS}\n", *args,
                                preexec_fn=_limit_open_files)
         assert one_pass.returncode == 1 and b"Too many open files" in one_pass.stderr
     # ... the bounded one does not, and writes the same bytes.

@@ -428,8 +428,8 @@ def test_fault_10_learning_from_nothing_is_refused(tmp_path):
 
 def test_fault_10_segmenting_with_an_empty_model_keeps_every_character(tmp_path, story, lossless):
     from wordmine.config import CharLMConfig, CountConfig, SegmentConfig
-    from wordmine.counting.counter import count_text
-    from wordmine.segmentation.charlm import learn_charlm
+    from wordmine.counting.engine.counter import count_text
+    from wordmine.segmentation.charlm.model import learn_charlm
     from wordmine.segmentation.modelfile import write_model
     from wordmine.segmentation.unigram import learn
 

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from wordmine.cli import cli
-from wordmine.counting.countfile import read_counts
+from wordmine.counting.files.countfile import read_counts
 from wordmine.errors import InputError
 from wordmine.normalize import Vocabulary
 
@@ -160,7 +160,7 @@ def test_a_full_disk_while_spilling_is_named_and_cleaned_up(tmp_path, sample_pat
             handle.write(b"partial")
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
 
-    monkeypatch.setattr("wordmine.counting.counter._write_run", disk_full)
+    monkeypatch.setattr("wordmine.counting.engine.counter._write_run", disk_full)
     spill = tmp_path / "spill"
     spill.mkdir()
     # 300 k characters drawn from 3 000: about a million distinct n-grams, past half of the smallest budget.

@@ -5,7 +5,7 @@ import pytest
 
 import wordmine
 from wordmine.config import CountConfig, DiscoverConfig
-from wordmine.counting.counter import count_text
+from wordmine.counting.engine.counter import count_text
 from wordmine.io.tables import jieba_words
 from wordmine.io.text import read_blocks, text_source
 from wordmine.mining.discover import discover

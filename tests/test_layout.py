@@ -1,7 +1,8 @@
-"""The package map in ``wordmine/__init__.py`` names every module once, and modules stay small."""
+"""The package map in ``wordmine/__init__.py`` names every module once, and imports go one way down the rooms."""
 
 from __future__ import annotations
 
+import ast
 import pkgutil
 import re
 from pathlib import Path
@@ -21,8 +22,53 @@ def test_the_package_map_lists_every_module_once():
     assert len(listed) == len(set(listed))
 
 
-def test_no_module_is_over_about_400_lines():
-    root = Path(wordmine.__file__).parent
-    sizes = {name: len((root / (name.replace(".", "/") + ".py")).read_text(encoding="utf-8").splitlines())
-             for name in modules()}
-    assert {name: n for name, n in sizes.items() if n > 420} == {}
+#: The rooms of the package, lowest first: a module may import its own room and the rooms before it,
+#: never one after it. Inside ``counting`` the layers run from the table in memory to the cluster.
+LAYERS = [
+    ("errors", "arrays", "parallel", "normalize", "lexicon", "config", "unitstream"),
+    ("io",),
+    ("counting.table",),
+    ("counting.spill",),
+    ("counting.reducers",),
+    ("counting.files",),
+    ("counting.engine",),
+    ("counting.cluster",),
+    ("mining",),
+    ("segmentation",),
+    ("counts", "api"),
+    ("cli",),
+]
+
+
+def layer_of(module: str) -> int:
+    """The index in LAYERS of the longest room that holds ``module`` (a dotted name below ``wordmine``)."""
+    best = (-1, -1)
+    for index, rooms in enumerate(LAYERS):
+        for room in rooms:
+            if module == room or module.startswith(room + "."):
+                best = max(best, (len(room), index))
+    assert best[1] >= 0, f"{module} is in no room of LAYERS"
+    return best[1]
+
+
+def imports_of(name: str) -> set[str]:
+    """The wordmine modules that module ``name`` imports (deferred imports included), from its syntax tree."""
+    path = Path(wordmine.__file__).parent / (name.replace(".", "/") + ".py")
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("wordmine."):
+            found.add(node.module.removeprefix("wordmine."))
+        elif isinstance(node, ast.Import):
+            found |= {a.name.removeprefix("wordmine.") for a in node.names if a.name.startswith("wordmine.")}
+    return found
+
+
+def test_imports_go_one_way_down_the_layers():
+    upward = {(name, target) for name in modules() for target in imports_of(name)
+              if layer_of(target) > layer_of(name)}
+    assert upward == set()
+
+
+def test_the_layer_check_catches_an_upward_import():
+    assert layer_of("counting.engine.counter") > layer_of("counting.table.ngrams")
+    assert layer_of("cli.options") > layer_of("api") > layer_of("segmentation.crf.model") > layer_of("mining.scoring")

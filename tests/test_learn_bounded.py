@@ -13,10 +13,10 @@ import pytest
 import wordmine
 from wordmine.api import count_sources, learning_reducer
 from wordmine.config import CountConfig
-from wordmine.counting.candidates import CandidateCounts
-from wordmine.counting.counter import count_text
-from wordmine.counting.learn_pruning import LearningPruning
-from wordmine.counting.ngrams import NgramCounts
+from wordmine.counting.engine.counter import count_text
+from wordmine.counting.reducers.candidates import CandidateCounts
+from wordmine.counting.reducers.learning import LearningPruning
+from wordmine.counting.table.ngrams import NgramCounts
 from wordmine.mining.scoring import boundary_entropy
 from wordmine.normalize import Vocabulary
 from wordmine.segmentation.learning import learn_segmenter

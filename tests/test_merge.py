@@ -9,11 +9,11 @@ from hypothesis import strategies as st
 
 from wordmine.cli import cli
 from wordmine.config import CountConfig
-from wordmine.counting import ngrams
-from wordmine.counting.counter import count_text
-from wordmine.counting.countfile import read_counts, write_counts
-from wordmine.counting.merging import merge_corpora
-from wordmine.counting.ngrams import NgramCounts, merge_counts
+from wordmine.counting.engine.counter import count_text
+from wordmine.counting.engine.merging import merge_corpora
+from wordmine.counting.files.countfile import read_counts, write_counts
+from wordmine.counting.table import ngrams
+from wordmine.counting.table.ngrams import NgramCounts, merge_counts
 from wordmine.errors import WordmineError
 from wordmine.io.text import TextSource, read_blocks
 

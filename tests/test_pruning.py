@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from wordmine.config import CountConfig, DiscoverConfig
-from wordmine.counting.counter import count_text
-from wordmine.counting.ngrams import NgramCounts
-from wordmine.counting.runs import concatenate, merge_runs, plan_partitions, write_run
+from wordmine.counting.engine.counter import count_text
+from wordmine.counting.spill.runs import concatenate, merge_runs, plan_partitions, write_run
+from wordmine.counting.table.ngrams import NgramCounts
 from wordmine.errors import PrunedError
 from wordmine.mining.discover import discover
 from wordmine.mining.scoring import boundary_entropy

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from wordmine.config import CountConfig
-from wordmine.counting.counter import count_text
+from wordmine.counting.engine.counter import count_text
 from wordmine.mining.scoring import boundary_entropy, cohesion, entropy_of_occurrences
 
 

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wordmine.config import CountConfig, SegmentConfig
-from wordmine.counting.counter import count_text
+from wordmine.counting.engine.counter import count_text
 from wordmine.errors import FormatError, WordmineError
 from wordmine.segmentation.evaluation import evaluate
 from wordmine.segmentation.lossless import segment_text

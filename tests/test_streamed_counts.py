@@ -20,13 +20,14 @@ from hypothesis import strategies as st
 
 from wordmine.cli import cli
 from wordmine.config import CountConfig
-from wordmine.counting.corpus import ngram_rows
-from wordmine.counting.counter import count_text, whole_table
-from wordmine.counting.countfile import write_counts
-from wordmine.counting.countstream import CountFileWriter, open_counts
-from wordmine.counting.filemerge import merge_count_files
-from wordmine.counting.merging import merge_corpora
-from wordmine.counting.ranking import RankedRuns, TopRows, ranked_rows
+from wordmine.counting.engine.counter import count_text
+from wordmine.counting.engine.merging import merge_corpora
+from wordmine.counting.files.countfile import write_counts
+from wordmine.counting.files.countstream import CountFileWriter, open_counts
+from wordmine.counting.files.filemerge import merge_count_files
+from wordmine.counting.reducers.listing import RankedRuns, TopRows, ranked_rows
+from wordmine.counting.reducers.reduced import whole_table
+from wordmine.counting.table.corpus import ngram_rows
 
 TINY = CountConfig(order=3, memory=64 << 10, jobs=1, chunk_units=1 << 12)
 
@@ -200,14 +201,14 @@ def test_a_full_tmp_dir_mid_merge_is_one_line_naming_it_and_leaves_nothing(text_
     spill.mkdir()
     out = tmp_path / "out"
     if command == "count":
-        monkeypatch.setattr("wordmine.counting.ranking.RankedRuns.add", _disk_full)
+        monkeypatch.setattr("wordmine.counting.reducers.listing.RankedRuns.add", _disk_full)
         args = ["count", text_file, "--memory", "64k", "--jobs", "1"]
     elif command == "count -o":
-        monkeypatch.setattr("wordmine.counting.countstream.Segment.append", _disk_full)
+        monkeypatch.setattr("wordmine.counting.files.countstream.Segment.append", _disk_full)
         args = ["count", text_file, "--memory", "64k", "--jobs", "1"]
         out = tmp_path / "out.wmc"
     else:
-        monkeypatch.setattr("wordmine.counting.filemerge.write_run", _disk_full)
+        monkeypatch.setattr("wordmine.counting.files.filemerge.write_run", _disk_full)
         args = ["merge", tmp_path / "a.wmc", tmp_path / "b.wmc", "--memory", "64k"]
         out = tmp_path / "out.wmc"
     result = invoke(*args, "--tmp-dir", spill, "-o", out)

@@ -30,26 +30,27 @@ Shared by every stage:
     ``io.container``  the checked binary container of count and model files
     ``io.tables``     TSV / JSON lines / jieba writers, word lists, jieba's dictionary
 
-``counting``: exact n-gram counts within a memory budget
-    ``counting.corpus``      ``Corpus``: vocabulary, counts and unit stream of one pass
-    ``counting.ngrams``      the count table: packed keys, orders, merging
-    ``counting.chunkcount``  one chunk counted by one sort
-    ``counting.counter``     the streaming counter: chunks, workers, spilled runs
-    ``counting.runs``        sorted runs on disk, merged a range of first units at a time
-    ``counting.passes``      which runs each pass of a multi-pass merge merges (past the fan-in)
-    ``counting.pruning``     what discovery keeps, with exact boundary entropies
-    ``counting.heap``        keeping freed memory for the next chunk (opt-in, restored)
-    ``counting.keyset``      hash sets of packed keys
-    ``counting.merging``     counts of shards merged into the counts of their concatenation
-    ``counting.countfile``   the ``.wmc`` file
-    ``counting.sources``     text sources or a count file counted within the budget, kept as a reducer says
-    ``counting.countstream`` the ``.wmc`` file written and read a range at a time
-    ``counting.ranking``     ``count``'s rows: a top-N, or sorted runs merged from disk
-    ``counting.filemerge``   count files merged a range at a time
-    ``counting.learn_pruning`` what learning keeps: the whole table, or frequent n-grams with exact statistics
-    ``counting.candidates``  the general side of contrast: only the candidates' counts
-    ``counting.cluster``     shards counted on Dask
-    ``counting.cluster_pruning`` discovery's pruning by ranges on Dask workers
+``counting``: exact n-gram counts within a memory budget, in layers (each imports only those above it)
+    ``counting.table.ngrams``     the count table: packed keys, orders, sorted merges
+    ``counting.table.keyset``     hash sets of packed keys
+    ``counting.table.corpus``     ``Corpus``: vocabulary, counts and unit stream of one pass
+    ``counting.spill.runs``       sorted runs on disk, merged a range of first units at a time
+    ``counting.spill.passes``     which runs each pass of a multi-pass merge merges (past the fan-in)
+    ``counting.reducers.reduced`` what a reducer keeps of the merged table; the whole table
+    ``counting.reducers.discovery`` what discovery keeps, with exact boundary entropies
+    ``counting.reducers.learning`` what learning keeps: the whole table, or frequent n-grams with exact statistics
+    ``counting.reducers.candidates`` the general side of contrast: only the candidates' counts
+    ``counting.reducers.listing`` ``count``'s rows: a top-N, or sorted runs merged from disk
+    ``counting.files.countfile``  the ``.wmc`` file: its header, keys and checks
+    ``counting.files.countstream`` the ``.wmc`` file written and read a range at a time
+    ``counting.files.filemerge``  count files merged a range at a time
+    ``counting.engine.chunkcount`` one chunk counted by one sort
+    ``counting.engine.counter``   the streaming counter: chunks, workers, spilled runs
+    ``counting.engine.heap``      keeping freed memory for the next chunk (opt-in, restored)
+    ``counting.engine.merging``   counts of shards merged into the counts of their concatenation
+    ``counting.engine.sources``   text sources or a count file counted within the budget, kept as a reducer says
+    ``counting.cluster.shards``   shards counted on Dask
+    ``counting.cluster.pruning``  discovery's pruning by ranges on Dask workers
 
 ``mining``: words and terms from counts
     ``mining.scoring``       cohesion (weakest-split PMI), boundary entropy, its variation
@@ -67,13 +68,14 @@ Shared by every stage:
     ``segmentation.lossless``    the output path every method shares
     ``segmentation.conventions`` numbers and names as the segmentation standards write them
     ``segmentation.unigram``     a word model over discovered candidates, Viterbi
-    ``segmentation.kneser_ney``  interpolated Kneser-Ney smoothing of character n-grams
-    ``segmentation.variation``   nVBE boundary and word scores
-    ``segmentation.charlm``      the character model with position tags
-    ``segmentation.crf``         a linear-chain CRF over BMES tags: forward-backward, Viterbi
-    ``segmentation.crf_features`` its hashed window features and corpus statistics
-    ``segmentation.crf_teacher`` its labels without labelled data: lexicon samples, gold lines
-    ``segmentation.crf_learn``   the CRF segmenter learned from charlm's segmentation (the default)
+    ``segmentation.charlm.kneser_ney`` interpolated Kneser-Ney smoothing of character n-grams
+    ``segmentation.charlm.variation``  nVBE boundary and word scores
+    ``segmentation.charlm.model``      the character model with position tags
+    ``segmentation.crf.chain``    a linear-chain CRF over BMES tags: forward-backward, Viterbi
+    ``segmentation.crf.features`` its hashed window features and corpus statistics
+    ``segmentation.crf.teacher``  its labels without labelled data: lexicon samples, gold lines
+    ``segmentation.crf.model``    the CRF segmenter as saved and applied
+    ``segmentation.crf.learn``    the CRF learned from charlm's segmentation (the default)
     ``segmentation.classic``     the discovered lexicon as jieba's dictionary
     ``segmentation.modelfile``   the ``.wmm`` file
     ``segmentation.learning``    the methods by name, and ``Segmenter``

@@ -33,15 +33,10 @@ from wordmine.config import (
     check_budget,
     default_memory,
 )
-from wordmine.counting.candidates import CandidateCounts
-from wordmine.counting.cluster import pruned_on_dask
-from wordmine.counting.corpus import Corpus
-from wordmine.counting.countfile import is_count_file
-from wordmine.counting.countstream import CountFileWriter
-from wordmine.counting.filemerge import merge_count_files
-from wordmine.counting.heap import give_back_freed
-from wordmine.counting.merging import merge_corpora
-from wordmine.counting.sources import (  # noqa: F401 - Counting, count_sources, learning_reducer: the CLI's too
+from wordmine.counting.cluster.shards import pruned_on_dask
+from wordmine.counting.engine.heap import give_back_freed
+from wordmine.counting.engine.merging import merge_corpora
+from wordmine.counting.engine.sources import (  # noqa: F401 - Counting, count_sources, learning_reducer: the CLI's too
     Counting,
     Source,
     _is_path,
@@ -50,6 +45,11 @@ from wordmine.counting.sources import (  # noqa: F401 - Counting, count_sources,
     reduce_count_file,
     text_blocks,
 )
+from wordmine.counting.files.countfile import is_count_file
+from wordmine.counting.files.countstream import CountFileWriter
+from wordmine.counting.files.filemerge import merge_count_files
+from wordmine.counting.reducers.candidates import CandidateCounts
+from wordmine.counting.table.corpus import Corpus
 from wordmine.counts import Counts
 from wordmine.errors import InputError, OptionError
 from wordmine.io.text import read_blocks, text_source
@@ -185,7 +185,7 @@ def candidate_background(general: list[Source] | Counts, words: list[str], count
     """The counts of ``words`` in ``general`` (text sources, one count file, or Counts), within the budget.
 
     Of the general text only the units and the candidates' counts are kept, as
-    the partitions pass, so that its tables stay small (wordmine.counting.candidates).
+    the partitions pass, so that its tables stay small (wordmine.counting.reducers.candidates).
     """
     vocab = Vocabulary()
     keep = CandidateCounts(tuple(words), vocab)

@@ -96,9 +96,6 @@ WORKER_BYTES = 240 << 20
 def budget_jobs(memory: int, jobs: int) -> int:
     """Worker processes a budget can pay for: one per WORKER_BYTES, at least one.
 
-    On 100 MB of distinct text under --memory 100M two workers peaked at 432 MiB
-    of process tree, one at 263 MiB.
-
     >>> budget_jobs(100 << 20, 2), budget_jobs(500 << 20, 2), budget_jobs(8 << 30, 2)
     (1, 2, 2)
     """
@@ -140,7 +137,7 @@ class CountConfig:
     """Worker processes that count chunks (the main process reads and merges)."""
     prune: bool = False
     """Keep only what discovery needs: orders 1..order, n-grams of order 2 and up seen
-    ``min_count`` times or more, and the boundary entropies of those (wordmine.counting.pruning)."""
+    ``min_count`` times or more, and the boundary entropies of those (wordmine.counting.reducers.discovery)."""
     min_count: int | None = None
     """The pruning threshold; None: auto_min_count of the number of units, as discovery's default."""
 
@@ -235,20 +232,20 @@ class ContrastConfig:
 @dataclass(frozen=True)
 class SegmentConfig:
     iterations: int = 1
-    """Viterbi re-estimation rounds. Measured on four gold sets, further rounds (and
-    soft EM with forward-backward counts) moved F1 by less than 0.001: the
-    candidates, not the estimates, limit the model."""
+    """Viterbi re-estimation rounds. On the four gold sets further rounds (and soft
+    EM with forward-backward counts) did not move F1: the candidates, not the
+    estimates, limit the model (figures: docs/notes/)."""
     prune_count: int = 2
     """Words seen fewer times in a round are dropped; single units never are."""
     min_count: int | None = None
     """Fewest occurrences of a candidate word (None: discover's default for the corpus size)."""
     cohesion: tuple[float, ...] = (2.0, 4.0, 6.0)
     """Cohesion thresholds of the candidates' discovery: lower than discover's own
-    (3, 5, 7), as a segmenter needs every word more than a clean list; 2, 4, 6 gave
-    the best F1 on three of the four gold sets measured."""
+    (3, 5, 7), as a segmenter needs every word more than a clean list; 2, 4, 6 was
+    best on three of the four gold sets measured."""
 
 
-# Segmentation: the character model (wordmine.segmentation.charlm)
+# Segmentation: the character model (wordmine.segmentation.charlm.model)
 
 #: How the transition weights are set: see CharLMConfig.transitions.
 TRANSITION_MODES = ("scaled", "published", "calibrated")
@@ -262,14 +259,11 @@ class CharLMConfig:
     ``scales`` under which the model's segmentation of the corpus agrees best with
     the unigram model's (word-span F1), learned without labels."""
     scale: float = 1.25
-    """Measured on four gold sets (F1 for scales 0.75 / 1 / 1.125 / 1.25 / 1.375 / 1.5):
-    pd1998 .680 / .777 / .789 / .786 / .774 / .755; zhuxian .643 / .735 / .763 / .780
-    / .786 / .786; ctb6 .715 / .770 / .776 / .774 / .767 / .755; medical_forum .674 /
-    .737 / .750 / .753 / .755 / .746. The published weights join too much on corpora
-    of 0.1-2 M characters (a Kneser-Ney model of a small corpus is sure of its
-    n-grams); 1.25 is within 0.006 of the best scale on every set. The calibration
-    picked 1.375, 1.25, 1.5, 1.25 (F1 .774, .780, .755, .753): no better than one
-    constant and several times slower to learn, so it is not the default."""
+    """The published weights join too much on corpora of 0.1-2 M characters (a
+    Kneser-Ney model of a small corpus is sure of its n-grams); 1.25 is close to
+    the best scale on every one of the four gold sets, not the best of one. The
+    calibration was no better than one constant and several times slower to
+    learn, so it is not the default (figures: docs/notes/)."""
     scales: tuple[float, ...] = (1.0, 1.125, 1.25, 1.375, 1.5, 1.75, 2.0)
     """Scales the calibration tries."""
     calibration_units: int = 1_000_000
@@ -277,38 +271,29 @@ class CharLMConfig:
     min_count: int | None = None
     """Passed to the unigram model that the calibration agrees with."""
     prune_count: int = 2
-    """n-grams of order 3 and 4 seen fewer times are dropped (they back off). Measured
-    on four gold sets: F1 within +-0.001 of keeping them all, a model a third the size
-    (pd1998: 1.75 M -> 0.54 M n-grams, a 35 MB file -> about 12 MB)."""
+    """n-grams of order 3 and 4 seen fewer times are dropped (they back off). On the four
+    gold sets F1 is the same as keeping them all, with a model a third the size
+    (figures: docs/notes/)."""
     boundary_weight: float = 1.25
     """Weight (natural log per standard deviation) of the boundary score added to
     tag b: the mean normalised variation of branching entropy of the n-grams that
-    end just before and start at the unit (:func:`wordmine.segmentation.variation.boundary_scores`). The
+    end just before and start at the unit (:func:`wordmine.segmentation.charlm.variation.boundary_scores`). The
     character model alone says how well a unit is predicted inside a word; this
     says whether the strings around the position look complete, the cue of
-    nVBE segmentation (Magistry and Sagot 2012). Measured on four gold sets
-    without the word score (F1 pd1998 / zhuxian / ctb6 / medical_forum for
-    weights 0 / 1 / 1.25 / 1.5 / 2): .789 / .799 / .800 / .801 / .802; .780 /
-    .782 / .782 / .781 / .780; .774 / .784 / .785 / .785 / .786; .757 / .762 /
-    .763 / .763 / .763: every set gains from 1 to 2. With weight 1.5, the
-    transition scale 1.125 / 1.375 instead of 1.25 gave pd1998 .801 / .798,
-    zhuxian .759 / .782, ctb6 .784 / .784, medical_forum .754 / .759; leaving
-    out the order-1 variations (weight 1) pd1998 .803 but zhuxian .764. pd1998
-    and zhuxian pull the balance of splitting opposite ways; the mean over
-    orders 1-4 at the old scale lowers neither. 1.25 goes with ``word_weight``."""
+    nVBE segmentation (Magistry and Sagot 2012). Without the word score every
+    one of the four gold sets gains from weight 1 to 2; pd1998 and zhuxian pull
+    the balance of splitting opposite ways, and the mean over orders 1-4 at the
+    transition scale of 1.25 lowers neither. 1.25 goes with ``word_weight``
+    (figures: docs/notes/)."""
     word_weight: float = 0.125
     """Weight of each word's autonomy times its length, added where the word ends
-    (:func:`wordmine.segmentation.variation.autonomy`; the sum of a(w) |w| is what Magistry and Sagot's segmenter
+    (:func:`wordmine.segmentation.charlm.variation.autonomy`; the sum of a(w) |w| is what Magistry and Sagot's segmenter
     maximises). Where the boundary score judges a position from every n-gram
-    around it, this judges the word the tagging actually proposes. Measured
-    (F1 pd1998 / zhuxian / ctb6 / medical_forum), boundary weight : word weight:
-    1.5 : 0 .801 / .781 / .785 / .763; 1.5 : 0.125 .803 / .785 / .788 / .762;
-    1.25 : 0.125 .802 / .786 / .788 / .763; 1 : 0.125 .801 / .787 / .787 / .764;
-    1.25 : 0.25 .801 / .788 / .787 / .758; word score alone (0 : 0.5, no length
-    factor) .786 / .800 / .777 / .750. The default is the pair of the grid that
-    leaves no set below the boundary score alone. Without the length factor
-    (1.5 : 0.125) .802 / .790 / .788 / .761: better on zhuxian, worse on
-    medical_forum; the length factor is the published objective."""
+    around it, this judges the word the tagging actually proposes. The default
+    is the pair (boundary weight, word weight) of a grid measured on the four
+    gold sets that leaves no set below the boundary score alone. Dropping the
+    length factor helped one set and hurt another; the length factor is the
+    published objective (figures: docs/notes/)."""
 
     def __post_init__(self) -> None:
         if self.transitions not in TRANSITION_MODES:
@@ -319,7 +304,7 @@ class CharLMConfig:
             raise ValueError("the boundary weight and the word weight must be 0 or more")
 
 
-# Segmentation: the CRF (wordmine.segmentation.crf_learn)
+# Segmentation: the CRF (wordmine.segmentation.crf.learn)
 
 TEACHERS = ("charlm", "lexicon", "both")
 
@@ -335,14 +320,10 @@ class CRFConfig:
     rate: float = 0.03
     """AdaGrad's step size. The CRF should learn what the teacher does *consistently*,
     not every one of its mistakes: a short, gentle fit is the regulariser that
-    matters. Measured on the held-out protocols (learn on one text, segment
-    another; F1 pd1998 halves / zhuxian / medical_forum, charlm .777 / .764 /
-    .739): rate 0.1, 2 epochs .787 / .791 / .763; 0.03, 2 epochs .791 / .792 /
-    .767; 0.02, 2 epochs .793 / .790 / .768; 0.01, 2 epochs .794 / .784 / .765;
-    0.003, 2 epochs .790 / .770 / .763; 0.03, 1 epoch .793 / .790 / .767 (the
-    default: as good as the best, in half the time). Learning only from the runs
-    where charlm and the unigram word model agree gave .793 / .776 / .751, and
-    more self-training rounds .792 / .791 (2, 3 rounds) on pd1998: neither helps."""
+    matters. On the held-out protocols (learn on one text, segment another) one
+    epoch at 0.03 was as good as the best rate and epoch count tried, in half the
+    time. Learning only from the runs where charlm and the unigram word model
+    agree, and more self-training rounds, did not help (figures: docs/notes/)."""
     l2: float = 1e-6
     """L2 penalty per row update."""
     batch_units: int = 20_000
@@ -356,7 +337,7 @@ class CRFConfig:
     under a small memory budget (:func:`crf_units`)."""
     join_pairs: bool = True
     """Join two one-unit words of the teacher that spell a two-unit word ``discover`` finds
-    (:func:`~wordmine.segmentation.crf_teacher.join_discovered_pairs`)."""
+    (:func:`~wordmine.segmentation.crf.teacher.join_discovered_pairs`)."""
     dictionary: str | None = None
     """Words the user already has, as features: ``jieba`` (jieba's bundled dictionary) or a word-list file."""
     seed: int = 0
@@ -371,8 +352,8 @@ class CRFConfig:
 
 
 #: What learning the CRF costs per unit of text it learns from: its features, tags and
-#: statistics (measured: 6.6 MB of laws.txt, 2.2 M units, peaked at 611-625 MiB, of
-#: which about 150 MiB is Python, numpy and the character model).
+#: statistics (measured on a few MB of text, less the fixed cost of Python, numpy and the
+#: character model; the measurement is in docs/notes/).
 CRF_BYTES_PER_UNIT = 256
 
 
@@ -380,8 +361,8 @@ def crf_units(memory: int, max_units: int) -> int:
     """Units the CRF may learn from: a quarter of ``memory`` at ``CRF_BYTES_PER_UNIT``, at most ``max_units``.
 
     A quarter, because the counts and the character model it learns beside are
-    still in memory (learning on 1 GB under --memory 2G peaked at 2,272 MiB when
-    the CRF took 4 M units).
+    still in memory (with the CRF at its full 4 M units beside the count table,
+    learning on 1 GB under --memory 2G passed the budget).
 
     >>> crf_units(250 << 20, 4_000_000), crf_units(2 << 30, 4_000_000), crf_units(8 << 30, 4_000_000)
     (256000, 2097152, 4000000)

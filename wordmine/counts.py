@@ -5,7 +5,7 @@ Counts made from a small text live in memory. Counts of a big one belong in a
 which writes the file a range of first units at a time and never holds the
 table): a :class:`Counts` of a file keeps only its path and header, and each use
 reads the file a range of first units at a time within the memory budget, as
-the command line does (:func:`wordmine.counting.sources.reduce_count_file`):
+the command line does (:func:`wordmine.counting.engine.sources.reduce_count_file`):
 ``ngrams()`` ranks it by a bounded top-N or by sorted runs on disk,
 ``discover`` keeps discovery's pruned table, ``learn`` learning's.
 
@@ -27,11 +27,11 @@ import os
 import shutil
 from collections.abc import Iterator
 
-from wordmine.counting.corpus import Corpus, ngram_rows
-from wordmine.counting.countfile import read_counts, write_counts
-from wordmine.counting.countstream import open_counts
-from wordmine.counting.ranking import block_rows_within, listing_reducer, ranked_rows
-from wordmine.counting.sources import Counting, count_sources
+from wordmine.counting.engine.sources import Counting, count_sources
+from wordmine.counting.files.countfile import read_counts, write_counts
+from wordmine.counting.files.countstream import open_counts
+from wordmine.counting.reducers.listing import block_rows_within, listing_reducer, ranked_rows
+from wordmine.counting.table.corpus import Corpus, ngram_rows
 from wordmine.io.text import atomic_output
 
 
@@ -74,7 +74,7 @@ class Counts:
         return self._corpus if self._corpus is not None else read_counts(self.path)
 
     def reduced(self, order: int, counting: Counting | None = None, **keep) -> Corpus:
-        """What a stage keeps of the counts: ``keep`` as for :func:`~wordmine.counting.sources.count_sources`
+        """What a stage keeps of the counts: ``keep`` as for :func:`~wordmine.counting.engine.sources.count_sources`
         (``for_discovery``, ``min_count``, ``reduce``, ``vocab``); a count file is read a range at a time."""
         if self._corpus is not None:
             return self._corpus
@@ -83,7 +83,7 @@ class Counts:
     def ngrams(self, min_count: int = 1, top: int | None = None) -> Iterator[tuple[str, int, int]]:
         """(n-gram, order, count) of every order, most frequent first: the rows of ``wordmine count``.
 
-        >>> from wordmine.counting.counter import count_text
+        >>> from wordmine.counting.engine.counter import count_text
         >>> from wordmine.config import CountConfig
         >>> list(Counts(count_text(["天天向上"], CountConfig(order=1, jobs=1))).ngrams(min_count=2))
         [('天', 1, 2)]

@@ -17,12 +17,18 @@ from wordmine.cli.options import (
 )
 from wordmine.cli.streams import load_corpus, say_counted, text_output
 from wordmine.config import CountConfig, default_memory, format_size
-from wordmine.counting.corpus import Corpus, ngram_rows
-from wordmine.counting.countfile import is_count_file, write_counts
-from wordmine.counting.countstream import CountFileWriter
-from wordmine.counting.filemerge import merge_count_files
-from wordmine.counting.ranking import RankedRuns, TopRows, block_rows_within, listing_reducer, ranked_rows
-from wordmine.counting.runs import spill_error
+from wordmine.counting.files.countfile import is_count_file, write_counts
+from wordmine.counting.files.countstream import CountFileWriter
+from wordmine.counting.files.filemerge import merge_count_files
+from wordmine.counting.reducers.listing import (
+    RankedRuns,
+    TopRows,
+    block_rows_within,
+    listing_reducer,
+    ranked_rows,
+)
+from wordmine.counting.spill.runs import spill_error
+from wordmine.counting.table.corpus import Corpus, ngram_rows
 from wordmine.io.tables import write_rows
 
 
@@ -83,7 +89,7 @@ def count_command(inputs: tuple[str, ...], order: int, scheduler: str | None, mi
 
 def _count_on_dask(scheduler: str, inputs: tuple[str, ...], order: int, inputs_read: Input,
                    counting: Counting) -> Corpus:
-    from wordmine.counting.cluster import count_on_dask, parse_scheduler  # deferred: an optional extra
+    from wordmine.counting.cluster.shards import count_on_dask, parse_scheduler  # deferred: an optional extra
 
     try:
         parse_scheduler(scheduler)

@@ -30,9 +30,9 @@ from wordmine.cli.options import (
 from wordmine.cli.streams import load_corpus, say_budget, say_counted, spooled, stdin_once, text_output
 from wordmine.config import CONTRAST_METHODS as METHODS
 from wordmine.config import DiscoverConfig, auto_min_count
-from wordmine.counting.corpus import Corpus
-from wordmine.counting.countfile import is_count_file
-from wordmine.counting.heap import freed_arrays_kept, keep_budget
+from wordmine.counting.engine.heap import freed_arrays_kept, keep_budget
+from wordmine.counting.files.countfile import is_count_file
+from wordmine.counting.table.corpus import Corpus
 from wordmine.errors import OptionError
 from wordmine.io.tables import FORMATS, LEXICON_COLUMNS, write_rows
 from wordmine.io.text import text_source
@@ -141,7 +141,10 @@ EXAMPLES_SEPARATOR = " | "
 
 def _pruned_on_dask(scheduler: str, inputs: tuple[str, ...], order: int, min_count: int | None,
                     inputs_read: Input, counting: Counting) -> Corpus:
-    from wordmine.counting.cluster import parse_scheduler, pruned_on_dask  # deferred: an optional extra
+    from wordmine.counting.cluster.shards import (  # deferred: an optional extra
+        parse_scheduler,
+        pruned_on_dask,
+    )
 
     try:
         parse_scheduler(scheduler)

@@ -20,7 +20,7 @@ from wordmine.cli.options import (
 )
 from wordmine.cli.streams import echo_rows, load_corpus, spooled, stdin_once, text_output
 from wordmine.config import TEACHERS, TRANSITION_MODES, CRFConfig
-from wordmine.counting.heap import give_back_freed
+from wordmine.counting.engine.heap import give_back_freed
 from wordmine.errors import WordmineError
 from wordmine.io.tables import read_word_counts
 from wordmine.io.text import line_pieces, read_blocks, text_source, whole_lines
@@ -171,7 +171,7 @@ def segment_command(inputs, model_path, lexicon, method, transitions, teacher, g
             segmenter = learn_segmenter(corpus, method, transitions,
                                         min_count, crf, gold, memory=counting.memory)
             # Segmenting needs only the model: the counts and the unit stream go before the workers
-            # fork (on 100 MB of distinct text under --memory 1G they held the tree at 1,517 MiB).
+            # fork (kept, every worker's share of the tree counts them again, past the budget).
             del corpus
             gc.collect()
             give_back_freed()  # what learning freed, returned before the workers fork

@@ -15,10 +15,10 @@ import click
 from wordmine.api import Counting, count_sources
 from wordmine.cli.options import Input, progress, with_counting
 from wordmine.config import format_size
-from wordmine.counting.corpus import Corpus
-from wordmine.counting.counter import TableReducer
-from wordmine.counting.countfile import is_count_file
-from wordmine.counting.heap import freed_arrays_kept, keep_budget
+from wordmine.counting.engine.heap import freed_arrays_kept, keep_budget
+from wordmine.counting.files.countfile import is_count_file
+from wordmine.counting.reducers.reduced import TableReducer
+from wordmine.counting.table.corpus import Corpus
 from wordmine.errors import OutputError
 from wordmine.io.text import WRITE_ERRNOS, atomic_output, replayable, text_source
 

@@ -15,7 +15,7 @@ https://kexue.fm/archives/6920; every source is listed in docs/REFERENCES.md).
    word of length <= n must itself be solid. Ranked by count * min(H_left, H_right).
 
 >>> from wordmine.config import CountConfig, DiscoverConfig
->>> from wordmine.counting.counter import count_text
+>>> from wordmine.counting.engine.counter import count_text
 >>> text = "，".join(s + v + o for s in ["黑猫", "白狗", "小鸟"] for v in ["喜欢", "讨厌"]
 ...                  for o in ["鱼", "骨头", "米粒"])
 >>> corpus = count_text([text], CountConfig(order=3, jobs=1))
@@ -34,9 +34,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from wordmine.config import DiscoverConfig, auto_cohesion, auto_min_count
-from wordmine.counting.corpus import Corpus
-from wordmine.counting.keyset import KeySet
-from wordmine.counting.ngrams import U64, NgramCounts, pack_at, unpack
+from wordmine.counting.table.corpus import Corpus
+from wordmine.counting.table.keyset import KeySet
+from wordmine.counting.table.ngrams import U64, NgramCounts, pack_at, unpack
 from wordmine.errors import PrunedError
 from wordmine.lexicon import Lexicon
 from wordmine.mining.scoring import boundary_entropy, cohesion, entropy_of_occurrences
@@ -348,8 +348,9 @@ def rank_score(count: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.nda
     """The ranking: count times the smaller boundary entropy.
 
     A frequent string is usually a word; one bound on either side (always
-    followed by the same character) usually is not. On pd1998 this order beats
-    count alone, entropy alone and log-count products (README, benchmark).
+    followed by the same character) usually is not. On pd1998's gold
+    vocabulary this order beat count alone, entropy alone and log-count products
+    (``make bench``, discovery precision).
     """
     return count * np.minimum(left, right)
 

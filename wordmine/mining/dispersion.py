@@ -37,8 +37,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from wordmine.counting.keyset import KeySet
-from wordmine.counting.ngrams import U64, window_keys
+from wordmine.counting.table.keyset import KeySet
+from wordmine.counting.table.ngrams import U64, window_keys
 from wordmine.io.text import line_pieces
 from wordmine.mining.matching import Matcher
 from wordmine.normalize import UnitSpans, Vocabulary, code_points, unit_spans, unit_stream

@@ -36,14 +36,11 @@ corpus), capped at one more than the frequency of jieba's own best split of it
 characters it would otherwise be cut into, and not enough to win wherever a
 word jieba knows overlaps it.
 
-Measured with ``jieba.Tokenizer().cut`` (HMM on) on the test gold of four sets,
-words discovered on the set's raw text, F1 of word spans: pd1998 0.80649 alone,
-0.80653 with the entries (38 words, most of them personal names); zhuxian
-0.7736 -> 0.7813; ctb6 0.8081 -> 0.8108; medical_forum 0.8229 -> 0.8238.
-Rule 6 took 7 entries off pd1998 (元钱 较低 约占 较强 仅占 越办越 量达, which
-cost it 174 correct words), 5 off zhuxian, 1 off ctb6 and medical_forum. The
-raw-count file of every discovered word gave 0.7723 on zhuxian and 0.7587 on
-medical_forum.
+With ``jieba.Tokenizer().cut`` (HMM on) on the test gold of four sets, the
+entries raise jieba's F1 of word spans a little on all four, where the raw-count
+file of every discovered word lowered it on all four; rule 6 takes off entries
+such as 元钱, 较低, 约占 (phrases news repeats) that cost correct words. The
+figures are in ``make bench`` (jieba with discovered words) and docs/notes/.
 
 >>> entries = jieba_entries([("殷栖鹤", 234), ("这个", 471), ("1997年", 40), ("也没", 27)], total_units=28_394)
 >>> [word for word, _ in entries]

@@ -16,7 +16,7 @@ symbol) and packed ``64 // bits`` to a ``uint64`` key. The positions of the
 text holding some pattern's first symbol (one gather and a mask) get the key
 of the ``width`` symbols from there (``width``: the shortest pattern, at most
 one key); a hash set of the patterns' first keys
-(:class:`~wordmine.counting.keyset.KeySet`) keeps the few where a pattern may
+(:class:`~wordmine.counting.table.keyset.KeySet`) keeps the few where a pattern may
 start, and there the remaining keys of each pattern length are gathered and
 compared whole. The work is linear in the text and the positions kept,
 however many patterns there are. On 3 M characters of the stress corpus,
@@ -37,8 +37,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from wordmine.counting.keyset import KeySet
-from wordmine.counting.ngrams import U64
+from wordmine.counting.table.keyset import KeySet
+from wordmine.counting.table.ngrams import U64
 
 
 class Matcher:

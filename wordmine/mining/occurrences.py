@@ -6,7 +6,7 @@ are found by one pass over the unit stream (:class:`~wordmine.mining.matching.Ma
 as runs of unit ids, so that ``iPhone`` never matches inside ``iPhone5``.
 
 >>> from wordmine.config import CountConfig
->>> from wordmine.counting.counter import count_text
+>>> from wordmine.counting.engine.counter import count_text
 >>> corpus = count_text(["高血压患者，高血压前期，iPhone5"], CountConfig(order=2, jobs=1))
 >>> corpus_occurrences(corpus, ["高血压", "高血压患者", "血", "iPhone", "iPhone5", "心脏"]).tolist()
 [2, 1, 2, 0, 1, 0]
@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 
-from wordmine.counting.corpus import Corpus
+from wordmine.counting.table.corpus import Corpus
 from wordmine.io.tables import jieba_frequencies
 from wordmine.mining.matching import Matcher
 from wordmine.normalize import Vocabulary

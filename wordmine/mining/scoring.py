@@ -11,7 +11,7 @@ counts as a distinct neighbour each time, so the right neighbours are
 touch a boundary, which also gives ln 2.
 
 >>> from wordmine.config import CountConfig
->>> from wordmine.counting.counter import count_text
+>>> from wordmine.counting.engine.counter import count_text
 >>> corpus = count_text(["天天向上，天天"], CountConfig(order=2, jobs=1))
 >>> tian = corpus.vocab.get("天")
 >>> rows = corpus.counts.index(2, np.array([[tian, tian]]))
@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from wordmine.counting.ngrams import U64, NgramCounts, mask
+from wordmine.counting.table.ngrams import U64, NgramCounts, mask
 
 
 def cohesion(counts: NgramCounts, order: int, units: np.ndarray) -> np.ndarray:
@@ -134,7 +134,7 @@ def entropy_variation(counts: NgramCounts, order: int,
     entropy needs counts one above it) is all NaN.
 
     >>> from wordmine.config import CountConfig
-    >>> from wordmine.counting.counter import count_text
+    >>> from wordmine.counting.engine.counter import count_text
     >>> corpus = count_text(["天天向上，天天"], CountConfig(order=2, jobs=1))
     >>> right, left = entropy_variation(corpus.counts, 3)
     >>> row = corpus.counts.index(2, np.array([[corpus.vocab.get("天")] * 2]))

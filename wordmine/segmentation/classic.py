@@ -14,7 +14,7 @@ import os
 import tempfile
 
 from wordmine.config import DiscoverConfig
-from wordmine.counting.corpus import Corpus
+from wordmine.counting.table.corpus import Corpus
 from wordmine.io.tables import jieba_tokenizer
 from wordmine.mining.discover import discover
 from wordmine.segmentation.lossless import segment_text

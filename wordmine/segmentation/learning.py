@@ -7,7 +7,7 @@ offsets)`` (or, for ``classic``, a function from text to lines); a
 cut and stream text the same way.
 
 >>> from wordmine.config import CountConfig
->>> from wordmine.counting.counter import count_text
+>>> from wordmine.counting.engine.counter import count_text
 >>> text = "，".join(s + v + o for s in ["黑猫", "白狗", "小鸟"] for v in ["喜欢", "讨厌"]
 ...                  for o in ["鱼", "骨头", "米粒"])
 >>> corpus = count_text([text + "\\n"] * 5, CountConfig(order=4, jobs=1))
@@ -25,10 +25,11 @@ import functools
 from collections.abc import Callable, Iterable, Iterator
 
 from wordmine.config import CharLMConfig, CRFConfig, SegmentConfig, crf_units
-from wordmine.counting.corpus import Corpus
-from wordmine.segmentation.charlm import CharLM, learn_charlm
+from wordmine.counting.table.corpus import Corpus
+from wordmine.segmentation.charlm.model import CharLM, learn_charlm
 from wordmine.segmentation.classic import classic_segmenter
-from wordmine.segmentation.crf_learn import CRFModel, learn_crf
+from wordmine.segmentation.crf.learn import learn_crf
+from wordmine.segmentation.crf.model import CRFModel
 from wordmine.segmentation.lossless import segment_text, segmented_text
 from wordmine.segmentation.modelfile import read_model, write_model
 from wordmine.segmentation.unigram import WordModel, learn, model_from_lexicon

@@ -61,7 +61,7 @@ def segment_text(text: str, model, vocab: Vocabulary | None = None) -> list[str]
     """Segment ``text``: one output line per line, tokens separated by single spaces.
 
     ``model`` is any model with ``vocabulary()`` and ``word_ends(ids, offsets)``:
-    a :class:`WordModel` or a :class:`wordmine.segmentation.charlm.CharLM`.
+    a :class:`WordModel` or a :class:`wordmine.segmentation.charlm.model.CharLM`.
     """
     vocab = vocab or model.vocabulary()
     cps = code_points(text)

@@ -1,13 +1,13 @@
 """The model file (``.wmm``): a learned segmentation model and the text model it assumes.
 
-A :mod:`wordmine.io.container` with magic ``b"WMMODEL\\0"``, version 2. The header
+A :mod:`wordmine.io.container` with magic ``b"WMMODEL\\0"``, version 3. The header
 holds the method (``unigram`` or ``charlm``), the unit vocabulary, the bits per
 unit of the keys, the log probability of an unknown unit, and the normalisation
 settings the model was learned with. The arrays depend on the method:
 
 - ``unigram``: the sorted word keys (``<u8``) and their log probabilities (``<f8``);
 - ``charlm``: for each order k of the character model, ``keys_k`` (``<u8``, the
-  :mod:`wordmine.counting.ngrams` key encoding), ``log_prob_k`` (``<f8``) and, below the
+  :mod:`wordmine.counting.table.ngrams` key encoding), ``log_prob_k`` (``<f8``) and, below the
   top order, ``backoff_k`` (``<f8``); ``transitions``, the 4 x 4 tag
   transition weights (``<f8``, natural log, row-major, -inf where forbidden);
   and, when the header has ``boundary_weight`` (and ``word_weight``), ``right_variation_k`` and
@@ -15,7 +15,7 @@ settings the model was learned with. The arrays depend on the method:
   branching entropy of the same n-grams. A file without them (written before
   they existed) scores no boundary bonus.
 - ``crf``: the character model of ``charlm`` (all of the above: the CRF reads its
-  statistics from it) and the CRF of :mod:`wordmine.segmentation.crf_learn`; the
+  statistics from it) and the CRF of :mod:`wordmine.segmentation.crf.learn`; the
   header adds ``hash_bits`` (the hashed table has 2 ** hash_bits rows), the arrays
   ``crf_weights`` (``<f4``, 2 ** hash_bits x 4, row-major), ``crf_dense_weights``
   (``<f8``, statistics x 4), ``crf_mean`` and ``crf_scale`` (``<f8``, the
@@ -32,12 +32,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from wordmine.counting.countfile import normalization_settings
+from wordmine.counting.files.countfile import normalization_settings
 from wordmine.errors import FormatError
 from wordmine.io.container import has_magic, read_container, write_container
-from wordmine.segmentation.charlm import CharLM
-from wordmine.segmentation.crf_features import STATISTICS, Standardiser
-from wordmine.segmentation.crf_learn import CRFModel
+from wordmine.segmentation.charlm.model import CharLM
+from wordmine.segmentation.crf.features import STATISTICS, Standardiser
+from wordmine.segmentation.crf.model import CRFModel
 from wordmine.segmentation.unigram import WordModel
 
 MAGIC = b"WMMODEL\0"

@@ -20,7 +20,7 @@ units are split into words, adjacent words made only of numerals are joined
 repeated character, such as —— or ……, stays one token).
 
 >>> from wordmine.config import CountConfig
->>> from wordmine.counting.counter import count_text
+>>> from wordmine.counting.engine.counter import count_text
 >>> text = "，".join(s + v + o for s in ["黑猫", "白狗", "小鸟"] for v in ["喜欢", "讨厌"]
 ...                  for o in ["鱼", "骨头", "米粒"]) * 5
 >>> model = learn(count_text([text], CountConfig(order=3, jobs=1)), SegmentConfig(min_count=3))
@@ -36,8 +36,8 @@ import numpy as np
 
 from wordmine.arrays import sum_by_key, word_starts
 from wordmine.config import DiscoverConfig, SegmentConfig, auto_min_count
-from wordmine.counting.corpus import Corpus
-from wordmine.counting.ngrams import U64, pack_at
+from wordmine.counting.table.corpus import Corpus
+from wordmine.counting.table.ngrams import U64, pack_at
 from wordmine.mining.discover import discover
 from wordmine.normalize import Vocabulary
 from wordmine.segmentation.lossless import MAX_RUN, run_offsets, runs_of, segment_text  # noqa: F401 - doctest
@@ -158,7 +158,7 @@ def at_least_pruned(corpus: Corpus, min_count: int | None) -> int | None:
     which has no counts below it; ``min_count`` itself for an unpruned corpus.
 
     >>> from wordmine.config import CountConfig
-    >>> from wordmine.counting.counter import count_text
+    >>> from wordmine.counting.engine.counter import count_text
     >>> at_least_pruned(count_text(["天天向上"], CountConfig(order=1, jobs=1)), None) is None
     True
     """

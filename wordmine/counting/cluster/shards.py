@@ -1,0 +1,173 @@
+"""Counting shards on a Dask cluster (the optional ``wordmine[dask]`` extra).
+
+wordmine brings no cluster of its own: counts merge like the corpora they count
+(:mod:`wordmine.counting.engine.merging`), so any engine that can run a function per shard and
+combine results pairwise can count a corpus too big for one machine. With Dask:
+
+1. one task per shard file: count it with one process (``jobs=1``; the cluster
+   is the parallelism), on a worker that can read the path;
+2. merge neighbouring results pairwise on the workers, a tree of depth
+   log2(shards), keeping the shards' order so the result is byte-identical to
+   counting the files one after another here;
+3. bring the last count back to the caller.
+
+Discovery (:func:`pruned_on_dask`) counts the shards the same way, but merges
+and prunes them by ranges of first units on the workers instead
+(:mod:`wordmine.counting.cluster.pruning`), so only the kept n-grams come back.
+
+>>> parse_scheduler("local:3"), parse_scheduler("tcp://scheduler:8786")
+(('local', 3), ('address', 'tcp://scheduler:8786'))
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import logging
+import os
+from collections.abc import Iterator
+from typing import Any
+
+from wordmine.config import CountConfig, auto_min_count
+from wordmine.counting.cluster.pruning import pruned_on, renumbered_stream, shared_vocabulary
+from wordmine.counting.engine.counter import count_text
+from wordmine.counting.engine.merging import merge_corpora
+from wordmine.counting.table.corpus import Corpus
+from wordmine.counting.table.ngrams import bits_for
+from wordmine.errors import WordmineError
+from wordmine.io.text import read_blocks, text_source
+from wordmine.unitstream import UnitStream
+
+
+def parse_scheduler(spec: str) -> tuple[str, object]:
+    """``local`` or ``local:N`` (a cluster of N worker processes started here), or a scheduler address.
+
+    Raises ValueError for a malformed ``local:N``.
+    """
+    if spec == "local" or spec.startswith("local:"):
+        workers = spec.partition(":")[2] or str(os.cpu_count() or 1)
+        if not workers.isdigit() or int(workers) < 1:
+            raise ValueError(f"{spec}: give local:N with N a number of workers, e.g. local:2")
+        return "local", int(workers)
+    return "address", spec
+
+
+def count_shard(path: str, config: CountConfig, encoding: str) -> Corpus:
+    """Count one shard file in this process (a task run on a worker)."""
+    return count_text(read_blocks([text_source(path)], encoding), config)
+
+
+def _merge_pair(first: Corpus, second: Corpus) -> Corpus:
+    return merge_corpora([first, second])
+
+
+@contextlib.contextmanager
+def _client(scheduler: str) -> Iterator[Any]:
+    """A Dask client of ``scheduler`` (as :func:`parse_scheduler` takes it); a local cluster is gone after.
+
+    Closed in this order, on errors and Ctrl-C too: the client, the local
+    cluster (its workers, waited for), then the resource tracker its workers
+    were started with (:func:`_stopped_resource_tracker`).
+    """
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise WordmineError("--dask needs Dask: pip install 'wordmine[dask]'") from None
+    kind, where = parse_scheduler(scheduler)
+    if kind != "local":
+        with Client(where) as client:
+            yield client
+        return
+    with (_stopped_resource_tracker(),
+          LocalCluster(n_workers=where, threads_per_worker=1, processes=True, dashboard_address=None,
+                       silence_logs=logging.CRITICAL) as cluster,  # a failed task is our error line, not their log
+          Client(cluster) as client):
+        yield client
+
+
+@contextlib.contextmanager
+def _stopped_resource_tracker() -> Iterator[None]:
+    """Stop multiprocessing's resource tracker on the way out, if it was not running on the way in.
+
+    A local cluster starts its workers with multiprocessing's "spawn", and the
+    first spawn starts a resource tracker: a process that unlinks the named
+    semaphores and shared memory its users leave behind. It stops when every
+    process holding its pipe has closed it, so by design just *after* the
+    process that started it has exited: each ``--dask local:N`` run left it
+    alive behind the command for a moment (reparented to init, still in the
+    command's session), one process left over per run for a script or a
+    benchmark. Once the cluster is closed its workers have exited and been
+    waited for, so closing this process's end of the pipe and waiting for the
+    tracker ends it here. There is no public call for that; ``_stop`` is what
+    multiprocessing's own test clean-up calls (``multiprocessing.util._cleanup_tests``,
+    Python 3.10 to 3.13). A tracker running before belongs to the caller and
+    is left alone; a process the caller spawns while the cluster runs would
+    make the wait last until it exits.
+    """
+    from multiprocessing import resource_tracker
+
+    tracker = resource_tracker._resource_tracker
+    started_here = getattr(tracker, "_fd", None) is None
+    try:
+        yield
+    finally:
+        if started_here and hasattr(tracker, "_stop"):
+            tracker._stop()
+
+
+def count_on_dask(scheduler: str, paths: list[str], config: CountConfig, encoding: str = "utf-8") -> Corpus:
+    """Count ``paths`` as one corpus (in their order), one task per file, on a Dask cluster.
+
+    ``scheduler`` is as :func:`parse_scheduler` takes it. Every worker must be
+    able to read every path (a shared file system), as with any Dask file input.
+    """
+    paths = [os.path.abspath(p) for p in paths]
+    shard_config = dataclasses.replace(config, jobs=1)
+    with _client(scheduler) as client:
+        level = [client.submit(count_shard, p, shard_config, encoding, pure=False) for p in paths]
+        while len(level) > 1:
+            pairs = [client.submit(_merge_pair, level[i], level[i + 1], pure=False)
+                     for i in range(0, len(level) - 1, 2)]
+            level = pairs + level[len(level) - len(level) % 2:]
+        return level[0].result()
+
+
+def _units(corpus: Corpus) -> list[str]:
+    return corpus.vocab.units
+
+
+def _total(corpus: Corpus) -> int:
+    return corpus.counts.total
+
+
+def pruned_on_dask(scheduler: str, paths: list[str], config: CountConfig, encoding: str = "utf-8",
+                   ranges: int | None = None) -> Corpus:
+    """What discovery needs of ``paths`` (in their order), computed on a Dask cluster.
+
+    The pruned counts and entropies that ``count_text`` with discovery's
+    pruning gives on one machine (see :mod:`wordmine.counting.cluster.pruning`),
+    and the unit stream for the cut-and-count pass, which runs here. The
+    shards' tables never come here; ``ranges`` (default: one per worker) is
+    how many ranges of first units they are shuffled into.
+    """
+    paths = [os.path.abspath(p) for p in paths]
+    shard_config = dataclasses.replace(config, jobs=1, prune=False)
+    with _client(scheduler) as client:
+        def submit(fn: Any, *args: Any) -> Any:
+            return client.submit(fn, *args, pure=False)
+
+        shards = [submit(count_shard, p, shard_config, encoding) for p in paths]
+        vocab, maps = shared_vocabulary(client.gather([submit(_units, s) for s in shards]))
+        total = sum(client.gather([submit(_total, s) for s in shards]))
+        bits = bits_for(len(vocab), config.bits)
+        min_count = config.min_count or auto_min_count(total)
+        # Asked for now, so that the streams are renumbered while the ranges are pruned.
+        streams = [submit(renumbered_stream, s, m) for s, m in zip(shards, maps)]
+        ranges = ranges or max(len(client.nthreads()), 1)
+        pruned = pruned_on(submit, lambda future: future.result(), shards, maps, bits, config.order,
+                           min_count, ranges)
+        del shards
+        stream = UnitStream(config.stream_memory, config.tmp_dir)
+        while streams:
+            stream.append(streams.pop(0).result(), wide=len(vocab) > 1 << 16)
+    return Corpus(vocab, pruned.counts, stream, config.order, 0, min_count, pruned.entropy)

@@ -1,0 +1,357 @@
+"""The streaming n-gram counter.
+
+The unit stream is cut into chunks of about ``chunk_units`` units, each
+counted exactly by one sort of per-position records (:mod:`wordmine.counting.engine.chunkcount`).
+
+Chunk tables are merged like a binary counter (two tables of the same level
+merge into one of the next), so each count is merged about log2(chunks) times.
+When the tables in memory outgrow half the memory budget they are merged and
+spilled to a temporary folder; the spilled runs are merged at the end.
+
+>>> from wordmine.config import CountConfig
+>>> corpus = count_text(["天天向上，天天"], CountConfig(order=1))
+>>> [corpus.vocab.unit(i) for i in corpus.counts.decode(2, [0])[0]]
+['天', '天']
+>>> corpus.counts.counts[1].tolist(), corpus.counts.total
+([2, 1, 1], 6)
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+import shutil
+import signal
+from collections.abc import Callable, Iterable, Iterator
+from typing import NamedTuple
+
+import numpy as np
+
+from wordmine.config import CountConfig
+from wordmine.counting.engine.chunkcount import count_chunk
+from wordmine.counting.reducers.discovery import DiscoveryPruning
+from wordmine.counting.reducers.reduced import TableReducer, whole_table
+from wordmine.counting.spill.runs import (
+    Partition,
+    Run,
+    merge_runs,
+    read_slice,
+    spill_error,
+    spill_folder,
+    write_run,
+)
+from wordmine.counting.table.corpus import Corpus
+from wordmine.counting.table.ngrams import NgramCounts, bits_for, merge_counts, widen
+from wordmine.errors import WordmineError
+from wordmine.normalize import Vocabulary
+from wordmine.parallel import die_with_parent, release_signals, signals_held
+from wordmine.unitstream import UnitStream
+
+
+class _RunStack:
+    """Chunk tables merged like a binary counter, spilled to disk as sorted runs past a budget.
+
+    The runs go to ``folder`` (made and removed by :func:`count_text`), named by
+    process, so workers share it.
+    """
+
+    def __init__(self, budget_bytes: int, folder: str, bits: int) -> None:
+        self.bits = bits
+        self.levels: list[NgramCounts | None] = []
+        self.spilled: list[Run] = []
+        self.budget = budget_bytes
+        self.folder = folder
+
+    def push(self, table: NgramCounts) -> None:
+        if table.bits > self.bits:
+            self.widen(table.bits)
+        level = 0
+        while level < len(self.levels) and self.levels[level] is not None:
+            table = merge_counts(self.levels[level], table, consume=True)
+            self.levels[level] = None
+            level += 1
+        if level == len(self.levels):
+            self.levels.append(None)
+        self.levels[level] = table
+        # Spill at half the budget: merging the levels into one run needs room for
+        # the result beside them, so the peak stays within the budget.
+        if self.memory_bytes() > self.budget // 2:
+            self.spill()
+
+    def memory_bytes(self) -> int:
+        return sum(t.nbytes for t in self.levels if t is not None)
+
+    def _collapse(self) -> NgramCounts | None:
+        merged = None
+        for table in self.levels:
+            if table is not None:
+                merged = table if merged is None else merge_counts(merged, table, consume=True)
+        self.levels = []
+        return merged
+
+    def spill(self) -> None:
+        """Merge the tables in memory into one sorted run on disk."""
+        merged = self._collapse()
+        if merged is None:
+            return
+        path = os.path.join(self.folder, f"run-{os.getpid()}-{len(self.spilled)}.bin")
+        try:
+            self.spilled.append(_write_run(merged, path))
+        except OSError as exc:
+            raise spill_error(self.folder, exc) from None
+
+    def in_memory(self) -> NgramCounts | None:
+        """The whole table, when nothing was spilled (None otherwise)."""
+        return None if self.spilled else self._collapse()
+
+    def widen(self, bits: int) -> None:
+        self.bits = bits
+        self.levels = [None if t is None else widen(t, bits) for t in self.levels]
+        try:
+            self.spilled = [_write_run(widen(read_slice(run, 0, 1 << 32), bits), run.path)
+                            for run in self.spilled]
+        except OSError as exc:
+            raise spill_error(self.folder, exc) from None
+
+
+def _write_run(table: NgramCounts, path: str) -> Run:
+    """write_run, behind a name the tests can replace to simulate a full disk."""
+    return write_run(table, path)
+
+
+class _Chunker:
+    """Cuts the unit stream into chunks, each with the look-ahead its n-grams need."""
+
+    def __init__(self, max_order: int, chunk_units: int) -> None:
+        self.lookahead = max_order - 1
+        self.chunk_units = chunk_units
+        self.pending: list[np.ndarray] = []
+        self.pending_units = 0
+        self.carry = np.zeros(0, np.uint32)
+
+    def add(self, ids: np.ndarray) -> bool:
+        """Queue ids; True when a chunk is ready to be taken."""
+        self.pending.append(ids)
+        self.pending_units += len(ids)
+        return self.pending_units >= self.chunk_units
+
+    def take(self, final: bool) -> Iterator[tuple[np.ndarray, int]]:
+        """Chunks of about ``chunk_units`` ids, and how many positions of each to count now."""
+        ids = np.concatenate([self.carry, *self.pending])
+        self.pending, self.pending_units = [], 0
+        begin = 0
+        while len(ids) - begin >= self.chunk_units + self.lookahead:
+            end = begin + self.chunk_units + self.lookahead
+            yield ids[begin:end], self.chunk_units
+            begin += self.chunk_units
+        ids = ids[begin:]
+        stop = len(ids) if final else max(0, len(ids) - self.lookahead)
+        self.carry = ids[stop:]
+        if stop:
+            yield ids, stop
+
+
+class _Tally(NamedTuple):
+    """What a counter hands over: the whole table while it fit in memory, else sorted runs on disk."""
+
+    table: NgramCounts | None
+    runs: list[Run]
+    spilled: int
+
+
+class _InProcess:
+    """Counts chunks here, one after another (``--jobs 1``)."""
+
+    def __init__(self, max_order: int, budget: int, folder: str, bits: int) -> None:
+        self.max_order = max_order
+        self.runs = _RunStack(budget, folder, bits)
+
+    def add(self, ids: np.ndarray, stop: int, bits: int) -> None:
+        self.runs.push(count_chunk(ids, stop, self.max_order, bits))
+
+    def result(self, on_disk: bool = False) -> _Tally:
+        """The table in memory if nothing was spilled (and not ``on_disk``), else every run on disk."""
+        spilled = len(self.runs.spilled)
+        if not on_disk and not spilled:
+            table = self.runs.in_memory()
+            return _Tally(table if table is not None else NgramCounts.empty(self.runs.bits, self.max_order),
+                          [], 0)
+        self.runs.spill()
+        return _Tally(None, list(self.runs.spilled), spilled)
+
+    def close(self) -> None:
+        pass  # the runs are in the folder of count_text, which removes it
+
+
+def _count_worker(inbox, outbox, max_order: int, budget: int, folder: str, bits: int, parent: int) -> None:
+    """A worker process: counts and merges its share of chunks, then hands its runs over."""
+    # Stopped by the parent with SIGTERM, a worker just ends: the parent removes the spill folder.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    die_with_parent(parent)
+    release_signals()  # held by the parent while it forked
+    counter = _InProcess(max_order, budget, folder, bits)
+    try:
+        for ids, stop, chunk_bits in iter(inbox.get, None):
+            counter.add(ids, stop, chunk_bits)
+        # Its last tables go to disk as a run too: the parent merges all runs a
+        # range of first units at a time, never two whole tables.
+        outbox.put(("ok", counter.result(on_disk=True), 0))
+    except KeyboardInterrupt:
+        outbox.cancel_join_thread()  # the parent is stopping too; nobody will read
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises it
+        outbox.put(("error", exc, 0))
+
+
+class _Workers:
+    """Chunks taken by whichever worker process is free; each worker keeps its own tables.
+
+    This process only reads and encodes; the workers count and merge, and their
+    tables are merged once at the end. One shared inbox holds at most two
+    chunks a worker, so reading never runs far ahead of counting, and a worker
+    busy with a long merge never holds up the others (dealing round-robin left
+    one core idle whenever the other worker merged). Counts are exact sums, so
+    which worker counted which chunk does not change the result.
+    """
+
+    def __init__(self, jobs: int, max_order: int, budget: int, tmp_dir: str | None, bits: int) -> None:
+        # fork shares the loaded modules; the workers run only numpy code.
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+        context = multiprocessing.get_context(method)
+        self.inbox = context.Queue(maxsize=2 * jobs)
+        self.outbox = context.Queue()
+        self.processes = [
+            context.Process(target=_count_worker, args=(self.inbox, self.outbox, max_order, budget // jobs,
+                                                        tmp_dir, bits, os.getpid()), daemon=True)
+            for _ in range(jobs)
+        ]
+        try:
+            with signals_held():
+                for process in self.processes:
+                    process.start()
+        except BaseException:  # a signal held during the forks arrives here: stop the workers just made
+            self.close()
+            raise
+        self.max_order = max_order
+
+    def _check_alive(self) -> None:
+        for process in self.processes:
+            if process.exitcode not in (None, 0):
+                raise WordmineError(
+                    f"a counting worker died (exit code {process.exitcode}); if memory ran out, "
+                    "give a smaller --memory or --jobs 1"
+                )
+
+    def add(self, ids: np.ndarray, stop: int, bits: int) -> None:
+        if bits <= 16:
+            ids = ids.astype(np.uint16)  # every id fits: half the bytes to pickle and pipe
+        while True:
+            try:
+                self.inbox.put((ids, stop, bits), timeout=1.0)
+                return
+            except queue.Full:
+                self._check_alive()
+
+    def result(self) -> _Tally:
+        for _ in self.processes:
+            self.inbox.put(None)
+        runs: list[Run] = []
+        handed = spilled = 0
+        while handed < len(self.processes):
+            try:
+                status, payload, _ = self.outbox.get(timeout=1.0)
+            except queue.Empty:
+                self._check_alive()
+                continue
+            if status == "error":
+                raise payload
+            handed += 1
+            runs += payload.runs
+            spilled += payload.spilled
+        # Merge only once every worker is gone: their memory is free for it.
+        for process in self.processes:
+            process.join()
+        return _Tally(None, runs, spilled)
+
+    def close(self) -> None:
+        # Chunks still buffered for a worker that will never read them must not
+        # hold this process at exit (after Ctrl-C or an error).
+        self.inbox.cancel_join_thread()
+        for process in self.processes:
+            if process.pid is None:  # never started: stopped while the others were forked
+                continue
+            if process.is_alive():
+                process.terminate()
+            process.join()
+
+
+def count_text(
+    blocks: Iterable[str],
+    config: CountConfig,
+    vocab: Vocabulary | None = None,
+    on_start: Callable[[str, list[int]], None] | None = None,
+    reduce: TableReducer | None = None,
+) -> Corpus:
+    """Count every n-gram of orders ``1..config.order + 1`` in the text blocks.
+
+    With ``config.jobs > 1`` chunks are counted in worker processes while this
+    process reads and encodes; the result does not depend on ``jobs``.
+    ``on_start(spill_folder, worker_pids)`` is told, once both exist, where
+    runs will spill and which processes count (none with one job).
+
+    ``reduce`` decides what the merged table becomes: it is handed the merged
+    partitions (in key order, a range of first units each, never the whole
+    table at once), the number of units and a scratch folder removed
+    afterwards, and returns the :class:`Reduced` tables the corpus keeps.
+    None: discovery's pruning when ``config.prune``, else the whole table.
+    """
+    vocab = vocab if vocab is not None else Vocabulary()
+    max_order = config.order + 1
+    bits = config.bits
+    budget = config.memory // 2
+    chunker = _Chunker(max_order, config.chunk_units)
+    stream = UnitStream(config.stream_memory, config.tmp_dir)
+    # One folder for every spilled run of this count, removed at the end whatever
+    # happens, even if a worker is stopped before it can clean up after itself.
+    run_dir = spill_folder(config.tmp_dir)
+    units = 0
+    counter: _Workers | _InProcess | None = None
+    try:
+        if config.jobs > 1:
+            counter = _Workers(config.jobs, max_order, budget, run_dir, bits)
+        else:
+            counter = _InProcess(max_order, budget, run_dir, bits)
+        if on_start is not None:
+            on_start(run_dir, [process.pid for process in getattr(counter, "processes", [])])
+        for text in blocks:
+            ids = vocab.encode(text)
+            units += int(np.count_nonzero(ids))
+            # The stream is kept for later passes: two bytes a unit while ids fit.
+            stream.append(ids, wide=len(vocab) > 1 << 16)
+            if chunker.add(ids):
+                bits = bits_for(len(vocab), bits)
+                for chunk, stop in chunker.take(final=False):
+                    counter.add(chunk, stop, bits)
+        bits = bits_for(len(vocab), bits)
+        for chunk, stop in chunker.take(final=True):
+            counter.add(chunk, stop, bits)
+        tally = counter.result()
+        if tally.table is None and not tally.runs:  # nothing was counted
+            tally = _Tally(NgramCounts.empty(bits, max_order), [], 0)
+        if reduce is None:
+            reduce = DiscoveryPruning(config.order, config.min_count) if config.prune else whole_table
+        if tally.table is not None:
+            partitions: Iterable[Partition] = [Partition((0, len(vocab) + 1), tally.table)]
+        else:
+            partitions = merge_runs(tally.runs, config.memory // 2, threads=config.jobs, folder=run_dir)
+        try:
+            reduced = reduce(partitions, units, run_dir)
+        except OSError as exc:  # reading the runs back, or writing the reducer's own files
+            raise spill_error(config.tmp_dir, exc) from None
+        return Corpus(vocab, reduced.counts, stream, config.order, tally.spilled,
+                      reduced.pruned_at, reduced.entropy, reduced.learning)
+    finally:
+        if counter is not None:
+            counter.close()
+        shutil.rmtree(run_dir, ignore_errors=True)
+

@@ -1,0 +1,253 @@
+"""Pruned count tables: what discovery needs of the long tail, computed as it streams past.
+
+Discovery only reports words seen at least ``min_count`` times (63 at 100 M
+units), yet most distinct n-grams of real text are seen once or twice. The
+tail is needed for one thing only, the boundary entropies of the n-grams that
+are kept. Every substring of an n-gram occurs at least as often as the
+n-gram, so the kept n-grams are closed under substrings: cohesion, which
+splits a kept n-gram into two parts, finds both parts among the kept ones.
+
+The merged partitions of :func:`wordmine.counting.spill.runs.merge_runs` come in key order.
+For each, the n-grams of orders 1..n with count >= ``min_count`` are kept (all
+single units are), and before the rest is dropped:
+
+- *right entropy* of each n-gram of order k, H = ln N(w) - sum_a c(wa) ln c(wa) / N(w),
+  sums over its extensions wa, which begin with the same unit and so lie in
+  the same partition, next to each other;
+- *left entropy* sums over the extensions aw, which lie in other partitions.
+  An extension seen once adds 1 ln 1 = 0, so only extensions seen twice or
+  more are written out, to a file of (suffix, c ln c) per order; once every
+  partition is through, the file is read back in blocks and each term added
+  to its suffix, if that suffix is kept.
+
+Both sums are added in the row order of the unpruned table, as
+:func:`wordmine.mining.scoring.boundary_entropy` adds them, so the entropies are the
+same floating-point numbers, not just close ones.
+
+Worked example: in 天天向上，天天 with min count 2, only 天 and 天天 reach
+it, and 天天's entropies are those the unpruned table gives (ln 2 on each side).
+
+>>> import tempfile
+>>> from wordmine.config import CountConfig
+>>> from wordmine.counting.engine.counter import count_text
+>>> from wordmine.counting.spill.runs import Partition
+>>> corpus = count_text(["天天向上，天天"], CountConfig(order=2, jobs=1))
+>>> pruned = prune([Partition((0, 99), corpus.counts)], 2, 2, tempfile.mkdtemp())
+>>> pruned.counts.counts[1].tolist(), [round(float(h[0]), 3) for h in pruned.entropy[2]]
+([2], [0.693, 0.693])
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from wordmine.config import auto_min_count
+from wordmine.counting.reducers.reduced import Reduced
+from wordmine.counting.spill.runs import Partition, concatenate
+from wordmine.counting.table.ngrams import U64, NgramCounts, mask
+
+#: Rows of left-entropy terms read back at once.
+BLOCK_ROWS = 1 << 20
+
+
+@dataclass
+class PrunedCounts:
+    """Counts of orders 1..n at or above ``min_count`` (every unit kept), and their entropies.
+
+    ``entropy[k]`` is (left, right), aligned with the rows of order k.
+    """
+
+    counts: NgramCounts
+    entropy: dict[int, tuple[np.ndarray, np.ndarray]]
+    min_count: int
+
+
+def c_log_c(counts: np.ndarray) -> np.ndarray:
+    """c ln c of each count: an extension's term in its n-gram's boundary entropy."""
+    return counts * np.log(counts.astype(np.float64))
+
+
+def add_left_terms(out: np.ndarray, table: NgramCounts, order: int, suffix: np.ndarray,
+                   terms: np.ndarray) -> None:
+    """Add each term to the left sum of its suffix's row in ``table`` (a suffix not kept is skipped).
+
+    ``suffix``: packed keys when ``order`` is packed, else rows of unit ids.
+    Terms are added in sequence, as bincount adds them: given in the order of
+    the unpruned table, the sums are the same to the last bit.
+    """
+    if table.is_packed(order):
+        rows = table.find(order, suffix)
+    else:
+        rows = table.index(order, suffix.astype(np.int64))
+    hit = rows >= 0
+    np.add.at(out, rows[hit], terms[hit])
+
+
+def _sum_c_log_c(counts: np.ndarray, parents: np.ndarray, n_parents: int) -> np.ndarray:
+    weights = counts * np.log(counts.astype(np.float64))
+    return np.bincount(parents, weights=weights, minlength=n_parents)
+
+
+class _LeftTerms:
+    """The c ln c of every extension aw seen twice or more, keyed on its suffix w, on disk."""
+
+    def __init__(self, folder: str, order: int) -> None:
+        self.path = os.path.join(folder, f"left{order}.bin")
+        self.order = order
+        self.handle = open(self.path, "wb")  # noqa: SIM115 - closed in read()
+        self.rows = 0
+
+    def add(self, suffix: np.ndarray, counts: np.ndarray) -> None:
+        """``suffix``: packed keys, or rows of unit ids when order k is chained."""
+        if not len(counts):
+            return
+        record = np.empty((len(counts), self._width(suffix)), np.uint64)
+        record[:, :-1] = suffix.reshape(len(counts), -1).astype(U64)
+        record[:, -1] = c_log_c(counts).view(U64)
+        record.tofile(self.handle)
+        self.rows += len(counts)
+
+    def _width(self, suffix: np.ndarray) -> int:
+        return (suffix.shape[1] if suffix.ndim == 2 else 1) + 1
+
+    def sums(self, table: NgramCounts) -> np.ndarray:
+        """Left sums of every row of ``table``'s order, in the order the terms were written."""
+        self.handle.close()
+        order = self.order
+        width = (1 if table.is_packed(order) else order) + 1
+        out = np.zeros(len(table.keys[order - 1]))
+        with open(self.path, "rb") as handle:
+            while True:
+                block = np.fromfile(handle, np.uint64, BLOCK_ROWS * width)
+                if not len(block):
+                    break
+                block = block.reshape(-1, width)
+                suffix = block[:, 0] if width == 2 else block[:, :-1]
+                add_left_terms(out, table, order, suffix, block[:, -1].view(np.float64))
+        os.unlink(self.path)
+        return out
+
+    def close(self) -> None:
+        if not self.handle.closed:
+            self.handle.close()
+        if os.path.exists(self.path):
+            os.unlink(self.path)
+
+
+def _suffixes(table: NgramCounts, order: int, rows: np.ndarray) -> np.ndarray:
+    """The suffix (units 2..order) of the given rows of ``order``: a packed key, or unit ids."""
+    bits = table.bits
+    keys = table.keys[order - 1][rows]
+    if table.is_packed(order):
+        return keys & mask((order - 1) * bits)
+    if table.is_packed(order - 1):
+        prefix = table.keys[order - 2][(keys >> U64(bits)).astype(np.int64)]
+        return ((prefix << U64(bits)) | (keys & mask(bits))) & mask((order - 1) * bits)
+    return table.decode(order, rows)[:, 1:]
+
+
+def prune(partitions: Iterable[Partition], order: int, min_count: int, folder: str) -> PrunedCounts:
+    """Keep orders 1..``order`` at ``min_count`` or more; entropies from the whole tables.
+
+    ``partitions`` must hold orders up to ``order + 1`` and come in key order.
+    """
+    terms = {k: _LeftTerms(folder, k) for k in range(1, order + 1)}
+    try:
+        kept: list[NgramCounts] = []
+        right: dict[int, list[np.ndarray]] = {k: [] for k in range(1, order + 1)}
+        for part in partitions:
+            out, part_right, part_terms = prune_partition(part.table, order, min_count)
+            for k in range(1, order + 1):
+                right[k].append(part_right[k])
+                terms[k].add(*part_terms[k])
+            kept.append(out)
+        counts = concatenate(kept) if kept else NgramCounts.empty(16, order)
+        entropy = {}
+        for k in range(1, order + 1):
+            n_w = counts.counts[k - 1]
+            left = _entropy(n_w, terms[k].sums(counts))
+            entropy[k] = (left, np.concatenate(right[k]) if right[k] else np.zeros(0))
+        return PrunedCounts(counts, entropy, min_count)
+    finally:
+        for t in terms.values():
+            t.close()
+
+
+def prune_partition(table: NgramCounts, order: int, min_count: int) -> tuple[
+        NgramCounts, dict[int, np.ndarray], dict[int, tuple[np.ndarray, np.ndarray]]]:
+    """One partition of :func:`prune`: its kept rows, their right entropy, and its left terms.
+
+    Returns the kept table (a table in itself, like the partition), the right
+    entropy of its rows of each order k, and for each k the extensions of
+    order k + 1 seen twice or more as (suffix, count): their c ln c belongs to
+    the left sum of the suffix, which may lie in any partition.
+    """
+    if table.max_order <= order:
+        raise ValueError(f"pruning to order {order} needs counts of order {order + 1}")
+    # Every unit, and the n-grams seen min_count times or more: a kept n-gram's prefix is kept too.
+    keep = [np.ones(len(table.counts[0]), bool)] + [table.counts[k - 1] >= min_count for k in range(2, order + 1)]
+    right: dict[int, np.ndarray] = {}
+    terms: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    for k in range(1, order + 1):
+        counts, child = table.counts[k - 1], table.counts[k]
+        rows = np.flatnonzero(keep[k - 1])
+        sums = _sum_c_log_c(child, table.prefix_rows(k + 1), len(counts))
+        right[k] = _entropy(counts[rows], sums[rows])
+        repeated = np.flatnonzero(child >= 2)
+        terms[k] = (_suffixes(table, k + 1, repeated), child[repeated])
+    return select(table, keep), right, terms
+
+
+def select(table: NgramCounts, keep: list[np.ndarray]) -> NgramCounts:
+    """The rows of ``table`` where ``keep[k - 1]`` is True, orders 1..len(keep); chained keys re-based.
+
+    ``keep`` must be closed under prefixes (a kept n-gram's prefix is kept).
+    """
+    out = NgramCounts(table.bits)
+    new_row = None
+    for k, wanted in enumerate(keep, start=1):
+        rows = np.flatnonzero(wanted)
+        keys = table.keys[k - 1][rows]
+        if not table.is_packed(k):
+            prefix = new_row[(keys >> U64(table.bits)).astype(np.int64)]
+            keys = (prefix.astype(U64) << U64(table.bits)) | (keys & mask(table.bits))
+        new_row = np.cumsum(wanted) - 1
+        out.keys.append(keys)
+        out.counts.append(table.counts[k - 1][rows])
+    return out
+
+
+def left_entropy(table: NgramCounts, order: int, blocks: Iterable[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """Left entropy of every row of ``order`` in ``table``, from (suffix, c ln c) blocks.
+
+    The blocks must come in the order of the unpruned table (the partitions'
+    order), as :func:`prune` writes them, for the sums to be the same to the last bit.
+    """
+    out = np.zeros(len(table.keys[order - 1]))
+    for suffix, terms in blocks:
+        add_left_terms(out, table, order, suffix, terms)
+    return _entropy(table.counts[order - 1], out)
+
+
+def _entropy(n_w: np.ndarray, sums: np.ndarray) -> np.ndarray:
+    """ln N - sum / N, as boundary_entropy computes it (0 for an n-gram never seen)."""
+    n_w = n_w.astype(np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.maximum(np.where(n_w > 0, np.log(n_w) - sums / n_w, 0.0), 0.0)
+
+
+@dataclass(frozen=True)
+class DiscoveryPruning:
+    """Keep what discovery at ``min_count`` needs (None: its default for the corpus' size)."""
+
+    order: int
+    min_count: int | None = None
+
+    def __call__(self, partitions: Iterable[Partition], units: int, folder: str) -> Reduced:
+        min_count = self.min_count or auto_min_count(units)
+        pruned = prune(partitions, self.order, min_count, folder)
+        return Reduced(pruned.counts, min_count, pruned.entropy)

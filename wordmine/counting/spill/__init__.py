@@ -1,0 +1,6 @@
+"""Sorted runs on disk: a table spilled as a run, runs merged a range of first units at a time.
+
+``runs`` writes and reads the runs and plans the partitions a merge yields;
+``passes`` groups the runs of a multi-pass merge when there are more than the
+fan-in allows open at once.
+"""
