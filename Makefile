@@ -1,11 +1,11 @@
-# make demo | test | docs | bench | bench-docs | lint | clean. Each installs into .venv first when needed.
+# make demo | test | test-fast | docs | bench | bench-docs | lint | clean. Each installs into .venv first when needed.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATA ?= ../shared/data
 
-.PHONY: install demo test docs bench bench-quick bench-docs lint clean
+.PHONY: install demo test test-fast docs bench bench-quick bench-docs lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# The inner loop: everything but the tests marked slow (Dask clusters, generated megabytes).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow"
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_bench.py --data $(DATA)

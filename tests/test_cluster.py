@@ -15,6 +15,7 @@ from wordmine.cli import cli
 pytest.importorskip("distributed", reason="the optional wordmine[dask] extra is not installed")
 
 
+@pytest.mark.slow
 def test_four_shards_on_two_dask_workers_equal_one_process(tmp_path, sample_path):
     shards = [str(sample_path(name)) for name in ("story.txt", "technical.txt", "everyday.txt", "story.txt")]
     runner = CliRunner()
@@ -78,6 +79,7 @@ needs_proc = pytest.mark.skipif(not pathlib.Path("/proc/self/stat").exists(), re
 
 @needs_proc
 @pytest.mark.parametrize("command", ["count", "discover"])
+@pytest.mark.slow
 def test_a_command_on_a_local_cluster_leaves_no_process_behind(tmp_path, sample_path, command):
     shards = [str(sample_path(name)) for name in ("story.txt", "technical.txt")]
     argv = [sys.executable, "-m", "wordmine", command, "--dask", "local:2", *shards, "-o", f"{tmp_path}/out"]
@@ -87,6 +89,7 @@ def test_a_command_on_a_local_cluster_leaves_no_process_behind(tmp_path, sample_
 
 
 @needs_proc
+@pytest.mark.slow
 def test_a_failed_shard_leaves_no_process_behind(tmp_path, sample_path):
     (tmp_path / "bad.txt").write_bytes(b"\xff\xfe not utf-8")
     argv = [sys.executable, "-m", "wordmine", "count", "--dask", "local:2", str(sample_path("story.txt")),
@@ -102,6 +105,7 @@ def test_a_failed_shard_leaves_no_process_behind(tmp_path, sample_path):
 
 
 @needs_proc
+@pytest.mark.slow
 def test_the_api_on_a_local_cluster_leaves_no_process_behind(tmp_path, sample_path):
     shards = [str(sample_path(name)) for name in ("story.txt", "technical.txt")]
     script = f"import wordmine; assert wordmine.discover({shards!r}, dask='local:2', top=5)"
@@ -111,6 +115,7 @@ def test_the_api_on_a_local_cluster_leaves_no_process_behind(tmp_path, sample_pa
 
 
 @needs_proc
+@pytest.mark.slow
 def test_ctrl_c_on_a_local_cluster_leaves_no_process_behind(tmp_path, sample_path):
     # A shard that is a named pipe: opening our end returns once its task has opened
     # it, so the count is known to be under way on a worker without any timing.

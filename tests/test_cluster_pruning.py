@@ -87,6 +87,7 @@ def _cluster_tests():
 
 
 @pytest.mark.parametrize("extra", [[], ["--min-count", "5", "--order", "5"]])
+@pytest.mark.slow
 def test_discover_on_two_dask_workers_equals_one_machine(tmp_path, sample_path, extra):
     _cluster_tests()
     shards = [str(sample_path(name)) for name in SHARDS]
@@ -100,6 +101,7 @@ def test_discover_on_two_dask_workers_equals_one_machine(tmp_path, sample_path, 
     assert len((tmp_path / "one.tsv").read_text().splitlines()) > 100
 
 
+@pytest.mark.slow
 def test_the_api_takes_a_dask_scheduler_and_shard_paths(sample_path):
     _cluster_tests()
     shards = [str(sample_path(name)) for name in SHARDS[:2]]

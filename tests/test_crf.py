@@ -206,6 +206,7 @@ def test_gold_runs_tag_units_across_punctuation_and_latin():
 
 
 @pytest.mark.skipif(not (DATA / "pd1998" / "raw.txt").is_file(), reason="no pd1998 under ../shared/data")
+@pytest.mark.slow
 def test_common_words_whole_in_pd1998():
     """但是, 此外 and 所以 come out whole in pd1998 segmented by a CRF learned on it (charlm: 0 times of 235, 98, 180)."""
     with open(DATA / "pd1998" / "raw.txt", encoding="utf-8") as handle:

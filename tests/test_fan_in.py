@@ -98,6 +98,7 @@ def one_pass(text_file, tmp_path_factory) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize("fan_in", [2, 3])
+@pytest.mark.slow
 def test_the_commands_write_the_same_bytes_merging_a_few_runs_at_a_time(text_file, one_pass, tmp_path,
                                                                          monkeypatch, fan_in):
     monkeypatch.setattr(runs, "FAN_IN", fan_in)
@@ -162,6 +163,7 @@ def _limit_open_files() -> None:
 
 
 @pytest.mark.parametrize("command", ["count", "count -o", "discover"])
+@pytest.mark.slow
 def test_more_runs_than_the_open_file_limit(text_file, tmp_path, run_patched, command):
     args = [*command.split()[:1], text_file, "--memory", "64k", "--jobs", "1", "-q", "--tmp-dir", tmp_path]
     if command == "count -o":

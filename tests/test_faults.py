@@ -145,6 +145,7 @@ def bash(script: str, **kwargs):
     return subprocess.run(["bash", "-c", script], capture_output=True, check=False, **kwargs)
 
 
+@pytest.mark.slow
 def test_fault_04_a_pipe_input_loses_no_bytes(tmp_path, story):
     small = tmp_path / "a.txt"
     small.write_text("ABCDEFGH中国人民银行\n", encoding="utf-8")
@@ -170,6 +171,7 @@ def test_fault_05_stdin_named_twice_is_a_usage_error(args):
 # 6. Standard input buffered in --tmp-dir
 
 
+@pytest.mark.slow
 def test_fault_06_stdin_is_buffered_in_tmp_dir(tmp_path):
     big = tmp_path / "big.txt"
     big_text(big, lines=20)
@@ -279,6 +281,7 @@ def test_fault_07_sigterm_exits_143_ends_workers_and_removes_everything(tmp_path
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers follow their parent on Linux")
+@pytest.mark.slow
 def test_fault_07_after_sigkill_the_workers_end_and_the_spill_folder_is_recognisable(tmp_path):
     big = tmp_path / "big.txt"
     big_text(big)
@@ -555,6 +558,7 @@ def test_fault_15_a_line_longer_than_a_piece_is_one_line():
     assert n_lines == 2 and df.tolist() == [1, 2]
 
 
+@pytest.mark.slow
 def test_fault_15_contrast_of_one_long_line_ranks_by_salience(tmp_path):
     path = tmp_path / "one_line.txt"
     path.write_text("高血压患者，喝绿茶好吗，医生建议，" * 70_000, encoding="utf-8")  # 1.2 M characters: two pieces

@@ -67,6 +67,7 @@ def test_discover_and_contrast_take_any_text(tmp_path, text):
 
 @ANYTHING
 @given(text=ANY_TEXT)
+@pytest.mark.slow
 def test_learn_segment_and_eval_take_any_text_and_segmenting_is_lossless(lossless, tmp_path, text):
     source = written(tmp_path, "any.txt", text)
     learned = run("learn", source, "--jobs", "1", "-q", "-o", tmp_path / "any.wmm")

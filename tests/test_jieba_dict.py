@@ -68,6 +68,7 @@ def test_to_jieba_leaves_the_global_tokenizer_alone():
     assert "殷栖鹤" in mine.lcut("殷栖鹤说", HMM=False)
 
 
+@pytest.mark.slow
 def test_cli_jieba_format_is_the_same_entries_and_loads_into_jieba(tmp_path, story, samples, run_wordmine):
     corpus, lexicon = story
     out = tmp_path / "user.dict"

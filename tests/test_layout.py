@@ -25,7 +25,7 @@ def test_the_package_map_lists_every_module_once():
 #: The rooms of the package, lowest first: a module may import its own room and the rooms before it,
 #: never one after it. Inside ``counting`` the layers run from the table in memory to the cluster.
 LAYERS = [
-    ("errors", "arrays", "parallel", "normalize", "lexicon", "config", "unitstream"),
+    ("errors", "arrays", "blas", "parallel", "normalize", "lexicon", "budget", "config", "unitstream"),
     ("io",),
     ("counting.table",),
     ("counting.spill",),

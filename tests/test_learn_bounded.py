@@ -157,6 +157,7 @@ def test_the_general_side_spills_under_that_budget():
     assert corpus.spilled_runs > 0
 
 
+@pytest.mark.slow
 def test_count_files_read_a_range_at_a_time_give_what_the_text_gives(tmp_path):
     # The general side of contrast and learning both take a count file through the
     # streamed reader (a range of first units at a time, units numbered as in the file).

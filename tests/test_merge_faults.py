@@ -23,7 +23,7 @@ def test_a_full_tmp_dir_while_merging_is_named_and_leaves_no_runs(tmp_path, monk
     def disk_full(self, suffix, counts):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr("wordmine.counting.reducers.discovery._LeftTerms.add", disk_full)
+    monkeypatch.setattr("wordmine.counting.table.stats.LeftTerms.add", disk_full)
     text = tmp_path / "big.txt"
     _big_text(text)
     spill = tmp_path / "spill"

@@ -173,6 +173,7 @@ def test_discover_on_a_count_file_under_a_tiny_budget_is_discover_on_the_text(tm
         assert on_file.output == on_text.output and on_text.output.count("\n") > 100
 
 
+@pytest.mark.slow
 def test_merge_command_under_a_tiny_budget(text_file, tmp_path):
     other = tmp_path / "other.txt"
     other.write_text(random_text(4, lines=30, alphabet=500), encoding="utf-8")

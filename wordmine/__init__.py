@@ -17,13 +17,15 @@ way, down this list: ``cli`` -> ``api`` -> ``segmentation`` -> ``mining`` ->
 ``counting`` -> ``io`` -> the shared modules.
 
 Shared by every stage:
-    ``config``        the frozen config of every stage, memory and size parsing
+    ``budget``        ``MemoryPlan``: every stage's share of ``--memory``, planned once; sizes
+    ``config``        the frozen config of every stage
     ``errors``        the typed errors the command line turns into one line and an exit status
     ``normalize``     fold full-width forms; text to unit ids (Han characters, Latin/digit runs)
     ``unitstream``    the corpus as unit ids, in memory or in an unlinked temporary file
     ``lexicon``       ``Lexicon``, the discovered words with their figures
     ``parallel``      an ordered map over worker processes
-    ``arrays``        numpy idioms written once (summed counts by key, word starts)
+    ``arrays``        numpy idioms written once (runs of equal keys, summed counts by key, word starts)
+    ``blas``          BLAS threads held to one while a model learns, and restored
 
 ``io``: bytes in and out
     ``io.text``       read files or stdin in blocks, decode strictly, write outputs atomically
@@ -34,6 +36,7 @@ Shared by every stage:
     ``counting.table.ngrams``     the count table: packed keys, orders, sorted merges
     ``counting.table.keyset``     hash sets of packed keys
     ``counting.table.corpus``     ``Corpus``: vocabulary, counts and unit stream of one pass
+    ``counting.table.stats``      boundary entropy's formulas: c ln c sums, ln N - S/N, suffix rows
     ``counting.spill.runs``       sorted runs on disk, merged a range of first units at a time
     ``counting.spill.passes``     which runs each pass of a multi-pass merge merges (past the fan-in)
     ``counting.reducers.reduced`` what a reducer keeps of the merged table; the whole table
@@ -91,6 +94,15 @@ Shared by every stage:
     ``cli.segment_commands`` ``learn``, ``segment`` and ``eval``
 
 ``cli`` is the only code that reads argv, prints, or exits.
+
+Where is ...
+    entropy         ``counting.table.stats.branching_entropy`` (ln N - S/N of the neighbours' counts),
+                    applied to tables in ``mining.scoring`` and to ranges in the reducers
+    ``--memory``    planned once in ``budget.MemoryPlan`` (every stage's share); parsed and checked
+                    there too; each stage reads its field
+    a ``.wmc``      ``counting.files.countfile``: magic, version, a JSON header (order, bits,
+                    vocabulary, array directory), then aligned little-endian arrays; byte by byte
+                    in docs/formats.md
 """
 
 __version__ = "0.1.0"

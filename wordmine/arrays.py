@@ -12,8 +12,16 @@ from __future__ import annotations
 
 import numpy as np
 
-#: Packed n-gram keys are unsigned 64-bit integers.
-U64 = np.uint64
+
+def group_flags(sorted_keys: np.ndarray) -> np.ndarray:
+    """True at the first key of each run of equal keys in a sorted array (``cumsum - 1``: each key's group).
+
+    >>> group_flags(np.array([1, 1, 4, 7, 7, 7])).tolist()
+    [True, False, True, True, False, False]
+    """
+    new = np.ones(len(sorted_keys), bool)
+    new[1:] = sorted_keys[1:] != sorted_keys[:-1]
+    return new
 
 
 def group_starts(sorted_keys: np.ndarray) -> np.ndarray:
@@ -22,9 +30,7 @@ def group_starts(sorted_keys: np.ndarray) -> np.ndarray:
     >>> group_starts(np.array([1, 1, 4, 7, 7, 7])).tolist()
     [0, 2, 3]
     """
-    new = np.ones(len(sorted_keys), bool)
-    new[1:] = sorted_keys[1:] != sorted_keys[:-1]
-    return np.flatnonzero(new)
+    return np.flatnonzero(group_flags(sorted_keys))
 
 
 def sum_by_key(keys: list[np.ndarray], counts: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -33,7 +39,7 @@ def sum_by_key(keys: list[np.ndarray], counts: list[np.ndarray]) -> tuple[np.nda
     One stable sort of everything, then ``np.add.reduceat`` over the runs of equal
     keys: the counts keep their dtype.
     """
-    all_keys = np.concatenate(keys) if keys else np.zeros(0, U64)
+    all_keys = np.concatenate(keys) if keys else np.zeros(0, np.uint64)
     all_counts = np.concatenate(counts) if counts else np.zeros(0, np.int64)
     order = np.argsort(all_keys, kind="stable")
     all_keys, all_counts = all_keys[order], all_counts[order]

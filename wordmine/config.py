@@ -1,6 +1,7 @@
 """Frozen settings, one dataclass per stage, each field with its reason.
 
-CountConfig (counting), DiscoverConfig (mining.discover), ContrastConfig
+CountConfig (counting, with its share of the memory plan of
+:mod:`wordmine.budget`), DiscoverConfig (mining.discover), ContrastConfig
 (mining.contrast), SegmentConfig (segmentation.unigram) and CharLMConfig
 (segmentation.charlm). Options flow one way: the command line and the API
 build these, the stages read them.
@@ -9,114 +10,18 @@ build these, the stages read them.
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass, field
 
-from wordmine.errors import WordmineError
-
-
-def machine_memory() -> int:
-    """Physical memory in bytes (1 GiB when the system does not say)."""
-    try:
-        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (ValueError, OSError, AttributeError):
-        return 1 << 30
-
-
-def default_memory() -> int:
-    """A quarter of the machine's memory, at least 256 MiB."""
-    return max(256 << 20, machine_memory() // 4)
-
-
-def default_jobs() -> int:
-    """The cores this process may run on (its CPU affinity, where the system tells)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
-def format_size(n: int) -> str:
-    """A byte count the way --memory takes it, to three digits.
-
-    >>> format_size(6 << 30), format_size(500 << 20), format_size(int(5.9 * 2**30)), format_size(1000)
-    ('6G', '500M', '5.9G', '1000')
-    """
-    for unit, shift in (("T", 40), ("G", 30), ("M", 20), ("k", 10)):
-        if n >= 1 << shift:
-            return f"{n / (1 << shift):.3g}{unit}"
-    return str(n)
-
-
-def parse_size(text: str) -> int:
-    """Bytes in a size such as ``500M``, ``2G``, ``64k`` or ``123456``.
-
-    >>> parse_size("500M"), parse_size("2g"), parse_size("1024")
-    (524288000, 2147483648, 1024)
-    """
-    units = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
-    body = text.strip().lower().removesuffix("b").removesuffix("i")
-    suffix = body[-1:] if body[-1:] in units else ""
-    number = body[: len(body) - len(suffix)]
-    try:
-        value = float(number)
-    except ValueError:
-        raise ValueError(f"not a size: {text!r} (try 500M or 2G)") from None
-    if value <= 0 or not math.isfinite(value):
-        raise ValueError(f"not a size: {text!r} (try 500M or 2G)")
-    return int(value * units[suffix])
-
-
-#: The least --memory that counting a large input can keep to: the fixed working set of a
-#: chunk's sort (2 M units, a record per order), the reading buffers, Python and numpy.
-MIN_MEMORY = 100 << 20
-#: Inputs up to this size (about one chunk of text) are counted under any budget.
-SMALL_INPUT_BYTES = 8 << 20
-
-
-def check_budget(memory: int, input_bytes: int) -> None:
-    """Refuse, before any work, a budget below what counting ``input_bytes`` of text needs.
-
-    >>> check_budget(50 << 20, 1 << 30)
-    Traceback (most recent call last):
-    ...
-    wordmine.errors.WordmineError: --memory 50M is too small to count 1.07 GB of text: give --memory 100M or more
-    >>> check_budget(50 << 20, 1 << 20)  # a small input fits any budget
-    """
-    if memory < MIN_MEMORY and input_bytes > SMALL_INPUT_BYTES:
-        raise WordmineError(f"--memory {format_size(memory)} is too small to count {input_bytes / 1e9:.3g} GB of "
-                            f"text: give --memory {format_size(MIN_MEMORY)} or more")
-
-
-#: What a counting worker costs whatever its share of the budget: its own Python and numpy,
-#: and the arrays of one chunk's sort.
-WORKER_BYTES = 240 << 20
-
-
-def budget_jobs(memory: int, jobs: int) -> int:
-    """Worker processes a budget can pay for: one per WORKER_BYTES, at least one.
-
-    >>> budget_jobs(100 << 20, 2), budget_jobs(500 << 20, 2), budget_jobs(8 << 30, 2)
-    (1, 2, 2)
-    """
-    return max(1, min(jobs, memory // WORKER_BYTES))
-
-
-def budget_chunk_units(memory: int) -> int:
-    """Units counted per sort: 2 M, or fewer under a budget below 256 MiB (a chunk's arrays take
-    about 64 bytes a unit).
-
-    >>> budget_chunk_units(1 << 30), budget_chunk_units(100 << 20)
-    (2097152, 819200)
-    """
-    return min(1 << 21, max(1 << 16, memory // 128))
-
-
-MIN_BUDGET = 64 << 10
-"""The smallest --memory taken at all (a usage error below it), the floor of ``CountConfig``: a
-small text can be counted, spilling, in 64 KiB of tables (its fixed cost, Python, numpy and one
-chunk's sort, about 270 MB resident, is not in any budget); a large one needs
-:data:`MIN_MEMORY` (see :func:`check_budget`)."""
+# The budget's names, read here by the command line and the API: they live in wordmine.budget.
+from wordmine.budget import (  # noqa: F401
+    MIN_BUDGET,
+    MemoryPlan,
+    check_budget,
+    default_jobs,
+    default_memory,
+    format_size,
+    parse_size,
+)
 
 
 @dataclass(frozen=True)
@@ -126,35 +31,34 @@ class CountConfig:
     order: int = 4
     """n: counts orders 1..n+1 (n+1 gives the neighbours for boundary entropy of n-grams)."""
     memory: int = field(default_factory=default_memory)
-    """Memory budget in bytes; count tables past half of it are spilled to disk."""
+    """Memory budget in bytes (``--memory``); ``plan`` says what counting takes of it: the
+    tables of all workers together spill to disk past a quarter of it."""
     chunk_units: int = 1 << 21
-    """Units counted per sort: 2 M keeps a sort cache-friendly and both cores busy."""
+    """Units counted per sort: 2 M keeps a sort cache-friendly and both cores busy
+    (``MemoryPlan.chunk_units`` under a smaller budget)."""
     bits: int = 16
     """Starting bits per unit id; widened automatically when the vocabulary outgrows it."""
     tmp_dir: str | None = None
     """Where spilled runs go (default: the system's temporary folder)."""
     jobs: int = field(default_factory=default_jobs)
-    """Worker processes that count chunks (the main process reads and merges)."""
+    """Worker processes that count chunks (the main process reads and merges): the plan's
+    ``workers``."""
     prune: bool = False
     """Keep only what discovery needs: orders 1..order, n-grams of order 2 and up seen
     ``min_count`` times or more, and the boundary entropies of those (wordmine.counting.reducers.discovery)."""
     min_count: int | None = None
     """The pruning threshold; None: auto_min_count of the number of units, as discovery's default."""
-
-    @property
-    def stream_memory(self) -> int:
-        """Bytes of unit stream kept in memory before it moves to a temporary file.
-
-        A sixteenth of the budget, at most 256 MiB: the stream is read in
-        order, so on disk it costs one sequential pass per use.
-        """
-        return min(self.memory // 16, 256 << 20)
+    plan: MemoryPlan = field(init=False, repr=False, compare=False)
+    """The shares of ``memory`` the counter reads, planned once from the fields above, with
+    ``jobs`` workers counting ``chunk_units`` at a time (see :class:`~wordmine.budget.MemoryPlan`)."""
 
     def __post_init__(self) -> None:
         if not 1 <= self.order <= 8:
             raise ValueError(f"order must be 1..8, not {self.order}")
         if self.memory < MIN_BUDGET:
             raise ValueError("a memory budget below 64K is not workable")
+        plan = MemoryPlan.of(self.memory, self.jobs, workers=self.jobs, chunk_units=self.chunk_units)
+        object.__setattr__(self, "plan", plan)  # derived from the frozen fields, once
 
 
 @dataclass(frozen=True)
@@ -334,7 +238,7 @@ class CRFConfig:
     """Weight of a gold run against a pseudo-labelled one."""
     max_units: int = 4_000_000
     """Units of the learning text (from its start) that are tagged and learned from; fewer
-    under a small memory budget (:func:`crf_units`)."""
+    under a small memory budget (``MemoryPlan.crf_units``)."""
     join_pairs: bool = True
     """Join two one-unit words of the teacher that spell a two-unit word ``discover`` finds
     (:func:`~wordmine.segmentation.crf.teacher.join_discovered_pairs`)."""
@@ -349,22 +253,3 @@ class CRFConfig:
             raise ValueError(f"teacher must be one of {', '.join(TEACHERS)}")
         if not 8 <= self.hash_bits <= 28:
             raise ValueError("hash_bits must be between 8 and 28")
-
-
-#: What learning the CRF costs per unit of text it learns from: its features, tags and
-#: statistics (measured on a few MB of text, less the fixed cost of Python, numpy and the
-#: character model; the measurement is in docs/notes/).
-CRF_BYTES_PER_UNIT = 256
-
-
-def crf_units(memory: int, max_units: int) -> int:
-    """Units the CRF may learn from: a quarter of ``memory`` at ``CRF_BYTES_PER_UNIT``, at most ``max_units``.
-
-    A quarter, because the counts and the character model it learns beside are
-    still in memory (with the CRF at its full 4 M units beside the count table,
-    learning on 1 GB under --memory 2G passed the budget).
-
-    >>> crf_units(250 << 20, 4_000_000), crf_units(2 << 30, 4_000_000), crf_units(8 << 30, 4_000_000)
-    (256000, 2097152, 4000000)
-    """
-    return max(1, min(max_units, memory // 4 // CRF_BYTES_PER_UNIT))

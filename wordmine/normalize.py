@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -238,3 +239,41 @@ def unit_stream(ids: np.ndarray, spans: UnitSpans, text_length: int) -> np.ndarr
     slots = np.arange(n) + np.cumsum(gap_after) - gap_after + int(lead)
     out[slots] = ids
     return out
+
+
+def offsets_in_runs(new_run: np.ndarray) -> np.ndarray:
+    """Each unit's offset in its run of adjacent units; ``new_run`` is True at the first unit of a run.
+
+    >>> offsets_in_runs(np.array([True, False, False, True, False])).tolist()
+    [0, 1, 2, 0, 1]
+    """
+    index = np.arange(len(new_run))
+    return index - np.maximum.accumulate(np.where(new_run, index, 0))
+
+
+class TextRuns(NamedTuple):
+    """The units of a text as a segmenter reads them (see :func:`text_runs`)."""
+
+    cps: np.ndarray
+    """The folded code points of the text."""
+    spans: UnitSpans
+    """Where each unit is in them."""
+    ids: np.ndarray
+    """Each unit's id (``int64``), 0 for a unit the vocabulary lacks."""
+    offsets: np.ndarray
+    """Each unit's offset in its run: units touch within a run, a boundary character ends it."""
+
+
+def text_runs(text: str, vocab: Vocabulary) -> TextRuns:
+    """The units of ``text`` as ids in ``vocab`` (which does not grow) and their offsets in their runs.
+
+    >>> runs = text_runs("天地，人天", Vocabulary(list("天地")))
+    >>> runs.ids.tolist(), runs.offsets.tolist(), runs.spans.end.tolist()
+    ([1, 2, 0, 1], [0, 1, 0, 1], [1, 2, 4, 5])
+    """
+    cps = code_points(text)
+    spans = unit_spans(cps)
+    ids = vocab.ids_of_spans(cps, spans, grow=False).astype(np.int64)
+    new_run = np.ones(len(ids), bool)
+    new_run[1:] = spans.start[1:] != spans.end[:-1]
+    return TextRuns(cps, spans, ids, offsets_in_runs(new_run))

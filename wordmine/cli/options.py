@@ -102,7 +102,7 @@ def _counting(memory, jobs, tmp_dir) -> Counting:
 
 counting_options = _group([
     click.option("--memory", type=MemoryParam(), default=None, show_default="a quarter of RAM",
-                 help="Memory budget for counting, e.g. 500M or 2G; count tables past half of it are "
+                 help="Memory budget for counting, e.g. 500M or 2G; count tables past a quarter of it are "
                  "spilled to --tmp-dir and merged."),
     click.option("--jobs", type=click.IntRange(min=1), default=None, show_default="the machine's cores",
                  help="Worker processes for counting and segmenting (the output does not depend on it)."),

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from wordmine.arrays import sum_by_key
 from wordmine.config import DiscoverConfig, auto_cohesion, auto_min_count
 from wordmine.counting.table.corpus import Corpus
 from wordmine.counting.table.keyset import KeySet
@@ -113,19 +114,6 @@ def _joined_gaps(window: np.ndarray, solid: dict[int, KeySet], bits: int) -> np.
         for offset in range(length - 1):
             joined[starts + offset] = True
     return joined
-
-
-def _sum_by_key(keys: list[np.ndarray], counts: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct keys and summed counts of several (key, count) lists."""
-    all_keys = np.concatenate(keys) if keys else np.zeros(0, U64)
-    all_counts = np.concatenate(counts) if counts else np.zeros(0, np.int64)
-    perm = np.argsort(all_keys, kind="stable")
-    all_keys, all_counts = all_keys[perm], all_counts[perm]
-    new = np.ones(len(all_keys), bool)
-    new[1:] = all_keys[1:] != all_keys[:-1]
-    starts = np.flatnonzero(new)
-    summed = np.add.reduceat(all_counts, starts) if len(starts) else all_counts
-    return all_keys[starts], summed
 
 
 def unique_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -210,7 +198,7 @@ def cut_and_count(
             short_counts[length].append(n)
             if sum(len(k) for k in short_keys[length]) > COLLAPSE_ROWS:
                 # Summed now and then, the lists hold each distinct fragment once, not once a window.
-                summed = _sum_by_key(short_keys[length], short_counts[length])
+                summed = sum_by_key(short_keys[length], short_counts[length])
                 short_keys[length], short_counts[length] = [summed[0]], [summed[1]]
         padded = np.concatenate([[0], window, [0]]).astype(window.dtype)
         for length in np.unique(lengths[lengths > short]).tolist():
@@ -224,7 +212,7 @@ def cut_and_count(
     keys[1], counts[1] = seen.astype(U64), single_counts[seen]
     for length, key_parts in short_keys.items():
         if length > 1:
-            keys[length], counts[length] = _sum_by_key(key_parts, short_counts[length])
+            keys[length], counts[length] = sum_by_key(key_parts, short_counts[length])
     long: dict[tuple[int, ...], tuple[int, float, float]] = {}
     for parts in long_parts.values():
         long.update(_long_fragments(*parts, min_count))

@@ -22,14 +22,16 @@ touch a boundary, which also gives ln 2.
 (0.693, 0.693)
 
 All logarithms are natural, and the same T serves every order, so scores of
-different lengths compare.
+different lengths compare. The entropy formulas themselves are those of
+:mod:`wordmine.counting.table.stats`, which the pruning reducers share.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from wordmine.counting.table.ngrams import U64, NgramCounts, mask
+from wordmine.counting.table.ngrams import NgramCounts
+from wordmine.counting.table.stats import branching_entropy, suffix_rows, sum_c_log_c
 
 
 def cohesion(counts: NgramCounts, order: int, units: np.ndarray) -> np.ndarray:
@@ -51,11 +53,6 @@ def cohesion(counts: NgramCounts, order: int, units: np.ndarray) -> np.ndarray:
     return best
 
 
-def _sum_c_log_c(child_counts: np.ndarray, parent_rows: np.ndarray, n_parents: int) -> np.ndarray:
-    weights = child_counts * np.log(child_counts.astype(np.float64))
-    return np.bincount(parent_rows, weights=weights, minlength=n_parents)
-
-
 def boundary_entropy(counts: NgramCounts, order: int) -> tuple[np.ndarray, np.ndarray]:
     """Left and right boundary entropy of every n-gram of ``order`` (< max order).
 
@@ -65,38 +62,11 @@ def boundary_entropy(counts: NgramCounts, order: int) -> tuple[np.ndarray, np.nd
     """
     if order >= counts.max_order:
         raise ValueError(f"entropy of order {order} needs counts of order {order + 1}")
-    n_w = counts.counts[order - 1].astype(np.float64)
+    n_w = counts.counts[order - 1]
     child = counts.counts[order]
-    right_sum = _sum_c_log_c(child, counts.prefix_rows(order + 1), len(n_w))
-    left_sum = _sum_c_log_c(child, suffix_rows_all(counts, order + 1), len(n_w))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        log_n = np.log(n_w)
-        left = np.where(n_w > 0, log_n - left_sum / n_w, 0.0)
-        right = np.where(n_w > 0, log_n - right_sum / n_w, 0.0)
-    return np.maximum(left, 0.0), np.maximum(right, 0.0)
-
-
-def suffix_rows_all(counts: NgramCounts, order: int) -> np.ndarray:
-    """Row (in order - 1) of the suffix of every n-gram of ``order``.
-
-    Sorting the suffix keys first turns the look-up into one ordered walk of the
-    lower table, several times faster than searching in random order.
-    """
-    keys = counts.keys[order - 1]
-    bits = counts.bits
-    if counts.is_packed(order):
-        suffix = keys & mask((order - 1) * bits)
-    elif counts.is_packed(order - 1):
-        prefix = counts.keys[order - 2][(keys >> U64(bits)).astype(np.int64)]
-        suffix = ((prefix << U64(bits)) | (keys & mask(bits))) & mask((order - 1) * bits)
-    else:
-        # Both orders chained (a huge vocabulary): decode and look up, slower but rare.
-        every = counts.decode(order, np.arange(len(keys)))
-        return counts.index(order - 1, every[:, 1:])
-    perm = np.argsort(suffix)
-    rows = np.empty(len(keys), np.int64)
-    rows[perm] = np.searchsorted(counts.keys[order - 2], suffix[perm])
-    return rows
+    right_sum = sum_c_log_c(child, counts.prefix_rows(order + 1), len(n_w))
+    left_sum = sum_c_log_c(child, suffix_rows(counts, order + 1), len(n_w))
+    return branching_entropy(n_w, left_sum), branching_entropy(n_w, right_sum)
 
 
 def entropy_of_occurrences(
@@ -114,9 +84,8 @@ def entropy_of_occurrences(
     real = neighbours != 0
     pairs = (word_ids[real].astype(np.int64) << 32) | neighbours[real].astype(np.int64)
     distinct, pair_counts = np.unique(pairs, return_counts=True)
-    sums = _sum_c_log_c(pair_counts, (distinct >> 32).astype(np.int64), n_words)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(totals > 0, np.maximum(np.log(totals) - sums / totals, 0.0), 0.0)
+    sums = sum_c_log_c(pair_counts, (distinct >> 32).astype(np.int64), n_words)
+    return branching_entropy(totals, sums)
 
 
 def entropy_variation(counts: NgramCounts, order: int,
@@ -168,7 +137,7 @@ def entropy_variation(counts: NgramCounts, order: int,
         if k == 1:
             prefix = suffix = np.zeros(len(h_left), np.int64)
         else:
-            prefix, suffix = counts.prefix_rows(k), suffix_rows_all(counts, k)
+            prefix, suffix = counts.prefix_rows(k), suffix_rows(counts, k)
         right.append(h_right - shorter_right[prefix])
         left.append(h_left - shorter_left[suffix])
         shorter_left, shorter_right = h_left, h_right

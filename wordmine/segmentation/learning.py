@@ -24,7 +24,9 @@ import dataclasses
 import functools
 from collections.abc import Callable, Iterable, Iterator
 
-from wordmine.config import CharLMConfig, CRFConfig, SegmentConfig, crf_units
+from wordmine.blas import one_blas_thread
+from wordmine.budget import MemoryPlan
+from wordmine.config import CharLMConfig, CRFConfig, SegmentConfig
 from wordmine.counting.table.corpus import Corpus
 from wordmine.segmentation.charlm.model import CharLM, learn_charlm
 from wordmine.segmentation.classic import classic_segmenter
@@ -124,12 +126,18 @@ def learn_segmenter(corpus: Corpus, method: str = "crf", transitions: str = "sca
     ``crf`` holds the CRF's own settings (its ``charlm`` field is replaced by
     ``transitions`` and ``min_count``); ``gold``, segmented lines as lists of
     words, joins the CRF's pseudo-labelled text. ``memory``, the budget in bytes,
-    bounds how much of the text the CRF learns from (:func:`~wordmine.config.crf_units`).
+    bounds how much of the text the CRF learns from (``MemoryPlan.crf_units``).
     """
+    with one_blas_thread():  # small products: extra BLAS threads only spin (wordmine.blas); same bits
+        return _learn(corpus, method, transitions, min_count, crf, gold, memory)
+
+
+def _learn(corpus: Corpus, method: str, transitions: str, min_count: int | None, crf: CRFConfig | None,
+           gold: list[list[str]] | None, memory: int | None) -> Segmenter:
     charlm = CharLMConfig(transitions=transitions, min_count=min_count)
     if method == "crf":
         crf = crf or CRFConfig()
-        units = crf_units(memory, crf.max_units) if memory else crf.max_units
+        units = max(1, min(crf.max_units, MemoryPlan.of(memory).crf_units)) if memory else crf.max_units
         return Segmenter(method, learn_crf(corpus, dataclasses.replace(crf, charlm=charlm, max_units=units), gold))
     if method == "charlm":
         return Segmenter(method, learn_charlm(corpus, charlm))

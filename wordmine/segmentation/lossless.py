@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Iterator
 import numpy as np
 
 from wordmine.arrays import word_starts
-from wordmine.normalize import Vocabulary, code_points, unit_spans
+from wordmine.normalize import Vocabulary, offsets_in_runs, text_runs
 from wordmine.parallel import ordered_map
 from wordmine.segmentation.conventions import SPACE, character_roles, conventional_ends, token_glue
 
@@ -40,9 +40,7 @@ def run_offsets(new_run: np.ndarray) -> np.ndarray:
     >>> run_offsets(np.array([True, False, False, True, False])).tolist()
     [0, 1, 2, 0, 1]
     """
-    index = np.arange(len(new_run))
-    start = np.maximum.accumulate(np.where(new_run, index, 0))
-    return (index - start) % MAX_RUN
+    return offsets_in_runs(new_run) % MAX_RUN
 
 
 def runs_of(stream: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -64,12 +62,8 @@ def segment_text(text: str, model, vocab: Vocabulary | None = None) -> list[str]
     a :class:`WordModel` or a :class:`wordmine.segmentation.charlm.model.CharLM`.
     """
     vocab = vocab or model.vocabulary()
-    cps = code_points(text)
-    spans = unit_spans(cps)
-    ids = vocab.ids_of_spans(cps, spans, grow=False).astype(np.int64)
-    new_run = np.ones(len(ids), bool)
-    new_run[1:] = spans.start[1:] != spans.end[:-1]
-    offsets = run_offsets(new_run)
+    cps, spans, ids, offsets = text_runs(text, vocab)
+    offsets = offsets % MAX_RUN  # decoded MAX_RUN units at a time
     ends = model.word_ends(ids, offsets) if len(ids) else np.zeros(0, bool)
     roles = character_roles(cps)
     ends = conventional_ends(ends, offsets, cps, spans, roles)

@@ -55,10 +55,11 @@ from typing import Any
 
 import numpy as np
 
-from wordmine.counting.reducers.discovery import PrunedCounts, c_log_c, left_entropy, prune_partition
+from wordmine.counting.reducers.discovery import PrunedCounts, prune_partition
 from wordmine.counting.spill.runs import Run, concatenate, first_unit_starts, merge_many
 from wordmine.counting.table.corpus import Corpus
 from wordmine.counting.table.ngrams import U64, NgramCounts, mask, rekey
+from wordmine.counting.table.stats import c_log_c, left_entropy
 from wordmine.normalize import Vocabulary
 
 #: ``submit(fn, *args)``: run ``fn`` somewhere; its arguments may be results of earlier submits.

@@ -79,7 +79,11 @@ def _client(scheduler: str) -> Iterator[Any]:
             yield client
         return
     with (_stopped_resource_tracker(),
+          # The scheduler's HTTP server starts even without a dashboard, on port 8787 unless told
+          # otherwise: a second local cluster (another run, a test beside it) then warns on stderr
+          # that the port is taken. A port of the system's choosing never collides.
           LocalCluster(n_workers=where, threads_per_worker=1, processes=True, dashboard_address=None,
+                       scheduler_kwargs={"dashboard": False, "dashboard_address": ":0"},
                        silence_logs=logging.CRITICAL) as cluster,  # a failed task is our error line, not their log
           Client(cluster) as client):
         yield client
@@ -167,7 +171,7 @@ def pruned_on_dask(scheduler: str, paths: list[str], config: CountConfig, encodi
         pruned = pruned_on(submit, lambda future: future.result(), shards, maps, bits, config.order,
                            min_count, ranges)
         del shards
-        stream = UnitStream(config.stream_memory, config.tmp_dir)
+        stream = UnitStream(config.plan.stream_buffer, config.tmp_dir)
         while streams:
             stream.append(streams.pop(0).result(), wide=len(vocab) > 1 << 16)
     return Corpus(vocab, pruned.counts, stream, config.order, 0, min_count, pruned.entropy)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from wordmine.arrays import group_flags
 from wordmine.counting.table.ngrams import U64, NgramCounts, mask
 
 #: At most this many classes of first units; beyond, the rank-based method is cheaper.
@@ -34,8 +35,7 @@ MAX_CLASSES = 64
 
 def _group(sorted_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Distinct keys, their counts, and the flags marking where each starts."""
-    new = np.ones(len(sorted_keys), bool)
-    new[1:] = sorted_keys[1:] != sorted_keys[:-1]
+    new = group_flags(sorted_keys)
     starts = np.flatnonzero(new)
     counts = np.diff(np.append(starts, len(sorted_keys))).astype(np.int64)
     return sorted_keys[starts], counts, new

@@ -5,8 +5,9 @@ counted exactly by one sort of per-position records (:mod:`wordmine.counting.eng
 
 Chunk tables are merged like a binary counter (two tables of the same level
 merge into one of the next), so each count is merged about log2(chunks) times.
-When the tables in memory outgrow half the memory budget they are merged and
-spilled to a temporary folder; the spilled runs are merged at the end.
+When a counter's tables outgrow ``MemoryPlan.spill_at`` (all workers together, a
+quarter of the memory budget) they are merged and spilled to a temporary folder;
+the spilled runs are merged at the end within ``MemoryPlan.merge_block``.
 
 >>> from wordmine.config import CountConfig
 >>> corpus = count_text(["天天向上，天天"], CountConfig(order=1))
@@ -56,11 +57,11 @@ class _RunStack:
     process, so workers share it.
     """
 
-    def __init__(self, budget_bytes: int, folder: str, bits: int) -> None:
+    def __init__(self, spill_at: int, folder: str, bits: int) -> None:
         self.bits = bits
         self.levels: list[NgramCounts | None] = []
         self.spilled: list[Run] = []
-        self.budget = budget_bytes
+        self.spill_at = spill_at
         self.folder = folder
 
     def push(self, table: NgramCounts) -> None:
@@ -74,9 +75,9 @@ class _RunStack:
         if level == len(self.levels):
             self.levels.append(None)
         self.levels[level] = table
-        # Spill at half the budget: merging the levels into one run needs room for
-        # the result beside them, so the peak stays within the budget.
-        if self.memory_bytes() > self.budget // 2:
+        # Spill at half this counter's part of the tables (MemoryPlan.spill_at): merging the
+        # levels into one run needs room for the result beside them.
+        if self.memory_bytes() > self.spill_at:
             self.spill()
 
     def memory_bytes(self) -> int:
@@ -163,9 +164,9 @@ class _Tally(NamedTuple):
 class _InProcess:
     """Counts chunks here, one after another (``--jobs 1``)."""
 
-    def __init__(self, max_order: int, budget: int, folder: str, bits: int) -> None:
+    def __init__(self, max_order: int, spill_at: int, folder: str, bits: int) -> None:
         self.max_order = max_order
-        self.runs = _RunStack(budget, folder, bits)
+        self.runs = _RunStack(spill_at, folder, bits)
 
     def add(self, ids: np.ndarray, stop: int, bits: int) -> None:
         self.runs.push(count_chunk(ids, stop, self.max_order, bits))
@@ -184,13 +185,13 @@ class _InProcess:
         pass  # the runs are in the folder of count_text, which removes it
 
 
-def _count_worker(inbox, outbox, max_order: int, budget: int, folder: str, bits: int, parent: int) -> None:
+def _count_worker(inbox, outbox, max_order: int, spill_at: int, folder: str, bits: int, parent: int) -> None:
     """A worker process: counts and merges its share of chunks, then hands its runs over."""
     # Stopped by the parent with SIGTERM, a worker just ends: the parent removes the spill folder.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     die_with_parent(parent)
     release_signals()  # held by the parent while it forked
-    counter = _InProcess(max_order, budget, folder, bits)
+    counter = _InProcess(max_order, spill_at, folder, bits)
     try:
         for ids, stop, chunk_bits in iter(inbox.get, None):
             counter.add(ids, stop, chunk_bits)
@@ -214,15 +215,15 @@ class _Workers:
     which worker counted which chunk does not change the result.
     """
 
-    def __init__(self, jobs: int, max_order: int, budget: int, tmp_dir: str | None, bits: int) -> None:
+    def __init__(self, jobs: int, max_order: int, spill_at: int, tmp_dir: str | None, bits: int) -> None:
         # fork shares the loaded modules; the workers run only numpy code.
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
         context = multiprocessing.get_context(method)
         self.inbox = context.Queue(maxsize=2 * jobs)
         self.outbox = context.Queue()
         self.processes = [
-            context.Process(target=_count_worker, args=(self.inbox, self.outbox, max_order, budget // jobs,
-                                                        tmp_dir, bits, os.getpid()), daemon=True)
+            context.Process(target=_count_worker, args=(self.inbox, self.outbox, max_order, spill_at, tmp_dir,
+                                                        bits, os.getpid()), daemon=True)
             for _ in range(jobs)
         ]
         try:
@@ -308,19 +309,19 @@ def count_text(
     vocab = vocab if vocab is not None else Vocabulary()
     max_order = config.order + 1
     bits = config.bits
-    budget = config.memory // 2
-    chunker = _Chunker(max_order, config.chunk_units)
-    stream = UnitStream(config.stream_memory, config.tmp_dir)
+    plan = config.plan
+    chunker = _Chunker(max_order, plan.chunk_units)
+    stream = UnitStream(plan.stream_buffer, config.tmp_dir)
     # One folder for every spilled run of this count, removed at the end whatever
     # happens, even if a worker is stopped before it can clean up after itself.
     run_dir = spill_folder(config.tmp_dir)
     units = 0
     counter: _Workers | _InProcess | None = None
     try:
-        if config.jobs > 1:
-            counter = _Workers(config.jobs, max_order, budget, run_dir, bits)
+        if plan.workers > 1:
+            counter = _Workers(plan.workers, max_order, plan.spill_at, run_dir, bits)
         else:
-            counter = _InProcess(max_order, budget, run_dir, bits)
+            counter = _InProcess(max_order, plan.spill_at, run_dir, bits)
         if on_start is not None:
             on_start(run_dir, [process.pid for process in getattr(counter, "processes", [])])
         for text in blocks:
@@ -343,7 +344,7 @@ def count_text(
         if tally.table is not None:
             partitions: Iterable[Partition] = [Partition((0, len(vocab) + 1), tally.table)]
         else:
-            partitions = merge_runs(tally.runs, config.memory // 2, threads=config.jobs, folder=run_dir)
+            partitions = merge_runs(tally.runs, plan.merge_block, threads=plan.workers, folder=run_dir)
         try:
             reduced = reduce(partitions, units, run_dir)
         except OSError as exc:  # reading the runs back, or writing the reducer's own files

@@ -17,8 +17,8 @@ matters most for ``--jobs``.
 The cost is memory the process holds on to, at most ``keep_bytes`` above what
 is in use. It changes the whole process, so the library never does it by
 itself: the command line opts in around counting (:func:`freed_arrays_kept`),
-giving it a sixteenth of the memory budget, shared by the parent and the
-workers, at most ``KEEP_FREE_BYTES`` each, and restores glibc's default limits
+giving it ``MemoryPlan.heap_keep`` (a sixteenth of the memory budget, shared by
+the parent and the workers, at most ``KEEP_FREE_BYTES`` each), and restores glibc's default limits
 (128 KiB; glibc's own adjustment of them stays off) when counting ends: the full amount under the default budget (a quarter of the machine's
 memory) on most machines. Much less does not help: most page faults stay. The
 bound matters: without it the peak of counting 1 GB under ``--memory 2G`` rose
@@ -35,26 +35,26 @@ import ctypes
 import ctypes.util
 from collections.abc import Iterator
 
+from wordmine.budget import MemoryPlan
+
 #: glibc's mallopt parameters (malloc.h).
 _M_TRIM_THRESHOLD = -1
 _M_MMAP_THRESHOLD = -3
 
 #: The largest threshold glibc accepts on 64-bit systems: every chunk array fits under it.
 MAP_THRESHOLD_BYTES = 32 << 20
-#: At most this much free memory at the top of the heap is kept for the next chunk.
-KEEP_FREE_BYTES = 128 << 20
 #: glibc's defaults for both limits, restored when counting ends.
 DEFAULT_THRESHOLD_BYTES = 128 << 10
 
 
 def keep_budget(memory: int, jobs: int) -> int:
-    """Bytes each process may keep: a sixteenth of ``memory`` shared by the parent and its workers.
+    """Bytes each process may keep: ``MemoryPlan.heap_keep``, a sixteenth of ``memory`` shared by the
+    parent and its workers.
 
     >>> keep_budget(2 << 30, 2) >> 20
     42
     """
-    processes = jobs + 1 if jobs > 1 else 1
-    return min(KEEP_FREE_BYTES, memory // 16 // processes)
+    return MemoryPlan.of(memory, jobs).heap_keep
 
 
 @contextlib.contextmanager

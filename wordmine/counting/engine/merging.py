@@ -63,7 +63,7 @@ def _merge_two(a: Corpus, b: Corpus, config: CountConfig) -> Corpus:
     renamed = not np.array_equal(id_map, np.arange(len(id_map)))
     b_counts = rekey(b.counts, bits, id_map) if renamed or b.counts.bits != bits else b.counts
     counts = merge_counts(a_counts, b_counts)
-    stream = UnitStream(config.stream_memory, config.tmp_dir)
+    stream = UnitStream(config.plan.stream_buffer, config.tmp_dir)
     wide = len(vocab) > 1 << 16
     for chunk in a.stream.chunks():
         stream.append(chunk, wide)

@@ -21,20 +21,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TextIO, Union
 
-from wordmine.config import (
-    CountConfig,
-    auto_min_count,
-    budget_chunk_units,
-    budget_jobs,
-    check_budget,
-    default_jobs,
-    default_memory,
-)
+from wordmine.budget import MemoryPlan, check_budget, default_jobs, default_memory
+from wordmine.config import CountConfig, auto_min_count
 from wordmine.counting.engine.counter import count_text
 from wordmine.counting.files.countfile import is_count_file, read_counts
 from wordmine.counting.files.countstream import open_counts
 from wordmine.counting.reducers.discovery import DiscoveryPruning
-from wordmine.counting.reducers.learning import LearningPruning, learn_table_bytes
+from wordmine.counting.reducers.learning import LearningPruning
 from wordmine.counting.reducers.reduced import TableReducer
 from wordmine.counting.spill.runs import spill_error, spill_folder
 from wordmine.counting.table.corpus import Corpus
@@ -59,11 +52,15 @@ class Counting:
     on_undecodable: Callable[[str, int], None] | None = field(default=None, compare=False)
     """Told ``(source name, bytes replaced or skipped)`` after each source that had any."""
 
+    def plan(self) -> MemoryPlan:
+        """The shares of the budget (the machine's defaults for what is None) every stage reads."""
+        return MemoryPlan.of(self.memory or default_memory(), self.jobs or default_jobs())
+
     def config(self, order: int, prune: bool = False, min_count: int | None = None) -> CountConfig:
-        memory = self.memory or default_memory()
-        return CountConfig(order=order, memory=memory, jobs=budget_jobs(memory, self.jobs or default_jobs()),
-                           chunk_units=budget_chunk_units(memory), tmp_dir=self.tmp_dir, prune=prune,
-                           min_count=min_count)
+        """The counter's config: the plan's budget, workers and chunk size."""
+        plan = self.plan()
+        return CountConfig(order=order, memory=plan.memory, jobs=plan.workers, chunk_units=plan.chunk_units,
+                           tmp_dir=self.tmp_dir, prune=prune, min_count=min_count)
 
 
 def _is_path(source: object) -> bool:
@@ -148,8 +145,7 @@ def reduce_count_file(path: str, order: int, counting: Counting, reduce: TableRe
         reduce = DiscoveryPruning(kept_order, min_count)
     folder = spill_folder(counting.tmp_dir)
     try:
-        reduced = reduce(count_file.partitions(counting.config(order).memory // 2), count_file.total_units,
-                         folder)
+        reduced = reduce(count_file.partitions(counting.plan().file_read), count_file.total_units, folder)
     except OSError as exc:
         raise spill_error(counting.tmp_dir, exc) from None
     finally:
@@ -159,6 +155,6 @@ def reduce_count_file(path: str, order: int, counting: Counting, reduce: TableRe
 
 def learning_reducer(memory: int) -> TableReducer:
     """What learning keeps of the counts under ``memory``: the whole table while it fits its share of
-    the budget, else the n-grams at a count threshold with the statistics of the whole stream
-    (see ``wordmine.counting.reducers.learning``)."""
-    return LearningPruning(order=4, budget=learn_table_bytes(memory))
+    the budget (``MemoryPlan.learning_table``), else the n-grams at a count threshold with the
+    statistics of the whole stream (see ``wordmine.counting.reducers.learning``)."""
+    return LearningPruning(order=4, budget=MemoryPlan.of(memory).learning_table)

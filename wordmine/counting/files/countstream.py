@@ -47,10 +47,10 @@ from typing import Any
 
 import numpy as np
 
+from wordmine.budget import slice_bytes
 from wordmine.counting.files.countfile import MAGIC, VERSION, check_header, check_keys, count_header
 from wordmine.counting.reducers.reduced import Reduced
 from wordmine.counting.spill.runs import (
-    SLICE_SHARE,
     FirstUnitIndex,
     Partition,
     plan_partitions,
@@ -207,7 +207,7 @@ class CountFile(FirstUnitIndex):
 
     def partitions(self, budget_bytes: int) -> Iterator[Partition]:
         """The counts one range of first units at a time, each range's slices within a share of the budget."""
-        for lo, hi in plan_partitions([self], max(budget_bytes // SLICE_SHARE, 1)):
+        for lo, hi in plan_partitions([self], slice_bytes(budget_bytes)):
             yield Partition((lo, hi), self.read_slice(lo, hi))
 
     def corpus(self, counts: NgramCounts, order: int | None = None, pruned_at: int | None = None,

@@ -39,6 +39,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from wordmine.budget import MemoryPlan
 from wordmine.counting.files.countstream import CountFile, CountFileWriter, open_counts
 from wordmine.counting.spill.runs import Run, merge_runs, spill_error, spill_folder, write_run
 from wordmine.counting.table.ngrams import bits_for, rekey
@@ -74,7 +75,9 @@ class _RenamedStreams:
 
 
 def merge_count_files(paths: list[str], output: str, memory: int, tmp_dir: str | None) -> Merged:
-    """Merge the count files ``paths`` into ``output`` (atomically), within ``memory`` bytes of tables."""
+    """Merge the count files ``paths`` into ``output`` (atomically), within ``memory`` bytes of tables.
+
+    The ranges read and merged take ``MemoryPlan.file_merge`` of it."""
     if not paths:
         raise WordmineError("nothing to merge")
     files = [open_counts(path) for path in paths]
@@ -88,7 +91,7 @@ def merge_count_files(paths: list[str], output: str, memory: int, tmp_dir: str |
         id_map = np.array([0] + [vocab.add(unit) for unit in count_file.vocab.units[1:]], dtype=np.int64)
         bits = bits_for(len(vocab), min(bits, count_file.bits))
         maps.append(None if np.array_equal(id_map, np.arange(len(id_map))) else id_map)
-    budget = memory // 2
+    budget = MemoryPlan.of(memory).file_merge
     folder = spill_folder(tmp_dir)
     writer = CountFileWriter(tmp_dir)
     try:

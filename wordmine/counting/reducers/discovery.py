@@ -22,7 +22,8 @@ single units are), and before the rest is dropped:
 
 Both sums are added in the row order of the unpruned table, as
 :func:`wordmine.mining.scoring.boundary_entropy` adds them, so the entropies are the
-same floating-point numbers, not just close ones.
+same floating-point numbers, not just close ones (the formulas are those of
+:mod:`wordmine.counting.table.stats`).
 
 Worked example: in 天天向上，天天 with min count 2, only 天 and 天天 reach
 it, and 天天's entropies are those the unpruned table gives (ln 2 on each side).
@@ -39,7 +40,6 @@ it, and 天天's entropies are those the unpruned table gives (ln 2 on each side
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -49,9 +49,7 @@ from wordmine.config import auto_min_count
 from wordmine.counting.reducers.reduced import Reduced
 from wordmine.counting.spill.runs import Partition, concatenate
 from wordmine.counting.table.ngrams import U64, NgramCounts, mask
-
-#: Rows of left-entropy terms read back at once.
-BLOCK_ROWS = 1 << 20
+from wordmine.counting.table.stats import LeftTerms, branching_entropy, suffix_keys, sum_c_log_c
 
 
 @dataclass
@@ -66,96 +64,12 @@ class PrunedCounts:
     min_count: int
 
 
-def c_log_c(counts: np.ndarray) -> np.ndarray:
-    """c ln c of each count: an extension's term in its n-gram's boundary entropy."""
-    return counts * np.log(counts.astype(np.float64))
-
-
-def add_left_terms(out: np.ndarray, table: NgramCounts, order: int, suffix: np.ndarray,
-                   terms: np.ndarray) -> None:
-    """Add each term to the left sum of its suffix's row in ``table`` (a suffix not kept is skipped).
-
-    ``suffix``: packed keys when ``order`` is packed, else rows of unit ids.
-    Terms are added in sequence, as bincount adds them: given in the order of
-    the unpruned table, the sums are the same to the last bit.
-    """
-    if table.is_packed(order):
-        rows = table.find(order, suffix)
-    else:
-        rows = table.index(order, suffix.astype(np.int64))
-    hit = rows >= 0
-    np.add.at(out, rows[hit], terms[hit])
-
-
-def _sum_c_log_c(counts: np.ndarray, parents: np.ndarray, n_parents: int) -> np.ndarray:
-    weights = counts * np.log(counts.astype(np.float64))
-    return np.bincount(parents, weights=weights, minlength=n_parents)
-
-
-class _LeftTerms:
-    """The c ln c of every extension aw seen twice or more, keyed on its suffix w, on disk."""
-
-    def __init__(self, folder: str, order: int) -> None:
-        self.path = os.path.join(folder, f"left{order}.bin")
-        self.order = order
-        self.handle = open(self.path, "wb")  # noqa: SIM115 - closed in read()
-        self.rows = 0
-
-    def add(self, suffix: np.ndarray, counts: np.ndarray) -> None:
-        """``suffix``: packed keys, or rows of unit ids when order k is chained."""
-        if not len(counts):
-            return
-        record = np.empty((len(counts), self._width(suffix)), np.uint64)
-        record[:, :-1] = suffix.reshape(len(counts), -1).astype(U64)
-        record[:, -1] = c_log_c(counts).view(U64)
-        record.tofile(self.handle)
-        self.rows += len(counts)
-
-    def _width(self, suffix: np.ndarray) -> int:
-        return (suffix.shape[1] if suffix.ndim == 2 else 1) + 1
-
-    def sums(self, table: NgramCounts) -> np.ndarray:
-        """Left sums of every row of ``table``'s order, in the order the terms were written."""
-        self.handle.close()
-        order = self.order
-        width = (1 if table.is_packed(order) else order) + 1
-        out = np.zeros(len(table.keys[order - 1]))
-        with open(self.path, "rb") as handle:
-            while True:
-                block = np.fromfile(handle, np.uint64, BLOCK_ROWS * width)
-                if not len(block):
-                    break
-                block = block.reshape(-1, width)
-                suffix = block[:, 0] if width == 2 else block[:, :-1]
-                add_left_terms(out, table, order, suffix, block[:, -1].view(np.float64))
-        os.unlink(self.path)
-        return out
-
-    def close(self) -> None:
-        if not self.handle.closed:
-            self.handle.close()
-        if os.path.exists(self.path):
-            os.unlink(self.path)
-
-
-def _suffixes(table: NgramCounts, order: int, rows: np.ndarray) -> np.ndarray:
-    """The suffix (units 2..order) of the given rows of ``order``: a packed key, or unit ids."""
-    bits = table.bits
-    keys = table.keys[order - 1][rows]
-    if table.is_packed(order):
-        return keys & mask((order - 1) * bits)
-    if table.is_packed(order - 1):
-        prefix = table.keys[order - 2][(keys >> U64(bits)).astype(np.int64)]
-        return ((prefix << U64(bits)) | (keys & mask(bits))) & mask((order - 1) * bits)
-    return table.decode(order, rows)[:, 1:]
-
-
 def prune(partitions: Iterable[Partition], order: int, min_count: int, folder: str) -> PrunedCounts:
     """Keep orders 1..``order`` at ``min_count`` or more; entropies from the whole tables.
 
     ``partitions`` must hold orders up to ``order + 1`` and come in key order.
     """
-    terms = {k: _LeftTerms(folder, k) for k in range(1, order + 1)}
+    terms = {k: LeftTerms(folder, k) for k in range(1, order + 1)}
     try:
         kept: list[NgramCounts] = []
         right: dict[int, list[np.ndarray]] = {k: [] for k in range(1, order + 1)}
@@ -169,7 +83,7 @@ def prune(partitions: Iterable[Partition], order: int, min_count: int, folder: s
         entropy = {}
         for k in range(1, order + 1):
             n_w = counts.counts[k - 1]
-            left = _entropy(n_w, terms[k].sums(counts))
+            left = branching_entropy(n_w, terms[k].sums(counts))
             entropy[k] = (left, np.concatenate(right[k]) if right[k] else np.zeros(0))
         return PrunedCounts(counts, entropy, min_count)
     finally:
@@ -195,10 +109,10 @@ def prune_partition(table: NgramCounts, order: int, min_count: int) -> tuple[
     for k in range(1, order + 1):
         counts, child = table.counts[k - 1], table.counts[k]
         rows = np.flatnonzero(keep[k - 1])
-        sums = _sum_c_log_c(child, table.prefix_rows(k + 1), len(counts))
-        right[k] = _entropy(counts[rows], sums[rows])
+        sums = sum_c_log_c(child, table.prefix_rows(k + 1), len(counts))
+        right[k] = branching_entropy(counts[rows], sums[rows])
         repeated = np.flatnonzero(child >= 2)
-        terms[k] = (_suffixes(table, k + 1, repeated), child[repeated])
+        terms[k] = (suffix_keys(table, k + 1, repeated), child[repeated])
     return select(table, keep), right, terms
 
 
@@ -219,25 +133,6 @@ def select(table: NgramCounts, keep: list[np.ndarray]) -> NgramCounts:
         out.keys.append(keys)
         out.counts.append(table.counts[k - 1][rows])
     return out
-
-
-def left_entropy(table: NgramCounts, order: int, blocks: Iterable[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
-    """Left entropy of every row of ``order`` in ``table``, from (suffix, c ln c) blocks.
-
-    The blocks must come in the order of the unpruned table (the partitions'
-    order), as :func:`prune` writes them, for the sums to be the same to the last bit.
-    """
-    out = np.zeros(len(table.keys[order - 1]))
-    for suffix, terms in blocks:
-        add_left_terms(out, table, order, suffix, terms)
-    return _entropy(table.counts[order - 1], out)
-
-
-def _entropy(n_w: np.ndarray, sums: np.ndarray) -> np.ndarray:
-    """ln N - sum / N, as boundary_entropy computes it (0 for an n-gram never seen)."""
-    n_w = n_w.astype(np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.maximum(np.where(n_w > 0, np.log(n_w) - sums / n_w, 0.0), 0.0)
 
 
 @dataclass(frozen=True)

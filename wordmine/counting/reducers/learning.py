@@ -63,30 +63,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from wordmine.counting.reducers.discovery import _entropy, _LeftTerms, _suffixes, _sum_c_log_c, select
+from wordmine.budget import pruned_bytes
+from wordmine.counting.reducers.discovery import select
 from wordmine.counting.reducers.reduced import Reduced
 from wordmine.counting.spill.runs import Partition, concatenate
 from wordmine.counting.table.ngrams import U64, NgramCounts
+from wordmine.counting.table.stats import LeftTerms, branching_entropy, suffix_keys, sum_c_log_c
 
 #: Bytes a kept row costs while the stream passes: key, count and right entropy sum.
 KEPT_ROW_BYTES = 24
 #: Rows of a bucket file read at once by np.unique: about 8 bytes a key, a few copies while sorting.
 BUCKET_ROWS = 1 << 22
 _GOLDEN = U64(0x9E3779B97F4A7C15)
-
-
-#: The share of the budget the counts kept for learning may take: the character model learned
-#: from them holds about ten times the table's bytes while Kneser-Ney runs, and the CRF a quarter.
-TABLE_SHARE = 16
-
-
-def learn_table_bytes(memory: int) -> int:
-    """Bytes of count table that learning keeps under a budget of ``memory`` bytes.
-
-    >>> learn_table_bytes(1 << 30) >> 20
-    64
-    """
-    return memory // TABLE_SHARE
 
 
 @dataclass
@@ -164,6 +152,9 @@ def _at_least(table: NgramCounts, order: int, threshold: int) -> list[np.ndarray
 class LearningPruning:
     """Keep the whole table if it takes at most ``budget`` bytes, else what learning needs (orders 1..order).
 
+    ``budget``: ``MemoryPlan.learning_table`` (``learning_reducer``); pruned rows aim at
+    :func:`~wordmine.budget.pruned_bytes` of it.
+
     A :data:`~wordmine.counting.reducers.reduced.TableReducer`.
     """
 
@@ -188,7 +179,7 @@ class LearningPruning:
         order = self.order
         # Enough buckets that one of the largest order's suffixes fits np.unique's working set.
         buckets = max(1, -(-units // BUCKET_ROWS))
-        terms = {k: _LeftTerms(folder, k) for k in range(1, order + 1)}
+        terms = {k: LeftTerms(folder, k) for k in range(1, order + 1)}
         suffixes = {k: _SuffixBuckets(folder, k, buckets) for k in range(1, order)}
         try:
             threshold = 2
@@ -206,12 +197,12 @@ class LearningPruning:
                 sums = {}
                 for k in range(1, order + 1):
                     child = table.counts[k]
-                    total = _sum_c_log_c(child, table.prefix_rows(k + 1), len(table.counts[k - 1]))
+                    total = sum_c_log_c(child, table.prefix_rows(k + 1), len(table.counts[k - 1]))
                     sums[k] = total[keep[k - 1]]
                     repeated = np.flatnonzero(child >= 2)
-                    terms[k].add(_suffixes(table, k + 1, repeated), child[repeated])
+                    terms[k].add(suffix_keys(table, k + 1, repeated), child[repeated])
                     if k < order:
-                        suffixes[k].add(_suffixes(table, k + 1, np.arange(len(child))))
+                        suffixes[k].add(suffix_keys(table, k + 1, np.arange(len(child))))
                 kept.append(select(table, keep))
                 right.append(sums)
                 del table, part  # the merged partition is done with
@@ -222,8 +213,8 @@ class LearningPruning:
             entropy = {}
             for k in range(1, order + 1):
                 n_w = counts.counts[k - 1]
-                left = _entropy(n_w, terms[k].sums(counts))
-                entropy[k] = (left, _entropy(n_w, np.concatenate([r[k] for r in right]) if right else np.zeros(0)))
+                left = branching_entropy(n_w, terms[k].sums(counts))
+                entropy[k] = (left, branching_entropy(n_w, np.concatenate([r[k] for r in right]) if right else np.zeros(0)))
                 if k < order:
                     continuation, n1, n2 = suffixes[k].counts(counts, k)
                     stats.continuation[k] = continuation
@@ -251,7 +242,7 @@ class LearningPruning:
         if rows * KEPT_ROW_BYTES <= self.budget and (threshold == 2 or not final):
             return threshold
         counts = np.concatenate([c for t in kept for c in t.counts[1:]])
-        new = least_threshold(counts, units, (self.budget // 2) // KEPT_ROW_BYTES, threshold)
+        new = least_threshold(counts, units, pruned_bytes(self.budget) // KEPT_ROW_BYTES, threshold)
         if new == threshold:
             return threshold
         for i, table in enumerate(kept):

@@ -44,6 +44,7 @@ from typing import BinaryIO
 
 import numpy as np
 
+from wordmine.budget import slice_bytes
 from wordmine.counting.spill.passes import merge_passes
 from wordmine.counting.table.ngrams import U64, NgramCounts, mask, widen
 from wordmine.errors import OutputError
@@ -217,10 +218,6 @@ def plan_partitions(runs: list[FirstUnitIndex], budget_bytes: int) -> list[tuple
     return ranges
 
 
-#: The slices of a partition take this share of the budget: merging them needs the output beside them.
-SLICE_SHARE = 5
-
-
 #: Runs merged in one pass at most. Past it they are merged FAN_IN at a time into
 #: intermediate runs first, pass after pass (a multi-pass external merge), so a
 #: merge reads FAN_IN runs at most and holds as many files open whatever the
@@ -293,7 +290,7 @@ def write_merged(partitions: Iterable[Partition], folder: str) -> Run:
 def _merge_all(runs: list, budget_bytes: int, threads: int) -> Iterator[Partition]:
     """The runs merged in one pass, each partition's slices read from every run."""
     bits = max(run.bits for run in runs)
-    ranges = plan_partitions(runs, max(budget_bytes // (SLICE_SHARE * threads), 1))
+    ranges = plan_partitions(runs, slice_bytes(budget_bytes, threads))
 
     def merged(bounds: tuple[int, int]) -> Partition:
         lo, hi = bounds

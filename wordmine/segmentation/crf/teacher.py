@@ -22,7 +22,7 @@ import numpy as np
 from wordmine.config import DiscoverConfig
 from wordmine.counting.table.corpus import Corpus
 from wordmine.mining.discover import discover
-from wordmine.normalize import Vocabulary, code_points, unit_spans
+from wordmine.normalize import Vocabulary, offsets_in_runs, text_runs
 from wordmine.segmentation.charlm.model import CharLM
 from wordmine.segmentation.crf.chain import tags_of_ends
 from wordmine.segmentation.crf.features import dictionary_keys, dictionary_masks
@@ -62,9 +62,7 @@ def lexicon_runs(corpus: Corpus, teacher: CharLM, units: int, seed: int = 0
     run_end_after_word = rng.random(len(draws)) < 1.0 / MEAN_RUN_WORDS
     run_end = np.zeros(len(ids), bool)
     run_end[np.cumsum(drawn_lengths) - 1] = run_end_after_word
-    new_run = np.concatenate([[True], run_end[:-1]])
-    index = np.arange(len(ids))
-    offsets = index - np.maximum.accumulate(np.where(new_run, index, 0))
+    offsets = offsets_in_runs(np.concatenate([[True], run_end[:-1]]))
     return ids, offsets, tags_of_ends(word_end, offsets)
 
 
@@ -82,14 +80,8 @@ def gold_runs(lines: list[list[str]], vocab: Vocabulary) -> tuple[np.ndarray, np
             position += len(word)
             ends_at[position] = True
         position += 1
-    cps = code_points(text)
-    spans = unit_spans(cps)
-    ids = vocab.ids_of_spans(cps, spans, grow=False).astype(np.int64)
-    new_run = np.ones(len(ids), bool)
-    new_run[1:] = spans.start[1:] != spans.end[:-1]
-    index = np.arange(len(ids))
-    offsets = index - np.maximum.accumulate(np.where(new_run, index, 0))
-    return ids, offsets, tags_of_ends(ends_at[spans.end], offsets)
+    runs = text_runs(text, vocab)
+    return runs.ids, runs.offsets, tags_of_ends(ends_at[runs.spans.end], runs.offsets)
 
 
 def join_discovered_pairs(corpus: Corpus, vocab: Vocabulary, ids: np.ndarray, offsets: np.ndarray,
