@@ -47,7 +47,8 @@ CONTEXT = 6
 #: The most snippets a word may ask for: they are held in memory for every reported word.
 MAX_EXAMPLES = 100
 
-#: Characters of text matched at a time: the matcher's arrays take about 80 bytes a character.
+#: Characters of text matched at a time: the matcher's arrays take about 80 bytes a character, a fixed
+#: working set of some 20 MiB that does not grow with the budget (not in wordmine.budget's plan).
 PIECE_CHARS = 1 << 18
 
 #: The marks around the word in a snippet.
