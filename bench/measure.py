@@ -45,6 +45,7 @@ class Result:
     max_processes: int = 0  # most processes seen at once in the tree
     timed_out: bool = False
     leftover_processes: int = 0  # processes of the session still alive after the child exited
+    cpu_seconds: float = 0.0  # user + system time of the child and the children it waited for (wait4)
 
     @property
     def ok(self) -> bool:
@@ -206,6 +207,7 @@ def run_measured(
         max_processes=max_procs,
         timed_out=timed_out,
         leftover_processes=len(leftover),
+        cpu_seconds=rusage.ru_utime + rusage.ru_stime,
     )
 
 

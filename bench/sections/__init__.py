@@ -5,4 +5,4 @@ A section that runs a standalone script (one that prints a table and writes a
 JSON list of row records) is a few lines with ``script.script_section``.
 """
 
-ORDER = ["precision", "speed", "contrast", "segment", "crf", "jieba", "scale", "memory"]
+ORDER = ["precision", "speed", "peers", "contrast", "segment", "crf", "jieba", "scale", "memory"]

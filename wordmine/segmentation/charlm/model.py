@@ -123,6 +123,8 @@ class CharLM:
     _indexes: list[KeyIndex] | None = field(default=None, init=False, repr=False, compare=False)
     _padded: list[tuple[np.ndarray, np.ndarray]] | None = field(default=None, init=False, repr=False,
                                                                   compare=False)
+    _columns: list[tuple[np.ndarray, np.ndarray]] | None = field(default=None, init=False, repr=False,
+                                                                   compare=False)
 
     def padded_variations(self, order: int) -> tuple[np.ndarray, np.ndarray]:
         """The right and left variations of ``order`` as float64 with a 0 appended (built on first use).
@@ -144,6 +146,18 @@ class CharLM:
         if self._indexes is None:
             self._indexes = [KeyIndex(keys) for keys in self.keys]
         return self._indexes[order - 1]
+
+    def padded_columns(self, order: int) -> tuple[np.ndarray, np.ndarray]:
+        """The log probabilities and backoff weights of ``order`` with a 0 appended (built on first use).
+
+        Row -1 (an n-gram the model lacks) then reads 0 without a mask; the top
+        order's backoff weights are all 0.
+        """
+        if self._columns is None:
+            self._columns = [(np.append(self.log_prob[k - 1], 0.0),
+                              np.append(self.backoff[k - 1], 0.0) if k < self.order else np.zeros(len(keys) + 1))
+                             for k, keys in enumerate(self.keys, start=1)]
+        return self._columns[order - 1]
 
     @property
     def order(self) -> int:
@@ -182,7 +196,8 @@ def _at(values: np.ndarray, rows: np.ndarray, missing: float) -> np.ndarray:
     return out
 
 
-def lattice_scores(ids: np.ndarray, offsets: np.ndarray, model: CharLM) -> tuple[np.ndarray, np.ndarray]:
+def lattice_scores(ids: np.ndarray, offsets: np.ndarray, model: CharLM, boundary_weight: float | None = None,
+                   word_weight: float | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Log score of each unit under each tag, and of a word ending at it after each tag.
 
     The first (n, 4) array scores each unit under each tag, -inf where the run is too short.
@@ -196,25 +211,34 @@ def lattice_scores(ids: np.ndarray, offsets: np.ndarray, model: CharLM) -> tuple
     The second (n, 4) array is what a word gets for ending at the unit, by the tag
     of its last unit (b, c, d: a word of 1, 2, 3 units; e: 4 or more, scored as its
     last 4): ``word_weight`` times its length times its autonomy (:func:`autonomy`).
+
+    ``boundary_weight`` and ``word_weight``, where given, replace the model's
+    (the CRF reads both scores with weight 1).
     """
+    boundary_weight = model.boundary_weight if boundary_weight is None else boundary_weight
+    word_weight = model.word_weight if word_weight is None else word_weight
     n = len(ids)
     ids = ids.astype(np.int64)
     unit_key = ids.astype(np.uint64)
-    out = np.empty((n, N_TAGS))
+    # One row per tag, returned transposed: each column below is written and read as a contiguous vector.
+    by_tag = np.empty((N_TAGS, n))
+    out = by_tag.T
     # Order 1: an order-1 key is the unit id itself, so a dense map finds the rows.
     row_of = model.unigram_rows()
     rows = row_of[np.minimum(ids, len(row_of) - 1)]
     rows[ids >= len(row_of)] = -1
     lower = _at(model.log_prob[0], rows, model.unknown_log_prob)
-    out[:, 0] = lower
+    by_tag[0] = lower
     rows_by_order = [rows]
     row_key = unit_key
     context_backoff = _at(model.backoff[0], rows, 0.0) if model.order > 1 else np.zeros(n)
-    starts = offsets == 0
+    # The units within 3 of their run's start, by index: few, so indexes beat masks over every unit.
+    near_start = np.flatnonzero(offsets < 3)
+    starts = near_start[offsets[near_start] == 0]
     for k in range(2, 5):
         valid = offsets >= k - 1
         if k > model.order:
-            out[:, k - 1] = np.where(valid, lower, -np.inf)
+            by_tag[k - 1] = np.where(valid, lower, -np.inf)
             continue
         # Shift by one unit: the (k - 1)-gram ending before each unit is this k-gram's context.
         prev_rows = np.empty_like(rows)
@@ -230,27 +254,23 @@ def lattice_scores(ids: np.ndarray, offsets: np.ndarray, model: CharLM) -> tuple
             key = (key << np.uint64(model.bits)) | unit_key
         else:  # chained keys: the context's row, then this unit
             key = (np.maximum(prev_rows, 0).astype(np.uint64) << np.uint64(model.bits)) | unit_key
-        asked = np.flatnonzero(valid & (prev_rows >= 0))  # an n-gram whose context is unseen is unseen
-        found_rows = model.index(k).find(key[asked])
-        hit, hit_rows = asked[found_rows >= 0], found_rows[found_rows >= 0]
-        rows = np.full(n, -1, np.int64)
-        rows[hit] = hit_rows
-        score[hit] = model.log_prob[k - 1][hit_rows]
-        score[~valid] = -np.inf
-        out[:, k - 1] = lower = score
+        # An n-gram whose context is unseen is unseen: only the others are asked.
+        rows = model.index(k).find(key, asked=valid & (prev_rows >= 0))
+        log_prob, backoff = model.padded_columns(k)  # row -1 reads 0
+        np.copyto(score, log_prob[rows], where=rows >= 0)
+        score[near_start[offsets[near_start] < k - 1]] = -np.inf  # the units where ``valid`` is False
+        by_tag[k - 1] = lower = score
         rows_by_order.append(rows)
         row_key = key
-        context_backoff = np.zeros(n)
-        if k < model.order:
-            context_backoff[hit] = model.backoff[k - 1][hit_rows]
+        context_backoff = backoff[rows]
     word_end = np.zeros((n, N_TAGS))
-    if model.scores_entropy:
+    if (boundary_weight or word_weight) and model.right_variation:  # as model.scores_entropy says
         values = variation_values(rows_by_order, model)
-        if model.boundary_weight:
-            out[:, 0] += model.boundary_weight * boundary_scores(offsets, values)
-        if model.word_weight:
+        if boundary_weight:
+            by_tag[0] += boundary_weight * boundary_scores(offsets, values)
+        if word_weight:
             word_end = autonomy(values, n, N_TAGS)
-            word_end *= model.word_weight * np.arange(1, N_TAGS + 1)
+            word_end *= word_weight * np.arange(1, N_TAGS + 1)
     return out, word_end
 
 

@@ -285,16 +285,12 @@ def statistics(ids: np.ndarray, offsets: np.ndarray, model: CharLM) -> np.ndarra
     out = np.zeros((STATISTICS, n))
     if n == 0:
         return out.T
-    probe = dataclasses.replace(model, boundary_weight=1.0, word_weight=1.0)
-    probe._indexes, probe._padded = model._indexes, model._padded  # share the lazily built indexes
-    scores, word_end = lattice_scores(ids, offsets, probe)
-    if model._indexes is None:
-        model._indexes = probe._indexes
+    scores, word_end = lattice_scores(ids, offsets, model, boundary_weight=1.0, word_weight=1.0)
     rows = model.unigram_rows()
     safe = np.minimum(ids.astype(np.int64), len(rows) - 1)
     unigram_rows = np.where(ids < len(rows), rows[safe], -1)
     log_p1 = np.where(unigram_rows >= 0, model.log_prob[0][np.maximum(unigram_rows, 0)], model.unknown_log_prob)
-    if probe.scores_entropy:
+    if bool(model.right_variation):  # lattice_scores scored the entropy with weights 1
         np.subtract(scores[:, 0], log_p1, out=out[0])
     lower = log_p1
     for k in range(1, 4):
