@@ -77,7 +77,7 @@ from wordmine.counting.reducers.listing import block_rows_within, listing_reduce
 from wordmine.counting.spill.runs import spill_error
 from wordmine.counting.table.corpus import Corpus
 from wordmine.counts import Counts
-from wordmine.errors import OptionError
+from wordmine.errors import InputError, OptionError
 from wordmine.io.tables import FORMATS, read_word_counts
 from wordmine.io.tables import write_rows as write_table_rows
 from wordmine.io.text import (
@@ -93,12 +93,15 @@ from wordmine.lexicon import Lexicon
 from wordmine.mining.contrast import Terms
 from wordmine.mining.contrast import contrast as rank_contrast
 from wordmine.mining.discover import discover as discover_lexicon
+from wordmine.mining.examples import check_examples, word_examples
 from wordmine.mining.jieba_dict import (
     jieba_entries,
     to_jieba,  # noqa: F401 - re-exported: the public API
 )
+from wordmine.mining.known import known_words
 from wordmine.mining.novelty import new_words
-from wordmine.mining.occurrences import Background, CorpusBackground, JiebaBackground
+from wordmine.mining.occurrences import Background, CorpusBackground, JiebaBackground, corpus_occurrences
+from wordmine.mining.since import rank_rising
 from wordmine.normalize import Vocabulary
 from wordmine.segmentation.evaluation import Score
 from wordmine.segmentation.evaluation import evaluate as evaluate_spans
@@ -158,7 +161,16 @@ _QUIET = Hooks()
 
 @dataclass(frozen=True)
 class Word:
-    """One discovered word and its figures (the columns of ``wordmine discover``)."""
+    """One discovered word and its figures (the columns of ``wordmine discover``).
+
+    With ``examples=N``, each word comes with N snippets of its use, from
+    different places of the text (:mod:`wordmine.mining.examples`):
+
+    >>> lines = [f"{who}说黑猫{verb}鱼。" for who in ["老王", "小李", "阿明"] for verb in ["喜欢", "讨厌"]] * 3
+    >>> word = discover(lines, min_count=3, top=2, examples=3)[1]
+    >>> word.word, word.examples
+    ('喜欢', ('老王说黑猫【喜欢】鱼。', '阿明说黑猫【喜欢】鱼。', '小李说黑猫【喜欢】鱼。'))
+    """
 
     word: str
     count: int
@@ -166,6 +178,13 @@ class Word:
     left_entropy: float
     right_entropy: float
     score: float
+    """The ranking: count times the smaller boundary entropy; with ``since``, the rise against the older corpus."""
+    older_count: int | None = None
+    """With ``since``: occurrences in the older corpus (as a string, also inside longer words)."""
+    log_ratio: float | None = None
+    """With ``since``: ln of the newer rate over the older one, half a count added to each side."""
+    examples: tuple[str, ...] = ()
+    """With ``examples=N``: up to N snippets of the word from different places of the text, the word marked 【so】."""
 
 
 @dataclass(frozen=True)
@@ -419,8 +438,11 @@ def discover_in(corpus: Corpus, config: DiscoverConfig, new_only: bool = False,
 def _discovered(source: Source | Counts | Files, top: int | None, min_count: int | None, order: int, min_len: int,
                 max_len: int, new_only: bool, no_numbers: bool, no_redundancy: bool, memory: object, jobs: object,
                 tmp_dir: str | None, encoding: object, errors: object, dask: str | None,
-                hooks: Hooks | None) -> tuple[Lexicon, int]:
-    """The lexicon of ``discover`` (``top`` words) and the units it was found in."""
+                hooks: Hooks | None, known: object = None) -> tuple[Lexicon, Corpus]:
+    """The lexicon of ``discover`` (``top`` words) and the corpus it was found in.
+
+    ``known``: lexicon files whose words are known too (:func:`wordmine.mining.known.known_words`);
+    giving any implies ``new_only``."""
     hooks = hooks or _QUIET
     order = check_range("order", order, *DISCOVER_ORDERS)
     top = check_optional("top", top, 0)
@@ -444,12 +466,64 @@ def _discovered(source: Source | Counts | Files, top: int | None, min_count: int
                      f"{corpus.order}): give {again}, or count again with --order {order}")
     config = DiscoverConfig(order=order, min_count=min_count, min_len=min_len, max_len=max_len,
                             redundancy=not no_redundancy, numbers=not no_numbers)
-    lexicon = discover_in(corpus, config, new_only)
+    known_paths = [known] if isinstance(known, (str, os.PathLike)) else list(known or [])
+    # jieba's words and the files', looked up through simplified forms as well (mining.known)
+    known_set = known_words(known_paths, counting.encoding) if new_only or known_paths else None
+    lexicon = discover_in(corpus, config, new_only or bool(known_paths), known=known_set)
     hooks.tell("say", f"{len(lexicon):,} words (min count {min_count or auto_min_count(max(corpus.total_units, 1))})"
                f" in {corpus.total_units:,} units")
     if top is not None:
         lexicon = lexicon.take(list(range(min(len(lexicon), top))))
-    return lexicon, corpus.total_units
+    return lexicon, corpus
+
+
+def candidate_background(general: list[Source] | Counts, words: list[str], counting: Counting,
+                         on_bytes: Callable[[int], None] | None = None) -> CorpusBackground:
+    """The counts of ``words`` in ``general`` (text sources, one count file, or Counts), within the budget.
+
+    Of the general text only the units and the candidates' counts are kept, as
+    the partitions pass, so that its tables stay small (wordmine.counting.reducers.candidates).
+    """
+    vocab = Vocabulary()
+    keep = CandidateCounts(tuple(words), vocab)
+    if isinstance(general, Counts):
+        return CorpusBackground(general.reduced(LEARN_ORDER, counting, vocab=vocab, reduce=keep))
+    give_back_freed()  # what discovery freed, returned before the counting workers fork
+    return CorpusBackground(count_sources(general, LEARN_ORDER, counting, on_bytes, vocab=vocab, reduce=keep))
+
+
+def check_discover_options(examples: int, counted: bool, since: Source | Counts | None) -> None:
+    """Refuse, before any work, ``discover`` options that cannot work (one check for the API and the CLI)."""
+    check_examples(examples)
+    if examples and counted:
+        raise OptionError("--examples quotes the text, and a count file holds none: give the text files")
+    if since is not None and _is_path(since) and os.fspath(since) != "-" and not os.path.isfile(since):
+        raise InputError(f"--since {os.fspath(since)}: no such file")
+
+
+def finish_words(corpus: Corpus, lexicon: Lexicon, counting: Counting, top: int | None = None,
+                 since: Source | Counts | None = None, examples: int = 0, text: list[Source] | None = None,
+                 on_bytes: Callable[[int], None] | None = None) -> list[Word]:
+    """The rows of discovered words: ranked by their rise against ``since`` if given, cut to ``top``,
+    with ``examples`` snippets each from ``text`` (the sources counted, read once more)."""
+    older = None
+    if since is not None:
+        background = candidate_background(since if isinstance(since, Counts) else [since], lexicon.words, counting,
+                                          on_bytes)
+        order, older_count, ratio, rise = rank_rising(lexicon, corpus_occurrences(corpus, lexicon.words),
+                                                      background.occurrences(lexicon.words), corpus.total_units,
+                                                      background.total)
+        lexicon = dataclasses.replace(lexicon.take(order), score=rise)
+        older = (older_count, ratio)
+    words = lexicon_words(lexicon)[:top]
+    if older is not None:
+        words = [dataclasses.replace(w, older_count=round(float(b)), log_ratio=float(r))
+                 for w, b, r in zip(words, *older)]
+    if examples and words:
+        blocks = text_blocks(text or [], counting.encoding, errors=counting.errors)
+        snippets = word_examples(blocks, [w.word for w in words], examples, at_least=[w.count for w in words])
+        words = [dataclasses.replace(w, examples=tuple(s)) for w, s in zip(words, snippets)]
+    return words
 
 
 def discover(source: Source | Counts | Files, *, top: int | None = None, min_count: int | None = None,
@@ -457,20 +531,38 @@ def discover(source: Source | Counts | Files, *, top: int | None = None, min_cou
              max_len: int = DiscoverConfig.max_len, new_only: bool = False, no_numbers: bool = False,
              no_redundancy: bool = False, memory: int | str | None = None, jobs: int | None = None,
              tmp_dir: str | None = None, encoding: str = "utf-8", errors: str = "strict", dask: str | None = None,
-             hooks: Hooks | None = None) -> list[Word]:
+             hooks: Hooks | None = None, known: Iterable[str | os.PathLike[str]] | str | None = None,
+             examples: int = 0, since: Source | Counts | None = None) -> list[Word]:
     """The words of a corpus, best first, as ``wordmine discover``.
 
     With ``dask`` (a scheduler address, or ``local:N``), ``source`` is a list of
     shard paths, counted and pruned on that Dask cluster as ``discover --dask``:
     ``discover(["a.txt", "b.txt"], dask="local:2")``.
 
+    ``known``: lexicon files whose words count as known too (one word a line,
+    or jieba's ``word freq tag``; ``"none"`` leaves jieba's dictionary out); it
+    implies ``new_only``. ``examples``: snippets of each word
+    (:attr:`Word.examples`), from one more reading of the text (a source that
+    is not a path is first copied to a temporary file in ``tmp_dir``).
+    ``since``: an older corpus (a text, a count file or :class:`Counts`); the
+    words whose rate rose most against it, best first (:mod:`wordmine.mining.since`).
+
     >>> words = discover(["黑猫喜欢鱼，白狗讨厌鱼，黑猫讨厌白狗"] * 3, min_count=3)
     >>> [(w.word, w.count) for w in words]
     [('白狗', 6), ('黑猫', 6), ('讨厌', 6), ('喜欢', 3)]
     """
-    lexicon, _ = _discovered(source, top, min_count, order, min_len, max_len, new_only, no_numbers,
-                             no_redundancy, memory, jobs, tmp_dir, encoding, errors, dask, hooks)
-    return lexicon_words(lexicon)
+    paths = source.paths if isinstance(source, Files) else [source] if _is_path(source) else []
+    counted = isinstance(source, Counts) or any(is_count_file(os.fspath(p)) for p in paths)
+    check_discover_options(examples, counted, since)
+    with contextlib.ExitStack() as stack:
+        if examples and dask is None:  # the snippets read the text once more
+            source = Files(tuple(_readable_twice(_sources(source), tmp_dir, encoding, stack)))
+        lexicon, corpus = _discovered(source, None if since is not None else top, min_count, order, min_len,
+                                      max_len, new_only, no_numbers, no_redundancy, memory, jobs, tmp_dir,
+                                      encoding, errors, dask, hooks, known)
+        text = _sources(source) if examples else None
+        counting = _counting(memory, jobs, tmp_dir, encoding, errors, _QUIET)
+        return finish_words(corpus, lexicon, counting, top, since, examples, text, (hooks or _QUIET).on_bytes)
 
 
 def jieba_dictionary(source: Source | Counts | Files, *, top: int | None = None, min_count: int | None = None,
@@ -478,7 +570,8 @@ def jieba_dictionary(source: Source | Counts | Files, *, top: int | None = None,
                      max_len: int = DiscoverConfig.max_len, new_only: bool = False, no_numbers: bool = False,
                      no_redundancy: bool = False, memory: int | str | None = None, jobs: int | None = None,
                      tmp_dir: str | None = None, encoding: str = "utf-8", errors: str = "strict",
-                     dask: str | None = None, hooks: Hooks | None = None) -> list[tuple[str, int]]:
+                     dask: str | None = None, hooks: Hooks | None = None,
+                     known: Iterable[str | os.PathLike[str]] | str | None = None) -> list[tuple[str, int]]:
     """``discover --format jieba``: (word, frequency) of the new words, on jieba's scale.
 
     The words are those of ``discover(..., new_only=True, no_numbers=True)``
@@ -487,9 +580,22 @@ def jieba_dictionary(source: Source | Counts | Files, *, top: int | None = None,
     (see :mod:`wordmine.mining.jieba_dict`).
     """
     top = check_optional("top", top, 0)
-    lexicon, units = _discovered(source, top, min_count, order, min_len, max_len, True, True,
-                                 no_redundancy, memory, jobs, tmp_dir, encoding, errors, dask, hooks)
-    return jieba_entries(lexicon_words(lexicon), units, judged=True)
+    lexicon, corpus = _discovered(source, top, min_count, order, min_len, max_len, True, True,
+                                  no_redundancy, memory, jobs, tmp_dir, encoding, errors, dask, hooks, known)
+    return jieba_entries(lexicon_words(lexicon), corpus.total_units, judged=True)
+
+
+def _readable_twice(sources: list[Source], tmp_dir: str | None, encoding: str,
+                    stack: contextlib.ExitStack) -> list[Source]:
+    """Sources that can be read a second time: paths as they are (standard input and pipes buffered
+    to ``tmp_dir``), lines in memory copied to one temporary file; removed when ``stack`` closes."""
+    if all(_is_path(s) for s in sources):
+        return list(stack.enter_context(replayable(tuple(os.fspath(s) for s in sources), tmp_dir)))
+    spool = stack.enter_context(tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed with the stack
+        "w", encoding=encoding, dir=tmp_dir, prefix="wordmine-lines-", suffix=".txt"))
+    spool.writelines(text_blocks(sources))
+    spool.flush()
+    return [spool.name]
 
 
 def terms_rows(terms: Terms, top: int | None = None) -> list[Term]:
@@ -528,16 +634,7 @@ def contrast_terms(domain: str, general: list[Source] | Counts | None, method: s
     if general is None or (not isinstance(general, Counts) and not general):
         background = JiebaBackground()
     else:
-        # Of the general text only the units and the candidates' counts are needed: kept as the
-        # partitions pass, so that its tables stay within the budget (wordmine.counting.reducers.candidates).
-        vocab = Vocabulary()
-        keep = CandidateCounts(tuple(lexicon.words), vocab)
-        if isinstance(general, Counts):
-            corpus = general.reduced(LEARN_ORDER, counting, vocab=vocab, reduce=keep)
-        else:
-            give_back_freed()  # what discovery freed, returned before the counting workers fork
-            corpus = count_sources(general, LEARN_ORDER, counting, on_bytes, vocab=vocab, reduce=keep)
-        background = CorpusBackground(corpus)
+        background = candidate_background(general, lexicon.words, counting, on_bytes)
         if warn and background.total * 4 < domain_corpus.total_units:
             warn(f"warning: the general corpus ({background.total:,} units) is much smaller than the domain "
                  f"corpus ({domain_corpus.total_units:,}); general counts are sparse and scores unreliable")
@@ -715,14 +812,8 @@ def _segmented(sources: list[Source], model: Segmenter | str | os.PathLike[str] 
                crf: CRFConfig | None, gold: object, counting: Counting, jobs: int, hooks: Hooks) -> Iterator[str]:
     learning = model is None and lexicon is None
     with contextlib.ExitStack() as stack:
-        if learning and all(_is_path(s) for s in sources):
-            sources = list(stack.enter_context(replayable(tuple(sources), counting.tmp_dir)))
-        elif learning:  # lines in memory: read twice from a temporary copy
-            spool = stack.enter_context(tempfile.NamedTemporaryFile(
-                "w", encoding=counting.encoding, dir=counting.tmp_dir, prefix="wordmine-lines-", suffix=".txt"))
-            spool.writelines(text_blocks(sources))
-            spool.flush()
-            sources = [spool.name]
+        if learning:  # counted, then segmented: read twice
+            sources = _readable_twice(sources, counting.tmp_dir, counting.encoding, stack)
         if isinstance(model, Segmenter):
             segmenter = model
         elif model is not None:

@@ -99,6 +99,11 @@ def code_points(text: str) -> np.ndarray:
     return _lookup_tables().fold[raw]
 
 
+def latin_mask(cps: np.ndarray) -> np.ndarray:
+    """Which folded code points are Latin letters or digits, the characters of Latin units."""
+    return _lookup_tables().latin[cps]
+
+
 @dataclass(frozen=True)
 class UnitSpans:
     """Where the units of a text are: unit ``i`` is ``text[start[i]:end[i]]``."""

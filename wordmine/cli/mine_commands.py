@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 
 import click
 
@@ -30,7 +31,23 @@ def columns(row_type: type) -> list[str]:
     """The TSV columns of a row type: its fields, in order (read when a command runs, not at import,
     so that ``wordmine --help`` does not load the library)."""
     return [field.name for field in dataclasses.fields(row_type)]
+
+
 SCHEDULER = Checked("SCHEDULER", check_scheduler)
+#: The columns of discover's rows by default; --since and --examples each add theirs.
+WORD_COLUMNS = ["word", "count", "cohesion", "left_entropy", "right_entropy", "score"]
+#: Between the snippets of a word in TSV output (JSON lines hold a list).
+EXAMPLES_SEPARATOR = " | "
+#: --examples at most (a snippet list past this is a concordance, not a column).
+MAX_EXAMPLES = 100
+
+
+def _known_files(ctx, param, value: tuple[str, ...]) -> tuple[str, ...]:
+    """--known values: 'none' or existing files (a usage error otherwise, as for any missing input)."""
+    for path in value:
+        if path != "none" and not os.path.isfile(path):
+            raise click.BadParameter(f"{path}: no such file", ctx, param)
+    return value
 
 
 @click.command(name="discover")
@@ -43,6 +60,16 @@ SCHEDULER = Checked("SCHEDULER", check_scheduler)
               help="Longest word reported, in units.")
 @click.option("--new-only", is_flag=True, help="Only new words: not in jieba's dictionary (349 k words), not a "
               "fragment of longer words, not a phrase of words jieba knows (wordmine.mining.novelty).")
+@click.option("--known", "known", multiple=True, metavar="FILE", callback=_known_files,
+              help="A lexicon of words you know (one word a line, or jieba's 'word freq tag'), left out as "
+              "jieba's are; repeatable; implies --new-only. --known none leaves jieba's dictionary out. Words in "
+              "traditional characters are looked up in simplified ones.")
+@click.option("--examples", type=whole("examples", 0, MAX_EXAMPLES), default=0, metavar="N",
+              help="Add a column of N short snippets of each word, from different places of the text, the word "
+              "marked 【so】 (one more reading of the text, for the rows written only).")
+@click.option("--since", type=click.Path(exists=True, dir_okay=False, allow_dash=True), metavar="OLDER",
+              help="An older text or count file: list the words whose rate rose most against it, ranked by "
+              "contrast's salience (score); adds the columns older_count and log_ratio.")
 @click.option("--no-numbers", is_flag=True, help="Drop words that hold a digit (1998年, 3次, 49岁); "
               "with --new-only they are most of the list.")
 @click.option("--no-redundancy", is_flag=True,
@@ -55,7 +82,8 @@ SCHEDULER = Checked("SCHEDULER", check_scheduler)
 @input_options
 @counting_options
 @table_options(FORMATS)
-def discover_command(inputs, order, min_len, max_len, new_only, no_numbers, no_redundancy, scheduler: str | None,
+def discover_command(inputs, order, min_len, max_len, new_only, known: tuple[str, ...], examples: int,
+                     since: str | None, no_numbers, no_redundancy, scheduler: str | None,
                      min_count: int | None, inputs_read: Input, counting: Counting, table: Table) -> None:
     """Find the words of a corpus, new words included.
 
@@ -73,18 +101,29 @@ def discover_command(inputs, order, min_len, max_len, new_only, no_numbers, no_r
     """
     if min_len > max_len:
         raise click.BadParameter("--min-len is larger than --max-len", param_hint="--min-len")
+    if since == "-" and "-" in (inputs or ("-",)):
+        raise click.UsageError("standard input (-) can be read only once; name it once")
+    if examples and table.fmt == "jieba":
+        raise click.UsageError("--examples adds a column, and jieba's format has none: give --format tsv or jsonl")
+    if since and table.fmt == "jieba":
+        raise click.UsageError("--since ranks the words by their rise, and jieba's format has no ranking: give "
+                               "--format tsv or jsonl")
     source = files(inputs, inputs_read)
     with progress(inputs_read, None if scheduler else source.size) as bar:
         options = dict(top=table.top, min_count=min_count, order=order, min_len=min_len, max_len=max_len,
                        new_only=new_only, no_numbers=no_numbers, no_redundancy=no_redundancy, dask=scheduler,
-                       hooks=inputs_read.hooks(bar.update), **inputs_read.reading, **counting.budget)
+                       known=known or None, hooks=inputs_read.hooks(bar.update), **inputs_read.reading,
+                       **counting.budget)
         if table.fmt == "jieba":  # the new words (as --new-only --no-numbers), at jieba's scale
             rows = wordmine.jieba_dictionary(source, **options)
         else:
-            rows = wordmine.discover(source, **options)
+            rows = wordmine.discover(source, examples=examples, since=since, **options)
+    names = (["word", "count"] if table.fmt == "jieba" else
+             WORD_COLUMNS + (["older_count", "log_ratio"] if since else []) + (["examples"] if examples else []))
+    if examples and table.fmt != "jsonl":  # one TSV cell: the snippets joined
+        rows = [{**dataclasses.asdict(row), "examples": EXAMPLES_SEPARATOR.join(row.examples)} for row in rows]
     with text_output(table.output) as out:
-        wordmine.write_rows(rows, out, table.fmt or "tsv", table.header,
-                            ["word", "count"] if table.fmt == "jieba" else columns(wordmine.Word))
+        wordmine.write_rows(rows, out, table.fmt or "tsv", table.header, names)
 
 
 @click.command(name="contrast")
