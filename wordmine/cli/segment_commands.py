@@ -19,7 +19,7 @@ from wordmine.cli.options import (
     progress,
 )
 from wordmine.cli.streams import echo_rows, load_corpus, spooled, stdin_once, text_output
-from wordmine.config import TEACHERS, TRANSITION_MODES, CRFConfig
+from wordmine.config import TEACHERS, TRANSITION_MODES, CRFConfig, check_gold_weight
 from wordmine.counting.engine.heap import give_back_freed
 from wordmine.errors import WordmineError
 from wordmine.io.tables import read_word_counts
@@ -47,13 +47,21 @@ def _transitions(method: str, transitions: str | None) -> str:
     return transitions or "scaled"
 
 
+def _gold_weight(ctx, param, value: float | None) -> float | None:
+    """nan, inf and 1e308 parse as floats: refuse them here, as the config would (a usage error, exit 2)."""
+    try:
+        return None if value is None else check_gold_weight(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), ctx, param) from None
+
+
 CRF_OPTIONS = [
     click.option("--teacher", type=click.Choice(TEACHERS), default=None, show_default="charlm",
                  help="crf only: where the tags to learn from come from: the charlm segmentation of the input, "
                  "sentences sampled from the discovered lexicon by frequency, or both."),
     click.option("--gold", "gold_path", type=click.Path(exists=True, dir_okay=False),
                  help="crf only: segmented lines (words separated by spaces) to learn from as well."),
-    click.option("--gold-weight", type=click.FloatRange(min=0, min_open=True), default=None, show_default="1",
+    click.option("--gold-weight", type=float, callback=_gold_weight, default=None, show_default="1",
                  help="crf only: weight of a gold line against a pseudo-labelled one."),
     click.option("--dictionary", default=None, metavar="jieba|FILE",
                  help="crf only: a word list the user already has, as features: jieba's bundled dictionary "
