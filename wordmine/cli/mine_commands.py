@@ -143,7 +143,7 @@ def contrast_command(domain, general, method, min_count: int | None, inputs_read
     """
     stdin_once(domain, *general)
     counting = with_counting(inputs_read, counting)
-    with spooled((domain,), counting.tmp_dir) as names:
+    with spooled((domain,), counting.tmp_dir, inputs_read) as names:
         sources = [text_source(p) for p in (*names, *general)]
         total = sum(s.size or 0 for s in sources) if all(s.size is not None for s in sources) else None
         say_budget(inputs_read, counting)

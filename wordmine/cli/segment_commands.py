@@ -168,7 +168,7 @@ def segment_command(inputs, model_path, lexicon, method, transitions, teacher, g
     transitions = _transitions(method, transitions)
     crf, gold = _crf_settings(method, teacher, gold_path, gold_weight, dictionary, inputs_read.encoding)
     learning = not (model_path or lexicon)
-    with spooled(inputs, counting.tmp_dir) if learning else contextlib.nullcontext(inputs or ("-",)) as names:
+    with spooled(inputs, counting.tmp_dir, inputs_read) if learning else contextlib.nullcontext(inputs or ("-",)) as names:
         if model_path:
             segmenter = Segmenter.load(model_path)
         elif lexicon:

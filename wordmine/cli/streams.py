@@ -106,9 +106,10 @@ def stdin_once(*paths: str) -> None:
         raise click.UsageError("standard input (-) can be read only once; name it once")
 
 
-def spooled(inputs: tuple[str, ...], tmp_dir: str | None):
-    """Inputs readable twice: standard input, pipes and FIFOs are copied to ``tmp_dir`` first (and removed)."""
-    return replayable(inputs or ("-",), tmp_dir)
+def spooled(inputs: tuple[str, ...], tmp_dir: str | None, inputs_read: Input):
+    """Inputs readable twice: standard input, pipes and FIFOs are copied to ``tmp_dir`` first (and removed),
+    each block checked as it is copied."""
+    return replayable(inputs or ("-",), tmp_dir, inputs_read.encoding, inputs_read.errors)
 
 
 def echo_rows(rows: list[tuple[str, object]], write: Callable[[str], None]) -> None:

@@ -29,9 +29,9 @@ from __future__ import annotations
 import codecs
 import contextlib
 import errno
+import functools
 import os
 import re
-import shutil
 import stat
 import sys
 import tempfile
@@ -75,6 +75,11 @@ class TextSource:
     size: int | None = None
 
 
+#: The copies :func:`replayable` made and is still holding, each with the name it stands for
+#: (``<stdin>``, a pipe's path): errors and counts of undecodable bytes name what the user gave.
+_COPIES: dict[str, str] = {}
+
+
 def text_source(path: str) -> TextSource:
     """The source for a path, or for standard input when ``path`` is ``-``."""
     if path == "-":
@@ -82,8 +87,8 @@ def text_source(path: str) -> TextSource:
     try:
         size = os.path.getsize(path)
     except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-    return TextSource(path, lambda: open(path, "rb"), size)
+        raise InputError(f"{_COPIES.get(path, path)}: cannot read: {exc.strerror}") from None
+    return TextSource(_COPIES.get(path, path), lambda: open(path, "rb"), size)
 
 
 def _codec_name(encoding: str) -> str:
@@ -182,6 +187,9 @@ def read_blocks(
                 before = _undecodable[0]
                 try:
                     text = decoder.decode(raw, final=final)
+                    if wide and "\0" in text:  # /dev/zero read as UTF-16 is an endless run of U+0000
+                        raise InputError(f"{source.name}: NUL character near offset {consumed}: binary input, "
+                                         "not text")
                 except UnicodeDecodeError as exc:
                     offset = consumed - len(pending) + exc.start
                     hint = suggest_encoding(pending + raw, codec)
@@ -277,12 +285,41 @@ def is_regular_file(path: str) -> bool:
         return False
 
 
+class _BufferFull(Exception):
+    """Writing the copy failed (not reading the input): carries the OSError past read_blocks."""
+
+
+class _Tee:
+    """A byte stream that writes every block read from ``source`` into ``copy``."""
+
+    def __init__(self, source: BinaryIO, copy: BinaryIO) -> None:
+        self.source, self.copy = source, copy
+
+    def read(self, size: int) -> bytes:
+        raw = self.source.read(size)
+        try:
+            self.copy.write(raw)
+        except OSError as exc:
+            raise _BufferFull(exc) from None
+        return raw
+
+    def close(self) -> None:
+        if self.source is not sys.stdin.buffer:
+            self.source.close()
+
+
 @contextlib.contextmanager
-def replayable(paths: tuple[str, ...], tmp_dir: str | None = None) -> Iterator[tuple[str, ...]]:
+def replayable(paths: tuple[str, ...], tmp_dir: str | None = None, encoding: str = "utf-8",
+               errors: str = "strict") -> Iterator[tuple[str, ...]]:
     """The paths, each one that cannot be read twice (``-``, a pipe, a FIFO) copied to ``tmp_dir`` first.
 
     The copies are named ``wordmine-stdin-PID-*`` and removed on the way out,
     whatever happens; a full ``tmp_dir`` is an :class:`OutputError` naming it.
+    Each block is checked as it is copied, as :func:`read_blocks` checks it
+    (NUL bytes, undecodable bytes in ``encoding`` unless ``errors`` says go on):
+    ``cat /dev/urandom |`` or ``/dev/zero`` stop at the first block, naming
+    ``<stdin>`` or the path, instead of filling ``tmp_dir``. While the copies are
+    held, :func:`text_source` names them as the user did.
     """
     copies: list[str] = []
     names = []
@@ -292,22 +329,25 @@ def replayable(paths: tuple[str, ...], tmp_dir: str | None = None) -> Iterator[t
                 names.append(path)
                 continue
             where = tmp_dir or tempfile.gettempdir()
+            shown = "<stdin>" if path == "-" else path
             try:
                 with tempfile.NamedTemporaryFile(prefix=f"wordmine-stdin-{os.getpid()}-", dir=tmp_dir,
                                                  delete=False) as handle:
                     copies.append(handle.name)
-                    if path == "-":
-                        shutil.copyfileobj(sys.stdin.buffer, handle, 1 << 20)
-                    else:
-                        with open(path, "rb") as source:
-                            shutil.copyfileobj(source, handle, 1 << 20)
-            except OSError as exc:
+                    _COPIES[handle.name] = shown
+                    source = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115 (the tee closes it)
+                    tee = TextSource(shown, functools.partial(_Tee, source, handle))
+                    for _ in read_blocks([tee], encoding, block_bytes=1 << 20, errors=errors):
+                        pass
+            except (OSError, _BufferFull) as exc:
+                error = exc.args[0] if isinstance(exc, _BufferFull) else exc
                 raise OutputError(f"{where}: cannot buffer {'standard input' if path == '-' else path} "
-                                  f"for a second pass: {exc.strerror}; see --tmp-dir") from None
+                                  f"for a second pass: {error.strerror}; see --tmp-dir") from None
             names.append(handle.name)
         yield tuple(names)
     finally:
         for copy in copies:
+            _COPIES.pop(copy, None)
             with contextlib.suppress(OSError):
                 os.unlink(copy)
 
