@@ -166,3 +166,127 @@ def test_r3_03_dev_zero_read_as_utf16_is_binary_too(tmp_path):
     assert (result.returncode, result.stderr.decode()) == (
         1, "wordmine: error: /dev/zero: NUL character near offset 0: binary input, not text\n")
     assert os.listdir(tmp_path) == []
+
+
+TRADITIONAL = "臺灣的學生們在圖書館裡讀書，他們說這裡的環境很安靜。我們應該學習他們認真的態度。\n" * 3
+SIMPLIFIED = "黑猫喜欢鱼，白狗讨厌骨头。小鸟喜欢米粒，黑猫讨厌骨头。\n" * 3
+
+
+def _error(result) -> tuple[int, str]:
+    return result.returncode, result.stderr.decode()
+
+
+def test_r3_05_a_big5_file_is_told_big5_not_gb18030(run_wordmine, tmp_path):
+    path = tmp_path / "big5.txt"
+    path.write_bytes(TRADITIONAL.encode("big5"))
+    assert _error(run_wordmine("discover", path, "-q")) == (
+        1, f"wordmine: error: {path}: cannot decode byte 0xbb at offset 0 as utf-8; try --encoding big5\n")
+
+
+def test_r3_05_a_gb18030_file_is_still_told_gb18030(run_wordmine, tmp_path):
+    path = tmp_path / "gb.txt"
+    path.write_bytes(SIMPLIFIED.encode("gb18030"))
+    assert _error(run_wordmine("discover", path, "-q")) == (
+        1, f"wordmine: error: {path}: cannot decode byte 0xba at offset 0 as utf-8; try --encoding gb18030\n")
+
+
+def test_r3_05_a_utf8_file_with_its_last_character_cut_is_told_errors_replace(run_wordmine, tmp_path):
+    path = tmp_path / "cut.txt"
+    data = SIMPLIFIED.rstrip("\n").encode()[:-1]
+    path.write_bytes(data)
+    assert _error(run_wordmine("discover", path, "-q")) == (
+        1, f"wordmine: error: {path}: cannot decode as utf-8: the text ends inside a character (at offset "
+           f"{len(data) - 2}: a cut file?); give --errors replace or --errors skip to replace or drop the cut "
+           "character\n")
+    assert run_wordmine("discover", path, "-q", "--errors", "replace").returncode == 0
+
+
+def test_r3_05_an_odd_length_utf16_file_says_so(run_wordmine, tmp_path):
+    path = tmp_path / "odd.txt"
+    data = SIMPLIFIED.encode("utf-16-le") + b"x"
+    path.write_bytes(data)
+    assert _error(run_wordmine("discover", path, "-q", "--encoding", "utf-16-le")) == (
+        1, f"wordmine: error: {path}: cannot decode as utf-16-le: it has an odd number of bytes ({len(data)}), so it "
+           "is not whole utf-16-le text; give --errors replace or --errors skip to replace or drop the cut "
+           "character\n")
+    # Read as UTF-8, its NUL bytes lead to the right encoding, not to gb18030.
+    assert _error(run_wordmine("discover", path, "-q")) == (
+        1, f"wordmine: error: {path}: NUL byte at offset {data.index(0)}: UTF-16 text? give --encoding utf-16-le\n")
+
+
+def test_r3_05_random_bytes_get_no_utf16_hint(run_wordmine, tmp_path):
+    path = tmp_path / "random.bin"
+    path.write_bytes(bytes(range(256)) * 4)
+    assert _error(run_wordmine("discover", path, "-q")) == (
+        1, f"wordmine: error: {path}: NUL byte at offset 0: binary input, not text\n")
+
+
+@pytest.mark.parametrize("count", ["1e400", "abc", "-5", "0", "nan"])
+def test_r3_12_a_lexicon_count_that_is_not_a_positive_number_is_one_line(run_wordmine, tmp_path, count):
+    lexicon = tmp_path / "lexicon.txt"
+    lexicon.write_text(f"word\tcount\n黑猫\t6\n白狗\t{count}\n", encoding="utf-8")
+    result = run_wordmine("segment", "--lexicon", lexicon, "-q", input="黑猫喜欢白狗\n".encode())
+    assert (result.returncode, result.stdout, result.stderr.decode()) == (
+        1, b"", f"wordmine: error: {lexicon}: line 3: count '{count}' is not a finite number above 0 "
+                "(a line is: word [count])\n")
+
+
+def test_r3_12_a_json_lexicon_row_with_an_infinite_count_is_one_line(run_wordmine, tmp_path):
+    lexicon = tmp_path / "lexicon.jsonl"
+    lexicon.write_text('{"word": "黑猫", "count": 1e400}\n', encoding="utf-8")
+    result = run_wordmine("segment", "--lexicon", lexicon, "-q", input="黑猫\n".encode())
+    assert _error(result) == (
+        1, f"wordmine: error: {lexicon}: line 1: count inf is not a finite number above 0 (a line is: word [count])\n")
+
+
+@pytest.fixture(scope="module")
+def wordmine_files(tmp_path_factory):
+    """A count file and a model file of the toy corpus."""
+    folder = tmp_path_factory.mktemp("files")
+    text = folder / "toy.txt"
+    text.write_text(("黑猫喜欢鱼，白狗讨厌骨头。\n" * 20), encoding="utf-8")
+    wordmine.count(str(text), order=2).save(folder / "x.wmc")
+    wordmine.learn(str(text), method="unigram").save(folder / "m.wmm")
+    return folder
+
+
+COUNT_FILE = ("a wordmine count file (from count -o FILE.wmc), not text: give it as the input of discover, "
+              "contrast or learn, or to merge")
+MODEL_FILE = "a wordmine model file (from learn -o FILE.wmm), not text: give it to segment --model"
+
+
+@pytest.mark.parametrize("args, named, what", [
+    (["discover", "{m}", "-q"], "{m}", MODEL_FILE),
+    (["segment", "{x}", "-q"], "{x}", COUNT_FILE),
+    (["segment", "--model", "{m}", "{x}", "-q"], "{x}", COUNT_FILE),
+    (["eval", "{g}", "{m}"], "{m}", MODEL_FILE),
+    (["segment", "--lexicon", "{m}", "{g}", "-q"], "{m}", MODEL_FILE),
+])
+def test_r3_14_wordmine_files_given_as_text_are_named(run_wordmine, wordmine_files, args, named, what):
+    paths = {"m": wordmine_files / "m.wmm", "x": wordmine_files / "x.wmc", "g": wordmine_files / "toy.txt"}
+    result = run_wordmine(*(arg.format(**paths) for arg in args))
+    assert (result.returncode, result.stdout) == (1, b"")
+    assert _lines(result)[-1] == f"wordmine: error: {named.format(**paths)}: {what}"
+
+
+def test_r3_14_the_named_magics_are_the_writers_own():
+    from wordmine.counting.files import countfile
+    from wordmine.io.text import WORDMINE_FILES
+
+    assert set(WORDMINE_FILES) == {countfile.MAGIC, modelfile.MAGIC}
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_r3_14_a_utf16_file_with_a_byte_order_mark_is_read_as_utf16(run_wordmine, tmp_path, encoding):
+    path = tmp_path / "wide.txt"
+    bom = {"utf-16": b"", "utf-16-be": b"\xfe\xff", "utf-32": b""}[encoding]
+    path.write_bytes(bom + SIMPLIFIED.encode(encoding))
+    plain = tmp_path / "plain.txt"
+    plain.write_text(SIMPLIFIED, encoding="utf-8")
+    result = run_wordmine("count", path, "-q", "--order", "2")
+    assert (result.returncode, result.stderr) == (0, b"")
+    assert result.stdout == run_wordmine("count", plain, "-q", "--order", "2").stdout
+    lexicon = tmp_path / "wide_lexicon.txt"
+    lexicon.write_bytes(bom + "黑猫 6\n白狗 2\n".encode(encoding))
+    segmented = run_wordmine("segment", "--lexicon", lexicon, "-q", input="黑猫白狗\n".encode())
+    assert (segmented.returncode, segmented.stdout) == (0, "黑猫 白狗\n".encode())
