@@ -290,3 +290,21 @@ def test_r3_14_a_utf16_file_with_a_byte_order_mark_is_read_as_utf16(run_wordmine
     lexicon.write_bytes(bom + "黑猫 6\n白狗 2\n".encode(encoding))
     segmented = run_wordmine("segment", "--lexicon", lexicon, "-q", input="黑猫白狗\n".encode())
     assert (segmented.returncode, segmented.stdout) == (0, "黑猫 白狗\n".encode())
+
+
+@pytest.mark.parametrize("command", ["discover", "count", "merge"])
+def test_r3_07_a_memory_budget_above_the_machine_is_a_usage_error(run_wordmine, samples, tmp_path, command):
+    from wordmine.config import format_size, installed_memory, parse_size
+
+    installed = installed_memory()
+    if installed is None:
+        pytest.skip("the system does not say how much memory it has")
+    for asked in ["1T" if installed < 1 << 40 else "1000T", format_size(installed * 2)]:
+        args = [samples / "story.txt"] if command != "merge" else [tmp_path / "a.wmc", "-o", tmp_path / "b.wmc"]
+        if command == "merge":
+            wordmine.count(str(samples / "story.txt"), order=2).save(tmp_path / "a.wmc")
+        result = run_wordmine(command, *args, "--memory", asked, "-q")
+        assert (result.returncode, result.stdout) == (2, b"")
+        assert _lines(result)[-1] == (
+            f"Error: Invalid value for '--memory': {format_size(parse_size(asked))} is more than this machine's memory "
+            f"({format_size(installed)}): give at most {format_size(installed)}, or leave --memory out (a quarter of it)")

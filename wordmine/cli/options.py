@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import click
 
 from wordmine.api import Counting
-from wordmine.config import MIN_BUDGET, default_jobs, default_memory, format_size, parse_size
+from wordmine.config import MIN_BUDGET, check_memory, default_jobs, default_memory, format_size, parse_size
 from wordmine.io.text import ERRORS
 
 
@@ -38,14 +38,17 @@ class SizeParam(click.ParamType):
 
 
 class MemoryParam(SizeParam):
-    """A --memory budget, at least :data:`wordmine.config.MIN_BUDGET`."""
+    """A --memory budget, at least :data:`wordmine.config.MIN_BUDGET` and at most the machine's memory."""
 
     def convert(self, value, param, ctx):
         size = super().convert(value, param, ctx)
         if size < MIN_BUDGET:
             self.fail(f"{value} is below the smallest budget, {format_size(MIN_BUDGET)} (and a text over "
                       "8 MB needs 100M)", param, ctx)
-        return size
+        try:
+            return check_memory(size)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
 
 
 @dataclass(frozen=True)
