@@ -308,3 +308,33 @@ def test_r3_07_a_memory_budget_above_the_machine_is_a_usage_error(run_wordmine, 
         assert _lines(result)[-1] == (
             f"Error: Invalid value for '--memory': {format_size(parse_size(asked))} is more than this machine's memory "
             f"({format_size(installed)}): give at most {format_size(installed)}, or leave --memory out (a quarter of it)")
+
+
+_FULL_DISK_RUNS = """
+    from wordmine.counting.engine import counter
+    from wordmine.counting.spill import runs
+    counter._write_run = lambda table, path: runs.write_run(table, "/dev/full")  # the real writer, on a full device
+"""
+
+
+@pytest.mark.parametrize("command", ["count", "discover"])
+def test_r3_09_a_full_tmp_dir_while_spilling_says_the_os_error(run_patched, samples, tmp_path, command):
+    spill = tmp_path / "spill"
+    spill.mkdir()
+    texts = [samples / name for name in ("story.txt", "technical.txt", "everyday.txt")]
+    result = run_patched(_FULL_DISK_RUNS, command, *texts, "--memory", "256k", "--jobs", "1", "--tmp-dir", spill,
+                         "-q")
+    assert (result.returncode, result.stdout, result.stderr.decode()) == (
+        1, b"", f"wordmine: error: {spill}: cannot spill counts: No space left on device; see --tmp-dir\n")
+    assert os.listdir(spill) == []
+
+
+def test_r3_09_a_short_write_with_no_errno_on_a_full_folder_is_no_space(tmp_path, monkeypatch):
+    from wordmine.counting.spill import runs
+
+    class Full:
+        f_bavail, f_frsize = 0, 4096
+
+    monkeypatch.setattr(runs.os, "statvfs", lambda folder: Full())
+    error = runs.spill_error(str(tmp_path / "wordmine-spill-1-x"), OSError("4096 requested and 0 written"))
+    assert str(error) == f"{tmp_path}: cannot spill counts: No space left on device; see --tmp-dir"
