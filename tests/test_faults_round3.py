@@ -338,3 +338,43 @@ def test_r3_09_a_short_write_with_no_errno_on_a_full_folder_is_no_space(tmp_path
     monkeypatch.setattr(runs.os, "statvfs", lambda folder: Full())
     error = runs.spill_error(str(tmp_path / "wordmine-spill-1-x"), OSError("4096 requested and 0 written"))
     assert str(error) == f"{tmp_path}: cannot spill counts: No space left on device; see --tmp-dir"
+
+
+def _dead_pid() -> int:
+    """The PID of a process that has ended (and been reaped)."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_r3_08_a_partial_output_is_named_for_its_process(tmp_path):
+    from wordmine.io.text import atomic_output
+
+    with atomic_output(str(tmp_path / "out.tsv")) as handle:
+        handle.write("x\n")
+        (partial,) = os.listdir(tmp_path)
+        assert re.fullmatch(rf"\.wordmine-{os.getpid()}-\w+\.part", partial)
+    assert os.listdir(tmp_path) == ["out.tsv"]
+
+
+@pytest.mark.parametrize("command", [["segment", "--model", "{model}"], ["count"], ["discover"]])
+def test_r3_08_files_left_by_a_killed_run_are_removed_by_the_next(run_wordmine, wordmine_files, tmp_path, command):
+    dead, alive = _dead_pid(), os.getpid()
+    out, spill = tmp_path / "out", tmp_path / "spill"
+    out.mkdir()
+    spill.mkdir()
+    left = [out / f".wordmine-{dead}-abc123.part", spill / f"wordmine-stdin-{dead}-abc123"]
+    kept = [out / f".wordmine-{alive}-abc123.part", spill / f"wordmine-spill-{alive}-abc123", out / ".wordmine-x.part"]
+    for path in [*left, *kept]:
+        path.write_text("partial")
+    (spill / f"wordmine-spill-{dead}-abc123").mkdir()
+    (spill / f"wordmine-spill-{dead}-abc123" / "run-1.bin").write_bytes(b"\0" * 64)
+    args = [arg.format(model=wordmine_files / "m.wmm") for arg in command]
+    result = run_wordmine(*args, "-", "-o", out / "result.txt", "--tmp-dir", spill, "-q",
+                          input="黑猫喜欢鱼，白狗讨厌骨头。\n".encode() * 3)
+    assert (result.returncode, result.stderr) == (0, b"")
+    assert sorted(os.listdir(out)) == sorted([".wordmine-x.part", f".wordmine-{alive}-abc123.part", "result.txt"])
+    if command[0] == "segment":  # segment --model neither spills nor buffers its input: spill is not looked into
+        assert len(os.listdir(spill)) == 3
+    else:
+        assert os.listdir(spill) == [f"wordmine-spill-{alive}-abc123"]

@@ -32,6 +32,7 @@ import errno
 import functools
 import os
 import re
+import shutil
 import stat
 import sys
 import tempfile
@@ -328,6 +329,66 @@ def read_blocks(
                 stream.close()
 
 
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def remove_stale(folder: str | None, prefix: str) -> list[str]:
+    """Remove what runs killed with SIGKILL left in ``folder``: entries named ``prefix``, a PID, ``-``...
+
+    Every file or folder a run leaves while it works is named for its
+    process (``.wordmine-PID-*.part`` beside an output, ``wordmine-spill-PID-*``
+    and ``wordmine-stdin-PID-*`` in ``--tmp-dir``), so that a later run can tell
+    a live run's files from a dead one's. Only entries of this user whose
+    process is no longer running on this machine are removed; the names
+    removed are returned.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     for name in (f".wordmine-{2**22 + 1}-ab.part", f".wordmine-{os.getpid()}-cd.part", "notes.txt"):
+    ...         open(os.path.join(folder, name), "w").close()
+    ...     remove_stale(folder, ".wordmine-"), sorted(os.listdir(folder))[1:]
+    (['.wordmine-4194305-ab.part'], ['notes.txt'])
+    """
+    pattern = re.compile(re.escape(prefix) + r"(\d+)-")
+    removed = []
+    try:
+        entries = list(os.scandir(folder or tempfile.gettempdir()))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = pattern.match(entry.name)
+        if not match or int(match.group(1)) == os.getpid() or _running(int(match.group(1))):
+            continue
+        try:
+            if entry.stat(follow_symlinks=False).st_uid != os.getuid():
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path)
+            else:
+                os.unlink(entry.path)
+            removed.append(entry.name)
+        except OSError:
+            continue
+    return removed
+
+
+#: What runs leave in --tmp-dir while they work: spilled runs, buffered standard input.
+TMP_PREFIXES = ("wordmine-spill-", "wordmine-stdin-")
+
+
+def remove_stale_tmp(tmp_dir: str | None) -> None:
+    """Remove from ``tmp_dir`` (default: the system's) what killed runs left there (:func:`remove_stale`)."""
+    for prefix in TMP_PREFIXES:
+        remove_stale(tmp_dir, prefix)
+
+
 def _written_in_place(path: str) -> bool:
     """True for a target that is not a regular file: a device, FIFO or socket, or /dev/stdout and the like."""
     real = os.path.realpath(path)
@@ -348,7 +409,10 @@ def atomic_output(path: str, mode: str = "w", encoding: str = "utf-8") -> Iterat
     """Open ``path`` for writing through a temporary file renamed into place on success.
 
     An interrupted or failed run removes the temporary file, so ``path`` is
-    either the complete new output or untouched. A symbolic link is written
+    either the complete new output or untouched. The temporary file is named
+    ``.wordmine-PID-*.part`` for this process: one left by a run killed with
+    SIGKILL is removed by the next run that writes into the same folder
+    (:func:`remove_stale`). A symbolic link is written
     through (its target is replaced, the link stays); a device or FIFO is
     written directly. A full disk is an :class:`OutputError` naming ``path``.
     """
@@ -363,8 +427,9 @@ def atomic_output(path: str, mode: str = "w", encoding: str = "utf-8") -> Iterat
             raise _write_error(path, exc) from None
         return
     target = os.path.realpath(path)
+    remove_stale(os.path.dirname(target), ".wordmine-")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".wordmine-", suffix=".part", dir=os.path.dirname(target))
+        fd, tmp = tempfile.mkstemp(prefix=f".wordmine-{os.getpid()}-", suffix=".part", dir=os.path.dirname(target))
     except OSError as exc:
         raise OutputError(f"{path}: cannot write: {exc.strerror}") from None
     try:
@@ -433,6 +498,8 @@ def replayable(paths: tuple[str, ...], tmp_dir: str | None = None, encoding: str
     """
     copies: list[str] = []
     names = []
+    if not all(is_regular_file(path) for path in paths):
+        remove_stale_tmp(tmp_dir)
     try:
         for path in paths:
             if is_regular_file(path):

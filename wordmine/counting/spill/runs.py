@@ -48,14 +48,18 @@ import numpy as np
 from wordmine.counting.spill.passes import merge_passes
 from wordmine.counting.table.ngrams import U64, NgramCounts, mask, widen
 from wordmine.errors import OutputError
+from wordmine.io.text import remove_stale_tmp
 
 
 def spill_folder(tmp_dir: str | None) -> str:
     """A folder of this process' own in ``tmp_dir`` for spilled runs.
 
     Named for the process that made it: a folder left by a run killed with
-    SIGKILL is recognisable (wordmine-spill-PID-*), and no later run reuses it.
+    SIGKILL is recognisable (wordmine-spill-PID-*), and no later run reuses it:
+    the next run that spills to the same folder removes it, once no process
+    of that PID runs (:func:`wordmine.io.text.remove_stale_tmp`).
     """
+    remove_stale_tmp(tmp_dir)
     try:
         return tempfile.mkdtemp(prefix=f"wordmine-spill-{os.getpid()}-", dir=tmp_dir)
     except OSError as exc:
