@@ -378,3 +378,17 @@ def test_r3_08_files_left_by_a_killed_run_are_removed_by_the_next(run_wordmine, 
         assert len(os.listdir(spill)) == 3
     else:
         assert os.listdir(spill) == [f"wordmine-spill-{alive}-abc123"]
+
+
+@pytest.mark.parametrize("content", ["", "\n\n", "  \n"])
+def test_r3_16_eval_of_empty_files_says_there_is_nothing_to_score(run_wordmine, tmp_path, content):
+    empty = tmp_path / "empty.txt"
+    empty.write_text(content, encoding="utf-8")
+    result = run_wordmine("eval", empty, empty)
+    assert (result.returncode, result.stdout, result.stderr.decode()) == (
+        1, b"", "wordmine: error: nothing to score: the gold segmentation holds no words (empty lines only)\n")
+
+
+def test_r3_16_the_api_refuses_to_score_nothing():
+    with pytest.raises(wordmine.errors.WordmineError, match="^nothing to score"):
+        wordmine.evaluate([], [])
