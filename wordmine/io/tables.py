@@ -180,10 +180,12 @@ def read_word_counts(path: str, encoding: str = "utf-8") -> list[tuple[str, floa
     The file is read as UTF-8, or else in ``encoding`` (the --encoding of the text).
 
     >>> import os, tempfile
-    >>> path = os.path.join(tempfile.mkdtemp(), "words.jsonl")
+    >>> scratch = tempfile.TemporaryDirectory()
+    >>> path = os.path.join(scratch.name, "words.jsonl")
     >>> _ = open(path, "w").write('{"word": "黑猫", "count": 60}\\n黑狗 3\\n')
     >>> read_word_counts(path)
     [('黑猫', 60.0), ('黑狗', 3.0)]
+    >>> scratch.cleanup()
     """
     rows = []
     for number, line in enumerate(_lexicon_text(path, encoding).splitlines(), 1):

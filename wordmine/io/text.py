@@ -379,8 +379,8 @@ def remove_stale(folder: str | None, prefix: str) -> list[str]:
     return removed
 
 
-#: What runs leave in --tmp-dir while they work: spilled runs, buffered standard input.
-TMP_PREFIXES = ("wordmine-spill-", "wordmine-stdin-")
+#: What runs leave in --tmp-dir while they work: spilled runs, buffered standard input, local Dask workers' scratch.
+TMP_PREFIXES = ("wordmine-spill-", "wordmine-stdin-", "wordmine-dask-")
 
 
 def remove_stale_tmp(tmp_dir: str | None) -> None:

@@ -25,6 +25,7 @@ import contextlib
 import dataclasses
 import logging
 import os
+import tempfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -62,12 +63,14 @@ def _merge_pair(first: Corpus, second: Corpus) -> Corpus:
 
 
 @contextlib.contextmanager
-def _client(scheduler: str) -> Iterator[Any]:
+def _client(scheduler: str, tmp_dir: str | None = None) -> Iterator[Any]:
     """A Dask client of ``scheduler`` (as :func:`parse_scheduler` takes it); a local cluster is gone after.
 
     Closed in this order, on errors and Ctrl-C too: the client, the local
-    cluster (its workers, waited for), then the resource tracker its workers
-    were started with (:func:`_stopped_resource_tracker`).
+    cluster (its workers, waited for), the resource tracker its workers
+    were started with (:func:`_stopped_resource_tracker`), then the local
+    workers' scratch folder, ``wordmine-dask-PID-*`` in ``tmp_dir`` (Dask's own
+    default, ``dask-scratch-space`` in the system temporary folder, outlives the run).
     """
     try:
         from distributed import Client, LocalCluster
@@ -78,8 +81,10 @@ def _client(scheduler: str) -> Iterator[Any]:
         with Client(where) as client:
             yield client
         return
-    with (_stopped_resource_tracker(),
+    with (tempfile.TemporaryDirectory(prefix=f"wordmine-dask-{os.getpid()}-", dir=tmp_dir) as scratch,
+          _stopped_resource_tracker(),
           LocalCluster(n_workers=where, threads_per_worker=1, processes=True, dashboard_address=None,
+                       local_directory=scratch,
                        silence_logs=logging.CRITICAL) as cluster,  # a failed task is our error line, not their log
           Client(cluster) as client):
         yield client
@@ -123,7 +128,7 @@ def count_on_dask(scheduler: str, paths: list[str], config: CountConfig, encodin
     """
     paths = [os.path.abspath(p) for p in paths]
     shard_config = dataclasses.replace(config, jobs=1)
-    with _client(scheduler) as client:
+    with _client(scheduler, config.tmp_dir) as client:
         level = [client.submit(count_shard, p, shard_config, encoding, pure=False) for p in paths]
         while len(level) > 1:
             pairs = [client.submit(_merge_pair, level[i], level[i + 1], pure=False)
@@ -152,7 +157,7 @@ def pruned_on_dask(scheduler: str, paths: list[str], config: CountConfig, encodi
     """
     paths = [os.path.abspath(p) for p in paths]
     shard_config = dataclasses.replace(config, jobs=1, prune=False)
-    with _client(scheduler) as client:
+    with _client(scheduler, config.tmp_dir) as client:
         def submit(fn: Any, *args: Any) -> Any:
             return client.submit(fn, *args, pure=False)
 

@@ -17,7 +17,8 @@ extensions (the same first unit) are in the same partition.
 
 >>> import tempfile
 >>> from wordmine.counting.table.ngrams import NgramCounts
->>> folder = tempfile.mkdtemp()
+>>> scratch = tempfile.TemporaryDirectory()
+>>> folder = scratch.name
 >>> a = write_run(NgramCounts.from_ngrams({(1,): 2, (2,): 1, (1, 2): 1}), f"{folder}/a")
 >>> b = write_run(NgramCounts.from_ngrams({(2,): 2, (2, 1): 1, (1,): 1}), f"{folder}/b")
 >>> parts = list(merge_runs([a, b], budget_bytes=1 << 20))
@@ -26,6 +27,7 @@ extensions (the same first unit) are in the same partition.
 >>> full = concatenate([p.table for p in parts])
 >>> full.decode(2, np.arange(2)).tolist(), full.counts[1].tolist()
 ([[1, 2], [2, 1]], [1, 1])
+>>> scratch.cleanup()
 
 This is the external merge sort of databases, with the runs' first-unit index
 in place of a heap: every key of a partition is known to lie in one slice of
