@@ -149,8 +149,8 @@ def test_r3_03_random_bytes_on_stdin_are_refused_naming_stdin(tmp_path):
 def test_r3_03_an_undecodable_byte_on_stdin_names_stdin_not_the_buffer(run_wordmine, tmp_path):
     result = run_wordmine("segment", "-", "--tmp-dir", tmp_path, input="黑猫喜欢鱼".encode() + b"\xff\n")
     assert (result.returncode, result.stderr.decode()) == (
-        1, "wordmine: error: <stdin>: cannot decode byte 0xff at offset 15 as utf-8; give --errors replace or "
-           "--errors skip to replace or drop the undecodable bytes, or the right --encoding\n")
+        1, ("wordmine: error: <stdin>: cannot decode byte 0xff at offset 15 as utf-8; give --errors replace or "
+           "--errors skip to replace or drop the undecodable bytes, or the right --encoding\n"))
     assert os.listdir(tmp_path) == []
 
 
@@ -195,9 +195,9 @@ def test_r3_05_a_utf8_file_with_its_last_character_cut_is_told_errors_replace(ru
     data = SIMPLIFIED.rstrip("\n").encode()[:-1]
     path.write_bytes(data)
     assert _error(run_wordmine("discover", path, "-q")) == (
-        1, f"wordmine: error: {path}: cannot decode as utf-8: the text ends inside a character (at offset "
+        1, (f"wordmine: error: {path}: cannot decode as utf-8: the text ends inside a character (at offset "
            f"{len(data) - 2}: a cut file?); give --errors replace or --errors skip to replace or drop the cut "
-           "character\n")
+           "character\n"))
     assert run_wordmine("discover", path, "-q", "--errors", "replace").returncode == 0
 
 
@@ -206,9 +206,9 @@ def test_r3_05_an_odd_length_utf16_file_says_so(run_wordmine, tmp_path):
     data = SIMPLIFIED.encode("utf-16-le") + b"x"
     path.write_bytes(data)
     assert _error(run_wordmine("discover", path, "-q", "--encoding", "utf-16-le")) == (
-        1, f"wordmine: error: {path}: cannot decode as utf-16-le: it has an odd number of bytes ({len(data)}), so it "
+        1, (f"wordmine: error: {path}: cannot decode as utf-16-le: it has an odd number of bytes ({len(data)}), so it "
            "is not whole utf-16-le text; give --errors replace or --errors skip to replace or drop the cut "
-           "character\n")
+           "character\n"))
     # Read as UTF-8, its NUL bytes lead to the right encoding, not to gb18030.
     assert _error(run_wordmine("discover", path, "-q")) == (
         1, f"wordmine: error: {path}: NUL byte at offset {data.index(0)}: UTF-16 text? give --encoding utf-16-le\n")
@@ -227,8 +227,8 @@ def test_r3_12_a_lexicon_count_that_is_not_a_positive_number_is_one_line(run_wor
     lexicon.write_text(f"word\tcount\n黑猫\t6\n白狗\t{count}\n", encoding="utf-8")
     result = run_wordmine("segment", "--lexicon", lexicon, "-q", input="黑猫喜欢白狗\n".encode())
     assert (result.returncode, result.stdout, result.stderr.decode()) == (
-        1, b"", f"wordmine: error: {lexicon}: line 3: count '{count}' is not a finite number above 0 "
-                "(a line is: word [count])\n")
+        1, b"", (f"wordmine: error: {lexicon}: line 3: count '{count}' is not a finite number above 0 "
+                "(a line is: word [count])\n"))
 
 
 def test_r3_12_a_json_lexicon_row_with_an_infinite_count_is_one_line(run_wordmine, tmp_path):
