@@ -215,7 +215,22 @@ _WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
 
 
 def wide_bom(head: bytes) -> str | None:
-    return next((codec for bom, codec in _WIDE_BOMS if head.startswith(bom)), None)
+    """The encoding whose byte-order mark starts ``head``, if the bytes after it read as text in it.
+
+    FF FE could also start a file of stray bytes, so the block must decode
+    cleanly, hold no U+0000, hold some ASCII (a line end at least: the NUL
+    bytes of UTF-16 text) and be plausible (:func:`plausibility`).
+
+    >>> wide_bom("黑猫喜欢鱼。\\n".encode("utf-16")), wide_bom(b"\\xff\\xfe\\xfa" * 10), wide_bom(b"abc")
+    ('utf-16', None, None)
+    """
+    codec = next((codec for bom, codec in _WIDE_BOMS if head.startswith(bom)), None)
+    if codec is None:
+        return None
+    text = _decoded(head[: 1 << 16], codec)
+    if not text or "\0" in text or not any(ch.isascii() for ch in text) or plausibility(text) < PLAUSIBLE:
+        return None
+    return codec
 
 
 def _cut_tail(source: str, offset: int, encoding: str, size: int, wide: bool) -> DecodeError:

@@ -73,6 +73,7 @@ def _client(scheduler: str, tmp_dir: str | None = None) -> Iterator[Any]:
     default, ``dask-scratch-space`` in the system temporary folder, outlives the run).
     """
     try:
+        import dask
         from distributed import Client, LocalCluster
     except ImportError:
         raise WordmineError("--dask needs Dask: pip install 'wordmine[dask]'") from None
@@ -82,6 +83,7 @@ def _client(scheduler: str, tmp_dir: str | None = None) -> Iterator[Any]:
             yield client
         return
     with (tempfile.TemporaryDirectory(prefix=f"wordmine-dask-{os.getpid()}-", dir=tmp_dir) as scratch,
+          dask.config.set({"temporary-directory": scratch}),  # the scheduler's too, not only the workers'
           _stopped_resource_tracker(),
           LocalCluster(n_workers=where, threads_per_worker=1, processes=True, dashboard_address=None,
                        local_directory=scratch,
