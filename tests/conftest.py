@@ -5,9 +5,12 @@ Tests take these as fixtures; nothing is imported from this file."""
 from __future__ import annotations
 
 import collections
+import os
 import pathlib
+import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
 
 import pytest
@@ -16,6 +19,49 @@ from wordmine.counting.engine.merging import ngram_counts
 from wordmine.normalize import Vocabulary
 
 SAMPLES = pathlib.Path(__file__).resolve().parent.parent / "corpora_samples"
+
+#: What may be left in the session's temporary folder: pytest's own tmp_path folders, and the cache
+#: jieba keeps of its parsed dictionary (jieba's, meant to outlive a run, written where it likes).
+_ALLOWED_IN_TMP = ("pytest-of-", "jieba.cache")
+_SESSION_TMP = pytest.StashKey[tuple]()
+
+
+def pytest_configure(config) -> None:
+    """Give the session (and every subprocess it starts) a temporary folder of its own.
+
+    TMPDIR points into it, so whatever a test, a doctest, the library or Dask
+    leaves behind lands there, where :func:`pytest_sessionfinish` finds it
+    and fails the run; the folder is then removed, so ``make test`` leaves
+    nothing in the system's temporary folder either way.
+    """
+    if hasattr(config, "workerinput"):  # a pytest-xdist worker: its controller made the folder
+        return
+    folder = tempfile.mkdtemp(prefix="wordmine-tests-")
+    config.stash[_SESSION_TMP] = (folder, os.environ.get("TMPDIR"))
+    os.environ["TMPDIR"] = folder
+    tempfile.tempdir = None  # read TMPDIR again
+
+
+@pytest.hookimpl(trylast=True)  # after pytest's own tmp_path clean-up, which reads the folder
+def pytest_sessionfinish(session, exitstatus) -> None:
+    """Fail the run when anything but what :data:`_ALLOWED_IN_TMP` names is left in the session's temporary
+    folder, then remove the folder and restore TMPDIR."""
+    saved = session.config.stash.get(_SESSION_TMP, None)
+    if saved is None:
+        return
+    folder, before = saved
+    left = sorted(name for name in os.listdir(folder) if not name.startswith(_ALLOWED_IN_TMP))
+    if left:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(f"tests left files in the temporary folder: {', '.join(left)}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    if before is None:
+        os.environ.pop("TMPDIR", None)
+    else:
+        os.environ["TMPDIR"] = before
+    tempfile.tempdir = None
+    shutil.rmtree(folder, ignore_errors=True)
 
 #: 18 clauses (3 subjects x 2 verbs x 3 objects), five times: every word is frequent and free.
 TOY = "，".join(s + v + o for s in ["黑猫", "白狗", "小鸟"] for v in ["喜欢", "讨厌"]

@@ -189,11 +189,13 @@ def test_fault_06_stdin_is_buffered_in_tmp_dir(tmp_path):
 
 
 def test_fault_06_a_full_tmp_dir_while_buffering_stdin(tmp_path, monkeypatch):
-    def disk_full(source, target, *args):
-        target.write(b"partial")
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    from wordmine.io import text
 
-    monkeypatch.setattr("wordmine.io.text.shutil.copyfileobj", disk_full)
+    def disk_full(tee, size):  # the copy's write fails, after part of a block went in
+        tee.copy.write(b"partial")
+        raise text._BufferFull(OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))
+
+    monkeypatch.setattr(text._Tee, "read", disk_full)
     spill = tmp_path / "spill"
     spill.mkdir()
     result = invoke("segment", "-", "-q", "--tmp-dir", spill, input=STORY)

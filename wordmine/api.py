@@ -556,7 +556,7 @@ def discover(source: Source | Counts | Files, *, top: int | None = None, min_cou
     check_discover_options(examples, counted, since)
     with contextlib.ExitStack() as stack:
         if examples and dask is None:  # the snippets read the text once more
-            source = Files(tuple(_readable_twice(_sources(source), tmp_dir, encoding, stack)))
+            source = Files(tuple(_readable_twice(_sources(source), tmp_dir, encoding, errors, stack)))
         lexicon, corpus = _discovered(source, None if since is not None else top, min_count, order, min_len,
                                       max_len, new_only, no_numbers, no_redundancy, memory, jobs, tmp_dir,
                                       encoding, errors, dask, hooks, known)
@@ -585,12 +585,12 @@ def jieba_dictionary(source: Source | Counts | Files, *, top: int | None = None,
     return jieba_entries(lexicon_words(lexicon), corpus.total_units, judged=True)
 
 
-def _readable_twice(sources: list[Source], tmp_dir: str | None, encoding: str,
+def _readable_twice(sources: list[Source], tmp_dir: str | None, encoding: str, errors: str,
                     stack: contextlib.ExitStack) -> list[Source]:
     """Sources that can be read a second time: paths as they are (standard input and pipes buffered
     to ``tmp_dir``), lines in memory copied to one temporary file; removed when ``stack`` closes."""
     if all(_is_path(s) for s in sources):
-        return list(stack.enter_context(replayable(tuple(os.fspath(s) for s in sources), tmp_dir)))
+        return list(stack.enter_context(replayable(tuple(os.fspath(s) for s in sources), tmp_dir, encoding, errors)))
     spool = stack.enter_context(tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed with the stack
         "w", encoding=encoding, dir=tmp_dir, prefix="wordmine-lines-", suffix=".txt"))
     spool.writelines(text_blocks(sources))
@@ -691,14 +691,7 @@ def contrast(domain: Source | Files, general: Iterable[Source] | Source | Files 
     counting = _counting(memory, jobs, tmp_dir, encoding, errors, hooks, size)
     memory_used = counting.config(LEARN_ORDER).memory
     with contextlib.ExitStack() as stack:
-        if _is_path(domain_sources[0]):
-            path = stack.enter_context(replayable((domain_sources[0],), tmp_dir))[0]
-        else:
-            spool = stack.enter_context(tempfile.NamedTemporaryFile(
-                "w", encoding=counting.encoding, dir=tmp_dir, prefix="wordmine-domain-", suffix=".txt"))
-            spool.writelines(text_blocks(domain_sources))
-            spool.flush()
-            path = spool.name
+        path = _readable_twice(domain_sources, tmp_dir, counting.encoding, counting.errors, stack)[0]
         hooks.tell("detail", f"memory budget {format_size(memory_used)} (--memory), {counting.jobs} worker"
                    f"{'s' if counting.jobs > 1 else ''} (--jobs); spilling to {tmp_dir or tempfile.gettempdir()}")
         stack.enter_context(freed_arrays_kept(keep_budget(memory_used, counting.jobs)))
@@ -813,7 +806,7 @@ def _segmented(sources: list[Source], model: Segmenter | str | os.PathLike[str] 
     learning = model is None and lexicon is None
     with contextlib.ExitStack() as stack:
         if learning:  # counted, then segmented: read twice
-            sources = _readable_twice(sources, counting.tmp_dir, counting.encoding, stack)
+            sources = _readable_twice(sources, counting.tmp_dir, counting.encoding, counting.errors, stack)
         if isinstance(model, Segmenter):
             segmenter = model
         elif model is not None:

@@ -49,6 +49,42 @@ def machine_memory() -> int:
         return 1 << 30
 
 
+def installed_memory() -> int | None:
+    """Physical memory in bytes as the system says it (``MemTotal`` of /proc/meminfo, else sysconf), or None."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("MemTotal:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def check_installed(memory: int, installed: int | None = None) -> int:
+    """``memory`` as a budget, refused (ValueError) when it is more than the machine's physical memory.
+
+    A budget the machine cannot give is spent in swap, or ends with the
+    kernel's out-of-memory killer, long after the run started; said at once,
+    it costs nothing. ``installed`` defaults to :func:`installed_memory`; when
+    the system does not say, any budget is taken.
+
+    >>> check_installed(2 << 30, installed=8 << 30)
+    2147483648
+    >>> check_installed(1 << 40, installed=8 << 30)
+    Traceback (most recent call last):
+    ValueError: 1T is more than this machine's memory (8G): give at most 8G, or leave --memory out (a quarter of it)
+    """
+    installed = installed_memory() if installed is None else installed
+    if installed is not None and memory > installed:
+        raise ValueError(f"{format_size(memory)} is more than this machine's memory ({format_size(installed)}): "
+                         f"give at most {format_size(installed)}, or leave --memory out (a quarter of it)")
+    return memory
+
+
 def default_memory() -> int:
     """A quarter of the machine's memory, at least 256 MiB."""
     return max(256 << 20, machine_memory() // 4)

@@ -25,6 +25,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 
+from wordmine.budget import check_installed
 from wordmine.config import MIN_BUDGET, format_size, parse_size
 from wordmine.errors import OptionError
 
@@ -68,7 +69,10 @@ def check_memory(memory: object) -> int | None:
     if value < MIN_BUDGET:
         raise refuse("memory", f"{format_size(value)} is below the smallest budget, {format_size(MIN_BUDGET)} "
                      "(and a text over 8 MB needs 100M)")
-    return value
+    try:
+        return check_installed(value)
+    except ValueError as exc:
+        raise refuse("memory", str(exc)) from None
 
 
 def check_jobs(jobs: object) -> int | None:

@@ -21,6 +21,7 @@ from wordmine.budget import (  # noqa: F401
     default_jobs,
     default_memory,
     format_size,
+    installed_memory,
     parse_size,
 )
 
@@ -259,7 +260,8 @@ class CRFConfig:
     rounds: int = 1
     """Self-training rounds: after the first, the CRF re-tags the text and learns again."""
     gold_weight: float = 1.0
-    """Weight of a gold run against a pseudo-labelled one."""
+    """Weight of a gold run against a pseudo-labelled one, above 0 and at most
+    :data:`MAX_GOLD_WEIGHT` (:func:`check_gold_weight`)."""
     max_units: int = 4_000_000
     """Units of the learning text (from its start) that are tagged and learned from; fewer
     under a small memory budget (``MemoryPlan.crf_units``)."""
@@ -290,3 +292,24 @@ class CRFConfig:
             raise ValueError(f"adapt_hmm must be one of {', '.join(HMM_WORDS)}")
         if not 8 <= self.hash_bits <= 28:
             raise ValueError("hash_bits must be between 8 and 28")
+        check_gold_weight(self.gold_weight)
+
+
+#: The largest weight of a gold line. AdaGrad scales its steps by the gradients it has seen,
+#: so a larger weight only drowns the pseudo-labelled lines further (and past about 1e300 the
+#: loss overflows to inf and the weights turn to NaN).
+MAX_GOLD_WEIGHT = 1000.0
+
+
+def check_gold_weight(weight: float) -> float:
+    """``weight`` when it is a number above 0 and at most :data:`MAX_GOLD_WEIGHT`, else ValueError.
+
+    >>> check_gold_weight(2.5)
+    2.5
+    >>> check_gold_weight(float("nan"))
+    Traceback (most recent call last):
+    ValueError: the gold weight must be a number above 0 and at most 1000, not nan
+    """
+    if not (isinstance(weight, (int, float)) and 0 < weight <= MAX_GOLD_WEIGHT):
+        raise ValueError(f"the gold weight must be a number above 0 and at most {MAX_GOLD_WEIGHT:g}, not {weight}")
+    return weight

@@ -33,8 +33,12 @@ class DecodeError(InputError):
     to replace or drop the undecodable bytes, or the right --encoding'
     """
 
-    def __init__(self, source: str, offset: int, encoding: str, bad: bytes, hint: str | None = None) -> None:
+    def __init__(self, source: str, offset: int, encoding: str, bad: bytes, hint: str | None = None,
+                 advice: str | None = None) -> None:
         self.source, self.offset, self.encoding = source, offset, encoding
+        if advice is not None:  # the whole message after the name: say, a cut last character
+            super().__init__(f"{source}: cannot decode as {encoding}: {advice}")
+            return
         advice = (f"try --encoding {hint}" if hint else
                   "give --errors replace or --errors skip to replace or drop the undecodable bytes, "
                   "or the right --encoding")

@@ -84,9 +84,66 @@ def _stopped(exc: BaseException) -> int:
     return 128 + (signal.SIGTERM if terminated else signal.SIGINT)
 
 
+class ForgivingStderr:
+    """stderr whose reader may go away (``2>&1 | head -1``) or never was (``2>&-``): logs never cost the output.
+
+    A write that fails with EPIPE or EBADF points file descriptor 2 at
+    /dev/null and carries on, so the run still writes its output and its exit
+    status does not change. Everything else is the wrapped stream's.
+    """
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+
+    def _gone(self) -> None:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 2)
+        os.close(null)
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except OSError as exc:
+            if exc.errno not in (errno.EPIPE, errno.EBADF):
+                raise
+            self._gone()
+            return len(text)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as exc:
+            if exc.errno not in (errno.EPIPE, errno.EBADF):
+                raise
+            self._gone()
+            self._stream.flush()  # what was waiting now goes to /dev/null
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+def forgiving_stderr() -> None:
+    """Make sys.stderr a :class:`ForgivingStderr`; a closed descriptor 2 first gets /dev/null.
+
+    Without that, the first file the run opens would take descriptor 2, and
+    anything written to stderr (by a worker, or by the interpreter) would land in it.
+    """
+    try:
+        os.fstat(2)
+    except OSError:
+        null = os.open(os.devnull, os.O_WRONLY)
+        if null != 2:
+            os.dup2(null, 2)
+            os.close(null)
+        sys.stderr = open(2, "w", closefd=False, errors="backslashreplace")  # noqa: SIM115 (lives as long as the run)
+    if sys.stderr is not None and not isinstance(sys.stderr, ForgivingStderr):
+        sys.stderr = ForgivingStderr(sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the command line; turn library errors into one line and an exit status."""
     signal.signal(signal.SIGTERM, _terminate)
+    forgiving_stderr()
     try:
         cli.main(args=argv, prog_name="wordmine", standalone_mode=False)
     except click.exceptions.Exit as exc:

@@ -27,6 +27,7 @@ from wordmine.config import (
     TEACHERS,
     TRANSITION_MODES,
     CRFConfig,
+    check_gold_weight,
 )
 from wordmine.errors import WordmineError
 
@@ -43,13 +44,21 @@ def _transitions(method: str, transitions: str | None) -> str:
     return transitions or TRANSITION_MODES[0]
 
 
+def _gold_weight(ctx, param, value: float | None) -> float | None:
+    """nan, inf and 1e308 parse as floats: refuse them here, as the config would (a usage error, exit 2)."""
+    try:
+        return None if value is None else check_gold_weight(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), ctx, param) from None
+
+
 CRF_OPTIONS = [
     click.option("--teacher", type=click.Choice(TEACHERS), default=None, show_default=CRFConfig.teacher,
                  help="crf only: where the tags to learn from come from: the charlm segmentation of the input, "
                  "sentences sampled from the discovered lexicon by frequency, or both."),
     click.option("--gold", "gold_path", type=click.Path(exists=True, dir_okay=False),
                  help="crf only: segmented lines (words separated by spaces) to learn from as well."),
-    click.option("--gold-weight", type=click.FloatRange(min=0, min_open=True), default=None,
+    click.option("--gold-weight", type=float, callback=_gold_weight, default=None,
                  show_default=str(CRFConfig.gold_weight), help="crf only, with --gold: weight of a gold line "
                  "against a pseudo-labelled one."),
     click.option("--dictionary", default=None, metavar="jieba|FILE",

@@ -20,11 +20,13 @@ of another dtype or beyond the end) is refused as damaged too, before anything
 is allocated from what it claims.
 
 >>> import tempfile, os
->>> path = os.path.join(tempfile.mkdtemp(), "x.bin")
+>>> scratch = tempfile.TemporaryDirectory()
+>>> path = os.path.join(scratch.name, "x.bin")
 >>> write_container(path, b"WMTEST\\0\\0", 1, {"note": "hi"}, [("a", np.arange(3, dtype="<i8"))])
 >>> header, arrays = read_container(path, b"WMTEST\\0\\0", 1, "test file")
 >>> header["note"], arrays["a"].tolist()
 ('hi', [0, 1, 2])
+>>> scratch.cleanup()
 """
 
 from __future__ import annotations

@@ -28,12 +28,13 @@ from __future__ import annotations
 
 import codecs
 import json
+import math
 from collections.abc import Iterable, Iterator
 from typing import TextIO
 
 from wordmine.config import FORMATS  # noqa: F401 - io.tables.FORMATS, as before
 from wordmine.errors import DecodeError, InputError, OutputError
-from wordmine.io.text import suggest_encoding
+from wordmine.io.text import check_not_wordmine_file, suggest_encoding, wide_bom
 from wordmine.lexicon import Lexicon
 
 LEXICON_COLUMNS = ["word", "count", "cohesion", "left_entropy", "right_entropy", "score"]
@@ -125,52 +126,79 @@ def jieba_words() -> set[str]:
 
 
 def _lexicon_text(path: str, encoding: str) -> str:
-    """The text of a word list: UTF-8 (what ``discover`` writes) or else ``encoding`` (the text's own)."""
+    """The text of a word list: UTF-8 (what ``discover`` writes) or else ``encoding`` (the text's own).
+
+    A byte-order mark says UTF-16 or UTF-32 as it does for text inputs; a
+    wordmine count or model file is refused by name.
+    """
     try:
         with open(path, "rb") as handle:
             data = handle.read()
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    check_not_wordmine_file(path, data)
     error = None
-    for candidate in dict.fromkeys(("utf-8-sig", encoding)):
+    for candidate in dict.fromkeys((wide_bom(data) or "utf-8-sig", encoding)):
         try:
             return data.decode(candidate)
         except UnicodeDecodeError as exc:
             error = exc
         except LookupError:
             raise InputError(f"unknown encoding {encoding!r}: check --encoding") from None
+    if error.end == len(data) and error.reason in ("unexpected end of data", "truncated data"):
+        raise DecodeError(path, error.start, encoding, b"", advice="the text ends inside a character (a cut file?); "
+                          "give a whole file")
     hint = suggest_encoding(data[:1 << 20], codecs.lookup(encoding).name)
     raise DecodeError(path, error.start, encoding, data[error.start : error.start + 1], hint)
+
+
+def _count(field: str, path: str, number: int) -> float:
+    """A word's count: a finite number above 0, else an :class:`InputError` naming the file and line.
+
+    >>> _count("12", "w.txt", 3), _count("2.5", "w.txt", 3)
+    (12.0, 2.5)
+    >>> _count("1e400", "w.txt", 3)
+    Traceback (most recent call last):
+    wordmine.errors.InputError: w.txt: line 3: count '1e400' is not a finite number above 0 (a line is: word [count])
+    """
+    try:
+        count = float(field)
+    except (TypeError, ValueError):
+        count = math.nan
+    if not (math.isfinite(count) and count > 0) or isinstance(field, bool):
+        raise InputError(f"{path}: line {number}: count {field!r} is not a finite number above 0 (a line is: word "
+                         "[count])")
+    return count
 
 
 def read_word_counts(path: str, encoding: str = "utf-8") -> list[tuple[str, float]]:
     """Words and counts from a lexicon: TSV (word, count, ...), ``word count`` lines, bare words,
     or the JSON lines ``discover --format jsonl`` writes.
 
-    A header line starting with ``word`` is skipped; a missing or unreadable count is 1.
+    A header line starting with ``word`` is skipped; a missing count is 1, and a count that is
+    not a finite number above 0 (``abc``, ``-5``, ``1e400``) is an error naming the file and line.
     The file is read as UTF-8, or else in ``encoding`` (the --encoding of the text).
 
     >>> import os, tempfile
-    >>> path = os.path.join(tempfile.mkdtemp(), "words.jsonl")
+    >>> scratch = tempfile.TemporaryDirectory()
+    >>> path = os.path.join(scratch.name, "words.jsonl")
     >>> _ = open(path, "w").write('{"word": "黑猫", "count": 60}\\n黑狗 3\\n')
     >>> read_word_counts(path)
     [('黑猫', 60.0), ('黑狗', 3.0)]
+    >>> scratch.cleanup()
     """
     rows = []
     for number, line in enumerate(_lexicon_text(path, encoding).splitlines(), 1):
         if line.startswith("{"):
             try:
                 row = json.loads(line)
-                rows.append((str(row["word"]), float(row.get("count", 1.0))))
-                continue
+                word, count = str(row["word"]), row.get("count", 1.0)
             except (ValueError, KeyError, TypeError, AttributeError):
                 raise InputError(f"{path}: line {number} is not a JSON word row") from None
+            rows.append((word, _count(count, path, number)))
+            continue
         fields = line.replace("\t", " ").split()
         if not fields or (number == 1 and fields[0] == "word"):
             continue
-        try:
-            count = float(fields[1]) if len(fields) > 1 else 1.0
-        except ValueError:
-            count = 1.0
-        rows.append((fields[0], count))
+        rows.append((fields[0], _count(fields[1], path, number) if len(fields) > 1 else 1.0))
     return rows

@@ -29,6 +29,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import errno
+import functools
 import os
 import re
 import shutil
@@ -73,6 +74,11 @@ class TextSource:
     size: int | None = None
 
 
+#: The copies :func:`replayable` made and is still holding, each with the name it stands for
+#: (``<stdin>``, a pipe's path): errors and counts of undecodable bytes name what the user gave.
+_COPIES: dict[str, str] = {}
+
+
 def text_source(path: str) -> TextSource:
     """The source for a path, or for standard input when ``path`` is ``-``."""
     if path == "-":
@@ -80,8 +86,8 @@ def text_source(path: str) -> TextSource:
     try:
         size = os.path.getsize(path)
     except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-    return TextSource(path, lambda: open(path, "rb"), size)
+        raise InputError(f"{_COPIES.get(path, path)}: cannot read: {exc.strerror}") from None
+    return TextSource(_COPIES.get(path, path), lambda: open(path, "rb"), size)
 
 
 def _codec_name(encoding: str) -> str:
@@ -97,26 +103,142 @@ def _decoder(codec: str, errors: str = "strict") -> codecs.IncrementalDecoder:
     return codecs.getincrementaldecoder("utf-8-sig" if codec == "utf-8" else codec)(handler)
 
 
-def _decodes(sample: bytes, encoding: str) -> bool:
+def _decoded(sample: bytes, encoding: str) -> str | None:
     try:
-        codecs.getincrementaldecoder(encoding)("strict").decode(sample, final=False)
-        return True
+        return codecs.getincrementaldecoder(encoding)("strict").decode(sample, final=False)
     except UnicodeError:
-        return False
+        return None
+
+
+@functools.lru_cache(maxsize=1)
+def _common_han() -> frozenset[str]:
+    """The common Han characters of both scripts: GB 2312's level 1 (3,755, simplified, by frequency) and
+    Big5's frequent block (5,401, traditional, 0xA440-0xC67E), read from the codecs themselves."""
+    rows = [bytes((lead, trail)).decode("gb2312") for lead in range(0xB0, 0xD8) for trail in range(0xA1, 0xFF)
+            if (lead, trail) < (0xD7, 0xFA)]
+    trails = [*range(0x40, 0x7F), *range(0xA1, 0xFF)]
+    rows += [bytes((lead, trail)).decode("big5") for lead in range(0xA4, 0xC7) for trail in trails
+             if (lead, trail) <= (0xC6, 0x7E)]
+    return frozenset(rows)
+
+
+def plausibility(text: str) -> float:
+    """The share of the non-ASCII characters of ``text`` that are common Han characters (1.0 without any).
+
+    Text decoded with the right encoding scores near 1 (punctuation is the
+    rest); the same bytes decoded with a wrong one that happens not to fail
+    (Big5 read as GB18030, or the reverse) come out as rare characters and
+    symbols, and score far lower. Only the first 64 k characters are read.
+
+    >>> plausibility("黑猫喜欢鱼。"), plausibility("臺灣學生說話。")
+    (0.8333333333333334, 0.8571428571428571)
+    >>> plausibility("臺灣學生說話。".encode("big5").decode("gb18030")) < PLAUSIBLE
+    True
+    """
+    common = _common_han()
+    wide = [ch for ch in text[: 1 << 16] if ord(ch) > 0x7F]
+    return sum(ch in common for ch in wide) / len(wide) if wide else 1.0
+
+
+#: The share of common Han characters below which a decoding is not worth suggesting (see plausibility):
+#: text decoded rightly (the samples, every development set, news, fiction, laws, reviews, idiom and
+#: name lists) scores well above it, Big5 and GB18030 read as each other well below.
+PLAUSIBLE = 0.6
 
 
 def suggest_encoding(sample: bytes, codec: str) -> str | None:
-    """Another encoding that decodes ``sample`` (the bytes that failed as ``codec``), or None.
+    """The encoding that decodes ``sample`` (the bytes that failed as ``codec``) cleanly and most plausibly.
+
+    Every candidate must decode the sample without error and yield mostly
+    common Han characters (:func:`plausibility` at least ``PLAUSIBLE``); of
+    those, the one with the most common characters wins. Big5 bytes decode
+    as GB18030 too, as garbage: they are told big5.
 
     >>> suggest_encoding("中文".encode("gb18030"), "utf-8")
     'gb18030'
+    >>> suggest_encoding("臺灣的學生們在圖書館裡讀書".encode("big5"), "utf-8")
+    'big5'
     >>> suggest_encoding("黑猫喜欢鱼，白狗讨厌骨头。".encode() + b"\\xff", "utf-8") is None
     True
     """
+    best, best_score = None, PLAUSIBLE
     for candidate in _SUGGESTED:
-        if codecs.lookup(candidate).name != codec and _decodes(sample, candidate):
+        if codecs.lookup(candidate).name == codec:
+            continue
+        text = _decoded(sample, candidate)
+        score = -1.0 if text is None else plausibility(text)
+        if score >= best_score and (best is None or score > best_score):
+            best, best_score = candidate, score
+    return best
+
+
+def _utf16_hint(sample: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` when ``sample`` (bytes holding a NUL) reads as plausible text in it."""
+    sample = sample[: 1 << 16]
+    sample = sample[: len(sample) // 2 * 2]
+    for candidate in ("utf-16-le", "utf-16-be"):
+        text = _decoded(sample, candidate)
+        if text and "\0" not in text and plausibility(text) >= PLAUSIBLE and \
+                sum(ch.isprintable() or ch.isspace() for ch in text) > 0.9 * len(text):
             return candidate
     return None
+
+
+#: The magic of each file wordmine writes, what it is and where it goes. A text input that starts
+#: with one is refused by name, not as binary input (tests check these are the writers' magics).
+WORDMINE_FILES = {
+    b"WMCOUNTS": "a wordmine count file (from count -o FILE.wmc), not text: give it as the input of "
+                 "discover, contrast or learn, or to merge",
+    b"WMMODEL\0": "a wordmine model file (from learn -o FILE.wmm), not text: give it to segment --model",
+}
+
+
+def check_not_wordmine_file(name: str, head: bytes) -> None:
+    """Refuse, with what it is, a text input whose first bytes ``head`` are a wordmine file's magic.
+
+    >>> check_not_wordmine_file("m.wmm", b"WMMODEL\\0\\3\\0\\0\\0")
+    Traceback (most recent call last):
+    wordmine.errors.InputError: m.wmm: a wordmine model file (from learn -o FILE.wmm), not text: give it to segment --model
+    """
+    for magic, what in WORDMINE_FILES.items():
+        if head.startswith(magic):
+            raise InputError(f"{name}: {what}")
+
+
+#: Byte-order marks that say the text is UTF-32 or UTF-16 (UTF-32's first: FF FE 00 00 starts with FF FE).
+#: Neither can start UTF-8 text (FE and FF are never UTF-8), so a UTF-8 input that starts with one is
+#: read in that encoding, as a UTF-8 byte-order mark is dropped.
+_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+              (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def wide_bom(head: bytes) -> str | None:
+    """The encoding whose byte-order mark starts ``head``, if the bytes after it read as text in it.
+
+    FF FE could also start a file of stray bytes, so the block must decode
+    cleanly, hold no U+0000, hold some ASCII (a line end at least: the NUL
+    bytes of UTF-16 text) and be plausible (:func:`plausibility`).
+
+    >>> wide_bom("黑猫喜欢鱼。\\n".encode("utf-16")), wide_bom(b"\\xff\\xfe\\xfa" * 10), wide_bom(b"abc")
+    ('utf-16', None, None)
+    """
+    codec = next((codec for bom, codec in _WIDE_BOMS if head.startswith(bom)), None)
+    if codec is None:
+        return None
+    text = _decoded(head[: 1 << 16], codec)
+    if not text or "\0" in text or not any(ch.isascii() for ch in text) or plausibility(text) < PLAUSIBLE:
+        return None
+    return codec
+
+
+def _cut_tail(source: str, offset: int, encoding: str, size: int, wide: bool) -> DecodeError:
+    """The error for text whose last character is cut: no other encoding would help."""
+    if wide and encoding.replace("_", "-").lower().startswith("utf-16") and size % 2:
+        why = f"it has an odd number of bytes ({size:,}), so it is not whole {encoding} text"
+    else:
+        why = f"the text ends inside a character (at offset {offset}: a cut file?)"
+    return DecodeError(source, offset, encoding, b"", advice=f"{why}; give --errors replace or --errors skip "
+                       "to replace or drop the cut character")
 
 
 def _split_latin_tail(text: str) -> tuple[str, str]:
@@ -154,6 +276,7 @@ def read_blocks(
     # Only UTF-16/32 text may hold NUL bytes; anywhere else they mean binary input.
     wide = codec.replace("-", "_").startswith(_WIDE_ENCODINGS)
     for source in sources:
+        source_codec, source_wide = codec, wide
         decoder = _decoder(codec, errors)
         consumed = bad = 0
         carry = ""
@@ -169,20 +292,31 @@ def read_blocks(
                 except OSError as exc:
                     raise InputError(f"{source.name}: read failed: {exc.strerror}") from None
                 final = not raw
-                if raw and not wide:
+                if consumed == 0 and raw:
+                    check_not_wordmine_file(source.name, raw)
+                    if codec == "utf-8" and wide_bom(raw):
+                        source_codec, source_wide = wide_bom(raw), True
+                        decoder = _decoder(source_codec, errors)
+                if raw and not source_wide:
                     nul = raw.find(b"\0")
                     if nul >= 0:
-                        raise InputError(
-                            f"{source.name}: NUL byte at offset {consumed + nul}: binary input, "
-                            "not text (if it is UTF-16 text, give --encoding utf-16)"
-                        )
+                        utf16 = _utf16_hint(raw) if consumed == 0 else None
+                        raise InputError(f"{source.name}: NUL byte at offset {consumed + nul}: " +
+                                         (f"UTF-16 text? give --encoding {utf16}" if utf16 else
+                                          "binary input, not text"))
                 pending = decoder.getstate()[0]
                 before = _undecodable[0]
                 try:
                     text = decoder.decode(raw, final=final)
+                    if source_wide and "\0" in text:  # /dev/zero read as UTF-16 is an endless run of U+0000
+                        raise InputError(f"{source.name}: NUL character near offset {consumed}: binary input, "
+                                         "not text")
                 except UnicodeDecodeError as exc:
                     offset = consumed - len(pending) + exc.start
-                    hint = suggest_encoding(pending + raw, codec)
+                    if final and exc.end == len(exc.object):
+                        raise _cut_tail(source.name, offset, encoding if source_codec == codec else source_codec,
+                                        consumed, source_wide) from None
+                    hint = suggest_encoding(pending + raw, source_codec)
                     raise DecodeError(source.name, offset, encoding, exc.object[exc.start :], hint) from None
                 except UnicodeError as exc:  # UTF-16/32 without a byte-order mark, which says the byte order
                     raise InputError(f"{source.name}: {exc}: give --encoding {codec}-le or --encoding {codec}-be"
@@ -208,6 +342,66 @@ def read_blocks(
                 stream.close()
 
 
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def remove_stale(folder: str | None, prefix: str) -> list[str]:
+    """Remove what runs killed with SIGKILL left in ``folder``: entries named ``prefix``, a PID, ``-``...
+
+    Every file or folder a run leaves while it works is named for its
+    process (``.wordmine-PID-*.part`` beside an output, ``wordmine-spill-PID-*``
+    and ``wordmine-stdin-PID-*`` in ``--tmp-dir``), so that a later run can tell
+    a live run's files from a dead one's. Only entries of this user whose
+    process is no longer running on this machine are removed; the names
+    removed are returned.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     for name in (f".wordmine-{2**22 + 1}-ab.part", f".wordmine-{os.getpid()}-cd.part", "notes.txt"):
+    ...         open(os.path.join(folder, name), "w").close()
+    ...     remove_stale(folder, ".wordmine-"), sorted(os.listdir(folder))[1:]
+    (['.wordmine-4194305-ab.part'], ['notes.txt'])
+    """
+    pattern = re.compile(re.escape(prefix) + r"(\d+)-")
+    removed = []
+    try:
+        entries = list(os.scandir(folder or tempfile.gettempdir()))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = pattern.match(entry.name)
+        if not match or int(match.group(1)) == os.getpid() or _running(int(match.group(1))):
+            continue
+        try:
+            if entry.stat(follow_symlinks=False).st_uid != os.getuid():
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path)
+            else:
+                os.unlink(entry.path)
+            removed.append(entry.name)
+        except OSError:
+            continue
+    return removed
+
+
+#: What runs leave in --tmp-dir while they work: spilled runs, buffered standard input, local Dask workers' scratch.
+TMP_PREFIXES = ("wordmine-spill-", "wordmine-stdin-", "wordmine-dask-")
+
+
+def remove_stale_tmp(tmp_dir: str | None) -> None:
+    """Remove from ``tmp_dir`` (default: the system's) what killed runs left there (:func:`remove_stale`)."""
+    for prefix in TMP_PREFIXES:
+        remove_stale(tmp_dir, prefix)
+
+
 def _written_in_place(path: str) -> bool:
     """True for a target that is not a regular file: a device, FIFO or socket, or /dev/stdout and the like."""
     real = os.path.realpath(path)
@@ -228,7 +422,10 @@ def atomic_output(path: str, mode: str = "w", encoding: str = "utf-8") -> Iterat
     """Open ``path`` for writing through a temporary file renamed into place on success.
 
     An interrupted or failed run removes the temporary file, so ``path`` is
-    either the complete new output or untouched. A symbolic link is written
+    either the complete new output or untouched. The temporary file is named
+    ``.wordmine-PID-*.part`` for this process: one left by a run killed with
+    SIGKILL is removed by the next run that writes into the same folder
+    (:func:`remove_stale`). A symbolic link is written
     through (its target is replaced, the link stays); a device or FIFO is
     written directly. A full disk is an :class:`OutputError` naming ``path``.
     """
@@ -243,8 +440,9 @@ def atomic_output(path: str, mode: str = "w", encoding: str = "utf-8") -> Iterat
             raise _write_error(path, exc) from None
         return
     target = os.path.realpath(path)
+    remove_stale(os.path.dirname(target), ".wordmine-")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".wordmine-", suffix=".part", dir=os.path.dirname(target))
+        fd, tmp = tempfile.mkstemp(prefix=f".wordmine-{os.getpid()}-", suffix=".part", dir=os.path.dirname(target))
     except OSError as exc:
         raise OutputError(f"{path}: cannot write: {exc.strerror}") from None
     try:
@@ -275,37 +473,71 @@ def is_regular_file(path: str) -> bool:
         return False
 
 
+class _BufferFull(Exception):
+    """Writing the copy failed (not reading the input): carries the OSError past read_blocks."""
+
+
+class _Tee:
+    """A byte stream that writes every block read from ``source`` into ``copy``."""
+
+    def __init__(self, source: BinaryIO, copy: BinaryIO) -> None:
+        self.source, self.copy = source, copy
+
+    def read(self, size: int) -> bytes:
+        raw = self.source.read(size)
+        try:
+            self.copy.write(raw)
+        except OSError as exc:
+            raise _BufferFull(exc) from None
+        return raw
+
+    def close(self) -> None:
+        if self.source is not sys.stdin.buffer:
+            self.source.close()
+
+
 @contextlib.contextmanager
-def replayable(paths: tuple[str, ...], tmp_dir: str | None = None) -> Iterator[tuple[str, ...]]:
+def replayable(paths: tuple[str, ...], tmp_dir: str | None = None, encoding: str = "utf-8",
+               errors: str = "strict") -> Iterator[tuple[str, ...]]:
     """The paths, each one that cannot be read twice (``-``, a pipe, a FIFO) copied to ``tmp_dir`` first.
 
     The copies are named ``wordmine-stdin-PID-*`` and removed on the way out,
     whatever happens; a full ``tmp_dir`` is an :class:`OutputError` naming it.
+    Each block is checked as it is copied, as :func:`read_blocks` checks it
+    (NUL bytes, undecodable bytes in ``encoding`` unless ``errors`` says go on):
+    ``cat /dev/urandom |`` or ``/dev/zero`` stop at the first block, naming
+    ``<stdin>`` or the path, instead of filling ``tmp_dir``. While the copies are
+    held, :func:`text_source` names them as the user did.
     """
     copies: list[str] = []
     names = []
+    if not all(is_regular_file(path) for path in paths):
+        remove_stale_tmp(tmp_dir)
     try:
         for path in paths:
             if is_regular_file(path):
                 names.append(path)
                 continue
             where = tmp_dir or tempfile.gettempdir()
+            shown = "<stdin>" if path == "-" else path
             try:
                 with tempfile.NamedTemporaryFile(prefix=f"wordmine-stdin-{os.getpid()}-", dir=tmp_dir,
                                                  delete=False) as handle:
                     copies.append(handle.name)
-                    if path == "-":
-                        shutil.copyfileobj(sys.stdin.buffer, handle, 1 << 20)
-                    else:
-                        with open(path, "rb") as source:
-                            shutil.copyfileobj(source, handle, 1 << 20)
-            except OSError as exc:
+                    _COPIES[handle.name] = shown
+                    source = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115 (the tee closes it)
+                    tee = TextSource(shown, functools.partial(_Tee, source, handle))
+                    for _ in read_blocks([tee], encoding, block_bytes=1 << 20, errors=errors):
+                        pass
+            except (OSError, _BufferFull) as exc:
+                error = exc.args[0] if isinstance(exc, _BufferFull) else exc
                 raise OutputError(f"{where}: cannot buffer {'standard input' if path == '-' else path} "
-                                  f"for a second pass: {exc.strerror}; see --tmp-dir") from None
+                                  f"for a second pass: {error.strerror}; see --tmp-dir") from None
             names.append(handle.name)
         yield tuple(names)
     finally:
         for copy in copies:
+            _COPIES.pop(copy, None)
             with contextlib.suppress(OSError):
                 os.unlink(copy)
 

@@ -69,7 +69,15 @@ def _spans(words: list[str]) -> list[tuple[int, int]]:
 
 
 def evaluate(gold: Iterable[str], predicted: Iterable[str], known_words: set[str] | None = None) -> Score:
-    """Compare two segmentations line by line; lines must hold the same characters."""
+    """Compare two segmentations line by line; lines must hold the same characters.
+
+    A gold segmentation with no words at all (empty files) is an error, not a
+    score of 0: there is nothing to score.
+
+    >>> evaluate([""], [""])
+    Traceback (most recent call last):
+    wordmine.errors.WordmineError: nothing to score: the gold segmentation holds no words (empty lines only)
+    """
     totals = [0] * 7
     gold_iter, predicted_iter = iter(gold), iter(predicted)
     number = 0
@@ -95,4 +103,7 @@ def evaluate(gold: Iterable[str], predicted: Iterable[str], known_words: set[str
                 slot = 5 if word in known_words else 3
                 totals[slot] += 1
                 totals[slot + 1] += hit
+    if not totals[0]:
+        # No gold word: every share would be 0/0. Saying 0.0000 would read as a score.
+        raise WordmineError("nothing to score: the gold segmentation holds no words (empty lines only)")
     return Score(*totals)

@@ -28,6 +28,11 @@ what the model was learned with, for ``wordmine info``: the method and, for a
 crf, its teacher, ``--dictionary``, the number of ``--gold`` lines and, with
 ``--adapt``, what the adapted teacher used (:mod:`wordmine.segmentation.crf.adapt`).
 
+Every float must be finite, except ``-inf`` in ``transitions`` and
+``crf_transitions`` (a forbidden tag pair): a model with a NaN or an infinity
+anywhere else (a learning run gone wrong) is refused when it is saved and when
+it is loaded, since it would segment every line into nothing useful, silently.
+
 Version 1 files (unigram only, with no method-dependent arrays) and version 2
 files (no checksum of the header) are refused: learn the model again. A model whose normalisation differs from this
 wordmine's is refused too: its units would not mean the same characters.
@@ -78,7 +83,34 @@ def write_model(model: WordModel | CharLM | CRFModel, path: str) -> None:
                    ("crf_scale", model.standardiser.scale.astype("<f8")),
                    ("crf_transitions", model.transitions.astype("<f8").reshape(-1)),
                    ("crf_dictionary", model.dictionary.astype("<u8"))]
+    _check_finite(path, header, arrays, "it was not saved; learn it again with other settings")
     write_container(path, MAGIC, VERSION, header, arrays)
+
+
+#: Arrays where ``-inf`` has a meaning (a forbidden transition between two tags).
+_MAY_FORBID = frozenset({"transitions", "crf_transitions"})
+_HEADER_FLOATS = ("unknown_log_prob", "boundary_weight", "word_weight")
+
+
+def _check_finite(path: str, header: dict, arrays, remedy: str) -> None:
+    """Refuse a model with a NaN or an infinity in a header figure or an array (``-inf`` allowed in transitions).
+
+    >>> _check_finite("m.wmm", {"unknown_log_prob": -9.0}, [("crf_weights", np.array([0.5, np.nan]))], "learn it again")
+    Traceback (most recent call last):
+    wordmine.errors.FormatError: m.wmm: the model holds non-finite weights (nan in crf_weights); learn it again
+    """
+    for name in _HEADER_FLOATS:
+        value = header.get(name)
+        if isinstance(value, float) and not np.isfinite(value):
+            raise FormatError(f"{path}: the model holds non-finite weights ({value} in {name}); {remedy}")
+    for name, array in (arrays.items() if isinstance(arrays, dict) else arrays):
+        if not isinstance(array, np.ndarray) or array.dtype.kind != "f" or len(array) == 0:
+            continue
+        bad = np.isnan(array) | (array == np.inf)
+        if name not in _MAY_FORBID:
+            bad |= array == -np.inf
+        if bad.any():
+            raise FormatError(f"{path}: the model holds non-finite weights ({array[bad][0]} in {name}); {remedy}")
 
 
 def _charlm_arrays(model: CharLM, header: dict) -> list[tuple[str, np.ndarray]]:
@@ -111,6 +143,7 @@ def read_model(path: str) -> WordModel | CharLM:
                                     bounds={"units": ("keys_1",)})
     if header.get("normalization") != normalization_settings():
         raise FormatError(f"{path}: the model was learned with other normalisation settings; learn it again")
+    _check_finite(path, header, arrays, "learn it again")
     method = header.get("method")
     units, bits = header.get("units"), header.get("bits")
     if not (isinstance(units, list) and units and all(isinstance(u, str) for u in units)

@@ -39,12 +39,14 @@ equal to pruning the counts of the two texts counted one after the other:
 >>> vocab, maps = shared_vocabulary([s.vocab.units for s in shards])
 >>> here = pruned_on(lambda fn, *args: fn(*args), lambda x: x, shards, maps, 16, 2, 2, ranges=3)
 >>> whole = count_text(["天天向上，好好学习\\n天天好，向上\\n"], config)
->>> one = prune([Partition((0, len(vocab)), whole.counts)], 2, 2, tempfile.mkdtemp())
+>>> scratch = tempfile.TemporaryDirectory()
+>>> one = prune([Partition((0, len(vocab)), whole.counts)], 2, 2, scratch.name)
 >>> all(np.array_equal(a, b) for a, b in zip(here.counts.keys + here.counts.counts,
 ...                                           one.counts.keys + one.counts.counts))
 True
 >>> all(np.array_equal(here.entropy[k][side], one.entropy[k][side]) for k in (1, 2) for side in (0, 1))
 True
+>>> scratch.cleanup()
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ import contextlib
 import dataclasses
 import logging
 import os
+import tempfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -62,20 +63,23 @@ def _merge_pair(first: Corpus, second: Corpus) -> Corpus:
 
 
 @contextlib.contextmanager
-def _client(scheduler: str) -> Iterator[Any]:
+def _client(scheduler: str, tmp_dir: str | None = None) -> Iterator[Any]:
     """A Dask client of ``scheduler`` (as :func:`parse_scheduler` takes it); a local cluster is gone after.
 
     Closed in this order, on errors and Ctrl-C too: the client, the local
-    cluster (its workers, waited for), then the resource tracker its workers
-    were started with (:func:`_stopped_resource_tracker`).
+    cluster (its workers, waited for), the resource tracker its workers
+    were started with (:func:`_stopped_resource_tracker`), then the local
+    workers' scratch folder, ``wordmine-dask-PID-*`` in ``tmp_dir`` (Dask's own
+    default, ``dask-scratch-space`` in the system temporary folder, outlives the run).
     """
     try:
+        import dask
         from distributed import Client, LocalCluster
     except ImportError:
         raise WordmineError("--dask needs Dask: pip install 'wordmine[dask]'") from None
     kind, where = parse_scheduler(scheduler)
     with _asyncio_quiet():
-        yield from _connected(kind, where, Client, LocalCluster)
+        yield from _connected(kind, where, Client, LocalCluster, dask, tmp_dir)
 
 
 @contextlib.contextmanager
@@ -92,7 +96,8 @@ def _asyncio_quiet() -> Iterator[None]:
         log.setLevel(level)
 
 
-def _connected(kind: str, where: Any, Client: Any, LocalCluster: Any) -> Iterator[Any]:
+def _connected(kind: str, where: Any, Client: Any, LocalCluster: Any, dask: Any,
+               tmp_dir: str | None) -> Iterator[Any]:
     if kind != "local":
         try:
             client = Client(where)
@@ -102,13 +107,15 @@ def _connected(kind: str, where: Any, Client: Any, LocalCluster: Any) -> Iterato
             yield client
         return
     with contextlib.ExitStack() as stack:
+        scratch = stack.enter_context(tempfile.TemporaryDirectory(prefix=f"wordmine-dask-{os.getpid()}-", dir=tmp_dir))
+        stack.enter_context(dask.config.set({"temporary-directory": scratch}))  # the scheduler's too
         stack.enter_context(_stopped_resource_tracker())
         # The scheduler's HTTP server starts even without a dashboard, on port 8787 unless told
         # otherwise: a second local cluster (another run, a test beside it) then warns on stderr
         # that the port is taken. A port of the system's choosing never collides.
         cluster = stack.enter_context(LocalCluster(
             n_workers=where, threads_per_worker=1, processes=True, dashboard_address=None,
-            scheduler_kwargs={"dashboard": False, "dashboard_address": ":0"},
+            scheduler_kwargs={"dashboard": False, "dashboard_address": ":0"}, local_directory=scratch,
             silence_logs=logging.CRITICAL))  # a failed task is our error line, not their log
         yield stack.enter_context(Client(cluster))
 
@@ -151,7 +158,7 @@ def count_on_dask(scheduler: str, paths: list[str], config: CountConfig, encodin
     """
     paths = [os.path.abspath(p) for p in paths]
     shard_config = dataclasses.replace(config, jobs=1)
-    with _client(scheduler) as client:
+    with _client(scheduler, config.tmp_dir) as client:
         level = [client.submit(count_shard, p, shard_config, encoding, pure=False) for p in paths]
         while len(level) > 1:
             pairs = [client.submit(_merge_pair, level[i], level[i + 1], pure=False)
@@ -180,7 +187,7 @@ def pruned_on_dask(scheduler: str, paths: list[str], config: CountConfig, encodi
     """
     paths = [os.path.abspath(p) for p in paths]
     shard_config = dataclasses.replace(config, jobs=1, prune=False)
-    with _client(scheduler) as client:
+    with _client(scheduler, config.tmp_dir) as client:
         def submit(fn: Any, *args: Any) -> Any:
             return client.submit(fn, *args, pure=False)
 

@@ -22,7 +22,8 @@ partitioning (Knuth, The Art of Computer Programming vol. 3, section 5.4,
 >>> from wordmine.config import CountConfig
 >>> from wordmine.counting.engine.counter import count_text
 >>> from wordmine.counting.files.countfile import write_counts
->>> folder = tempfile.mkdtemp()
+>>> scratch = tempfile.TemporaryDirectory()
+>>> folder = scratch.name
 >>> corpus = count_text(["天天向上，天天"], CountConfig(order=1))
 >>> write_counts(corpus, f"{folder}/whole.wmc")
 >>> writer = CountFileWriter(folder)
@@ -35,6 +36,7 @@ partitioning (Knuth, The Art of Computer Programming vol. 3, section 5.4,
 >>> writer.close()
 >>> open(f"{folder}/streamed.wmc", "rb").read() == open(f"{folder}/whole.wmc", "rb").read()
 True
+>>> scratch.cleanup()
 """
 
 from __future__ import annotations

@@ -21,13 +21,15 @@ byte:
 >>> from wordmine.counting.engine.counter import count_text
 >>> from wordmine.counting.files.countfile import write_counts
 >>> from wordmine.counting.engine.merging import merge_corpora
->>> folder = tempfile.mkdtemp()
+>>> scratch = tempfile.TemporaryDirectory()
+>>> folder = scratch.name
 >>> a, b = count_text(["天天向上"], CountConfig(order=1)), count_text(["上上下下"], CountConfig(order=1))
 >>> write_counts(a, f"{folder}/a.wmc"); write_counts(b, f"{folder}/b.wmc")
 >>> write_counts(merge_corpora([a, b]), f"{folder}/whole.wmc")
 >>> merged = merge_count_files([f"{folder}/a.wmc", f"{folder}/b.wmc"], f"{folder}/ab.wmc", 64 << 10, folder)
 >>> merged.units, open(f"{folder}/ab.wmc", "rb").read() == open(f"{folder}/whole.wmc", "rb").read()
 (8, True)
+>>> scratch.cleanup()
 """
 
 from __future__ import annotations

@@ -33,9 +33,11 @@ it, and 天天's entropies are those the unpruned table gives (ln 2 on each side
 >>> from wordmine.counting.engine.counter import count_text
 >>> from wordmine.counting.spill.runs import Partition
 >>> corpus = count_text(["天天向上，天天"], CountConfig(order=2, jobs=1))
->>> pruned = prune([Partition((0, 99), corpus.counts)], 2, 2, tempfile.mkdtemp())
+>>> scratch = tempfile.TemporaryDirectory()
+>>> pruned = prune([Partition((0, 99), corpus.counts)], 2, 2, scratch.name)
 >>> pruned.counts.counts[1].tolist(), [round(float(h[0]), 3) for h in pruned.entropy[2]]
 ([2], [0.693, 0.693])
+>>> scratch.cleanup()
 """
 
 from __future__ import annotations

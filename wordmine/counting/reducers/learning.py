@@ -41,13 +41,15 @@ model is byte for byte the one learned without a budget.
 >>> from wordmine.counting.engine.counter import count_text
 >>> from wordmine.counting.spill.runs import Partition
 >>> corpus = count_text(["天天向上，天天\\n"], CountConfig(order=4, jobs=1))
->>> whole = LearningPruning(order=4, budget=1 << 20)([Partition((0, 99), corpus.counts)], 7, tempfile.mkdtemp())
+>>> scratch = tempfile.TemporaryDirectory()
+>>> whole = LearningPruning(order=4, budget=1 << 20)([Partition((0, 99), corpus.counts)], 7, scratch.name)
 >>> whole.pruned_at is None, whole.counts.max_order
 (True, 5)
 >>> corpus = count_text(["天天向上，天天\\n"], CountConfig(order=4, jobs=1))
->>> pruned = LearningPruning(order=4, budget=100)([Partition((0, 99), corpus.counts)], 7, tempfile.mkdtemp())
+>>> pruned = LearningPruning(order=4, budget=100)([Partition((0, 99), corpus.counts)], 7, scratch.name)
 >>> pruned.pruned_at, pruned.counts.counts[1].tolist(), pruned.learning.continuation[1].tolist()
 (2, [2], [1, 1, 1])
+>>> scratch.cleanup()
 
 The table (144 bytes) outgrows a 100-byte budget: 天天 is the one pair seen
 twice and kept. ， is a boundary, not a unit; 天 follows only 天, 向 only 天, 上

@@ -23,7 +23,8 @@ Both give the rows ``ngram_rows`` gives, ties included.
 >>> from wordmine.counting.engine.counter import count_text
 >>> from wordmine.counting.table.corpus import ngram_rows
 >>> import tempfile
->>> ranks = RankedRuns(2, 1, tempfile.mkdtemp())   # orders 1..2, every row, runs in a folder of it
+>>> scratch = tempfile.TemporaryDirectory()
+>>> ranks = RankedRuns(2, 1, scratch.name)   # orders 1..2, every row, runs in a folder of it
 >>> corpus = count_text(["天天向上，天天"], CountConfig(order=1), reduce=ranks)
 >>> list(ranked_rows(ranks, corpus.vocab)) == list(ngram_rows(count_text(["天天向上，天天"], CountConfig(order=1))))
 True
@@ -32,6 +33,7 @@ True
 >>> corpus = count_text(["天天向上，天天"], CountConfig(order=1), reduce=best)
 >>> list(ranked_rows(best, corpus.vocab))
 [{'ngram': '天', 'order': 1, 'count': 4}, {'ngram': '天天', 'order': 2, 'count': 2}]
+>>> scratch.cleanup()
 """
 
 from __future__ import annotations

@@ -17,7 +17,8 @@ extensions (the same first unit) are in the same partition.
 
 >>> import tempfile
 >>> from wordmine.counting.table.ngrams import NgramCounts
->>> folder = tempfile.mkdtemp()
+>>> scratch = tempfile.TemporaryDirectory()
+>>> folder = scratch.name
 >>> a = write_run(NgramCounts.from_ngrams({(1,): 2, (2,): 1, (1, 2): 1}), f"{folder}/a")
 >>> b = write_run(NgramCounts.from_ngrams({(2,): 2, (2, 1): 1, (1,): 1}), f"{folder}/b")
 >>> parts = list(merge_runs([a, b], budget_bytes=1 << 20))
@@ -26,6 +27,7 @@ extensions (the same first unit) are in the same partition.
 >>> full = concatenate([p.table for p in parts])
 >>> full.decode(2, np.arange(2)).tolist(), full.counts[1].tolist()
 ([[1, 2], [2, 1]], [1, 1])
+>>> scratch.cleanup()
 
 This is the external merge sort of databases, with the runs' first-unit index
 in place of a heap: every key of a partition is known to lie in one slice of
@@ -34,6 +36,7 @@ each run (Knuth, The Art of Computer Programming vol. 3, section 5.4, 1973).
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import tempfile
@@ -48,14 +51,18 @@ from wordmine.budget import slice_bytes
 from wordmine.counting.spill.passes import merge_passes
 from wordmine.counting.table.ngrams import U64, NgramCounts, mask, widen
 from wordmine.errors import OutputError
+from wordmine.io.text import remove_stale_tmp
 
 
 def spill_folder(tmp_dir: str | None) -> str:
     """A folder of this process' own in ``tmp_dir`` for spilled runs.
 
     Named for the process that made it: a folder left by a run killed with
-    SIGKILL is recognisable (wordmine-spill-PID-*), and no later run reuses it.
+    SIGKILL is recognisable (wordmine-spill-PID-*), and no later run reuses it:
+    the next run that spills to the same folder removes it, once no process
+    of that PID runs (:func:`wordmine.io.text.remove_stale_tmp`).
     """
+    remove_stale_tmp(tmp_dir)
     try:
         return tempfile.mkdtemp(prefix=f"wordmine-spill-{os.getpid()}-", dir=tmp_dir)
     except OSError as exc:
@@ -64,9 +71,34 @@ def spill_folder(tmp_dir: str | None) -> str:
                           "see --tmp-dir") from None
 
 
+def write_array(array: np.ndarray, handle: BinaryIO) -> None:
+    """``array.tofile(handle)``, but a full disk raises the OSError the system gave (numpy's tofile says
+    only "N requested and M written", with no errno)."""
+    handle.write(memoryview(np.ascontiguousarray(array)).cast("B"))
+
+
+def _reason(exc: OSError, folder: str) -> str:
+    """What the system said, or, for a short write that says nothing (numpy's), whether the disk is full."""
+    if exc.strerror:
+        return exc.strerror
+    if exc.errno:
+        return os.strerror(exc.errno)
+    try:
+        stats = os.statvfs(folder)
+        if stats.f_bavail * stats.f_frsize < 1 << 20:
+            return os.strerror(errno.ENOSPC)
+    except OSError:
+        pass
+    return f"write failed ({exc})"
+
+
 def spill_error(tmp_dir: str | None, exc: OSError) -> OutputError:
-    """One line naming the folder that could not take the spilled counts, and the option that moves them."""
-    return OutputError(f"{tmp_dir or tempfile.gettempdir()}: cannot spill counts: {exc.strerror}; see --tmp-dir")
+    """One line naming the folder that could not take the spilled counts, what the system said, and the
+    option that moves them (a run's own spill folder is named by the folder it is in: --tmp-dir's)."""
+    folder = tmp_dir or tempfile.gettempdir()
+    if os.path.basename(folder.rstrip(os.sep)).startswith("wordmine-spill-"):
+        folder = os.path.dirname(folder.rstrip(os.sep)) or "."
+    return OutputError(f"{folder}: cannot spill counts: {_reason(exc, folder)}; see --tmp-dir")
 
 
 class FirstUnitIndex:
@@ -145,8 +177,8 @@ def write_run(table: NgramCounts, path: str) -> Run:
     """Write ``table`` raw to ``path`` (no pickling, no checksum: it is read back by this process)."""
     with open(path, "wb") as handle:
         for keys, counts in zip(table.keys, table.counts):
-            keys.tofile(handle)
-            counts.tofile(handle)
+            write_array(keys, handle)
+            write_array(counts, handle)
     return Run(path, table.bits, first_unit_starts(table))
 
 
@@ -274,8 +306,8 @@ def write_merged(partitions: Iterable[Partition], folder: str) -> Run:
                 keys = table.keys[k - 1]
                 if not table.is_packed(k) and len(keys):
                     keys = keys + (U64(before[k - 2]) << U64(bits))
-                keys.tofile(handles[2 * k - 2])
-                table.counts[k - 1].tofile(handles[2 * k - 1])
+                write_array(keys, handles[2 * k - 2])
+                write_array(table.counts[k - 1], handles[2 * k - 1])
                 per_unit = np.diff(starts)
                 if len(per_unit) > len(rows[k - 1]):
                     rows[k - 1] = np.concatenate([rows[k - 1], np.zeros(len(per_unit) - len(rows[k - 1]), np.int64)])
