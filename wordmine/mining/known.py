@@ -79,9 +79,10 @@ def read_known_file(path: str | os.PathLike[str], encoding: str = "utf-8") -> li
     mark), or else in ``encoding``.
 
     >>> import os, tempfile
-    >>> path = os.path.join(tempfile.mkdtemp(), "mine.txt")
-    >>> _ = open(path, "w", encoding="utf-8").write("新冠\\n\\n核酸检测 30 n\\n方舱 5\\n")
-    >>> read_known_file(path)
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = os.path.join(folder, "mine.txt")
+    ...     _ = open(path, "w", encoding="utf-8").write("新冠\\n\\n核酸检测 30 n\\n方舱 5\\n")
+    ...     read_known_file(path)
     ['新冠', '核酸检测', '方舱']
     """
     name = os.fspath(path)
