@@ -210,16 +210,24 @@ def _pairs(words: Any) -> tuple[list[str], list[float | None]]:
     return out_words, out_counts
 
 
-def _containers(words: Collection[str], lexicons: Iterable[Iterable[str]]) -> set[str]:
-    """The words of ``lexicons`` that hold one of ``words`` and are longer (Aho-Corasick over the lexicons)."""
+def _matcher(words: Iterable[str]):
+    """An Aho-Corasick automaton finding ``words`` (each reported as itself), or None for no words."""
     import ahocorasick
 
     automaton = ahocorasick.Automaton()
     for word in words:
         automaton.add_word(word, word)
     if not len(automaton):
-        return set()
+        return None
     automaton.make_automaton()
+    return automaton
+
+
+def _containers(words: Collection[str], lexicons: Iterable[Iterable[str]]) -> set[str]:
+    """The words of ``lexicons`` that hold one of ``words`` and are longer (Aho-Corasick over the lexicons)."""
+    automaton = _matcher(words)
+    if automaton is None:
+        return set()
     found = set()
     for lexicon in lexicons:
         for entry in lexicon:
@@ -409,14 +417,9 @@ def _piece_occurrences(corpus: Corpus, words: Sequence[str]) -> dict[str, int]:
 
 def _inside_any(words: Sequence[str], longer: Iterable[str]) -> set[str]:
     """The words that occur inside one of the ``longer`` strings."""
-    import ahocorasick
-
-    automaton = ahocorasick.Automaton()
-    for word in words:
-        automaton.add_word(word, word)
-    if not len(automaton):
+    automaton = _matcher(words)
+    if automaton is None:
         return set()
-    automaton.make_automaton()
     return {w for entry in longer for _, w in automaton.iter(entry) if w != entry}
 
 
