@@ -35,6 +35,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
+from common import LEARN_BYTES, head_lines
 from crf_bench import corpus_of, raw, self_sets
 
 from wordmine.config import CRFConfig, DiscoverConfig
@@ -106,10 +107,7 @@ def learn_cost(data: Path) -> None:
         print("skipped learn: no laws")
         return
     with tempfile.TemporaryDirectory(prefix="adapt-bench-") as folder:
-        sample = Path(folder) / "laws_6.6MB.txt"
-        with open(path, "rb") as handle:
-            chunk = handle.read(6_600_000)
-        sample.write_bytes(chunk[: chunk.rfind(b"\n") + 1])
+        sample = head_lines(path, LEARN_BYTES, Path(folder) / "laws_6.6MB.txt")
         argv = [sys.executable, "-m", "wordmine", "learn", str(sample), "--adapt", "jieba", "-o",
                 str(Path(folder) / "laws.wmm"), "-q", "--jobs", "1"]
         before = resource.getrusage(resource.RUSAGE_CHILDREN)

@@ -29,6 +29,19 @@ if str(BENCH_DIR) not in sys.path:
 
 from measure import Result, run_measured
 
+#: The head of laws.txt that the learning rows learn from (crf_bench, adapt_bench, the peers section).
+LEARN_BYTES = 6_600_000
+
+
+def head_lines(src: Path, size: int, dst: Path) -> Path:
+    """The whole lines of ``src`` within its first ``size`` bytes, written to ``dst`` (kept if already there)."""
+    with open(src, "rb") as f:
+        data = f.read(size)
+    data = data[: data.rindex(b"\n") + 1]
+    if not (dst.is_file() and dst.stat().st_size == len(data)):
+        dst.write_bytes(data)
+    return dst
+
 
 def log(msg: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)

@@ -39,6 +39,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from common import LEARN_BYTES, head_lines
 from heldout_segment import gold_lines, splits
 
 from wordmine.config import CharLMConfig, CountConfig, CRFConfig
@@ -200,10 +201,7 @@ def section_learn(data: Path) -> None:
         print("skipped learn: no laws")
         return
     with tempfile.TemporaryDirectory(prefix="crf-bench-") as folder:
-        sample = Path(folder) / "laws_6.6MB.txt"
-        with open(path, "rb") as handle:
-            chunk = handle.read(6_600_000)
-        sample.write_bytes(chunk[: chunk.rfind(b"\n") + 1])
+        sample = head_lines(path, LEARN_BYTES, Path(folder) / "laws_6.6MB.txt")
         argv = [sys.executable, "-m", "wordmine", "learn", str(sample), "--method", "crf", "-o",
                 str(Path(folder) / "laws.wmm"), "-q", "--jobs", "1"]
         before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss

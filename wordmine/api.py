@@ -288,13 +288,6 @@ def _on_dask(scheduler: str, source: object, order: int, counting: Counting, hoo
     return corpus
 
 
-def _corpus(source: Source | Counts, order: int, counting: Counting, hooks: Hooks = _QUIET,
-            **keep) -> Corpus:
-    if isinstance(source, Counts):
-        return source.reduced(order, counting, **keep)
-    return _count(_sources(source), order, counting, hooks, **keep)
-
-
 # count and merge
 
 def count(source: Source | Files, *, order: int = CountConfig.order, memory: int | str | None = None,
@@ -438,8 +431,8 @@ def discover_in(corpus: Corpus, config: DiscoverConfig, new_only: bool = False,
 def _discovered(source: Source | Counts | Files, top: int | None, min_count: int | None, order: int, min_len: int,
                 max_len: int, new_only: bool, no_numbers: bool, no_redundancy: bool, memory: object, jobs: object,
                 tmp_dir: str | None, encoding: object, errors: object, dask: str | None,
-                hooks: Hooks | None, known: object = None) -> tuple[Lexicon, Corpus]:
-    """The lexicon of ``discover`` (``top`` words) and the corpus it was found in.
+                hooks: Hooks | None, known: object = None) -> tuple[Lexicon, Corpus, Counting]:
+    """The lexicon of ``discover`` (``top`` words), the corpus it was found in and the options it was counted with.
 
     ``known``: lexicon files whose words are known too (:func:`wordmine.mining.known.known_words`);
     giving any implies ``new_only``."""
@@ -474,7 +467,7 @@ def _discovered(source: Source | Counts | Files, top: int | None, min_count: int
                f" in {corpus.total_units:,} units")
     if top is not None:
         lexicon = lexicon.take(list(range(min(len(lexicon), top))))
-    return lexicon, corpus
+    return lexicon, corpus, counting
 
 
 def candidate_background(general: list[Source] | Counts, words: list[str], counting: Counting,
@@ -553,15 +546,15 @@ def discover(source: Source | Counts | Files, *, top: int | None = None, min_cou
     """
     paths = source.paths if isinstance(source, Files) else [source] if _is_path(source) else []
     counted = isinstance(source, Counts) or any(is_count_file(os.fspath(p)) for p in paths)
+    check_stdin_once([*paths, since])
     check_discover_options(examples, counted, since)
     with contextlib.ExitStack() as stack:
         if examples and dask is None:  # the snippets read the text once more
             source = Files(tuple(_readable_twice(_sources(source), tmp_dir, encoding, errors, stack)))
-        lexicon, corpus = _discovered(source, None if since is not None else top, min_count, order, min_len,
-                                      max_len, new_only, no_numbers, no_redundancy, memory, jobs, tmp_dir,
-                                      encoding, errors, dask, hooks, known)
+        lexicon, corpus, counting = _discovered(source, None if since is not None else top, min_count, order,
+                                                min_len, max_len, new_only, no_numbers, no_redundancy, memory,
+                                                jobs, tmp_dir, encoding, errors, dask, hooks, known)
         text = _sources(source) if examples else None
-        counting = _counting(memory, jobs, tmp_dir, encoding, errors, _QUIET)
         return finish_words(corpus, lexicon, counting, top, since, examples, text, (hooks or _QUIET).on_bytes)
 
 
@@ -580,8 +573,8 @@ def jieba_dictionary(source: Source | Counts | Files, *, top: int | None = None,
     (see :mod:`wordmine.mining.jieba_dict`).
     """
     top = check_optional("top", top, 0)
-    lexicon, corpus = _discovered(source, top, min_count, order, min_len, max_len, True, True,
-                                  no_redundancy, memory, jobs, tmp_dir, encoding, errors, dask, hooks, known)
+    lexicon, corpus, _ = _discovered(source, top, min_count, order, min_len, max_len, True, True,
+                                     no_redundancy, memory, jobs, tmp_dir, encoding, errors, dask, hooks, known)
     return jieba_entries(lexicon_words(lexicon), corpus.total_units, judged=True)
 
 

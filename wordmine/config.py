@@ -35,6 +35,10 @@ FORMATS = ("tsv", "jsonl", "jieba")
 LEARN_METHODS = ("crf", "charlm", "unigram")
 #: What ``segment`` can segment with when it learns from its input.
 SEGMENT_METHODS = (*LEARN_METHODS, "classic")
+#: ``discover --examples`` at most: the snippets are held in memory for every reported word.
+MAX_EXAMPLES = 100
+#: The ``--known`` value that leaves jieba's dictionary out.
+NO_JIEBA = "none"
 
 @dataclass(frozen=True)
 class CountConfig:

@@ -29,9 +29,11 @@ from pathlib import Path
 
 from common import (
     BENCH_DIR,
+    LEARN_BYTES,
     REPO,
     Bench,
     Table,
+    head_lines,
     log,
     one_line,
     repeated_file,
@@ -42,7 +44,6 @@ from common import (
 
 TITLE = "Against peers, measured in the same run"
 SEGMENT_COPIES = 6  # pd1998 six times: about 33 MB
-LEARN_BYTES = 6_600_000  # the head of laws.txt learned from
 SEGMENT_PAIRS = 3
 LEARN_PAIRS = 2
 IMPORT_PAIRS = 5
@@ -51,16 +52,6 @@ COLUMNS = [("measure", "measure", ""), ("input", "input", ""), ("MB in", "mb_in"
            ("wall s", "seconds", ",.2f"), ("CPU s", "cpu_seconds", ",.2f"), ("MB/s wall", "mb_per_s", ",.2f"),
            ("MB/s CPU", "mb_per_s_cpu", ",.2f"), ("vs peer (wall)", "vs_wall", ""), ("vs peer (CPU)", "vs_cpu", ""),
            ("check", "check", "")]
-
-
-def head_lines(src: Path, size: int, dst: Path) -> Path:
-    """The whole lines of ``src`` within its first ``size`` bytes, cached at ``dst``."""
-    with open(src, "rb") as f:
-        data = f.read(size)
-    data = data[: data.rindex(b"\n") + 1]
-    if not (dst.is_file() and dst.stat().st_size == len(data)):
-        dst.write_bytes(data)
-    return dst
 
 
 def has_sentencepiece(bench: Bench) -> bool:

@@ -24,7 +24,15 @@ from wordmine.cli.options import (
     whole,
 )
 from wordmine.cli.streams import text_output
-from wordmine.config import CONTRAST_METHODS, DISCOVER_ORDERS, FORMATS, ContrastConfig, DiscoverConfig
+from wordmine.config import (
+    CONTRAST_METHODS,
+    DISCOVER_ORDERS,
+    FORMATS,
+    MAX_EXAMPLES,
+    NO_JIEBA,
+    ContrastConfig,
+    DiscoverConfig,
+)
 
 
 def columns(row_type: type) -> list[str]:
@@ -38,14 +46,12 @@ SCHEDULER = Checked("SCHEDULER", check_scheduler)
 WORD_COLUMNS = ["word", "count", "cohesion", "left_entropy", "right_entropy", "score"]
 #: Between the snippets of a word in TSV output (JSON lines hold a list).
 EXAMPLES_SEPARATOR = " | "
-#: --examples at most (a snippet list past this is a concordance, not a column).
-MAX_EXAMPLES = 100
 
 
 def _known_files(ctx, param, value: tuple[str, ...]) -> tuple[str, ...]:
     """--known values: 'none' or existing files (a usage error otherwise, as for any missing input)."""
     for path in value:
-        if path != "none" and not os.path.isfile(path):
+        if path != NO_JIEBA and not os.path.isfile(path):
             raise click.BadParameter(f"{path}: no such file", ctx, param)
     return value
 
@@ -101,8 +107,6 @@ def discover_command(inputs, order, min_len, max_len, new_only, known: tuple[str
     """
     if min_len > max_len:
         raise click.BadParameter("--min-len is larger than --max-len", param_hint="--min-len")
-    if since == "-" and "-" in (inputs or ("-",)):
-        raise click.UsageError("standard input (-) can be read only once; name it once")
     if examples and table.fmt == "jieba":
         raise click.UsageError("--examples adds a column, and jieba's format has none: give --format tsv or jsonl")
     if since and table.fmt == "jieba":

@@ -36,6 +36,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from wordmine.config import MAX_EXAMPLES
 from wordmine.errors import OptionError
 from wordmine.io.text import line_pieces
 from wordmine.mining.matching import Matcher
@@ -44,8 +45,6 @@ from wordmine.normalize import code_points, latin_mask
 #: Characters of the line shown either side of the word.
 CONTEXT = 6
 
-#: The most snippets a word may ask for: they are held in memory for every reported word.
-MAX_EXAMPLES = 100
 
 #: Characters of text matched at a time: the matcher's arrays take about 80 bytes a character, a fixed
 #: working set of some 20 MiB that does not grow with the budget (not in wordmine.budget's plan).

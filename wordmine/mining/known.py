@@ -31,10 +31,8 @@ import os
 from collections.abc import Iterable
 from importlib import resources
 
+from wordmine.config import NO_JIEBA
 from wordmine.errors import InputError
-
-#: The --known value that leaves jieba's dictionary out.
-NO_JIEBA = "none"
 
 
 @functools.lru_cache(maxsize=1)
