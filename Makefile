@@ -40,9 +40,9 @@ bench: $(BENCH_STAMP)
 bench-quick: $(BENCH_STAMP)
 	$(BIN)/python bench/run_bench.py --data $(DATA) --skip-scale
 
-# The benchmark block of docs/benchmarks.md, rewritten from the JSON of the last `make bench`.
+# The benchmark block of docs/benchmarks.md (and the README's your-own-text table), rewritten from the JSON of the last `make bench`.
 bench-docs: $(STAMP)
-	$(BIN)/python bench/render.py .bench_cache/bench.json --page docs/benchmarks.md
+	$(BIN)/python bench/render.py .bench_cache/bench.json --page docs/benchmarks.md --readme README.md
 
 # docs/cli.md, regenerated from each command's --help (tests/test_docs.py fails when it is stale).
 docs: $(STAMP)

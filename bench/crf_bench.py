@@ -51,6 +51,9 @@ from wordmine.segmentation.evaluation import evaluate
 from wordmine.segmentation.lossless import segment_text
 
 SECTIONS = ("heldout", "self", "rounds", "gold", "words", "speed", "learn")
+#: The CRF these sections study: learned from charlm's segmentation, no word list (the adapted default is
+#: measured by adapt_bench.py).
+UNSUPERVISED = "crf --adapt none (teacher charlm)"
 RECORDS: list[dict] = []
 
 
@@ -99,10 +102,10 @@ def self_sets(data: Path) -> list[tuple[str, list[str], list[str]]]:
 
 
 def variants(with_dictionary: bool) -> dict[str, CRFConfig]:
-    out = {"crf (default, teacher charlm)": CRFConfig(), "crf (teacher lexicon)": CRFConfig(teacher="lexicon"),
-           "crf (teacher both)": CRFConfig(teacher="both")}
+    out = {UNSUPERVISED: CRFConfig(adapt="none"), "crf (teacher lexicon)": CRFConfig(teacher="lexicon"),
+           "crf (teacher both, --adapt none)": CRFConfig(teacher="both", adapt="none")}
     if with_dictionary:
-        out["crf + jieba dictionary"] = CRFConfig(dictionary="jieba")
+        out["crf --adapt none + jieba dictionary"] = CRFConfig(adapt="none", dictionary="jieba")
     return out
 
 
@@ -111,8 +114,9 @@ def compare(section: str, sets, with_teachers: bool) -> None:
     for protocol, learned_from, scored in sets:
         corpus = corpus_of(learned_from)
         record(section, protocol, "charlm", f1=score(learn_charlm(corpus, CharLMConfig()), scored))
-        configs = variants(True) if with_teachers else {"crf (default, teacher charlm)": CRFConfig(),
-                                                        "crf + jieba dictionary": CRFConfig(dictionary="jieba")}
+        configs = variants(True) if with_teachers else {UNSUPERVISED: CRFConfig(adapt="none"),
+                                                        "crf --adapt none + jieba dictionary":
+                                                        CRFConfig(adapt="none", dictionary="jieba")}
         for label, config in configs.items():
             start = time.perf_counter()
             model = learn_crf(corpus, config)
@@ -124,7 +128,7 @@ def section_rounds(data: Path) -> None:
     for protocol, learned_from, scored in splits(data)[:1]:
         corpus = corpus_of(learned_from)
         for rounds in (1, 2, 3):
-            record("rounds", protocol, f"crf, {rounds} round(s)", f1=score(learn_crf(corpus, CRFConfig(rounds=rounds)),
+            record("rounds", protocol, f"crf, {rounds} round(s)", f1=score(learn_crf(corpus, CRFConfig(rounds=rounds, adapt="none")),
                                                                           scored))
 
 
@@ -137,7 +141,7 @@ def section_gold(data: Path) -> None:
     corpus = corpus_of(learned_from)
     for n in (0, 100, 500, 2000):
         gold = [line.split() for line in learned_from[:n]]
-        model = learn_crf(corpus, CRFConfig(gold_weight=5.0), gold=gold or None)
+        model = learn_crf(corpus, CRFConfig(gold_weight=5.0, adapt="none"), gold=gold or None)
         record("gold", protocol, f"crf + {n} gold lines (weight 5)", f1=score(model, scored), gold_lines=n)
 
 
@@ -150,7 +154,7 @@ def pd1998_models(data: Path) -> tuple[str, tuple[tuple[str, object], ...]] | No
     text = path.read_text(encoding="utf-8")
     corpus = count_text([text], CountConfig(order=4, jobs=1))
     return text, (("charlm", learn_charlm(corpus, CharLMConfig())),
-                  ("crf (default, teacher charlm)", learn_crf(corpus, CRFConfig())))
+                  (UNSUPERVISED, learn_crf(corpus, CRFConfig(adapt="none"))))
 
 
 def pd1998_for(section: str, data: Path):
@@ -202,7 +206,7 @@ def section_learn(data: Path) -> None:
         return
     with tempfile.TemporaryDirectory(prefix="crf-bench-") as folder:
         sample = head_lines(path, LEARN_BYTES, Path(folder) / "laws_6.6MB.txt")
-        argv = [sys.executable, "-m", "wordmine", "learn", str(sample), "--method", "crf", "-o",
+        argv = [sys.executable, "-m", "wordmine", "learn", str(sample), "--method", "crf", "--adapt", "none", "-o",
                 str(Path(folder) / "laws.wmm"), "-q", "--jobs", "1"]
         before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         start = time.perf_counter()
@@ -210,8 +214,8 @@ def section_learn(data: Path) -> None:
         seconds = time.perf_counter() - start
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         size = sample.stat().st_size
-    record("learn", f"wordmine learn <first {size / 1e6:.1f} MB of laws.txt> --method crf -q --jobs 1",
-           "crf (default, teacher charlm)",
+    record("learn", f"wordmine learn <first {size / 1e6:.1f} MB of laws.txt> --method crf --adapt none -q --jobs 1",
+           UNSUPERVISED,
            seconds=round(seconds, 1), peak_mib=round(max(peak, before) / 1024), exit=done.returncode)
 
 

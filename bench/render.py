@@ -2,6 +2,7 @@
 
     python bench/render.py .bench_cache/bench.json              # the tables, as `make bench` prints them
     python bench/render.py .bench_cache/bench.json --page docs/benchmarks.md   # rewrite the page's block
+    python bench/render.py .bench_cache/bench.json --readme README.md          # and the README's small table
 
 The page's generated part lies between the lines ``<!-- bench:start -->``
 and ``<!-- bench:end -->``; everything outside them is left as it is.
@@ -98,29 +99,72 @@ def page_block(report: dict) -> str:
     return "\n".join([START, "", machine_line(report), "", body, "", END])
 
 
-def replace_block(page: str, block: str) -> str:
+def replace_block(page: str, block: str, markers: tuple[str, str] = (START, END)) -> str:
     """The page with the text between the markers (markers included) replaced by ``block``.
 
     >>> replace_block("a\\n<!-- bench:start -->\\nold\\n<!-- bench:end -->\\nb\\n", "NEW")
     'a\\nNEW\\nb\\n'
     """
-    start, end = page.find(START), page.find(END)
+    start, end = page.find(markers[0]), page.find(markers[1])
     if start < 0 or end < start:
-        raise SystemExit(f"the page has no {START} ... {END} block to replace")
-    return page[:start] + block + page[end + len(END):]
+        raise SystemExit(f"the page has no {markers[0]} ... {markers[1]} block to replace")
+    return page[:start] + block + page[end + len(markers[1]):]
+
+
+OWN_TEXT = ("<!-- bench:own-text:start -->", "<!-- bench:own-text:end -->")
+OWN_TEXT_TITLE = "Segmenting your own text"
+
+
+def own_text_table(report: dict) -> str | None:
+    """The F1 of each method on each gold set, from the "your own text" section, one row a set.
+
+    The README shows this small table; docs/benchmarks.md has the section whole::
+
+        >>> records = [{"set": "s", "method": "jieba", "f1": 0.8}, {"set": "s", "method": "crf", "f1": 0.85},
+        ...            {"set": "s", "method": "crf: speed", "mb_per_s": 6.0}]
+        >>> report = {"sections": [{"tables": [{"title": "Segmenting your own text: x", "records": records}]}],
+        ...           "machine": {"wordmine commit": "abc1234"}}
+        >>> print(own_text_table(report))
+        | set | jieba | crf |
+        |---|---|---|
+        | s | 0.800 | 0.850 |
+        <BLANKLINE>
+        F1 from `make bench` at commit abc1234.
+    """
+    tables = [t for section in report["sections"] for t in section["tables"]
+              if t["title"].startswith(OWN_TEXT_TITLE)]
+    scored = [r for t in tables for r in t["records"] if isinstance(r.get("f1"), (int, float))]
+    if not scored:
+        return None
+    methods = list(dict.fromkeys(r["method"] for r in scored))
+    sets = list(dict.fromkeys(r["set"] for r in scored))
+    f1 = {(r["set"], r["method"]): r["f1"] for r in scored}
+    lines = ["| set | " + " | ".join(methods) + " |", "|" + "---|" * (len(methods) + 1)]
+    lines += ["| " + " | ".join([name] + [cell(f1.get((name, m)), ".3f") for m in methods]) + " |" for name in sets]
+    commit = report.get("machine", {}).get("wordmine commit", "?")
+    return "\n".join(lines + ["", f"F1 from `make bench` at commit {commit}."])
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("json", help="the JSON written by run_bench.py")
     ap.add_argument("--page", help="rewrite the benchmark block of this page (docs/benchmarks.md) in place")
+    ap.add_argument("--readme", help="rewrite the your-own-text table of this page (README.md) in place, when the "
+                    "run has that section")
     args = ap.parse_args(argv)
     report = json.loads(Path(args.json).read_text(encoding="utf-8"))
     if args.page:
         path = Path(args.page)
         path.write_text(replace_block(path.read_text(encoding="utf-8"), page_block(report)), encoding="utf-8")
         print(f"rewrote the benchmark block of {path}", file=sys.stderr)
-    else:
+    if args.readme:
+        table = own_text_table(report)
+        if table is not None:
+            path = Path(args.readme)
+            block = "\n".join([OWN_TEXT[0], table, OWN_TEXT[1]])
+            path.write_text(replace_block(path.read_text(encoding="utf-8"), block, OWN_TEXT), encoding="utf-8")
+            print(f"rewrote the your-own-text table of {path}", file=sys.stderr)
+    if not (args.page or args.readme):
         sys.stdout.write(machine_free(section_body(report, "##"), report))
     return 0
 

@@ -8,6 +8,7 @@ import collections
 import os
 import pathlib
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -34,6 +35,12 @@ def pytest_configure(config) -> None:
     and fails the run; the folder is then removed, so ``make test`` leaves
     nothing in the system's temporary folder either way.
     """
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        # Started in the background by a shell (`make test &`, some CI runners), pytest inherits
+        # SIGINT ignored, and so would every command a test starts: Python installs no
+        # KeyboardInterrupt handler then, so the Ctrl-C tests would see a run ignore Ctrl-C.
+        # A command a user starts in a terminal has it; the tests' commands get it too.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     if hasattr(config, "workerinput"):  # a pytest-xdist worker: its controller made the folder
         return
     folder = tempfile.mkdtemp(prefix="wordmine-tests-")

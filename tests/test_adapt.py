@@ -39,7 +39,7 @@ def test_a_corpus_word_jieba_splits_comes_out_whole(adapted, corpus_file):
     assert adapted.cut("殷栖鹤喜欢北京的书店，我们想起了殷栖鹤。") == [
         "殷栖鹤", "喜欢", "北京", "的", "书店", "，", "我们", "想起", "了", "殷栖鹤", "。"]
     # the unsupervised CRF, learned from the same text, does not have it
-    unsupervised = wordmine.learn(corpus_file, crf=SMALL)
+    unsupervised = wordmine.learn(corpus_file, crf=SMALL, adapt="none")
     assert "殷栖鹤" not in unsupervised.cut("殷栖鹤喜欢北京的书店")
 
 
@@ -122,16 +122,23 @@ def test_jieba_dictionary_missing_is_a_one_line_error(monkeypatch):
 
 
 def test_adapt_none_is_the_unsupervised_crf_and_never_asks_jieba(monkeypatch, corpus_file):
-    before = wordmine.learn(corpus_file, crf=SMALL)
+    default = wordmine.learn(corpus_file, crf=SMALL)
+    assert default.model.learned_with["adapt"] == "jieba"  # the default adapts
 
     def refuse(*args, **kwargs):
         raise AssertionError("the unsupervised CRF asked jieba")
 
     monkeypatch.setattr("wordmine.segmentation.crf.learn.jieba_teacher_ends", refuse)
-    after = wordmine.learn(corpus_file, crf=SMALL, adapt=None)
-    assert np.array_equal(after.model.weights, before.model.weights)
-    assert after.model.learned_with["adapt"] is None
-    assert segment_text(TEXT, after.model) == segment_text(TEXT, before.model)
+    by_option = wordmine.learn(corpus_file, crf=SMALL, adapt="none")
+    by_config = wordmine.learn(corpus_file, crf=CRFConfig(hash_bits=14, adapt="none"))
+    assert np.array_equal(by_option.model.weights, by_config.model.weights)
+    assert by_option.model.learned_with["adapt"] == "none"
+    assert segment_text(TEXT, by_option.model) == segment_text(TEXT, by_config.model)
+    # the lexicon teacher segments no text, so there is nothing to adapt
+    lexicon = wordmine.learn(corpus_file, crf=CRFConfig(hash_bits=14, teacher="lexicon"))
+    assert lexicon.model.learned_with["adapt"] == "none"
+    with pytest.raises(OptionError, match="adapt jieba mends the teacher's segmentation.*not lexicon"):
+        wordmine.learn(corpus_file, crf=CRFConfig(teacher="lexicon"), adapt="jieba")
 
 
 def test_bad_settings_are_refused(corpus_file, run_wordmine, tmp_path):
@@ -166,3 +173,15 @@ def test_segment_learns_an_adapted_model_from_its_input(corpus_file, run_wordmin
     assert out.returncode == 0, out.stderr
     lines = out.stdout.decode().splitlines()
     assert len(lines) == TEXT.count("\n") and lines[0] == "殷栖鹤 今天 去 了 北京 的 书店 。"
+
+
+def test_the_command_line_default_adapts_and_adapt_none_does_not(corpus_file, run_wordmine, tmp_path):
+    described = {}
+    for name, argv in (("default", ()), ("none", ("--adapt", "none")), ("lexicon", ("--teacher", "lexicon"))):
+        model = tmp_path / f"{name}.wmm"
+        assert run_wordmine("learn", corpus_file, "-o", model, "-q", *argv).returncode == 0, argv
+        rows = run_wordmine("info", model).stdout.decode().splitlines()
+        described[name] = dict(row.split("\t", 1) for row in rows)["adapt"]
+    assert described == {"default": "jieba", "none": "none", "lexicon": "none"}
+    out = run_wordmine("learn", corpus_file, "--method", "charlm", "--adapt", "none", "-o", tmp_path / "c.wmm")
+    assert out.returncode == 2 and b"apply to --method crf, not charlm" in out.stderr

@@ -734,10 +734,11 @@ def learn(source: Source | Files | Counts, *, method: str = "crf", transitions: 
     (jieba's path over the discovered lexicon; it cannot be saved). ``crf`` sets
     the CRF's teacher, dictionary and learning; ``gold`` (segmented lines, words
     separated by spaces, or the path of a file of them) adds labelled lines to
-    what the CRF learns from. ``adapt="jieba"`` (``learn --adapt jieba``): the
-    CRF learns from jieba's segmentation of the text, corrected by the words
-    ``discover`` finds in it (:mod:`wordmine.segmentation.crf.adapt`); None, the
-    default, from charlm's.
+    what the CRF learns from. ``adapt`` (``learn --adapt``) is ``jieba``, the
+    default, where the CRF learns from jieba's segmentation of the text,
+    corrected by the words ``discover`` finds in it
+    (:mod:`wordmine.segmentation.crf.adapt`), or ``none``, from charlm's: the
+    fully unsupervised CRF. None keeps ``crf``'s setting.
     """
     hooks = hooks or _QUIET
     _check_learning(method, SEGMENT_METHODS, transitions, min_count, crf, gold)
@@ -745,6 +746,9 @@ def learn(source: Source | Files | Counts, *, method: str = "crf", transitions: 
         if method != "crf":
             raise refuse("adapt", f"adapt applies to method crf, not {method}")
         crf = dataclasses.replace(crf or CRFConfig(), adapt=check_choice("adapt", adapt, ADAPT_TEACHERS))
+        if adapt == "jieba" and not crf.adapts:
+            raise refuse("adapt", "adapt jieba mends the teacher's segmentation of the text: it needs teacher "
+                         "charlm or both, not lexicon")
     sources = [] if isinstance(source, Counts) else _sources(source)
     counting = _counting(memory, jobs, tmp_dir, encoding, errors, hooks, _size(sources) if sources else None)
     budget = counting.config(LEARN_ORDER).memory

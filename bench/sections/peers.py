@@ -177,7 +177,9 @@ def learn_rows(bench: Bench, sentencepiece: bool) -> list[dict]:
     name = f"laws.txt, first {mb:.1f} MB"
     ours = Timing(f"learn crf {name}", bench.wordmine("learn", text, "-o", bench.cache / "peers_laws_crf.wmm",
                                                        "--quiet"), mb)
-    timings = [ours]
+    unsupervised = Timing(f"learn crf --adapt none {name}", bench.wordmine(
+        "learn", text, "--adapt", "none", "-o", bench.cache / "peers_laws_crf_none.wmm", "--quiet"), mb)
+    timings = [ours, unsupervised]
     peer = None
     if sentencepiece:
         peer = Timing(f"sentencepiece train {name}", [bench.python, str(BENCH_DIR / "peer_sentencepiece.py"),
@@ -185,7 +187,8 @@ def learn_rows(bench: Bench, sentencepiece: bool) -> list[dict]:
                       mb, wordmine=False)
         timings.append(peer)
     interleaved(bench, timings, LEARN_PAIRS)
-    rows = [ours.record("wordmine learn (default crf)", name, peer)]
+    rows = [ours.record("wordmine learn (default: crf --adapt jieba)", name, peer),
+            unsupervised.record("wordmine learn --adapt none (unsupervised crf)", name, peer)]
     if peer is not None:
         rows.append(peer.record("SentencePiece train (unigram, 8000 pieces), 1 thread", name))
     else:

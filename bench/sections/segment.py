@@ -13,7 +13,8 @@ COLUMNS = [("gold set", "set", ""), ("method", "method", ""), ("P", "precision",
 MODELS = [  # label, file tag, learn options
     ("unigram (word model)", "unigram", ["--method", "unigram"]),
     ("charlm", "charlm", ["--method", "charlm"]),
-    ("crf (default)", "crf", ["--method", "crf"]),
+    ("crf (default: --adapt jieba)", "crf", ["--method", "crf"]),
+    ("crf --adapt none (unsupervised)", "crf_none", ["--method", "crf", "--adapt", "none"]),
     ("charlm, published weights", "charlm_published", ["--method", "charlm", "--transitions", "published"]),
 ]
 NOTE = (

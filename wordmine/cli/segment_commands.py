@@ -64,10 +64,10 @@ CRF_OPTIONS = [
     click.option("--dictionary", default=None, metavar="jieba|FILE",
                  help="crf only: a word list the user already has, as features: jieba's bundled dictionary "
                  "or a file (first column)."),
-    click.option("--adapt", type=click.Choice(ADAPT_TEACHERS), default=None,
-                 help="crf only: learn from jieba's segmentation of the input, corrected by the words `discover` "
-                 "finds in it, instead of charlm's: a model of your own text that keeps jieba's knowledge of "
-                 "general Chinese."),
+    click.option("--adapt", type=click.Choice(ADAPT_TEACHERS), default=None, show_default=CRFConfig.adapt,
+                 help="crf only: jieba: learn from jieba's segmentation of the input, corrected by the words "
+                 "`discover` finds in it (a model of your own text that keeps jieba's knowledge of general "
+                 "Chinese); none: from charlm's segmentation, the fully unsupervised CRF."),
 ]
 
 
@@ -84,21 +84,22 @@ def _crf_settings(method: str, teacher, gold_path, gold_weight, dictionary, adap
             raise click.UsageError(f"--teacher, --gold, --gold-weight, --dictionary and --adapt apply to "
                                    f"--method crf, not {method}")
         return None
-    if adapt and teacher == "lexicon":
-        raise click.UsageError("--adapt replaces charlm's segmentation as the teacher: it needs --teacher charlm "
-                               "or both, not lexicon")
+    if adapt == "jieba" and teacher == "lexicon":
+        raise click.UsageError("--adapt jieba mends the teacher's segmentation of the input: it needs --teacher "
+                               "charlm or both, not lexicon")
     if gold_weight is not None and not gold_path:
         raise click.UsageError("--gold-weight weighs the lines of --gold: give --gold FILE too")
     if dictionary not in (None, "jieba") and not os.path.isfile(dictionary):
         raise click.UsageError(f"--dictionary: {dictionary} is not a file (give a word list or 'jieba')")
     return CRFConfig(teacher=teacher or CRFConfig.teacher, gold_weight=gold_weight or CRFConfig.gold_weight,
-                     dictionary=dictionary, adapt=adapt)
+                     dictionary=dictionary, adapt=adapt or CRFConfig.adapt)
 
 
 @click.command(name="learn")
 @INPUTS
 @click.option("--method", type=click.Choice(LEARN_METHODS), default="crf", show_default=True,
-              help="crf (a CRF tagger learned from charlm's segmentation of the input, see --teacher), "
+              help="crf (a CRF tagger learned from jieba's segmentation of the input mended by its own words, "
+              "see --adapt, or from charlm's, see --teacher), "
               "charlm (an order-4 character model whose context restarts at each word, decoded by "
               "tagging) or unigram (a word model re-estimated by Viterbi passes).")
 @TRANSITIONS
@@ -114,13 +115,14 @@ def learn_command(inputs, method, transitions, teacher, gold_path, gold_weight, 
     unigram: candidates from `discover`, re-estimated by Viterbi passes over the
     corpus. charlm: a Kneser-Ney character model of order 4; each character is
     tagged first, second, third or later in its word, word starts scored also by
-    the variation of branching entropy around them. crf: a linear-chain CRF over
-    hashed character n-grams and charlm's corpus statistics, learned from
-    charlm's segmentation of the input (or the discovered lexicon, or --gold
-    lines). With --adapt jieba the crf learns from jieba's segmentation of the
-    input instead, corrected by the words `discover` finds in it. `wordmine
-    segment --model FILE` applies any of them; `wordmine info FILE` says what a
-    model file was learned with.
+    the variation of branching entropy around them. crf (the default): a
+    linear-chain CRF over hashed character n-grams and charlm's corpus
+    statistics, learned from jieba's segmentation of the input corrected by the
+    words `discover` finds in it (--adapt jieba, the default), or with --adapt
+    none from charlm's segmentation of the input (or the discovered lexicon, or
+    --gold lines), with no word list at all. `wordmine segment --model FILE`
+    applies any of them; `wordmine info FILE` says what a model file was
+    learned with.
     """
     if not output:
         raise click.UsageError("a model file is binary: give -o FILE.wmm")
@@ -146,7 +148,8 @@ def learn_command(inputs, method, transitions, teacher, gold_path, gold_weight, 
 @click.option("--lexicon", type=click.Path(exists=True, dir_okay=False),
               help="Segment with this word list instead: `discover` output or `word [count]` lines.")
 @click.option("--method", type=click.Choice(SEGMENT_METHODS), default=None, show_default="crf",
-              help="When learning from the input: crf (a CRF tagger learned from charlm's segmentation), "
+              help="When learning from the input: crf (a CRF tagger learned from jieba's segmentation mended by "
+              "the input's own words, or with --adapt none from charlm's), "
               "charlm (a character model tagging each character's place "
               "in its word), unigram (a word model re-estimated by Viterbi passes) "
               "or classic (the discovered lexicon as jieba's dictionary, maximum-probability path).")

@@ -123,7 +123,7 @@ def _tokenizer(with_word_list: bool):
         return jieba_tokenizer()
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         raise WordmineError(f"--adapt jieba: jieba's dictionary could not be read ({exc}); reinstall jieba "
-                            f"(pip install --force-reinstall jieba) or learn without --adapt") from None
+                            f"(pip install --force-reinstall jieba) or learn with --adapt none") from None
 
 
 def jieba_teacher_ends(corpus: Corpus, units: list[str], ids: np.ndarray, offsets: np.ndarray,

@@ -200,9 +200,10 @@ def learn_crf(corpus: Corpus, config: CRFConfig, gold: list[list[str]] | None = 
     teacher = learn_charlm(corpus, config.charlm)
     ids, offsets = _corpus_runs(corpus, config.max_units)
     pieces = []
-    learned_with = {"teacher": config.teacher, "adapt": config.adapt, "dictionary": config.dictionary,
+    learned_with = {"teacher": config.teacher, "adapt": config.adapt if config.adapts else "none",
+                    "dictionary": config.dictionary,
                     "gold_lines": len(gold or ())}
-    if config.teacher in ("charlm", "both") and config.adapt:
+    if config.adapts:
         # jieba's segmentation corrected by the corpus' words replaces charlm's (wordmine.segmentation.crf.adapt)
         ends, adapted = jieba_teacher_ends(corpus, teacher.units, ids, offsets, config)
         learned_with.update(adapted, teacher="jieba" if config.teacher == "charlm" else "jieba and lexicon")
