@@ -169,8 +169,8 @@ def word_examples(blocks: Iterable[str], words: list[str], n: int, context: int 
         inside = (latin_head[which] & before) | (latin_tail[which] & after)
         which, start, end = which[~inside], start[~inside], end[~inside]
         # Each word's matches come in text order (the matcher finds them by length, then position),
-        # so a stable sort by word keeps them so.
-        order = np.argsort(which.astype(np.int32), kind="stable")
+        # so a stable sort by word keeps them so (a radix sort when the ids fit in 16 bits).
+        order = np.argsort(which.astype(np.uint16 if len(owners) <= 1 << 16 else np.int32), kind="stable")
         which, start, end = which[order], start[order], end[order]
         per_word = np.bincount(which, minlength=len(owners))
         first = (np.cumsum(per_word) - per_word)[which]  # where each word's matches begin in this piece

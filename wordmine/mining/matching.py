@@ -15,11 +15,15 @@ Here the symbols of the patterns are numbered 1..K (0 stands for any other
 symbol) and packed ``64 // bits`` to a ``uint64`` key. The positions of the
 text holding some pattern's first symbol (one gather and a mask) get the key
 of the ``width`` symbols from there (``width``: the shortest pattern, at most
-one key); a hash set of the patterns' first keys
-(:class:`~wordmine.counting.table.keyset.KeySet`) keeps the few where a pattern may
-start, and there the remaining keys of each pattern length are gathered and
-compared whole. The work is linear in the text and the positions kept,
-however many patterns there are. On 3 M characters of the stress corpus,
+one key); a hash table of the patterns' first keys
+(:class:`~wordmine.counting.table.keyset.KeyIndex`), looked up once a position,
+keeps the few where a pattern may start and says which pattern lengths start
+with that key; there the remaining keys of those lengths are gathered and
+compared whole (a pattern as long as its first key is found by that one
+look-up). The work is linear in the text and the positions kept, however
+many patterns there are, and does not grow with the number of lengths: one
+look-up a position, where a look-up for each length made words of twelve
+lengths cost twelve. On 3 M characters of the stress corpus,
 with the long words found on 100 MB, 300 MB and 1 GB of it: 6, 10 and 35 ns
 of CPU a character, where the automaton took 31, 102 and 369 ns (the same
 matches; the share of positions holding a first character grows from 2 to
@@ -37,7 +41,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from wordmine.counting.table.keyset import KeySet
+from wordmine.counting.table.keyset import KeyIndex
 from wordmine.counting.table.ngrams import U64
 
 
@@ -58,7 +62,8 @@ class Matcher:
         # One slot past the largest symbol holds 0, for every larger value of the text.
         self._code = np.zeros(int(symbols[-1]) + 2, np.uint32)
         self._code[symbols] = np.arange(1, len(symbols) + 1, dtype=np.uint32)
-        self._bits = len(symbols).bit_length()
+        # A bit to spare, so that no key is all ones (KeyIndex's empty slot).
+        self._bits = (len(symbols) + 1).bit_length()
         self._per_key = 64 // self._bits
         lengths = np.array([len(p) for p in arrays])
         self._width = min(self._per_key, int(lengths.min()))
@@ -66,7 +71,7 @@ class Matcher:
         self._first = np.zeros(len(symbols) + 1, bool)
         self._first[self._code[[p[0] for p in arrays]]] = True
         heads = np.zeros(len(arrays), U64)
-        self._groups: list[tuple[int, np.ndarray, _KeyRows, KeySet]] = []
+        self._groups: list[tuple[int, np.ndarray, _KeyRows]] = []
         for length in np.unique(lengths).tolist():
             index = np.flatnonzero(lengths == length)
             rows = self._code[np.stack([arrays[i] for i in index])]
@@ -75,8 +80,20 @@ class Matcher:
             if len(np.unique(keys, axis=0)) < len(keys):
                 raise ValueError("the patterns of a Matcher must be distinct")
             heads[index] = _pack(rows.reshape(-1), first, self._width, self._bits)
-            self._groups.append((length, index, _KeyRows(keys), KeySet(heads[index])))
-        self._heads = KeySet(heads)
+            self._groups.append((length, index, _KeyRows(keys)))
+        # The distinct heads, and for each length group which of them start one of its patterns: a
+        # position is looked up once, not once a length.
+        distinct, head_of = np.unique(heads, return_inverse=True)
+        self._heads = KeyIndex(distinct)
+        head_of = head_of.reshape(-1)
+        self._head_in_group = np.zeros((len(self._groups), len(distinct)), bool)
+        for g, (_, index, _) in enumerate(self._groups):
+            self._head_in_group[g, head_of[index]] = True
+        # A pattern as long as the head is its head: its row needs no second look-up.
+        self._head_pattern = np.full(len(distinct), -1, np.int64)
+        shortest = self._groups[0]
+        if shortest[0] == self._width:
+            self._head_pattern[head_of[shortest[1]]] = shortest[1]
 
     def _keys(self, symbols: np.ndarray, starts: np.ndarray, length: int) -> np.ndarray:
         """The keys of ``length`` symbols from each start: one row per start, ``per_key`` symbols a key."""
@@ -88,14 +105,18 @@ class Matcher:
         """The pattern and start position of every occurrence in ``values``, by pattern length then position."""
         coded = self._code[np.minimum(np.asarray(values), len(self._code) - 1)]
         starts = np.flatnonzero(self._first[coded[: max(len(coded) - self._width + 1, 0)]])
-        heads = _pack(coded, starts, self._width, self._bits)
-        held = self._heads.contains(heads)
-        starts, heads = starts[held], heads[held]
+        head = self._heads.find(_pack(coded, starts, self._width, self._bits))
+        held = head >= 0
+        starts, head = starts[held], head[held]
         which: list[np.ndarray] = [np.zeros(0, np.int64)]
         where: list[np.ndarray] = [np.zeros(0, np.int64)]
-        for length, index, keys, group_heads in self._groups:
-            fits = starts <= len(coded) - length
-            at = starts[fits][group_heads.contains(heads[fits])]
+        for (length, index, keys), in_group in zip(self._groups, self._head_in_group):
+            hit = in_group[head] & (starts <= len(coded) - length)
+            if length == self._width:
+                which.append(self._head_pattern[head[hit]])
+                where.append(starts[hit])
+                continue
+            at = starts[hit]
             if not len(at):
                 continue
             row = keys.rows_of(self._keys(coded, at, length))
@@ -120,20 +141,18 @@ def _pack(symbols: np.ndarray, starts: np.ndarray, width: int, bits: int) -> np.
 class _KeyRows:
     """The distinct key rows of one pattern length, and the row equal to each query row (or -1).
 
-    Keys of one column are sorted once here, not at every search.
+    Keys of one column are hashed once here (no key is all ones: the Matcher spares a bit).
     """
 
     def __init__(self, table: np.ndarray) -> None:
         self.table = table
         if table.shape[1] == 1:
-            self.order = np.argsort(table[:, 0])
-            self.sorted = table[self.order, 0]
+            self.index = KeyIndex(table[:, 0])
 
     def rows_of(self, queries: np.ndarray) -> np.ndarray:
         table = self.table
         if table.shape[1] == 1:
-            place = np.minimum(np.searchsorted(self.sorted, queries[:, 0]), len(self.sorted) - 1)
-            return np.where(self.sorted[place] == queries[:, 0], self.order[place], -1)
+            return self.index.find(queries[:, 0])
         _, inverse = np.unique(np.concatenate([table, queries]), axis=0, return_inverse=True)
         inverse = inverse.reshape(-1)
         row = np.full(int(inverse.max()) + 1, -1, np.int64)
