@@ -96,6 +96,7 @@ Shared by every stage:
     ``segmentation.modelfile``   the ``.wmm`` file
     ``segmentation.learning``    the methods by name, and ``Segmenter``
     ``segmentation.evaluation``  precision, recall and F1 of word spans
+    ``segmentation.cluster``     shard files segmented on Dask, the parts given back in order
 
 ``api`` and ``cli``: the two faces
     ``counts``               ``Counts``: counts in memory, or a count file read a range at a time

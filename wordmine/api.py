@@ -262,13 +262,13 @@ def _count(sources: list[Source], order: int, counting: Counting, hooks: Hooks, 
 
 
 def _shards(source: object) -> list[str]:
-    """The named text files a Dask cluster counts, one shard each."""
+    """The named text files a Dask cluster reads, one shard each."""
     paths = list(source.paths) if isinstance(source, Files) else [source] if _is_path(source) else None
     if paths is None:
         paths = list(source) if isinstance(source, (list, tuple)) and all(_is_path(p) for p in source) else []
     paths = [os.fspath(p) for p in paths]
     if not paths or "-" in paths or any(is_count_file(p) for p in paths):
-        raise OptionError("--dask counts named text shard files, not standard input or count files")
+        raise OptionError("--dask reads named text shard files, not standard input or count files")
     return paths
 
 
@@ -762,7 +762,7 @@ def segment(source: Source | Files, *, model: Segmenter | str | os.PathLike[str]
             min_count: int | None = None, crf: CRFConfig | None = None,
             gold: Iterable[str] | str | os.PathLike[str] | None = None, memory: int | str | None = None,
             jobs: int | None = None, tmp_dir: str | None = None, encoding: str = "utf-8", errors: str = "strict",
-            hooks: Hooks | None = None) -> Iterator[str]:
+            hooks: Hooks | None = None, dask: str | None = None) -> Iterator[str]:
     """The text of ``source`` segmented, as ``wordmine segment``: pieces of output text, in order.
 
     One output line per input line, words separated by spaces; joined, the
@@ -771,6 +771,12 @@ def segment(source: Source | Files, *, model: Segmenter | str | os.PathLike[str]
     output or ``word [count]`` lines), the text is segmented with it; without
     either, a model is learned from ``source`` first (``method``, ...), which is
     then read twice (standard input is buffered to a file in ``tmp_dir``).
+
+    With ``dask`` (a scheduler address, or ``local:N``) and a model or lexicon,
+    ``source`` names shard files segmented on that cluster, one task a file,
+    the output the same, in the same order
+    (:mod:`wordmine.segmentation.cluster`): ``segment(Files(("a.txt", "b.txt")),
+    model="m.wmm", dask="local:2")``.
 
     >>> model = learn(["黑猫喜欢鱼，白狗讨厌鱼，黑猫讨厌白狗"] * 3, method="unigram", min_count=3)
     >>> "".join(segment(["白狗讨厌黑猫", "黑猫"], model=model))
@@ -783,6 +789,12 @@ def segment(source: Source | Files, *, model: Segmenter | str | os.PathLike[str]
         _check_learning(method, SEGMENT_METHODS, transitions, min_count, crf, gold)
     sources = _sources(source)
     learning = model is None and lexicon is None
+    if dask is not None:
+        check_scheduler(dask)
+        if learning:
+            raise OptionError("--dask segments with a model: give --model FILE (wordmine learn makes one) or "
+                              "--lexicon FILE")
+        sources = list(_shards(source))
     counting = _counting(memory, jobs, tmp_dir, encoding, errors, hooks if learning else _QUIET, _size(sources))
     # Segmenting is slower than counting by far: its workers are capped by the cores only.
     asked = check_jobs(jobs)
@@ -790,12 +802,14 @@ def segment(source: Source | Files, *, model: Segmenter | str | os.PathLike[str]
     if asked is not None and workers < asked:
         hooks.tell("say", f"--jobs {asked}: segmenting with {workers} worker{'s' if workers > 1 else ''} "
                    f"({default_jobs()} cores)")
-    return _segmented(sources, model, lexicon, method, transitions, min_count, crf, gold, counting, workers, hooks)
+    return _segmented(sources, model, lexicon, method, transitions, min_count, crf, gold, counting, workers, hooks,
+                      dask)
 
 
 def _segmented(sources: list[Source], model: Segmenter | str | os.PathLike[str] | None,
                lexicon: str | os.PathLike[str] | None, method: str, transitions: str, min_count: int | None,
-               crf: CRFConfig | None, gold: object, counting: Counting, jobs: int, hooks: Hooks) -> Iterator[str]:
+               crf: CRFConfig | None, gold: object, counting: Counting, jobs: int, hooks: Hooks,
+               dask: str | None = None) -> Iterator[str]:
     learning = model is None and lexicon is None
     with contextlib.ExitStack() as stack:
         if learning:  # counted, then segmented: read twice
@@ -816,6 +830,12 @@ def _segmented(sources: list[Source], model: Segmenter | str | os.PathLike[str] 
             del corpus
             gc.collect()
             give_back_freed()  # what learning freed, returned before the workers fork
+        if dask is not None:  # one task a shard file, the parts given back in order
+            from wordmine.segmentation.cluster import segmented_on_dask  # deferred: an optional extra
+
+            yield from segmented_on_dask(dask, segmenter, [os.fspath(s) for s in sources], counting.encoding,
+                                         counting.errors, counting.tmp_dir, hooks.on_bytes, counting.on_undecodable)
+            return
         # Pieces of about a megabyte: enough work per task, enough tasks for every worker,
         # and a line of any length is never held whole.
         blocks = text_blocks(sources, counting.encoding, hooks.on_bytes, counting.errors, counting.on_undecodable)
