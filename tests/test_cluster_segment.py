@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import pathlib
 
 import pytest
 from click.testing import CliRunner
@@ -48,7 +49,7 @@ def test_shards_on_two_workers_give_the_bytes_of_one_process(tmp_path, model_pat
     out = tmp_path / "out.txt"
     _segment("--model", model_path, "--dask", "local:2", *shards, "-o", str(out))  # to -o, atomically
     assert out.read_bytes() == single.encode("utf-8")
-    assert single.count("\n") == sum(len(open(s, encoding="utf-8").read().splitlines()) for s in shards)
+    assert single.count("\n") == sum(len(pathlib.Path(s).read_text(encoding="utf-8").splitlines()) for s in shards)
 
 
 @pytest.mark.slow

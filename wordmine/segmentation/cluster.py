@@ -57,8 +57,7 @@ def segment_shard(segmenter: Any, path: str, encoding: str, errors: str, part: s
     partial = f"{part}.{os.getpid()}.partial"
     try:
         with open(partial, "w", encoding="utf-8", newline="") as out:
-            for text in segmenter.segment_pieces(line_pieces(blocks), 1):
-                out.write(text)
+            out.writelines(segmenter.segment_pieces(line_pieces(blocks), 1))
         os.replace(partial, part)
     except OSError as exc:
         raise WordmineError(f"--dask: a worker cannot write its part of the output in {os.path.dirname(part)} "

@@ -19,7 +19,6 @@ the spilled runs are merged at the end within ``MemoryPlan.merge_block``.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import queue
 import shutil
@@ -216,6 +215,8 @@ class _Workers:
     """
 
     def __init__(self, jobs: int, max_order: int, spill_at: int, tmp_dir: str | None, bits: int) -> None:
+        import multiprocessing  # here: a run in one process (most small inputs) never pays for its import
+
         # fork shares the loaded modules; the workers run only numpy code.
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
         context = multiprocessing.get_context(method)
