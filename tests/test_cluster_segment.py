@@ -136,3 +136,17 @@ def test_the_spark_recipe_gives_the_output_of_one_process(model_path, sample_pat
     partitions = [lines[:7], lines[7:8], [], lines[8:]]
     parts = ["".join(line + "\n" for line in segment_partition(p)) for p in partitions]  # saveAsTextFile's parts
     assert "".join(parts) == "".join(wordmine.segment(story, model=model_path))
+
+
+@pytest.mark.slow
+@needs_dask
+def test_a_running_scheduler_is_checked_then_used(tmp_path, model_path, shards):
+    from distributed import LocalCluster
+
+    files = wordmine.Files(tuple(shards[:2]))
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, protocol="tcp", dashboard_address=None,
+                      scheduler_kwargs={"dashboard": False, "dashboard_address": ":0"},
+                      local_directory=str(tmp_path)) as cluster:
+        on_cluster = "".join(wordmine.segment(files, model=model_path, dask=cluster.scheduler_address,
+                                              tmp_dir=str(tmp_path)))
+    assert on_cluster == "".join(wordmine.segment(files, model=model_path))
