@@ -141,10 +141,11 @@ def test_the_spark_recipe_gives_the_output_of_one_process(model_path, sample_pat
 @pytest.mark.slow
 @needs_dask
 def test_a_running_scheduler_is_checked_then_used(tmp_path, model_path, shards):
+    import dask
     from distributed import LocalCluster
 
     files = wordmine.Files(tuple(shards[:2]))
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, protocol="tcp", dashboard_address=None,
+    with dask.config.set({"temporary-directory": str(tmp_path)}), LocalCluster(n_workers=1, threads_per_worker=1, processes=False, protocol="tcp", dashboard_address=None,
                       scheduler_kwargs={"dashboard": False, "dashboard_address": ":0"},
                       local_directory=str(tmp_path)) as cluster:
         on_cluster = "".join(wordmine.segment(files, model=model_path, dask=cluster.scheduler_address,
