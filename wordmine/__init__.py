@@ -96,6 +96,7 @@ Shared by every stage:
     ``segmentation.modelfile``   the ``.wmm`` file
     ``segmentation.learning``    the methods by name, and ``Segmenter``
     ``segmentation.evaluation``  precision, recall and F1 of word spans
+    ``segmentation.cluster``     shard files segmented on Dask, the parts given back in order
 
 ``api`` and ``cli``: the two faces
     ``counts``               ``Counts``: counts in memory, or a count file read a range at a time
@@ -128,9 +129,12 @@ from typing import TYPE_CHECKING
 #: ``wordmine.config`` do not pay for numpy and the whole pipeline.
 _HOMES = {
     **dict.fromkeys(["ERRORS", "FORMATS", "LEARN_METHODS", "SEGMENT_METHODS"], "wordmine.config"),
-    **dict.fromkeys(["Counts", "Files", "Hooks", "Segmenter", "Term", "Word", "atomic_output", "contrast",
+    **dict.fromkeys(["Counts", "Files", "Hooks", "Term", "Word", "atomic_output", "contrast",
                      "count", "discover", "evaluate", "jieba_dictionary", "learn", "load", "merge", "ngrams",
-                     "segment", "to_jieba", "write_rows"], "wordmine.api"),
+                     "segment", "write_rows"], "wordmine.api"),
+    # not loaded with the API either: the API imports each stage where it is used
+    "Segmenter": "wordmine.segmentation.learning",
+    "to_jieba": "wordmine.mining.jieba_dict",
 }
 
 
@@ -156,7 +160,6 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
         Counts,
         Files,
         Hooks,
-        Segmenter,
         Term,
         Word,
         atomic_output,
@@ -170,9 +173,10 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
         merge,
         ngrams,
         segment,
-        to_jieba,
         write_rows,
     )
+    from wordmine.mining.jieba_dict import to_jieba
+    from wordmine.segmentation.learning import Segmenter
 
 __all__ = [  # written out for linters and readers; tests/test_layout.py checks it names every home
     "ERRORS",

@@ -26,7 +26,7 @@ import os
 import tempfile
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from wordmine.checks import (
     check_choice,
@@ -45,7 +45,9 @@ from wordmine.config import (
     CONTRAST_METHODS,
     COUNT_ORDERS,
     DISCOVER_ORDERS,
+    LEARN_METHODS,
     LEARN_ORDER,
+    SEGMENT_METHODS,
     TRANSITION_MODES,
     ContrastConfig,
     CountConfig,
@@ -59,7 +61,6 @@ from wordmine.config import (
     format_size,
 )
 from wordmine.counting.engine.heap import freed_arrays_kept, give_back_freed, keep_budget
-from wordmine.counting.engine.merging import merge_corpora
 from wordmine.counting.engine.sources import (  # noqa: F401 - Counting, count_sources, learning_reducer: the CLI's too
     Counting,
     Source,
@@ -70,12 +71,6 @@ from wordmine.counting.engine.sources import (  # noqa: F401 - Counting, count_s
     text_blocks,
 )
 from wordmine.counting.files.countfile import is_count_file
-from wordmine.counting.files.countstream import CountFileWriter
-from wordmine.counting.files.filemerge import merge_count_files
-from wordmine.counting.reducers.candidates import CandidateCounts
-from wordmine.counting.reducers.listing import block_rows_within, listing_reducer, ranked_rows
-from wordmine.counting.spill.runs import spill_error
-from wordmine.counting.table.corpus import Corpus
 from wordmine.counts import Counts
 from wordmine.errors import InputError, OptionError
 from wordmine.io.tables import FORMATS, read_word_counts
@@ -89,23 +84,19 @@ from wordmine.io.text import (
     text_source,
     whole_lines,
 )
-from wordmine.lexicon import Lexicon
-from wordmine.mining.contrast import Terms
-from wordmine.mining.contrast import contrast as rank_contrast
 from wordmine.mining.discover import discover as discover_lexicon
-from wordmine.mining.examples import check_examples, word_examples
-from wordmine.mining.jieba_dict import (
-    jieba_entries,
-    to_jieba,  # noqa: F401 - re-exported: the public API
-)
-from wordmine.mining.known import known_words
-from wordmine.mining.novelty import new_words
-from wordmine.mining.occurrences import Background, CorpusBackground, JiebaBackground, corpus_occurrences
-from wordmine.mining.since import rank_rising
-from wordmine.normalize import Vocabulary
-from wordmine.segmentation.evaluation import Score
-from wordmine.segmentation.evaluation import evaluate as evaluate_spans
-from wordmine.segmentation.learning import LEARN_METHODS, SEGMENT_METHODS, Segmenter, learn_segmenter
+from wordmine.mining.examples import check_examples
+
+# Only what counting and discovery need is imported with the API: `wordmine discover` on a small
+# file is mostly start-up. Every other stage (contrast, the known words, segmentation, merging
+# count files, ...) is imported by the function that uses it, the first time it runs.
+if TYPE_CHECKING:
+    from wordmine.counting.table.corpus import Corpus
+    from wordmine.lexicon import Lexicon
+    from wordmine.mining.contrast import Terms
+    from wordmine.mining.occurrences import Background, CorpusBackground
+    from wordmine.segmentation.evaluation import Score
+    from wordmine.segmentation.learning import Segmenter
 
 __all__ = ["ERRORS", "FORMATS", "LEARN_METHODS", "SEGMENT_METHODS", "atomic_output"]
 
@@ -262,13 +253,13 @@ def _count(sources: list[Source], order: int, counting: Counting, hooks: Hooks, 
 
 
 def _shards(source: object) -> list[str]:
-    """The named text files a Dask cluster counts, one shard each."""
+    """The named text files a Dask cluster reads, one shard each."""
     paths = list(source.paths) if isinstance(source, Files) else [source] if _is_path(source) else None
     if paths is None:
         paths = list(source) if isinstance(source, (list, tuple)) and all(_is_path(p) for p in source) else []
     paths = [os.fspath(p) for p in paths]
     if not paths or "-" in paths or any(is_count_file(p) for p in paths):
-        raise OptionError("--dask counts named text shard files, not standard input or count files")
+        raise OptionError("--dask reads named text shard files, not standard input or count files")
     return paths
 
 
@@ -317,6 +308,9 @@ def count(source: Source | Files, *, order: int = CountConfig.order, memory: int
         return counts
     if save_to is None:
         return Counts(_count(sources, order, counting, hooks), counting=counting)
+    from wordmine.counting.files.countstream import CountFileWriter
+    from wordmine.counting.spill.runs import spill_error
+
     writer = CountFileWriter(tmp_dir)
     try:
         corpus = _count(sources, order, counting, hooks, reduce=writer)
@@ -356,6 +350,9 @@ def ngrams(source: Source | Files, *, order: int = CountConfig.order, min_count:
 
 def _listed(sources: list[Source], order: int, min_count: int, top: int | None, counting: Counting,
             hooks: Hooks) -> Iterator[tuple[str, int, int]]:
+    from wordmine.counting.reducers.listing import block_rows_within, listing_reducer, ranked_rows
+    from wordmine.counting.spill.runs import spill_error
+
     reducer = listing_reducer(order, min_count, top, counting.tmp_dir)
     try:
         corpus = _count(sources, order, counting, hooks, reduce=reducer)
@@ -379,6 +376,9 @@ def merge(counts: Iterable[Counts | str | os.PathLike[str]], *, save_to: str | o
     >>> merge([count(["天天"]), count(["向上"])]).total_units
     4
     """
+    from wordmine.counting.engine.merging import merge_corpora
+    from wordmine.counting.files.filemerge import merge_count_files
+
     hooks = hooks or _QUIET
     memory = check_memory(memory)
     loaded = []
@@ -419,6 +419,8 @@ def discover_in(corpus: Corpus, config: DiscoverConfig, new_only: bool = False,
     known lexicon for ``new_only`` (None: jieba's dictionary).
     """
     if new_only:  # every word found, numbers too, is a longer word that a fragment may sit in
+        from wordmine.mining.novelty import new_words
+
         lexicon = new_words(discover_lexicon(corpus, dataclasses.replace(config, numbers=True)), corpus,
                             known, numbers=config.numbers)
     else:
@@ -460,8 +462,11 @@ def _discovered(source: Source | Counts | Files, top: int | None, min_count: int
     config = DiscoverConfig(order=order, min_count=min_count, min_len=min_len, max_len=max_len,
                             redundancy=not no_redundancy, numbers=not no_numbers)
     known_paths = [known] if isinstance(known, (str, os.PathLike)) else list(known or [])
-    # jieba's words and the files', looked up through simplified forms as well (mining.known)
-    known_set = known_words(known_paths, counting.encoding) if new_only or known_paths else None
+    known_set = None
+    if new_only or known_paths:  # jieba's words and the files', looked up through simplified forms as well
+        from wordmine.mining.known import known_words
+
+        known_set = known_words(known_paths, counting.encoding)
     lexicon = discover_in(corpus, config, new_only or bool(known_paths), known=known_set)
     hooks.tell("say", f"{len(lexicon):,} words (min count {min_count or auto_min_count(max(corpus.total_units, 1))})"
                f" in {corpus.total_units:,} units")
@@ -477,6 +482,10 @@ def candidate_background(general: list[Source] | Counts, words: list[str], count
     Of the general text only the units and the candidates' counts are kept, as
     the partitions pass, so that its tables stay small (wordmine.counting.reducers.candidates).
     """
+    from wordmine.counting.reducers.candidates import CandidateCounts
+    from wordmine.mining.occurrences import CorpusBackground
+    from wordmine.normalize import Vocabulary
+
     vocab = Vocabulary()
     keep = CandidateCounts(tuple(words), vocab)
     if isinstance(general, Counts):
@@ -501,6 +510,9 @@ def finish_words(corpus: Corpus, lexicon: Lexicon, counting: Counting, top: int 
     with ``examples`` snippets each from ``text`` (the sources counted, read once more)."""
     older = None
     if since is not None:
+        from wordmine.mining.occurrences import corpus_occurrences
+        from wordmine.mining.since import rank_rising
+
         background = candidate_background(since if isinstance(since, Counts) else [since], lexicon.words, counting,
                                           on_bytes)
         order, older_count, ratio, rise = rank_rising(lexicon, corpus_occurrences(corpus, lexicon.words),
@@ -513,6 +525,8 @@ def finish_words(corpus: Corpus, lexicon: Lexicon, counting: Counting, top: int 
         words = [dataclasses.replace(w, older_count=round(float(b)), log_ratio=float(r))
                  for w, b, r in zip(words, *older)]
     if examples and words:
+        from wordmine.mining.examples import word_examples
+
         blocks = text_blocks(text or [], counting.encoding, errors=counting.errors)
         snippets = word_examples(blocks, [w.word for w in words], examples, at_least=[w.count for w in words])
         words = [dataclasses.replace(w, examples=tuple(s)) for w, s in zip(words, snippets)]
@@ -572,6 +586,8 @@ def jieba_dictionary(source: Source | Counts | Files, *, top: int | None = None,
     say; the other options are :func:`discover`'s, and ``top`` counts entries
     (see :mod:`wordmine.mining.jieba_dict`).
     """
+    from wordmine.mining.jieba_dict import jieba_entries
+
     top = check_optional("top", top, 0)
     lexicon, corpus, _ = _discovered(source, top, min_count, order, min_len, max_len, True, True,
                                      no_redundancy, memory, jobs, tmp_dir, encoding, errors, dask, hooks, known)
@@ -610,6 +626,9 @@ def contrast_terms(domain: str, general: list[Source] | Counts | None, method: s
     time, for its line counts; a count file has no lines, so it is ranked by
     ``salience`` (and ``warn`` is told).
     """
+    from wordmine.mining.contrast import contrast as rank_contrast
+    from wordmine.mining.occurrences import JiebaBackground
+
     # The budget checked against both sides before any work (a big general side would else be refused
     # only after the domain was counted).
     general_paths = [] if general is None or isinstance(general, Counts) else general
@@ -707,6 +726,8 @@ def _gold_lines(gold: Iterable[str] | str | os.PathLike[str] | None, encoding: s
 
 def _learned(corpus: Corpus, method: str, transitions: str, min_count: int | None, crf: CRFConfig | None,
              gold: list[list[str]] | None, memory: int, hooks: Hooks) -> Segmenter:
+    from wordmine.segmentation.learning import learn_segmenter
+
     if corpus.pruned_at is not None and corpus.learning is not None:
         hooks.tell("say", f"the n-gram counts outgrow a sixteenth of --memory: learning from those seen "
                    f"{corpus.pruned_at:,} times or more (a larger --memory keeps more)")
@@ -766,7 +787,7 @@ def segment(source: Source | Files, *, model: Segmenter | str | os.PathLike[str]
             min_count: int | None = None, crf: CRFConfig | None = None,
             gold: Iterable[str] | str | os.PathLike[str] | None = None, memory: int | str | None = None,
             jobs: int | None = None, tmp_dir: str | None = None, encoding: str = "utf-8", errors: str = "strict",
-            hooks: Hooks | None = None) -> Iterator[str]:
+            hooks: Hooks | None = None, dask: str | None = None) -> Iterator[str]:
     """The text of ``source`` segmented, as ``wordmine segment``: pieces of output text, in order.
 
     One output line per input line, words separated by spaces; joined, the
@@ -775,6 +796,12 @@ def segment(source: Source | Files, *, model: Segmenter | str | os.PathLike[str]
     output or ``word [count]`` lines), the text is segmented with it; without
     either, a model is learned from ``source`` first (``method``, ...), which is
     then read twice (standard input is buffered to a file in ``tmp_dir``).
+
+    With ``dask`` (a scheduler address, or ``local:N``) and a model or lexicon,
+    ``source`` names shard files segmented on that cluster, one task a file,
+    the output the same, in the same order
+    (:mod:`wordmine.segmentation.cluster`): ``segment(Files(("a.txt", "b.txt")),
+    model="m.wmm", dask="local:2")``.
 
     >>> model = learn(["黑猫喜欢鱼，白狗讨厌鱼，黑猫讨厌白狗"] * 3, method="unigram", min_count=3)
     >>> "".join(segment(["白狗讨厌黑猫", "黑猫"], model=model))
@@ -787,6 +814,12 @@ def segment(source: Source | Files, *, model: Segmenter | str | os.PathLike[str]
         _check_learning(method, SEGMENT_METHODS, transitions, min_count, crf, gold)
     sources = _sources(source)
     learning = model is None and lexicon is None
+    if dask is not None:
+        check_scheduler(dask)
+        if learning:
+            raise OptionError("--dask segments with a model: give --model FILE (wordmine learn makes one) or "
+                              "--lexicon FILE")
+        sources = list(_shards(source))
     counting = _counting(memory, jobs, tmp_dir, encoding, errors, hooks if learning else _QUIET, _size(sources))
     # Segmenting is slower than counting by far: its workers are capped by the cores only.
     asked = check_jobs(jobs)
@@ -794,12 +827,16 @@ def segment(source: Source | Files, *, model: Segmenter | str | os.PathLike[str]
     if asked is not None and workers < asked:
         hooks.tell("say", f"--jobs {asked}: segmenting with {workers} worker{'s' if workers > 1 else ''} "
                    f"({default_jobs()} cores)")
-    return _segmented(sources, model, lexicon, method, transitions, min_count, crf, gold, counting, workers, hooks)
+    return _segmented(sources, model, lexicon, method, transitions, min_count, crf, gold, counting, workers, hooks,
+                      dask)
 
 
 def _segmented(sources: list[Source], model: Segmenter | str | os.PathLike[str] | None,
                lexicon: str | os.PathLike[str] | None, method: str, transitions: str, min_count: int | None,
-               crf: CRFConfig | None, gold: object, counting: Counting, jobs: int, hooks: Hooks) -> Iterator[str]:
+               crf: CRFConfig | None, gold: object, counting: Counting, jobs: int, hooks: Hooks,
+               dask: str | None = None) -> Iterator[str]:
+    from wordmine.segmentation.learning import Segmenter
+
     learning = model is None and lexicon is None
     with contextlib.ExitStack() as stack:
         if learning:  # counted, then segmented: read twice
@@ -820,6 +857,12 @@ def _segmented(sources: list[Source], model: Segmenter | str | os.PathLike[str] 
             del corpus
             gc.collect()
             give_back_freed()  # what learning freed, returned before the workers fork
+        if dask is not None:  # one task a shard file, the parts given back in order
+            from wordmine.segmentation.cluster import segmented_on_dask  # deferred: an optional extra
+
+            yield from segmented_on_dask(dask, segmenter, [os.fspath(s) for s in sources], counting.encoding,
+                                         counting.errors, counting.tmp_dir, hooks.on_bytes, counting.on_undecodable)
+            return
         # Pieces of about a megabyte: enough work per task, enough tasks for every worker,
         # and a line of any length is never held whole.
         blocks = text_blocks(sources, counting.encoding, hooks.on_bytes, counting.errors, counting.on_undecodable)
@@ -828,6 +871,8 @@ def _segmented(sources: list[Source], model: Segmenter | str | os.PathLike[str] 
 
 def load(path: str | os.PathLike[str]) -> Segmenter:
     """A segmenter saved by ``Segmenter.save`` or ``wordmine learn -o``."""
+    from wordmine.segmentation.learning import Segmenter
+
     return Segmenter.load(os.fspath(path))
 
 
@@ -850,6 +895,8 @@ def evaluate(gold: Iterable[str] | str | os.PathLike[str], predicted: Iterable[s
     >>> round(score.precision, 2), round(score.recall, 2)
     (0.5, 0.33)
     """
+    from wordmine.segmentation.evaluation import evaluate as evaluate_spans
+
     encoding = check_encoding(encoding)
     errors = check_choice("errors", errors, ERRORS)
     check_stdin_once(p for p in (gold, predicted) if _is_path(p))
@@ -882,8 +929,11 @@ def write_rows(rows: Iterable[object], out: TextIO, fmt: str = "tsv", header: bo
             out.write("\t".join(columns) + "\n")
         return
     if dataclasses.is_dataclass(first):
-        names = list(columns or (f.name for f in dataclasses.fields(first)))
-        dicts: Iterable[dict] = (dataclasses.asdict(r) for r in _chain(first, rows))
+        fields = [f.name for f in dataclasses.fields(first)]
+        names = list(columns or fields)
+        # Field by field: dataclasses.asdict deep-copies every value of every row, which took longer
+        # than discovering the words of a small file.
+        dicts: Iterable[dict] = ({name: getattr(r, name) for name in fields} for r in _chain(first, rows))
     elif isinstance(first, dict):
         names = list(columns or first)
         dicts = _chain(first, rows)

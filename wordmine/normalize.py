@@ -184,11 +184,12 @@ class Vocabulary:
 
     def ids_of_spans(self, cps: np.ndarray, spans: UnitSpans, grow: bool = True) -> np.ndarray:
         """Vocabulary ids of the units at ``spans`` (0 for unknown ones when not growing)."""
-        ids = np.zeros(len(spans.start), dtype=np.uint32)
-        han = ~spans.is_latin
+        latin = spans.is_latin.any()
+        han = ~spans.is_latin if latin else slice(None)
         han_cps = cps[spans.start[han]]
+        han_ids = self._char_ids[han_cps]
         if grow:
-            unseen_cps = han_cps[self._char_ids[han_cps] == 0]
+            unseen_cps = han_cps[han_ids == 0]
             if len(unseen_cps):
                 # New ids in order of first appearance, so ids do not depend on chunking.
                 unseen, first = np.unique(unseen_cps, return_index=True)
@@ -196,21 +197,24 @@ class Vocabulary:
                 new_ids = np.arange(len(self._units), len(self._units) + len(unseen))
                 self._char_ids[unseen] = new_ids
                 self._units.extend(chr(c) for c in unseen.tolist())
-        ids[han] = self._char_ids[han_cps]
-        if spans.is_latin.any():
-            latin_pos = np.flatnonzero(spans.is_latin)
-            ascii_bytes = np.where(cps < 128, cps, 32).astype(np.uint8).tobytes()
-            starts = spans.start[latin_pos].tolist()
-            ends = spans.end[latin_pos].tolist()
-            table = self._latin_ids
-            # One Python step per Latin run: runs are rare in Chinese text.
-            for slot, a, b in zip(latin_pos.tolist(), starts, ends):
-                token = ascii_bytes[a:b].decode("ascii")
-                found = table.get(token, 0)
-                if not found and grow:
-                    found = table[token] = len(self._units)
-                    self._units.append(token)
-                ids[slot] = found
+                han_ids = self._char_ids[han_cps]
+        if not latin:
+            return han_ids
+        ids = np.zeros(len(spans.start), dtype=np.uint32)
+        ids[han] = han_ids
+        latin_pos = np.flatnonzero(spans.is_latin)
+        ascii_bytes = np.where(cps < 128, cps, 32).astype(np.uint8).tobytes()
+        starts = spans.start[latin_pos].tolist()
+        ends = spans.end[latin_pos].tolist()
+        table = self._latin_ids
+        # One Python step per Latin run: runs are rare in Chinese text.
+        for slot, a, b in zip(latin_pos.tolist(), starts, ends):
+            token = ascii_bytes[a:b].decode("ascii")
+            found = table.get(token, 0)
+            if not found and grow:
+                found = table[token] = len(self._units)
+                self._units.append(token)
+            ids[slot] = found
         return ids
 
     def encode(self, text: str, grow: bool = True) -> np.ndarray:
@@ -234,9 +238,13 @@ def unit_stream(ids: np.ndarray, spans: UnitSpans, text_length: int) -> np.ndarr
     gap_after = np.empty(n, dtype=bool)
     gap_after[:-1] = spans.start[1:] != spans.end[:-1]
     gap_after[-1] = spans.end[-1] != text_length
-    lead = spans.start[0] != 0
-    out = np.zeros(n + int(gap_after.sum()) + int(lead), dtype=np.uint32)
-    slots = np.arange(n) + np.cumsum(gap_after) - gap_after + int(lead)
+    # Unit i goes to slot i + lead + (gaps before it): the running sum of one step per unit, two
+    # after a gap, in one pass (the encoder's share of counting, which the parent does for all workers).
+    slots = np.empty(n, dtype=np.int64)
+    slots[0] = spans.start[0] != 0
+    np.add(gap_after[:-1], 1, out=slots[1:])
+    np.cumsum(slots, out=slots)
+    out = np.zeros(int(slots[-1]) + 1 + int(gap_after[-1]), dtype=np.uint32)
     out[slots] = ids
     return out
 

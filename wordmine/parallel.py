@@ -21,7 +21,6 @@ from __future__ import annotations
 import collections
 import contextlib
 import ctypes
-import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Iterable, Iterator
@@ -87,6 +86,8 @@ def _call(item: Any) -> Any:
 
 def ordered_map(function: Callable[[Any], Any], items: Iterable[Any], jobs: int, ahead: int = 2) -> Iterator[Any]:
     """``map(function, items)`` on ``jobs`` processes, results in input order."""
+    import multiprocessing  # here: one job never pays for its import
+
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         yield from map(function, items)
         return

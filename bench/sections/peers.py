@@ -9,7 +9,9 @@ wordmine, peer, ...), so that a shared machine's load weighs on both sides:
   learned from the same text (``bench/peer_sentencepiece.py``);
 - learning the default CRF from the first 6.6 MB of laws.txt, against
   SentencePiece's unigram training on the same text, one thread;
-- ``import wordmine`` against ``import jieba`` (and bare ``python -c pass``);
+- ``import wordmine`` against ``import jieba`` (and bare ``python -c pass``),
+  with ``wordmine --help`` and ``wordmine discover`` on a 99 KB file, where
+  start-up is most of the time;
 - ``wordmine count`` on 100 MB of laws with two jobs against one job (skipped
   with ``--skip-scale``).
 
@@ -46,7 +48,7 @@ TITLE = "Against peers, measured in the same run"
 SEGMENT_COPIES = 6  # pd1998 six times: about 33 MB
 SEGMENT_PAIRS = 3
 LEARN_PAIRS = 2
-IMPORT_PAIRS = 5
+IMPORT_PAIRS = 7
 COUNT_PAIRS = 1
 COLUMNS = [("measure", "measure", ""), ("input", "input", ""), ("MB in", "mb_in", ",.1f"), ("runs", "runs", "d"),
            ("wall s", "seconds", ",.2f"), ("CPU s", "cpu_seconds", ",.2f"), ("MB/s wall", "mb_per_s", ",.2f"),
@@ -198,13 +200,27 @@ def learn_rows(bench: Bench, sentencepiece: bool) -> list[dict]:
 
 
 def import_rows(bench: Bench) -> list[dict]:
+    """Start-up: the import, ``--help`` and ``discover`` on a 99 KB file, each a fresh process.
+
+    The package's bytecode is compiled first, as ``pip install`` does: where
+    ``PYTHONDONTWRITEBYTECODE`` is set (or the folder is read-only), an editable
+    install would otherwise compile every module again on every run.
+    """
+    bench.run("compile wordmine's bytecode", [bench.python, "-m", "compileall", "-q", str(REPO / "wordmine")],
+              wordmine=False)
+    story = REPO / "corpora_samples" / "story.txt"
     ours = Timing("import wordmine", [bench.python, "-c", "import wordmine"], None)
     jieba = Timing("import jieba", [bench.python, "-c", "import jieba"], None, wordmine=False)
     bare = Timing("python -c pass", [bench.python, "-c", "pass"], None, wordmine=False)
-    interleaved(bench, [ours, jieba, bare], IMPORT_PAIRS)
+    helps = Timing("wordmine --help", bench.wordmine("--help"), None)
+    small = Timing("discover story.txt", bench.wordmine("discover", story, "--quiet", "-o", bench.cache /
+                                                        "peers_discover_story.tsv"), story.stat().st_size / 1e6)
+    interleaved(bench, [ours, jieba, bare, helps, small], IMPORT_PAIRS)
     return [ours.record('python -c "import wordmine"', "-", jieba),
             jieba.record('python -c "import jieba"', "-"),
-            bare.record('python -c "pass" (interpreter start-up alone)', "-")]
+            bare.record('python -c "pass" (interpreter start-up alone)', "-"),
+            helps.record("wordmine --help", "-"),
+            small.record("wordmine discover (start-up and all)", f"story.txt, {story.stat().st_size / 1e3:.0f} KB")]
 
 
 def count_rows(bench: Bench) -> list[dict]:

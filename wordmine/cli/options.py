@@ -17,6 +17,7 @@ arguments; defaults are read from :mod:`wordmine.config`.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
 from collections.abc import Callable
@@ -210,12 +211,21 @@ INPUTS = click.argument("inputs", nargs=-1, type=click.Path(exists=True, dir_oka
                         callback=_stdin_once)
 
 
+class NoBar:
+    """What a command uses of a progress bar, where none is shown: tqdm is not even imported (its
+    import and a disabled bar cost more than discovering the words of a 100 KB file)."""
+
+    def update(self, n: int = 1) -> None:
+        """Nothing to show."""
+
+
 def progress(log: Log, total: int | None):
     """A progress bar of input bytes on stderr, only on a terminal and without --quiet."""
-    from tqdm import tqdm  # deferred: only commands that read text need it
+    if log.quiet or not sys.stderr.isatty():
+        return contextlib.nullcontext(NoBar())
+    from tqdm import tqdm  # deferred: only a terminal shows it
 
-    disable = log.quiet or not sys.stderr.isatty()
-    return tqdm(total=total, unit="B", unit_scale=True, file=sys.stderr, disable=disable, leave=False)
+    return tqdm(total=total, unit="B", unit_scale=True, file=sys.stderr, leave=False)
 
 
 def files(inputs: tuple[str, ...], log: Log) -> wordmine.Files:

@@ -8,6 +8,7 @@ import os
 import click
 
 import wordmine
+from wordmine.cli.mine_commands import SCHEDULER
 from wordmine.cli.options import (
     INPUTS,
     OUTPUT,
@@ -155,12 +156,17 @@ def learn_command(inputs, method, transitions, teacher, gold_path, gold_weight, 
               "or classic (the discovered lexicon as jieba's dictionary, maximum-probability path).")
 @TRANSITIONS
 @crf_options
+@click.option("--dask", "scheduler", type=SCHEDULER, metavar="SCHEDULER",
+              help="With --model or --lexicon: segment each input file as a shard on a Dask cluster, the output "
+              "the same and in the same order: a scheduler address (tcp://host:8786) or local:N for N local "
+              "workers. Needs pip install 'wordmine[dask]'; every worker must be able to read the files and write "
+              "in --tmp-dir.")
 @min_count_option("of an n-gram or candidate word, when learning from the input")
 @input_options
 @counting_options
 @OUTPUT
 def segment_command(inputs, model_path, lexicon, method, transitions, teacher, gold_path, gold_weight, dictionary,
-                    adapt, min_count, inputs_read: Input, counting: Counting, output: str | None) -> None:
+                    adapt, scheduler, min_count, inputs_read: Input, counting: Counting, output: str | None) -> None:
     """Segment text into words, one output line per input line, words separated by spaces.
 
     Without --model or --lexicon, a model is learned from the input first
@@ -181,7 +187,7 @@ def segment_command(inputs, model_path, lexicon, method, transitions, teacher, g
     with progress(inputs_read, source.size) as bar:
         pieces = wordmine.segment(source, model=model_path, lexicon=lexicon, method=method, transitions=transitions,
                                   min_count=min_count, crf=crf, gold=gold_path, hooks=inputs_read.hooks(bar.update),
-                                  **inputs_read.reading, **counting.budget)
+                                  dask=scheduler, **inputs_read.reading, **counting.budget)
         first = next(pieces, "")  # the model learned or loaded, before the output is opened
         with text_output(output) as out:
             out.write(first)

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from wordmine.arrays import sum_by_key
+from wordmine.arrays import distinct_values, sum_by_key
 from wordmine.config import DiscoverConfig, auto_cohesion, auto_min_count
 from wordmine.counting.table.corpus import Corpus
 from wordmine.counting.table.keyset import KeySet
@@ -201,7 +201,7 @@ def cut_and_count(
                 summed = sum_by_key(short_keys[length], short_counts[length])
                 short_keys[length], short_counts[length] = [summed[0]], [summed[1]]
         padded = np.concatenate([[0], window, [0]]).astype(window.dtype)
-        for length in np.unique(lengths[lengths > short]).tolist():
+        for length in distinct_values(lengths[lengths > short]).tolist():
             at = starts[lengths == length]
             rows, left, right = long_parts.setdefault(length, ([], [], []))
             rows.append(window[at[:, None] + np.arange(length)])
@@ -297,7 +297,7 @@ def _word_scores(
     left = np.zeros(len(words))
     right = np.zeros(len(words))
     lengths = np.array([len(w) for w in words])
-    for length in np.unique(lengths).tolist():
+    for length in distinct_values(lengths).tolist():
         at = np.flatnonzero(lengths == length)
         if length <= order:
             units = np.array([words[i] for i in at]).reshape(len(at), length)

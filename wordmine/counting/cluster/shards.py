@@ -29,6 +29,7 @@ import tempfile
 from collections.abc import Iterator
 from typing import Any
 
+from wordmine import __version__
 from wordmine.config import CountConfig, auto_min_count
 from wordmine.counting.cluster.pruning import pruned_on, renumbered_stream, shared_vocabulary
 from wordmine.counting.engine.counter import count_text
@@ -63,7 +64,7 @@ def _merge_pair(first: Corpus, second: Corpus) -> Corpus:
 
 
 @contextlib.contextmanager
-def _client(scheduler: str, tmp_dir: str | None = None) -> Iterator[Any]:
+def dask_client(scheduler: str, tmp_dir: str | None = None) -> Iterator[Any]:
     """A Dask client of ``scheduler`` (as :func:`parse_scheduler` takes it); a local cluster is gone after.
 
     Closed in this order, on errors and Ctrl-C too: the client, the local
@@ -104,6 +105,7 @@ def _connected(kind: str, where: Any, Client: Any, LocalCluster: Any, dask: Any,
         except (OSError, ValueError) as exc:  # no scheduler there (after distributed's connect timeout)
             raise WordmineError(f"--dask {where}: cannot reach the scheduler: {exc}") from None
         with client:
+            check_workers(client.get_versions(packages=["wordmine", "numpy"]), where)
             yield client
         return
     with contextlib.ExitStack() as stack:
@@ -118,6 +120,31 @@ def _connected(kind: str, where: Any, Client: Any, LocalCluster: Any, dask: Any,
             scheduler_kwargs={"dashboard": False, "dashboard_address": ":0"}, local_directory=scratch,
             silence_logs=logging.CRITICAL))  # a failed task is our error line, not their log
         yield stack.enter_context(Client(cluster))
+
+
+def check_workers(versions: dict, where: str) -> None:
+    """Refuse a cluster whose workers lack this version of wordmine, or numpy.
+
+    ``versions`` is what ``Client.get_versions(packages=["wordmine", "numpy"])``
+    returns. A worker that cannot import what a task names cannot unpickle the
+    task: Dask logs it on the worker, and the client waits for ever.
+
+    >>> ok = {"packages": {"wordmine": __version__, "numpy": "2.0"}}
+    >>> check_workers({"workers": {"tcp://a:1": ok}}, "tcp://s:8786")
+    >>> bad = {"packages": {"wordmine": None}}
+    >>> check_workers({"workers": {"tcp://a:1": ok, "tcp://b:1": bad}}, "tcp://s:8786")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    wordmine.errors.WordmineError: --dask tcp://s:8786: the worker at tcp://b:1 has no wordmine (this machine has ...
+    """
+    for address, info in sorted(versions.get("workers", {}).items()):
+        packages = info.get("packages", {})
+        theirs = packages.get("wordmine")
+        if theirs != __version__ or packages.get("numpy") is None:
+            has = f"wordmine {theirs}" if theirs else "no wordmine"
+            if theirs == __version__:
+                has = "no numpy"
+            raise WordmineError(f"--dask {where}: the worker at {address} has {has} (this machine has "
+                                f"{__version__}): install wordmine {__version__}, with numpy, on every worker")
 
 
 @contextlib.contextmanager
@@ -158,7 +185,7 @@ def count_on_dask(scheduler: str, paths: list[str], config: CountConfig, encodin
     """
     paths = [os.path.abspath(p) for p in paths]
     shard_config = dataclasses.replace(config, jobs=1)
-    with _client(scheduler, config.tmp_dir) as client:
+    with dask_client(scheduler, config.tmp_dir) as client:
         level = [client.submit(count_shard, p, shard_config, encoding, pure=False) for p in paths]
         while len(level) > 1:
             pairs = [client.submit(_merge_pair, level[i], level[i + 1], pure=False)
@@ -187,7 +214,7 @@ def pruned_on_dask(scheduler: str, paths: list[str], config: CountConfig, encodi
     """
     paths = [os.path.abspath(p) for p in paths]
     shard_config = dataclasses.replace(config, jobs=1, prune=False)
-    with _client(scheduler, config.tmp_dir) as client:
+    with dask_client(scheduler, config.tmp_dir) as client:
         def submit(fn: Any, *args: Any) -> Any:
             return client.submit(fn, *args, pure=False)
 

@@ -19,7 +19,6 @@ the spilled runs are merged at the end within ``MemoryPlan.merge_block``.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import queue
 import shutil
@@ -90,6 +89,18 @@ class _RunStack:
                 merged = table if merged is None else merge_counts(merged, table, consume=True)
         self.levels = []
         return merged
+
+    def spill_levels(self) -> None:
+        """Write each table in memory as a sorted run of its own, unmerged: the final merge reads
+        every run a range at a time anyway, and merges them all in one pass."""
+        for table in self.levels:
+            if table is not None:
+                path = os.path.join(self.folder, f"run-{os.getpid()}-{len(self.spilled)}.bin")
+                try:
+                    self.spilled.append(_write_run(table, path))
+                except OSError as exc:
+                    raise spill_error(self.folder, exc) from None
+        self.levels = []
 
     def spill(self) -> None:
         """Merge the tables in memory into one sorted run on disk."""
@@ -172,13 +183,22 @@ class _InProcess:
         self.runs.push(count_chunk(ids, stop, self.max_order, bits))
 
     def result(self, on_disk: bool = False) -> _Tally:
-        """The table in memory if nothing was spilled (and not ``on_disk``), else every run on disk."""
+        """The table in memory if nothing was spilled (and not ``on_disk``), else every run on disk.
+
+        ``on_disk`` (a worker handing its tables over): its levels are written as they are, not
+        merged into one run first. The parent merges every worker's runs in one pass, a range at a
+        time on every core, once all have finished; a worker's own last merge would run while the
+        other cores wait for the slowest worker.
+        """
         spilled = len(self.runs.spilled)
         if not on_disk and not spilled:
             table = self.runs.in_memory()
             return _Tally(table if table is not None else NgramCounts.empty(self.runs.bits, self.max_order),
                           [], 0)
-        self.runs.spill()
+        if on_disk:
+            self.runs.spill_levels()
+        else:
+            self.runs.spill()
         return _Tally(None, list(self.runs.spilled), spilled)
 
     def close(self) -> None:
@@ -216,6 +236,8 @@ class _Workers:
     """
 
     def __init__(self, jobs: int, max_order: int, spill_at: int, tmp_dir: str | None, bits: int) -> None:
+        import multiprocessing  # here: a run in one process (most small inputs) never pays for its import
+
         # fork shares the loaded modules; the workers run only numpy code.
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
         context = multiprocessing.get_context(method)

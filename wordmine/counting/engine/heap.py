@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
+import functools
 from collections.abc import Iterator
 
 from wordmine.budget import MemoryPlan
@@ -71,10 +71,24 @@ def freed_arrays_kept(keep_bytes: int) -> Iterator[bool]:
             _set_limits(DEFAULT_THRESHOLD_BYTES, DEFAULT_THRESHOLD_BYTES)
 
 
+@functools.lru_cache(maxsize=1)
+def _libc() -> ctypes.CDLL:
+    """The C library, loaded once; raises OSError where there is none to load.
+
+    By glibc's name first: ``ctypes.util.find_library`` runs ``ldconfig -p`` in a
+    subprocess, which took longer than discovering the words of a 100 KB file.
+    """
+    try:
+        return ctypes.CDLL("libc.so.6")
+    except OSError:
+        from ctypes.util import find_library
+
+        return ctypes.CDLL(find_library("c") or "libc.so.6")
+
+
 def _set_limits(map_threshold: int, trim_threshold: int) -> bool:
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        mallopt = libc.mallopt
+        mallopt = _libc().mallopt
     except (OSError, AttributeError):
         return False
     mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
@@ -92,8 +106,7 @@ def give_back_freed() -> bool:
     True
     """
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        trim = libc.malloc_trim
+        trim = _libc().malloc_trim
     except (OSError, AttributeError):
         return False
     trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int

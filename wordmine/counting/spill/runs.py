@@ -41,7 +41,6 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -332,6 +331,8 @@ def _merge_all(runs: list, budget_bytes: int, threads: int) -> Iterator[Partitio
     if threads == 1 or len(ranges) == 1:
         yield from map(merged, ranges)
         return
+    from concurrent.futures import ThreadPoolExecutor  # here: a merge in one thread never pays for its import
+
     pool = ThreadPoolExecutor(threads)
     try:
         pending = []

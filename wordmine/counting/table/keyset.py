@@ -35,6 +35,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from wordmine.arrays import distinct_values
+
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 #: No real key is 2**64 - 1 (:mod:`wordmine.counting.table.ngrams` uses it for "absent"): KeyIndex's empty slot.
 EMPTY = np.uint64(0xFFFF_FFFF_FFFF_FFFF)
@@ -42,7 +44,7 @@ EMPTY = np.uint64(0xFFFF_FFFF_FFFF_FFFF)
 
 class KeySet:
     def __init__(self, keys: np.ndarray) -> None:
-        keys = np.unique(np.asarray(keys, dtype=np.uint64))
+        keys = distinct_values(np.asarray(keys, dtype=np.uint64).ravel())
         keys = keys[keys != 0]
         self._size = len(keys)
         log_slots = max(4, int(np.ceil(np.log2(max(1, len(keys)) * 4))))

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -254,6 +253,8 @@ def merge_counts(a: NgramCounts, b: NgramCounts, consume: bool = False, threads:
     sides = [_Side(a, _part_bounds(a, cuts)), _Side(b, _part_bounds(b, cuts))]
     out = NgramCounts(a.bits)
     prefix_starts = np.zeros(1, np.int64)  # where each part's rows of the order below begin
+    if len(cuts) > 1:
+        from concurrent.futures import ThreadPoolExecutor  # here: small merges never pay for its import
     with ThreadPoolExecutor(len(cuts)) if len(cuts) > 1 else contextlib.nullcontext() as pool:
         for order in range(1, a.max_order + 1):
             want_rows = order < a.max_order and not a.is_packed(order + 1)
