@@ -46,7 +46,7 @@ Shared by every stage:
 ``counting``: exact n-gram counts within a memory budget, in layers (each imports only those above it)
     ``counting.table.ngrams``     the count table: packed keys, orders, sorted merges
     ``counting.table.keyset``     hash sets of packed keys
-    ``counting.table.corpus``     ``Corpus``: vocabulary, counts and unit stream of one pass
+    ``counting.table.corpus``     the counted corpus: ``Corpus`` (whole), ``PrunedCorpus``, ``LearningCorpus``
     ``counting.table.stats``      boundary entropy's formulas: c ln c sums, ln N - S/N, suffix rows
     ``counting.spill.runs``       sorted runs on disk, merged a range of first units at a time
     ``counting.spill.passes``     which runs each pass of a multi-pass merge merges (past the fan-in)

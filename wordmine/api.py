@@ -75,7 +75,7 @@ from wordmine.counting.files.filemerge import merge_count_files
 from wordmine.counting.reducers.candidates import CandidateCounts
 from wordmine.counting.reducers.listing import block_rows_within, listing_reducer, ranked_rows
 from wordmine.counting.spill.runs import spill_error
-from wordmine.counting.table.corpus import Corpus
+from wordmine.counting.table.corpus import Corpus, LearningCorpus
 from wordmine.counts import Counts
 from wordmine.errors import InputError, OptionError
 from wordmine.io.tables import FORMATS, read_word_counts
@@ -707,7 +707,7 @@ def _gold_lines(gold: Iterable[str] | str | os.PathLike[str] | None, encoding: s
 
 def _learned(corpus: Corpus, method: str, transitions: str, min_count: int | None, crf: CRFConfig | None,
              gold: list[list[str]] | None, memory: int, hooks: Hooks) -> Segmenter:
-    if corpus.pruned_at is not None and corpus.learning is not None:
+    if isinstance(corpus, LearningCorpus):
         hooks.tell("say", f"the n-gram counts outgrow a sixteenth of --memory: learning from those seen "
                    f"{corpus.pruned_at:,} times or more (a larger --memory keeps more)")
     return learn_segmenter(corpus, method, transitions=transitions, min_count=min_count, crf=crf, gold=gold,

@@ -35,7 +35,7 @@ import numpy as np
 
 from wordmine.arrays import sum_by_key
 from wordmine.config import DiscoverConfig, auto_cohesion, auto_min_count
-from wordmine.counting.table.corpus import Corpus
+from wordmine.counting.table.corpus import Corpus, PrunedCorpus
 from wordmine.counting.table.keyset import KeySet
 from wordmine.counting.table.ngrams import U64, NgramCounts, pack_at, unpack
 from wordmine.errors import PrunedError
@@ -303,7 +303,8 @@ def _word_scores(
             units = np.array([words[i] for i in at]).reshape(len(at), length)
             coh[at] = cohesion(counts, length, units)
             rows = counts.index(length, units)
-            all_left, all_right = corpus.entropy.get(length) or boundary_entropy(counts, length)
+            kept = corpus.entropy.get(length) if isinstance(corpus, PrunedCorpus) else None
+            all_left, all_right = kept or boundary_entropy(counts, length)
             left[at], right[at] = all_left[rows], all_right[rows]
             continue
         # Longer words: cohesion of their weakest n-unit window.

@@ -349,8 +349,7 @@ def count_text(
             reduced = reduce(partitions, units, run_dir)
         except OSError as exc:  # reading the runs back, or writing the reducer's own files
             raise spill_error(config.tmp_dir, exc) from None
-        return Corpus(vocab, reduced.counts, stream, config.order, tally.spilled,
-                      reduced.pruned_at, reduced.entropy, reduced.learning)
+        return reduced.corpus(vocab, stream, config.order, tally.spilled)
     finally:
         if counter is not None:
             counter.close()

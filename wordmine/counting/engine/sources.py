@@ -150,7 +150,7 @@ def reduce_count_file(path: str, order: int, counting: Counting, reduce: TableRe
         raise spill_error(counting.tmp_dir, exc) from None
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    return count_file.corpus(reduced.counts, kept_order, reduced.pruned_at, reduced.entropy, reduced.learning)
+    return count_file.corpus(reduced, kept_order)
 
 
 def learning_reducer(memory: int) -> TableReducer:

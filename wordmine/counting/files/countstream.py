@@ -45,7 +45,6 @@ import os
 import shutil
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
@@ -212,10 +211,9 @@ class CountFile(FirstUnitIndex):
         for lo, hi in plan_partitions([self], slice_bytes(budget_bytes)):
             yield Partition((lo, hi), self.read_slice(lo, hi))
 
-    def corpus(self, counts: NgramCounts, order: int | None = None, pruned_at: int | None = None,
-               entropy: dict | None = None, learning: Any = None) -> Corpus:
-        return Corpus(self.vocab, counts, self.stream(), self.order if order is None else order,
-                      pruned_at=pruned_at, entropy=entropy or {}, learning=learning)
+    def corpus(self, kept: Reduced, order: int | None = None) -> Corpus:
+        """The counted corpus of what a reducer kept of this file (of its type: see ``Reduced.corpus``)."""
+        return kept.corpus(self.vocab, self.stream(), self.order if order is None else order)
 
 
 def open_counts(path: str) -> CountFile:

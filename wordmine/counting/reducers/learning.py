@@ -61,7 +61,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -69,6 +69,7 @@ from wordmine.budget import pruned_bytes
 from wordmine.counting.reducers.discovery import select
 from wordmine.counting.reducers.reduced import Reduced
 from wordmine.counting.spill.runs import Partition, concatenate
+from wordmine.counting.table.corpus import LearningStats
 from wordmine.counting.table.ngrams import U64, NgramCounts
 from wordmine.counting.table.stats import LeftTerms, branching_entropy, suffix_keys, sum_c_log_c
 
@@ -77,20 +78,6 @@ KEPT_ROW_BYTES = 24
 #: Rows of a bucket file read at once by np.unique: about 8 bytes a key, a few copies while sorting.
 BUCKET_ROWS = 1 << 22
 _GOLDEN = U64(0x9E3779B97F4A7C15)
-
-
-@dataclass
-class LearningStats:
-    """The figures of the long tail that a pruned character model needs.
-
-    ``continuation[k]`` (k = 1..order - 1): distinct units seen before each kept
-    n-gram of order k, aligned with its rows (the start of a run is added from
-    the text, later). ``counts_of_counts[k]``: (n1, n2) over *every* n-gram of
-    order k, of continuation counts below the top order and of raw counts at it.
-    """
-
-    continuation: dict[int, np.ndarray] = field(default_factory=dict)
-    counts_of_counts: dict[int, tuple[int, int]] = field(default_factory=dict)
 
 
 class _SuffixBuckets:

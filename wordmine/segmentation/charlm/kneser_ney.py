@@ -19,7 +19,7 @@ import math
 
 import numpy as np
 
-from wordmine.counting.table.corpus import Corpus
+from wordmine.counting.table.corpus import Corpus, LearningCorpus
 from wordmine.counting.table.ngrams import NgramCounts
 
 
@@ -37,7 +37,7 @@ def kneser_ney(corpus: Corpus, order: int) -> tuple[list[np.ndarray], list[np.nd
     starts = _run_start_ngrams(corpus, order)
     # Pruned counts (see wordmine.counting.reducers.learning) bring the continuation counts and
     # counts of counts of the whole stream: the kept table alone would undercount both.
-    stats = getattr(corpus, "learning", None)
+    stats = corpus.learning if isinstance(corpus, LearningCorpus) else None
     discounts = [0.0] * order
     for k in range(1, order):
         if stats is None:

@@ -57,7 +57,7 @@ import numpy as np
 
 from wordmine.arrays import word_starts
 from wordmine.config import CharLMConfig, SegmentConfig
-from wordmine.counting.table.corpus import Corpus
+from wordmine.counting.table.corpus import Corpus, PrunedCorpus
 from wordmine.counting.table.keyset import KeyIndex
 from wordmine.counting.table.ngrams import NgramCounts
 from wordmine.mining.scoring import entropy_variation
@@ -350,7 +350,7 @@ def learn_charlm(corpus: Corpus, config: CharLMConfig) -> CharLM:
     counts = corpus.counts
     order = min(ORDER, counts.max_order)
     keys, log_prob, backoff, unknown = kneser_ney(corpus, order)
-    right, left = entropy_variation(counts, order, corpus.entropy if corpus.pruned_at is not None else None)
+    right, left = entropy_variation(counts, order, corpus.entropy if isinstance(corpus, PrunedCorpus) else None)
     occurrences = [counts.counts[k - 1].astype(np.float64) for k in range(1, order + 1)]
     prune(counts, keys, log_prob, backoff, config.prune_count, (right, left, occurrences))
     model = CharLM(corpus.vocab.units, counts.bits, keys, log_prob, backoff, unknown,
