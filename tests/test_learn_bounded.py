@@ -152,7 +152,7 @@ def test_contrast_under_a_small_budget_is_identical(method):
 
 def test_the_general_side_spills_under_that_budget():
     vocab = Vocabulary()
-    corpus = count_sources([str(EVERYDAY), str(STORY)], 4, wordmine.api.Counting(memory=1 << 17, jobs=1),
+    corpus = count_sources([str(EVERYDAY), str(STORY)], 4, wordmine.api.CountingOptions(memory=1 << 17, jobs=1),
                            vocab=vocab, reduce=CandidateCounts(("天气",), vocab))
     assert corpus.spilled_runs > 0
 

@@ -60,8 +60,8 @@ from wordmine.config import (
 )
 from wordmine.counting.engine.heap import freed_arrays_kept, give_back_freed, keep_budget
 from wordmine.counting.engine.merging import merge_corpora
-from wordmine.counting.engine.sources import (  # noqa: F401 - Counting, count_sources, learning_reducer: the CLI's too
-    Counting,
+from wordmine.counting.engine.sources import (  # noqa: F401 - CountingOptions, count_sources, learning_reducer: the CLI's too
+    CountingOptions,
     Source,
     _is_path,
     count_sources,
@@ -216,7 +216,7 @@ def _sources(source: object, name: str = "source") -> list[Source]:
 
 
 def _counting(memory: object, jobs: object, tmp_dir: str | None, encoding: object, errors: object,
-              hooks: Hooks, input_bytes: int | None = None) -> Counting:
+              hooks: Hooks, input_bytes: int | None = None) -> CountingOptions:
     """The counting options, checked; workers capped by cores and input size (said when --jobs asked more)."""
     check_choice("errors", errors, ERRORS)
     asked = check_jobs(jobs)
@@ -230,7 +230,7 @@ def _counting(memory: object, jobs: object, tmp_dir: str | None, encoding: objec
         done = "replaced by U+FFFD" if errors == "replace" else "skipped"
         hooks.tell("say", f"{source_name}: {n:,} undecodable byte{'s' if n > 1 else ''} {done} (--errors {errors})")
 
-    return Counting(check_memory(memory), workers, tmp_dir, check_encoding(encoding), errors, undecodable)
+    return CountingOptions(check_memory(memory), workers, tmp_dir, check_encoding(encoding), errors, undecodable)
 
 
 def _size(sources: list[Source]) -> int | None:
@@ -238,7 +238,7 @@ def _size(sources: list[Source]) -> int | None:
     return Files(tuple(paths)).size if len(paths) == len(sources) else None
 
 
-def _count(sources: list[Source], order: int, counting: Counting, hooks: Hooks, **keep) -> Corpus:
+def _count(sources: list[Source], order: int, counting: CountingOptions, hooks: Hooks, **keep) -> Corpus:
     """Count the sources (or read the one count file among them), kept as ``keep`` says (see
     ``count_sources``); the budget and what was read told to ``hooks.detail``."""
     count_files = [s for s in sources if _is_path(s) and is_count_file(os.fspath(s))]
@@ -272,7 +272,7 @@ def _shards(source: object) -> list[str]:
     return paths
 
 
-def _on_dask(scheduler: str, source: object, order: int, counting: Counting, hooks: Hooks,
+def _on_dask(scheduler: str, source: object, order: int, counting: CountingOptions, hooks: Hooks,
              prune: bool = False, min_count: int | None = None) -> Corpus:
     """The one Dask path: shards counted (and, for discovery, pruned) on a cluster."""
     from wordmine.counting.cluster.shards import count_on_dask, pruned_on_dask  # deferred: an optional extra
@@ -354,7 +354,7 @@ def ngrams(source: Source | Files, *, order: int = CountConfig.order, min_count:
     return _listed(sources, order, min_count, top, counting, hooks)
 
 
-def _listed(sources: list[Source], order: int, min_count: int, top: int | None, counting: Counting,
+def _listed(sources: list[Source], order: int, min_count: int, top: int | None, counting: CountingOptions,
             hooks: Hooks) -> Iterator[tuple[str, int, int]]:
     reducer = listing_reducer(order, min_count, top, counting.tmp_dir)
     try:
@@ -395,7 +395,7 @@ def merge(counts: Iterable[Counts | str | os.PathLike[str]], *, save_to: str | o
         merged = merge_count_files([c.path for c in loaded], os.fspath(save_to), budget, tmp_dir)
         hooks.tell("say", f"merged {merged.files} count files, {merged.units:,} units; wrote {os.fspath(save_to)}")
         return Counts.load(save_to, memory=memory, tmp_dir=tmp_dir)
-    merged_counts = Counts(merge_corpora(c.corpus for c in loaded), counting=Counting(memory=memory, tmp_dir=tmp_dir))
+    merged_counts = Counts(merge_corpora(c.corpus for c in loaded), counting=CountingOptions(memory=memory, tmp_dir=tmp_dir))
     if save_to is not None:
         merged_counts.save(save_to)
     return merged_counts
@@ -431,7 +431,7 @@ def discover_in(corpus: Corpus, config: DiscoverConfig, new_only: bool = False,
 def _discovered(source: Source | Counts | Files, top: int | None, min_count: int | None, order: int, min_len: int,
                 max_len: int, new_only: bool, no_numbers: bool, no_redundancy: bool, memory: object, jobs: object,
                 tmp_dir: str | None, encoding: object, errors: object, dask: str | None,
-                hooks: Hooks | None, known: object = None) -> tuple[Lexicon, Corpus, Counting]:
+                hooks: Hooks | None, known: object = None) -> tuple[Lexicon, Corpus, CountingOptions]:
     """The lexicon of ``discover`` (``top`` words), the corpus it was found in and the options it was counted with.
 
     ``known``: lexicon files whose words are known too (:func:`wordmine.mining.known.known_words`);
@@ -470,7 +470,7 @@ def _discovered(source: Source | Counts | Files, top: int | None, min_count: int
     return lexicon, corpus, counting
 
 
-def candidate_background(general: list[Source] | Counts, words: list[str], counting: Counting,
+def candidate_background(general: list[Source] | Counts, words: list[str], counting: CountingOptions,
                          on_bytes: Callable[[int], None] | None = None) -> CorpusBackground:
     """The counts of ``words`` in ``general`` (text sources, one count file, or Counts), within the budget.
 
@@ -494,7 +494,7 @@ def check_discover_options(examples: int, counted: bool, since: Source | Counts 
         raise InputError(f"--since {os.fspath(since)}: no such file")
 
 
-def finish_words(corpus: Corpus, lexicon: Lexicon, counting: Counting, top: int | None = None,
+def finish_words(corpus: Corpus, lexicon: Lexicon, counting: CountingOptions, top: int | None = None,
                  since: Source | Counts | None = None, examples: int = 0, text: list[Source] | None = None,
                  on_bytes: Callable[[int], None] | None = None) -> list[Word]:
     """The rows of discovered words: ranked by their rise against ``since`` if given, cut to ``top``,
@@ -602,7 +602,7 @@ def terms_rows(terms: Terms, top: int | None = None) -> list[Term]:
 
 
 def contrast_terms(domain: str, general: list[Source] | Counts | None, method: str, min_count: int | None,
-                   counting: Counting, on_bytes: Callable[[int], None] | None = None,
+                   counting: CountingOptions, on_bytes: Callable[[int], None] | None = None,
                    warn: Callable[[str], None] | None = None) -> Terms:
     """Rank the terms of the ``domain`` file against ``general`` (None: jieba's dictionary).
 
@@ -795,7 +795,7 @@ def segment(source: Source | Files, *, model: Segmenter | str | os.PathLike[str]
 
 def _segmented(sources: list[Source], model: Segmenter | str | os.PathLike[str] | None,
                lexicon: str | os.PathLike[str] | None, method: str, transitions: str, min_count: int | None,
-               crf: CRFConfig | None, gold: object, counting: Counting, jobs: int, hooks: Hooks) -> Iterator[str]:
+               crf: CRFConfig | None, gold: object, counting: CountingOptions, jobs: int, hooks: Hooks) -> Iterator[str]:
     learning = model is None and lexicon is None
     with contextlib.ExitStack() as stack:
         if learning:  # counted, then segmented: read twice
