@@ -24,7 +24,7 @@ from wordmine.counting.cluster.pruning import (
 from wordmine.counting.cluster.shards import count_shard
 from wordmine.counting.engine.counter import count_text
 from wordmine.counting.spill.runs import concatenate
-from wordmine.counting.table.ngrams import NgramCounts, bits_for
+from wordmine.counting.table.ngrams import NgramTable, bits_for
 from wordmine.io.text import read_blocks, text_source
 
 SHARDS = ("story.txt", "technical.txt", "everyday.txt", "story.txt")
@@ -75,7 +75,7 @@ def test_ranges_cover_every_unit_once_and_never_exceed_the_number_asked():
 
 
 def test_an_empty_slice_is_an_empty_table():
-    table = NgramCounts.from_ngrams({(1,): 2, (2,): 1, (1, 2): 1})
+    table = NgramTable.from_ngrams({(1,): 2, (2,): 1, (1, 2): 1})
     assert [len(k) for k in table_slice(table, 5, 9).keys] == [0, 0]
 
 

@@ -9,7 +9,7 @@ from wordmine.config import CountConfig
 from wordmine.counting.engine.chunkcount import _count_chunk_ranked, count_chunk
 from wordmine.counting.engine.counter import count_text
 from wordmine.counting.engine.merging import ngram_counts
-from wordmine.counting.table.ngrams import NgramCounts, merge_counts
+from wordmine.counting.table.ngrams import NgramTable, merge_counts
 
 
 def count(text: str, **options) -> dict[str, int]:
@@ -105,8 +105,8 @@ def test_count_chunk_counts_only_positions_before_stop():
 
 
 def test_merge_is_commutative_and_adds_counts():
-    a = NgramCounts.from_ngrams({(1,): 2, (2,): 1, (1, 2): 1})
-    b = NgramCounts.from_ngrams({(2,): 2, (3,): 1, (2, 3): 1})
+    a = NgramTable.from_ngrams({(1,): 2, (2,): 1, (1, 2): 1})
+    b = NgramTable.from_ngrams({(2,): 2, (3,): 1, (2, 3): 1})
     ab, ba = merge_counts(a, b), merge_counts(b, a)
     assert [k.tolist() for k in ab.keys] == [k.tolist() for k in ba.keys]
     assert ab.counts[0].tolist() == [2, 3, 1]

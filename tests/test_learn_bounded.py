@@ -16,7 +16,7 @@ from wordmine.config import CountConfig
 from wordmine.counting.engine.counter import count_text
 from wordmine.counting.reducers.candidates import CandidateCounts
 from wordmine.counting.reducers.learning import LearningPruning
-from wordmine.counting.table.ngrams import NgramCounts
+from wordmine.counting.table.ngrams import NgramTable
 from wordmine.mining.scoring import boundary_entropy
 from wordmine.normalize import Vocabulary
 from wordmine.segmentation.learning import learn_segmenter
@@ -65,7 +65,7 @@ def test_the_api_under_a_budget_that_fits_learns_what_it_learned_before(tmp_path
 # Where it does not: pruned, and what is kept is exact.
 
 
-def exact_continuation(table: NgramCounts, k: int) -> np.ndarray:
+def exact_continuation(table: NgramTable, k: int) -> np.ndarray:
     rows = table.decode(k + 1, np.arange(len(table.keys[k])))
     suffix = table.index(k, rows[:, 1:])
     return np.bincount(suffix[suffix >= 0], minlength=len(table.keys[k - 1]))

@@ -13,7 +13,7 @@ from wordmine.counting.engine.counter import count_text
 from wordmine.counting.engine.merging import merge_corpora
 from wordmine.counting.files.countfile import read_counts, write_counts
 from wordmine.counting.table import ngrams
-from wordmine.counting.table.ngrams import NgramCounts, merge_counts
+from wordmine.counting.table.ngrams import NgramTable, merge_counts
 from wordmine.errors import WordmineError
 from wordmine.io.text import TextSource, read_blocks
 
@@ -99,14 +99,14 @@ def test_merge_command_refuses_text_and_needs_an_output(tmp_path):
 NGRAMS = st.lists(st.lists(st.integers(1, 6), min_size=1, max_size=5), max_size=40)
 
 
-def table_of(grams: list[list[int]], bits: int) -> NgramCounts:
+def table_of(grams: list[list[int]], bits: int) -> NgramTable:
     counts: dict[tuple[int, ...], int] = {}
     for gram in grams:
         for k in range(1, len(gram) + 1):
             counts[tuple(gram[:k])] = counts.get(tuple(gram[:k]), 0) + 1
     for k in range(1, 6):  # every order present, so the two tables have the same shape
         counts.setdefault((1,) * k, 1)
-    return NgramCounts.from_ngrams(counts, bits=bits)
+    return NgramTable.from_ngrams(counts, bits=bits)
 
 
 @settings(max_examples=80, deadline=None)
@@ -125,5 +125,5 @@ def test_first_unit_cuts_split_the_top_packed_order_evenly():
     table = table_of([[u, 1, 1, 1] for u in range(1, 7) for _ in range(3)], bits=16)
     assert ngrams._first_unit_cuts(table, 3) == [0, 3, 5]
     # A range of one first unit is never split, so fewer ranges than asked come back.
-    one_unit = NgramCounts.from_ngrams({(2,) * k: 5 for k in range(1, 5)}, bits=16)
+    one_unit = NgramTable.from_ngrams({(2,) * k: 5 for k in range(1, 5)}, bits=16)
     assert ngrams._first_unit_cuts(one_unit, 4) == [0, 2]

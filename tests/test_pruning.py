@@ -10,7 +10,7 @@ import pytest
 from wordmine.config import CountConfig, DiscoverConfig
 from wordmine.counting.engine.counter import count_text
 from wordmine.counting.spill.runs import concatenate, merge_runs, plan_partitions, write_run
-from wordmine.counting.table.ngrams import NgramCounts
+from wordmine.counting.table.ngrams import NgramTable
 from wordmine.errors import PrunedError
 from wordmine.mining.discover import discover
 from wordmine.mining.scoring import boundary_entropy
@@ -38,7 +38,7 @@ def _wordy_text(seed: int, words: int = 40_000) -> str:
     return "".join(w + ("，" if rng.random() < 0.1 else "") for w in body)
 
 
-def _same_table(a: NgramCounts, b: NgramCounts) -> None:
+def _same_table(a: NgramTable, b: NgramTable) -> None:
     assert a.max_order == b.max_order and a.bits == b.bits
     for order in range(a.max_order):
         assert np.array_equal(a.keys[order], b.keys[order]), f"keys of order {order + 1}"

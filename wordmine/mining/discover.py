@@ -37,7 +37,7 @@ from wordmine.arrays import sum_by_key
 from wordmine.config import DiscoverConfig, auto_cohesion, auto_min_count
 from wordmine.counting.table.corpus import Corpus, PrunedCorpus
 from wordmine.counting.table.keyset import KeySet
-from wordmine.counting.table.ngrams import U64, NgramCounts, pack_at, unpack
+from wordmine.counting.table.ngrams import U64, NgramTable, pack_at, unpack
 from wordmine.errors import PrunedError
 from wordmine.lexicon import Lexicon
 from wordmine.mining.scoring import boundary_entropy, cohesion, entropy_of_occurrences
@@ -69,7 +69,7 @@ def is_solid(coh: np.ndarray, count: np.ndarray, total: int, threshold: np.ndarr
     return (coh >= threshold) | (coh >= RELATIVE_COHESION * ceiling)
 
 
-def solid_ngrams(counts: NgramCounts, order: int, min_count: int, thresholds: tuple[float, ...]) -> dict[int, np.ndarray]:
+def solid_ngrams(counts: NgramTable, order: int, min_count: int, thresholds: tuple[float, ...]) -> dict[int, np.ndarray]:
     """Sorted keys of the solid n-grams of each length 2..order."""
     solid = {}
     for length in range(2, order + 1):
@@ -318,7 +318,7 @@ def _word_scores(
 
 
 def _unsolid_words(
-    counts: NgramCounts, table: dict[tuple[int, ...], int], order: int, thresholds: tuple[float, ...]
+    counts: NgramTable, table: dict[tuple[int, ...], int], order: int, thresholds: tuple[float, ...]
 ) -> frozenset[tuple[int, ...]]:
     """The words of length 2..order in ``table`` that are not solid n-grams."""
     unsolid: set[tuple[int, ...]] = set()

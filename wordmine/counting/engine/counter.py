@@ -43,7 +43,7 @@ from wordmine.counting.spill.runs import (
     write_run,
 )
 from wordmine.counting.table.corpus import Corpus
-from wordmine.counting.table.ngrams import NgramCounts, bits_for, merge_counts, widen
+from wordmine.counting.table.ngrams import NgramTable, bits_for, merge_counts, widen
 from wordmine.errors import WordmineError
 from wordmine.normalize import Vocabulary
 from wordmine.parallel import die_with_parent, release_signals, signals_held
@@ -59,12 +59,12 @@ class _RunStack:
 
     def __init__(self, spill_at: int, folder: str, bits: int) -> None:
         self.bits = bits
-        self.levels: list[NgramCounts | None] = []
+        self.levels: list[NgramTable | None] = []
         self.spilled: list[Run] = []
         self.spill_at = spill_at
         self.folder = folder
 
-    def push(self, table: NgramCounts) -> None:
+    def push(self, table: NgramTable) -> None:
         if table.bits > self.bits:
             self.widen(table.bits)
         level = 0
@@ -83,7 +83,7 @@ class _RunStack:
     def memory_bytes(self) -> int:
         return sum(t.nbytes for t in self.levels if t is not None)
 
-    def _collapse(self) -> NgramCounts | None:
+    def _collapse(self) -> NgramTable | None:
         merged = None
         for table in self.levels:
             if table is not None:
@@ -102,7 +102,7 @@ class _RunStack:
         except OSError as exc:
             raise spill_error(self.folder, exc) from None
 
-    def in_memory(self) -> NgramCounts | None:
+    def in_memory(self) -> NgramTable | None:
         """The whole table, when nothing was spilled (None otherwise)."""
         return None if self.spilled else self._collapse()
 
@@ -116,7 +116,7 @@ class _RunStack:
             raise spill_error(self.folder, exc) from None
 
 
-def _write_run(table: NgramCounts, path: str) -> Run:
+def _write_run(table: NgramTable, path: str) -> Run:
     """write_run, behind a name the tests can replace to simulate a full disk."""
     return write_run(table, path)
 
@@ -156,7 +156,7 @@ class _Chunker:
 class _Tally(NamedTuple):
     """What a counter hands over: the whole table while it fit in memory, else sorted runs on disk."""
 
-    table: NgramCounts | None
+    table: NgramTable | None
     runs: list[Run]
     spilled: int
 
@@ -176,7 +176,7 @@ class _InProcess:
         spilled = len(self.runs.spilled)
         if not on_disk and not spilled:
             table = self.runs.in_memory()
-            return _Tally(table if table is not None else NgramCounts.empty(self.runs.bits, self.max_order),
+            return _Tally(table if table is not None else NgramTable.empty(self.runs.bits, self.max_order),
                           [], 0)
         self.runs.spill()
         return _Tally(None, list(self.runs.spilled), spilled)
@@ -338,7 +338,7 @@ def count_text(
             counter.add(chunk, stop, bits)
         tally = counter.result()
         if tally.table is None and not tally.runs:  # nothing was counted
-            tally = _Tally(NgramCounts.empty(bits, max_order), [], 0)
+            tally = _Tally(NgramTable.empty(bits, max_order), [], 0)
         if reduce is None:
             reduce = DiscoveryPruning(config.order, config.min_count) if config.prune else whole_table
         if tally.table is not None:

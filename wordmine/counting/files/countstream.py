@@ -60,7 +60,7 @@ from wordmine.counting.spill.runs import (
     spill_folder,
 )
 from wordmine.counting.table.corpus import Corpus
-from wordmine.counting.table.ngrams import U64, NgramCounts
+from wordmine.counting.table.ngrams import U64, NgramTable
 from wordmine.errors import FormatError
 from wordmine.io.container import read_container, write_container
 from wordmine.normalize import Vocabulary
@@ -122,9 +122,9 @@ class CountFileWriter:
                 self.add(part.table)
         except OSError as exc:
             raise spill_error(self.tmp_dir, exc) from None
-        return Reduced(NgramCounts(self.bits, [self.units[0]], [self.units[1]]))
+        return Reduced(NgramTable(self.bits, [self.units[0]], [self.units[1]]))
 
-    def add(self, table: NgramCounts) -> None:
+    def add(self, table: NgramTable) -> None:
         """Append one partition (the next range of first units) to the segments."""
         if not self.segments:
             self.folder = self.folder or spill_folder(self.tmp_dir)
@@ -146,7 +146,7 @@ class CountFileWriter:
     def finish(self, path: str, vocab: Vocabulary, order: int, stream) -> None:
         """Write the count file to ``path`` atomically: header, then the segments and the stream copied in."""
         if not self.segments:
-            self.add(NgramCounts.empty(self.bits, order + 1))
+            self.add(NgramTable.empty(self.bits, order + 1))
         header = count_header(order, self.bits, int(self.units[1].sum()), vocab)
         arrays = [(f"{kind}{k}", self.segments[2 * k - 2 + i])
                   for k in range(1, order + 2) for i, kind in enumerate(("keys", "counts"))]
@@ -197,7 +197,7 @@ class CountFile(FirstUnitIndex):
         """The file and the byte where the ``kind`` ("keys" or "counts") array of ``order`` begins."""
         return self.path, self.arrays[f"{kind}{order}"].offset
 
-    def read_slice(self, lo: int, hi: int) -> NgramCounts:
+    def read_slice(self, lo: int, hi: int) -> NgramTable:
         """The n-grams whose first unit is in ``lo <= u < hi``, a table in itself (chained keys re-based)."""
         table = read_rows(self, self.bits, self.locate, lo, hi)
         try:

@@ -31,7 +31,7 @@ import numpy as np
 from wordmine.counting.reducers.discovery import select
 from wordmine.counting.reducers.reduced import Reduced
 from wordmine.counting.spill.runs import Partition, concatenate
-from wordmine.counting.table.ngrams import NgramCounts
+from wordmine.counting.table.ngrams import NgramTable
 from wordmine.normalize import Vocabulary
 
 
@@ -58,7 +58,7 @@ class CandidateCounts:
         return {k: np.array(sorted(g), np.int64).reshape(-1, k) for k, g in grams.items()}
 
     def __call__(self, partitions: Iterable[Partition], units: int, folder: str) -> Reduced:
-        kept: list[NgramCounts] = []
+        kept: list[NgramTable] = []
         wanted: dict[int, np.ndarray] | None = None
         for part in partitions:
             table = part.table

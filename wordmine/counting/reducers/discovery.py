@@ -50,7 +50,7 @@ import numpy as np
 from wordmine.config import auto_min_count
 from wordmine.counting.reducers.reduced import Reduced
 from wordmine.counting.spill.runs import Partition, concatenate
-from wordmine.counting.table.ngrams import U64, NgramCounts, mask
+from wordmine.counting.table.ngrams import U64, NgramTable, mask
 from wordmine.counting.table.stats import LeftTerms, branching_entropy, suffix_keys, sum_c_log_c
 
 
@@ -61,7 +61,7 @@ class PrunedCounts:
     ``entropy[k]`` is (left, right), aligned with the rows of order k.
     """
 
-    counts: NgramCounts
+    counts: NgramTable
     entropy: dict[int, tuple[np.ndarray, np.ndarray]]
     min_count: int
 
@@ -73,7 +73,7 @@ def prune(partitions: Iterable[Partition], order: int, min_count: int, folder: s
     """
     terms = {k: LeftTerms(folder, k) for k in range(1, order + 1)}
     try:
-        kept: list[NgramCounts] = []
+        kept: list[NgramTable] = []
         right: dict[int, list[np.ndarray]] = {k: [] for k in range(1, order + 1)}
         for part in partitions:
             out, part_right, part_terms = prune_partition(part.table, order, min_count)
@@ -81,7 +81,7 @@ def prune(partitions: Iterable[Partition], order: int, min_count: int, folder: s
                 right[k].append(part_right[k])
                 terms[k].add(*part_terms[k])
             kept.append(out)
-        counts = concatenate(kept) if kept else NgramCounts.empty(16, order)
+        counts = concatenate(kept) if kept else NgramTable.empty(16, order)
         entropy = {}
         for k in range(1, order + 1):
             n_w = counts.counts[k - 1]
@@ -93,8 +93,8 @@ def prune(partitions: Iterable[Partition], order: int, min_count: int, folder: s
             t.close()
 
 
-def prune_partition(table: NgramCounts, order: int, min_count: int) -> tuple[
-        NgramCounts, dict[int, np.ndarray], dict[int, tuple[np.ndarray, np.ndarray]]]:
+def prune_partition(table: NgramTable, order: int, min_count: int) -> tuple[
+        NgramTable, dict[int, np.ndarray], dict[int, tuple[np.ndarray, np.ndarray]]]:
     """One partition of :func:`prune`: its kept rows, their right entropy, and its left terms.
 
     Returns the kept table (a table in itself, like the partition), the right
@@ -118,12 +118,12 @@ def prune_partition(table: NgramCounts, order: int, min_count: int) -> tuple[
     return select(table, keep), right, terms
 
 
-def select(table: NgramCounts, keep: list[np.ndarray]) -> NgramCounts:
+def select(table: NgramTable, keep: list[np.ndarray]) -> NgramTable:
     """The rows of ``table`` where ``keep[k - 1]`` is True, orders 1..len(keep); chained keys re-based.
 
     ``keep`` must be closed under prefixes (a kept n-gram's prefix is kept).
     """
-    out = NgramCounts(table.bits)
+    out = NgramTable(table.bits)
     new_row = None
     for k, wanted in enumerate(keep, start=1):
         rows = np.flatnonzero(wanted)

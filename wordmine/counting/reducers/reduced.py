@@ -5,8 +5,8 @@ A reducer is called once, after counting, with the merged table as partitions
 returns a :class:`Reduced`, which :meth:`Reduced.corpus` makes the counted
 corpus of its type (whole, pruned, or pruned for learning).
 
->>> from wordmine.counting.table.ngrams import NgramCounts
->>> table = NgramCounts.empty(bits=8, max_order=2)
+>>> from wordmine.counting.table.ngrams import NgramTable
+>>> table = NgramTable.empty(bits=8, max_order=2)
 >>> kept = whole_table([Partition((0, 256), table)], units=0, folder=".")
 >>> kept.counts is table, kept.pruned_at
 (True, None)
@@ -21,7 +21,7 @@ import numpy as np
 
 from wordmine.counting.spill.runs import Partition, concatenate
 from wordmine.counting.table.corpus import Corpus, LearningCorpus, LearningStats, PrunedCorpus
-from wordmine.counting.table.ngrams import NgramCounts
+from wordmine.counting.table.ngrams import NgramTable
 from wordmine.normalize import Vocabulary
 from wordmine.unitstream import UnitStream
 
@@ -31,7 +31,7 @@ class Reduced:
     """What a :data:`TableReducer` keeps of the merged table: the table, and when pruned, the
     threshold and entropies (and, when pruned for learning, the statistics of the whole stream)."""
 
-    counts: NgramCounts
+    counts: NgramTable
     pruned_at: int | None = None
     entropy: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     learning: LearningStats | None = None

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from wordmine.counting.table.ngrams import NgramCounts
+from wordmine.counting.table.ngrams import NgramTable
 from wordmine.normalize import Vocabulary
 from wordmine.unitstream import UnitStream
 
@@ -55,7 +55,7 @@ class Corpus:
     """What one pass over the text yields: its vocabulary, n-gram counts and unit stream, the table whole."""
 
     vocab: Vocabulary
-    counts: NgramCounts
+    counts: NgramTable
     stream: UnitStream
     order: int
     spilled_runs: int = 0

@@ -59,7 +59,7 @@ from wordmine.arrays import word_starts
 from wordmine.config import CharLMConfig, SegmentConfig
 from wordmine.counting.table.corpus import Corpus, PrunedCorpus
 from wordmine.counting.table.keyset import KeyIndex
-from wordmine.counting.table.ngrams import NgramCounts
+from wordmine.counting.table.ngrams import NgramTable
 from wordmine.mining.scoring import entropy_variation
 from wordmine.normalize import Vocabulary
 from wordmine.segmentation.charlm.kneser_ney import kneser_ney, prune
@@ -97,7 +97,7 @@ def transition_matrix(weights_log10: dict[str, float]) -> np.ndarray:
 class CharLM:
     """An order-4 character model in backoff form and the tag transition weights.
 
-    ``keys[k - 1]`` are the n-grams of order k in :class:`NgramCounts` key encoding,
+    ``keys[k - 1]`` are the n-grams of order k in :class:`NgramTable` key encoding,
     ``log_prob[k - 1]`` their interpolated log probabilities (natural log),
     ``backoff[k - 1]`` the log weight given to the lower order after that n-gram
     as a context (orders 1-3). ``unknown_log_prob`` scores a unit the model never saw.
@@ -173,9 +173,9 @@ class CharLM:
         rows[ids] = np.arange(len(ids))
         return rows
 
-    def table(self) -> NgramCounts:
+    def table(self) -> NgramTable:
         """The keys as an n-gram table, for lookups (its counts are not used)."""
-        return NgramCounts(self.bits, self.keys, [np.zeros(len(k), np.int64) for k in self.keys])
+        return NgramTable(self.bits, self.keys, [np.zeros(len(k), np.int64) for k in self.keys])
 
     def word_ends(self, ids: np.ndarray, offsets: np.ndarray) -> np.ndarray:
         """True after each unit that ends a word in the best tagging."""
