@@ -57,7 +57,7 @@ from typing import Any
 
 import numpy as np
 
-from wordmine.counting.reducers.discovery import PrunedCounts, prune_partition
+from wordmine.counting.reducers.discovery import FrequentNgrams, prune_partition
 from wordmine.counting.spill.runs import Run, concatenate, first_unit_starts, merge_many
 from wordmine.counting.table.corpus import Corpus
 from wordmine.counting.table.ngrams import U64, NgramTable, mask, rekey
@@ -191,7 +191,7 @@ def finish_range(pruned: tuple[NgramTable, dict, list[dict]], *incoming: dict) -
 
 
 def pruned_on(submit: Submit, gather: Gather, shards: list, maps: list[np.ndarray], bits: int, order: int,
-              min_count: int, ranges: int) -> PrunedCounts:
+              min_count: int, ranges: int) -> FrequentNgrams:
     """Steps 1-4 of the module docstring on ``shards`` (Corpus values, or the cluster's handles to them)."""
     units = max(int(m.max(initial=0)) for m in maps) + 1  # ids 0..largest, in the shared numbering
     tables = [submit(renumbered, shard, m, bits) for shard, m in zip(shards, maps)]
@@ -213,7 +213,7 @@ def pruned_on(submit: Submit, gather: Gather, shards: list, maps: list[np.ndarra
             left[k].append(entropy[k][0])
             right[k].append(entropy[k][1])
     counts = concatenate(kept)
-    return PrunedCounts(counts, {k: (np.concatenate(left[k]), np.concatenate(right[k])) for k in left}, min_count)
+    return FrequentNgrams(counts, {k: (np.concatenate(left[k]), np.concatenate(right[k])) for k in left}, min_count)
 
 
 def _prune_slices(order: int, min_count: int, starts: list[int], *slices: NgramTable):

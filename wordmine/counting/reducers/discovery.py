@@ -55,7 +55,7 @@ from wordmine.counting.table.stats import LeftTerms, branching_entropy, suffix_k
 
 
 @dataclass
-class PrunedCounts:
+class FrequentNgrams:
     """Counts of orders 1..n at or above ``min_count`` (every unit kept), and their entropies.
 
     ``entropy[k]`` is (left, right), aligned with the rows of order k.
@@ -66,7 +66,7 @@ class PrunedCounts:
     min_count: int
 
 
-def prune(partitions: Iterable[Partition], order: int, min_count: int, folder: str) -> PrunedCounts:
+def prune(partitions: Iterable[Partition], order: int, min_count: int, folder: str) -> FrequentNgrams:
     """Keep orders 1..``order`` at ``min_count`` or more; entropies from the whole tables.
 
     ``partitions`` must hold orders up to ``order + 1`` and come in key order.
@@ -87,7 +87,7 @@ def prune(partitions: Iterable[Partition], order: int, min_count: int, folder: s
             n_w = counts.counts[k - 1]
             left = branching_entropy(n_w, terms[k].sums(counts))
             entropy[k] = (left, np.concatenate(right[k]) if right[k] else np.zeros(0))
-        return PrunedCounts(counts, entropy, min_count)
+        return FrequentNgrams(counts, entropy, min_count)
     finally:
         for t in terms.values():
             t.close()
