@@ -14,7 +14,7 @@ import wordmine
 from wordmine.api import count_sources, learning_reducer
 from wordmine.config import CountConfig
 from wordmine.counting.engine.counter import count_text
-from wordmine.counting.reducers.candidates import CandidateCounts
+from wordmine.counting.reducers.candidates import CandidatePruning
 from wordmine.counting.reducers.learning import LearningPruning
 from wordmine.counting.table.ngrams import NgramTable
 from wordmine.mining.scoring import boundary_entropy
@@ -131,7 +131,7 @@ def test_candidate_counts_equal_the_whole_table():
     words = ("殷栖鹤", "霜魄铃", "黑松林", "走进", "不在这里", "殷", "殷栖鹤握着霜")
     whole = count_text(lines_of(STORY), CountConfig(order=4, jobs=1))
     vocab = Vocabulary()
-    kept = count_text(lines_of(STORY), spilling(), vocab=vocab, reduce=CandidateCounts(words, vocab))
+    kept = count_text(lines_of(STORY), spilling(), vocab=vocab, reduce=CandidatePruning(words, vocab))
     assert kept.spilled_runs > 0 and kept.total_units == whole.total_units
     for word in words:
         ids = whole.vocab.encode(word, grow=False)
@@ -153,7 +153,7 @@ def test_contrast_under_a_small_budget_is_identical(method):
 def test_the_general_side_spills_under_that_budget():
     vocab = Vocabulary()
     corpus = count_sources([str(EVERYDAY), str(STORY)], 4, wordmine.api.CountingOptions(memory=1 << 17, jobs=1),
-                           vocab=vocab, reduce=CandidateCounts(("天气",), vocab))
+                           vocab=vocab, reduce=CandidatePruning(("天气",), vocab))
     assert corpus.spilled_runs > 0
 
 

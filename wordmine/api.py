@@ -72,7 +72,7 @@ from wordmine.counting.engine.sources import (  # noqa: F401 - CountingOptions, 
 from wordmine.counting.files.countfile import is_count_file
 from wordmine.counting.files.countstream import CountFileWriter
 from wordmine.counting.files.filemerge import merge_count_files
-from wordmine.counting.reducers.candidates import CandidateCounts
+from wordmine.counting.reducers.candidates import CandidatePruning
 from wordmine.counting.reducers.listing import block_rows_within, listing_reducer, ranked_rows
 from wordmine.counting.spill.runs import spill_error
 from wordmine.counting.table.corpus import Corpus, LearningCorpus
@@ -478,7 +478,7 @@ def candidate_background(general: list[Source] | Counts, words: list[str], count
     the partitions pass, so that its tables stay small (wordmine.counting.reducers.candidates).
     """
     vocab = Vocabulary()
-    keep = CandidateCounts(tuple(words), vocab)
+    keep = CandidatePruning(tuple(words), vocab)
     if isinstance(general, Counts):
         return CorpusBackground(general.reduced(LEARN_ORDER, counting, vocab=vocab, reduce=keep))
     give_back_freed()  # what discovery freed, returned before the counting workers fork

@@ -13,7 +13,7 @@ byte, as with the whole table.
 >>> from wordmine.counting.engine.counter import count_text
 >>> from wordmine.normalize import Vocabulary
 >>> vocab = Vocabulary()
->>> reducer = CandidateCounts(("天天", "向上"), vocab)
+>>> reducer = CandidatePruning(("天天", "向上"), vocab)
 >>> corpus = count_text(["天天向上，天天\\n"], CountConfig(order=2, jobs=1), vocab=vocab, reduce=reducer)
 >>> corpus.counts.lookup(2, [[vocab.get("天")] * 2, [vocab.get("天"), vocab.get("向")]]).tolist()
 [2, 0]
@@ -36,7 +36,7 @@ from wordmine.normalize import Vocabulary
 
 
 @dataclass(frozen=True)
-class CandidateCounts:
+class CandidatePruning:
     """Keep the units and the n-grams spelling ``words`` or their prefixes; a ``TableReducer``.
 
     ``vocab`` is the vocabulary the counter fills: the words are encoded once
