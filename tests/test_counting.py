@@ -7,8 +7,8 @@ from hypothesis import strategies as st
 
 from wordmine.config import CountConfig
 from wordmine.counting.engine.chunkcount import _count_chunk_ranked, count_chunk
+from wordmine.counting.engine.corpusmerge import ngram_counts
 from wordmine.counting.engine.counter import count_text
-from wordmine.counting.engine.merging import ngram_counts
 from wordmine.counting.table.ngrams import NgramTable, merge_counts
 
 

@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from wordmine.cli import cli
 from wordmine.config import CountConfig
+from wordmine.counting.engine.corpusmerge import merge_corpora
 from wordmine.counting.engine.counter import count_text
-from wordmine.counting.engine.merging import merge_corpora
 from wordmine.counting.files.countfile import read_counts, write_counts
 from wordmine.counting.table import ngrams
 from wordmine.counting.table.ngrams import NgramTable, merge_counts

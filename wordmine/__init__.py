@@ -61,7 +61,7 @@ Shared by every stage:
     ``counting.engine.chunkcount`` one chunk counted by one sort
     ``counting.engine.counter``   the streaming counter: chunks, workers, spilled runs
     ``counting.engine.heap``      keeping freed memory for the next chunk (opt-in, restored)
-    ``counting.engine.merging``   counts of shards merged into the counts of their concatenation
+    ``counting.engine.corpusmerge`` counts of shards merged into the counts of their concatenation
     ``counting.engine.sources``   text sources or a count file counted within the budget, kept as a reducer says
     ``counting.cluster.shards``   shards counted on Dask
     ``counting.cluster.pruning``  discovery's pruning by ranges on Dask workers

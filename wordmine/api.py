@@ -58,8 +58,8 @@ from wordmine.config import (
     default_memory,
     format_size,
 )
+from wordmine.counting.engine.corpusmerge import merge_corpora
 from wordmine.counting.engine.heap import freed_arrays_kept, give_back_freed, keep_budget
-from wordmine.counting.engine.merging import merge_corpora
 from wordmine.counting.engine.sources import (  # noqa: F401 - CountingOptions, count_sources, learning_reducer: the CLI's too
     CountingOptions,
     Source,

@@ -7,7 +7,7 @@ without gathering the counts anywhere:
 1. *One numbering.* Unit ids are given by first appearance, so each shard
    numbers its units its own way. The driver gathers the shards'
    vocabularies (a few thousand units each, not their tables), joins them in
-   the shards' order as :func:`wordmine.counting.engine.merging.merge_corpora` does,
+   the shards' order as :func:`wordmine.counting.engine.corpusmerge.merge_corpora` does,
    and each shard's table is renumbered on its worker. The ids are then those
    of counting the shards one after another on one machine.
 2. *Shuffle by first unit.* The range of first units is cut into ranges of

@@ -1,7 +1,7 @@
 """Counting shards on a Dask cluster (the optional ``wordmine[dask]`` extra).
 
 wordmine brings no cluster of its own: counts merge like the corpora they count
-(:mod:`wordmine.counting.engine.merging`), so any engine that can run a function per shard and
+(:mod:`wordmine.counting.engine.corpusmerge`), so any engine that can run a function per shard and
 combine results pairwise can count a corpus too big for one machine. With Dask:
 
 1. one task per shard file: count it with one process (``jobs=1``; the cluster
@@ -31,8 +31,8 @@ from typing import Any
 
 from wordmine.config import CountConfig, auto_min_count
 from wordmine.counting.cluster.pruning import pruned_on, renumbered_stream, shared_vocabulary
+from wordmine.counting.engine.corpusmerge import merge_corpora
 from wordmine.counting.engine.counter import count_text
-from wordmine.counting.engine.merging import merge_corpora
 from wordmine.counting.table.corpus import Corpus, PrunedCorpus
 from wordmine.counting.table.ngrams import bits_for
 from wordmine.errors import WordmineError

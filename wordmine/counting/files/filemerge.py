@@ -1,6 +1,6 @@
 """Count files merged into one, a range of first units at a time.
 
-``merge_corpora`` (:mod:`wordmine.counting.engine.merging`) loads every corpus and
+``merge_corpora`` (:mod:`wordmine.counting.engine.corpusmerge`) loads every corpus and
 merges whole tables. Here nothing is loaded whole. The units are named as
 ``merge_corpora`` names them (the first file's ids kept, each later file's new
 units after them, in its order), so the result is the same file, byte for
@@ -20,7 +20,7 @@ byte:
 >>> from wordmine.config import CountConfig
 >>> from wordmine.counting.engine.counter import count_text
 >>> from wordmine.counting.files.countfile import write_counts
->>> from wordmine.counting.engine.merging import merge_corpora
+>>> from wordmine.counting.engine.corpusmerge import merge_corpora
 >>> scratch = tempfile.TemporaryDirectory()
 >>> folder = scratch.name
 >>> a, b = count_text(["天天向上"], CountConfig(order=1)), count_text(["上上下下"], CountConfig(order=1))
