@@ -192,7 +192,7 @@ def unpack(keys: np.ndarray, order: int, bits: int) -> np.ndarray:
     return out
 
 
-def merge_sorted(
+def merge_sorted_keys(
     a_keys: np.ndarray, a_counts: np.ndarray, b_keys: np.ndarray, b_counts: np.ndarray,
     want_rows: bool = True,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
@@ -201,8 +201,8 @@ def merge_sorted(
     Returns the merged keys and counts and, when ``want_rows``, the row in the
     result of each row of ``a`` and of ``b`` (to re-key the chained order above).
 
-    >>> k, c, ra, rb = merge_sorted(np.array([1, 5], U64), np.array([2, 2]),
-    ...                              np.array([3, 5], U64), np.array([1, 1]))
+    >>> k, c, ra, rb = merge_sorted_keys(np.array([1, 5], U64), np.array([2, 2]),
+    ...                                   np.array([3, 5], U64), np.array([1, 1]))
     >>> k.tolist(), c.tolist(), ra.tolist(), rb.tolist()
     ([1, 3, 5], [2, 1, 3], [0, 2], [1, 2])
     """
@@ -295,9 +295,9 @@ class _Side:
 
 
 def _merge_part(sides: list[_Side], order: int, part: int, want_rows: bool):
-    """merge_sorted of one range of first units of both tables."""
+    """merge_sorted_keys of one range of first units of both tables."""
     (ka, ca), (kb, cb) = (side.part(order, part) for side in sides)
-    return merge_sorted(ka, ca, kb, cb, want_rows=want_rows)
+    return merge_sorted_keys(ka, ca, kb, cb, want_rows=want_rows)
 
 
 #: Tables with fewer rows in their top order are merged in one piece: threads would cost more than they save.
