@@ -13,7 +13,7 @@ from wordmine.counting.engine.corpusmerge import merge_corpora
 from wordmine.counting.engine.counter import count_text
 from wordmine.counting.files.countfile import read_counts, write_counts
 from wordmine.counting.table import ngrams
-from wordmine.counting.table.ngrams import NgramTable, merge_counts
+from wordmine.counting.table.ngrams import NgramTable, merge_two_tables
 from wordmine.errors import WordmineError
 from wordmine.io.text import TextSource, read_blocks
 
@@ -112,11 +112,11 @@ def table_of(grams: list[list[int]], bits: int) -> NgramTable:
 @settings(max_examples=80, deadline=None)
 @given(NGRAMS, NGRAMS, st.sampled_from([16, 32]), st.integers(2, 4))
 def test_a_merge_in_ranges_of_first_units_is_the_same_table(a, b, bits, threads):
-    whole = merge_counts(table_of(a, bits), table_of(b, bits))
+    whole = merge_two_tables(table_of(a, bits), table_of(b, bits))
     with pytest.MonkeyPatch.context() as patch:
         # Every table is split, however small; with 32-bit ids orders 3-5 are chained on prefix rows.
         patch.setattr(ngrams, "PARALLEL_MERGE_ROWS", 0)
-        parts = merge_counts(table_of(a, bits), table_of(b, bits), consume=True, threads=threads)
+        parts = merge_two_tables(table_of(a, bits), table_of(b, bits), consume=True, threads=threads)
     assert [k.tolist() for k in parts.keys] == [k.tolist() for k in whole.keys]
     assert [c.tolist() for c in parts.counts] == [c.tolist() for c in whole.counts]
 

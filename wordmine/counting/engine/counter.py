@@ -43,7 +43,7 @@ from wordmine.counting.spill.runs import (
     write_run,
 )
 from wordmine.counting.table.corpus import Corpus
-from wordmine.counting.table.ngrams import NgramTable, bits_for, merge_counts, widen
+from wordmine.counting.table.ngrams import NgramTable, bits_for, merge_two_tables, widen
 from wordmine.errors import WordmineError
 from wordmine.normalize import Vocabulary
 from wordmine.parallel import die_with_parent, release_signals, signals_held
@@ -69,7 +69,7 @@ class _RunStack:
             self.widen(table.bits)
         level = 0
         while level < len(self.levels) and self.levels[level] is not None:
-            table = merge_counts(self.levels[level], table, consume=True)
+            table = merge_two_tables(self.levels[level], table, consume=True)
             self.levels[level] = None
             level += 1
         if level == len(self.levels):
@@ -87,7 +87,7 @@ class _RunStack:
         merged = None
         for table in self.levels:
             if table is not None:
-                merged = table if merged is None else merge_counts(merged, table, consume=True)
+                merged = table if merged is None else merge_two_tables(merged, table, consume=True)
         self.levels = []
         return merged
 

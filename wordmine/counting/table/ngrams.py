@@ -230,7 +230,7 @@ def merge_sorted_keys(
     return merged_keys, merged_counts, rows[:na], rows[na:]
 
 
-def merge_counts(a: NgramTable, b: NgramTable, consume: bool = False, threads: int = 1) -> NgramTable:
+def merge_two_tables(a: NgramTable, b: NgramTable, consume: bool = False, threads: int = 1) -> NgramTable:
     """The counts of the concatenation of the two corpora (commutative, associative).
 
     With ``consume`` the inputs are emptied order by order as the result grows,
@@ -241,7 +241,7 @@ def merge_counts(a: NgramTable, b: NgramTable, consume: bool = False, threads: i
 
     >>> a = NgramTable.from_ngrams({(1,): 2, (3,): 1, (1, 3): 1}, bits=32)
     >>> b = NgramTable.from_ngrams({(3,): 2, (3, 3): 1}, bits=32)
-    >>> both = merge_counts(a, b, threads=2)
+    >>> both = merge_two_tables(a, b, threads=2)
     >>> both.counts[0].tolist(), both.decode(2, np.arange(2)).tolist(), both.counts[1].tolist()
     ([2, 3], [[1, 3], [3, 3]], [1, 1])
     """
