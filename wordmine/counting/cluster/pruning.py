@@ -13,7 +13,7 @@ without gathering the counts anywhere:
 2. *Shuffle by first unit.* The range of first units is cut into ranges of
    about equal size (from each shard's bytes per first unit); the task of
    range r merges the slices of range r of every shard
-   (:func:`wordmine.counting.spill.runs.merge_many`) and prunes it
+   (:func:`wordmine.counting.spill.runs.merge_tables`) and prunes it
    (:func:`wordmine.counting.reducers.discovery.prune_partition`): its kept n-grams, their
    right entropy (the extensions wa begin with the same unit: same range)
    and the left terms (suffix w, c ln c) of its extensions aw seen twice or more.
@@ -58,7 +58,7 @@ from typing import Any
 import numpy as np
 
 from wordmine.counting.reducers.discovery import FrequentNgrams, prune_partition
-from wordmine.counting.spill.runs import Run, concatenate, first_unit_starts, merge_many
+from wordmine.counting.spill.runs import Run, concatenate, first_unit_starts, merge_tables
 from wordmine.counting.table.corpus import Corpus
 from wordmine.counting.table.ngrams import U64, NgramTable, mask, rekey
 from wordmine.counting.table.stats import c_log_c, left_entropy
@@ -152,7 +152,7 @@ def prune_range(slices: list[NgramTable], order: int, min_count: int,
     first unit from ``starts[q]``) the left terms whose suffix begins there:
     ``{k: (suffix, c ln c)}``, in the range's key order.
     """
-    kept, right, terms = prune_partition(merge_many(slices), order, min_count)
+    kept, right, terms = prune_partition(merge_tables(slices), order, min_count)
     outgoing: list[dict] = [{} for _ in starts]
     for k, (suffix, counts) in terms.items():
         owner = np.searchsorted(starts, _first_units(suffix, k, kept.bits), side="right") - 1

@@ -10,7 +10,7 @@ run, found from the index without reading the file.
 
 Merging runs is then external and exact: cut the range of first units into
 *partitions* whose slices together fit a share of the memory budget, read one
-partition's slices from every run, merge them (:func:`merge_many`),
+partition's slices from every run, merge them (:func:`merge_tables`),
 hand the merged partition on, drop it, read the next. No stage holds a whole
 table; the partitions come out in key order, and an n-gram and all its right
 extensions (the same first unit) are in the same partition.
@@ -327,7 +327,7 @@ def _merge_all(runs: list, budget_bytes: int, threads: int) -> Iterator[Partitio
     def merged(bounds: tuple[int, int]) -> Partition:
         lo, hi = bounds
         # A run and a count file each read (a count file also checks) their own slices.
-        return Partition(bounds, merge_many([_widened(run.read_slice(lo, hi), bits) for run in runs]))
+        return Partition(bounds, merge_tables([_widened(run.read_slice(lo, hi), bits) for run in runs]))
 
     if threads == 1 or len(ranges) == 1:
         yield from map(merged, ranges)
@@ -351,7 +351,7 @@ def _widened(table: NgramTable, bits: int) -> NgramTable:
     return table if table.bits == bits else widen(table, bits)
 
 
-def merge_many(tables: list[NgramTable]) -> NgramTable:
+def merge_tables(tables: list[NgramTable]) -> NgramTable:
     """The sum of several count tables of one shape, emptied as they are merged.
 
     One stable sort of all their keys side by side: the sort finds the sorted
@@ -362,7 +362,7 @@ def merge_many(tables: list[NgramTable]) -> NgramTable:
     >>> a = NgramTable.from_ngrams({(1,): 2, (3,): 1, (1, 3): 1})
     >>> b = NgramTable.from_ngrams({(3,): 2, (3, 3): 1})
     >>> c = NgramTable.from_ngrams({(1,): 1, (1, 1): 1})
-    >>> m = merge_many([a, b, c])
+    >>> m = merge_tables([a, b, c])
     >>> m.counts[0].tolist(), m.decode(2, np.arange(3)).tolist(), m.counts[1].tolist()
     ([3, 3], [[1, 1], [1, 3], [3, 3]], [1, 1, 1])
     """
