@@ -9,7 +9,7 @@ import pytest
 
 from wordmine.config import CountConfig, DiscoverConfig
 from wordmine.counting.engine.counter import count_text
-from wordmine.counting.spill.runs import concatenate, merge_runs, plan_partitions, write_run
+from wordmine.counting.spill.runs import concatenate, merged_partitions, plan_partitions, write_run
 from wordmine.counting.table.ngrams import NgramTable
 from wordmine.errors import PrunedError
 from wordmine.mining.discover import discover
@@ -55,7 +55,7 @@ def test_runs_merged_a_partition_at_a_time_give_the_whole_table(tmp_path):
         runs.append(write_run(table, str(tmp_path / f"run{i}")))
     # A budget small enough to cut the first units into many ranges.
     assert len(plan_partitions(runs, 20_000)) > 5
-    parts = list(merge_runs(runs, 100_000))
+    parts = list(merged_partitions(runs, 100_000))
     assert len(parts) > 5
     assert [p.first_units[0] for p in parts] == sorted(p.first_units[0] for p in parts)
     _same_table(concatenate([p.table for p in parts]), whole)

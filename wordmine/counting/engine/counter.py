@@ -36,7 +36,7 @@ from wordmine.counting.reducers.reduced import TableReducer, whole_table
 from wordmine.counting.spill.runs import (
     Partition,
     Run,
-    merge_runs,
+    merged_partitions,
     read_slice,
     spill_error,
     spill_folder,
@@ -344,7 +344,7 @@ def count_text(
         if tally.table is not None:
             partitions: Iterable[Partition] = [Partition((0, len(vocab) + 1), tally.table)]
         else:
-            partitions = merge_runs(tally.runs, plan.merge_block, threads=plan.workers, folder=run_dir)
+            partitions = merged_partitions(tally.runs, plan.merge_block, threads=plan.workers, folder=run_dir)
         try:
             reduced = reduce(partitions, units, run_dir)
         except OSError as exc:  # reading the runs back, or writing the reducer's own files

@@ -2,7 +2,7 @@
 
 ``contrast`` needs, of its general corpus, the number of units and the exact
 count of each candidate the domain yields, nothing else. Each merged partition
-(:func:`wordmine.counting.spill.runs.merge_runs`) is reduced to every single unit
+(:func:`wordmine.counting.spill.runs.merged_partitions`) is reduced to every single unit
 and the n-grams that are a candidate or a prefix of one (a chained key holds
 its prefix's row, so prefixes come along); the tail is dropped before the next
 partition is merged. Counts are exact, so the contrast is the same, byte for

@@ -7,7 +7,7 @@ are kept. Every substring of an n-gram occurs at least as often as the
 n-gram, so the kept n-grams are closed under substrings: cohesion, which
 splits a kept n-gram into two parts, finds both parts among the kept ones.
 
-The merged partitions of :func:`wordmine.counting.spill.runs.merge_runs` come in key order.
+The merged partitions of :func:`wordmine.counting.spill.runs.merged_partitions` come in key order.
 For each, the n-grams of orders 1..n with count >= ``min_count`` are kept (all
 single units are), and before the rest is dropped:
 

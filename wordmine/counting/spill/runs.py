@@ -21,7 +21,7 @@ extensions (the same first unit) are in the same partition.
 >>> folder = scratch.name
 >>> a = write_run(NgramTable.from_ngrams({(1,): 2, (2,): 1, (1, 2): 1}), f"{folder}/a")
 >>> b = write_run(NgramTable.from_ngrams({(2,): 2, (2, 1): 1, (1,): 1}), f"{folder}/b")
->>> parts = list(merge_runs([a, b], budget_bytes=1 << 20))
+>>> parts = list(merged_partitions([a, b], budget_bytes=1 << 20))
 >>> [(p.first_units, p.table.counts[0].tolist()) for p in parts]
 [((0, 4), [3, 3])]
 >>> full = concatenate([p.table for p in parts])
@@ -257,7 +257,7 @@ def plan_partitions(runs: list[FirstUnitIndex], budget_bytes: int) -> list[tuple
 FAN_IN = 64
 
 
-def merge_runs(runs: list, budget_bytes: int, threads: int = 1, folder: str | None = None) -> Iterator[Partition]:
+def merged_partitions(runs: list, budget_bytes: int, threads: int = 1, folder: str | None = None) -> Iterator[Partition]:
     """The merged counts of ``runs``, one partition of first units at a time, in key order.
 
     ``runs`` are :class:`Run` or count files. With ``threads`` > 1 that many
