@@ -12,6 +12,7 @@ import pytest
 
 import wordmine
 from wordmine.api import count_sources, learning_reducer
+from wordmine.budget import MemoryPlan
 from wordmine.config import CountConfig
 from wordmine.counting.engine.counter import count_text
 from wordmine.counting.reducers.candidates import CandidatePruning
@@ -121,7 +122,7 @@ def test_a_pruned_model_is_smaller_and_segments_losslessly(tmp_path, method):
 
 
 def test_the_learning_reducer_takes_a_sixteenth_of_the_budget():
-    assert learning_reducer(1 << 30) == LearningPruning(order=4, budget=64 << 20)
+    assert learning_reducer(MemoryPlan.of(1 << 30)) == LearningPruning(order=4, budget=64 << 20)
 
 
 # contrast: the general side keeps only the candidates' counts.

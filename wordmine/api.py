@@ -59,7 +59,7 @@ from wordmine.config import (
     format_size,
 )
 from wordmine.counting.engine.corpusmerge import merge_corpora
-from wordmine.counting.engine.heap import freed_arrays_kept, give_back_freed, keep_budget
+from wordmine.counting.engine.heap import freed_arrays_kept, give_back_freed
 from wordmine.counting.engine.sources import (  # noqa: F401 - CountingOptions, count_sources, learning_reducer: the CLI's too
     CountingOptions,
     Source,
@@ -73,7 +73,7 @@ from wordmine.counting.files.countfile import is_count_file
 from wordmine.counting.files.countstream import CountFileWriter
 from wordmine.counting.files.filemerge import merge_count_files
 from wordmine.counting.reducers.candidates import CandidatePruning
-from wordmine.counting.reducers.listing import block_rows_within, listing_reducer, ranked_rows
+from wordmine.counting.reducers.listing import listing_reducer, ranked_rows
 from wordmine.counting.spill.runs import spill_error
 from wordmine.counting.table.corpus import Corpus, LearningCorpus
 from wordmine.counts import Counts
@@ -255,7 +255,7 @@ def _count(sources: list[Source], order: int, counting: CountingOptions, hooks: 
         hooks.tell("detail", f"memory budget {format_size(memory)} (--memory), {max(len(workers), 1)} worker"
                    f"{'s' if len(workers) > 1 else ''} (--jobs); spill folder {spill_folder}; {who}")
 
-    with freed_arrays_kept(keep_budget(memory, counting.config(order).jobs)):
+    with freed_arrays_kept(counting.config(order).plan.heap_keep):
         corpus = count_sources(sources, order, counting, on_bytes=hooks.on_bytes, on_start=started, **keep)
     hooks.tell("detail", f"read {corpus.total_units:,} units, {len(corpus.vocab) - 1:,} distinct")
     return corpus
@@ -359,7 +359,7 @@ def _listed(sources: list[Source], order: int, min_count: int, top: int | None, 
     reducer = listing_reducer(order, min_count, top, counting.tmp_dir)
     try:
         corpus = _count(sources, order, counting, hooks, reduce=reducer)
-        rows = ranked_rows(reducer, corpus.vocab, top, block_rows_within(counting.config(order).memory))
+        rows = ranked_rows(reducer, corpus.vocab, top, counting.config(order).plan.rank_block_rows)
         for row in rows:
             yield row["ngram"], row["order"], row["count"]
     except OSError as exc:  # writing the ranked runs, or reading them back
@@ -687,7 +687,7 @@ def contrast(domain: Source | Files, general: Iterable[Source] | Source | Files 
         path = _readable_twice(domain_sources, tmp_dir, counting.encoding, counting.errors, stack)[0]
         hooks.tell("detail", f"memory budget {format_size(memory_used)} (--memory), {counting.jobs} worker"
                    f"{'s' if counting.jobs > 1 else ''} (--jobs); spilling to {tmp_dir or tempfile.gettempdir()}")
-        stack.enter_context(freed_arrays_kept(keep_budget(memory_used, counting.jobs)))
+        stack.enter_context(freed_arrays_kept(counting.plan().heap_keep))
         terms = contrast_terms(path, general_sources or None, method, min_count, counting, hooks.on_bytes, hooks.warn)
     hooks.tell("say", f"{len(terms):,} candidate terms")
     return terms_rows(terms, top)
@@ -747,9 +747,10 @@ def learn(source: Source | Files | Counts, *, method: str = "crf", transitions: 
         crf = dataclasses.replace(crf or CRFConfig(), adapt=check_choice("adapt", adapt, ADAPT_TEACHERS))
     sources = [] if isinstance(source, Counts) else _sources(source)
     counting = _counting(memory, jobs, tmp_dir, encoding, errors, hooks, _size(sources) if sources else None)
-    budget = counting.config(LEARN_ORDER).memory
+    plan = counting.config(LEARN_ORDER).plan
+    budget = plan.memory
     gold_words = _gold_lines(gold, counting.encoding)
-    keep = learning_reducer(budget)
+    keep = learning_reducer(plan)
     if isinstance(source, Counts):
         corpus = source.reduced(LEARN_ORDER, counting, reduce=keep)
     else:
@@ -807,9 +808,10 @@ def _segmented(sources: list[Source], model: Segmenter | str | os.PathLike[str] 
         elif lexicon is not None:
             segmenter = Segmenter.from_lexicon(read_word_counts(os.fspath(lexicon), counting.encoding))
         else:
-            budget = counting.config(LEARN_ORDER).memory
+            plan = counting.config(LEARN_ORDER).plan
+            budget = plan.memory
             gold_words = _gold_lines(gold, counting.encoding)
-            corpus = _count(sources, LEARN_ORDER, counting, hooks, reduce=learning_reducer(budget))
+            corpus = _count(sources, LEARN_ORDER, counting, hooks, reduce=learning_reducer(plan))
             segmenter = _learned(corpus, method, transitions, min_count, crf, gold_words, budget, hooks)
             hooks.tell("say", f"learned a {segmenter.summary}")
             # Segmenting needs only the model: the counts and the unit stream go before the workers fork.

@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from wordmine.counting.engine.sources import CountingOptions, count_sources
 from wordmine.counting.files.countfile import read_counts, write_counts
 from wordmine.counting.files.countstream import open_counts
-from wordmine.counting.reducers.listing import block_rows_within, listing_reducer, ranked_rows
+from wordmine.counting.reducers.listing import listing_reducer, ranked_rows
 from wordmine.counting.table.corpus import Corpus, ngram_rows
 from wordmine.io.text import atomic_output
 
@@ -113,7 +113,6 @@ def _listed_rows(path: str, order: int, counting: CountingOptions, min_count: in
     reducer = listing_reducer(order, min_count, top, counting.tmp_dir)
     try:
         corpus = count_sources([path], order, counting, reduce=reducer)
-        memory = counting.config(order).memory
-        yield from ranked_rows(reducer, corpus.vocab, top, block_rows_within(memory))
+        yield from ranked_rows(reducer, corpus.vocab, top, counting.config(order).plan.rank_block_rows)
     finally:
         reducer.close()

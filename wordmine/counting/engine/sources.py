@@ -153,8 +153,8 @@ def reduce_count_file(path: str, order: int, counting: CountingOptions, reduce: 
     return count_file.corpus(reduced, kept_order)
 
 
-def learning_reducer(memory: int) -> TableReducer:
-    """What learning keeps of the counts under ``memory``: the whole table while it fits its share of
-    the budget (``MemoryPlan.learning_table``), else the n-grams at a count threshold with the
-    statistics of the whole stream (see ``wordmine.counting.reducers.learning``)."""
-    return LearningPruning(order=4, budget=MemoryPlan.of(memory).learning_table)
+def learning_reducer(plan: MemoryPlan) -> TableReducer:
+    """What learning keeps of the counts under ``plan``: the whole table while it fits
+    ``plan.learning_table``, else the n-grams at a count threshold with the statistics of the
+    whole stream (see ``wordmine.counting.reducers.learning``)."""
+    return LearningPruning(order=4, budget=plan.learning_table)

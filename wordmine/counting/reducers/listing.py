@@ -44,7 +44,6 @@ from collections.abc import Iterable, Iterator
 
 import numpy as np
 
-from wordmine.budget import MemoryPlan
 from wordmine.counting.reducers.reduced import Reduced
 from wordmine.counting.spill import runs as sorted_runs
 from wordmine.counting.spill.passes import merge_passes
@@ -245,12 +244,6 @@ def listing_reducer(order: int, min_count: int, top: int | None, tmp_dir: str | 
     if top is not None:
         return TopRows(top, min_count, order + 1)
     return RankedRuns(order + 1, min_count, tmp_dir)
-
-
-def block_rows_within(memory: int) -> int:
-    """Rows a listing decodes at a time under ``memory``: ``MemoryPlan.rank_block_rows``, a sixteenth
-    of it at about 64 bytes a row."""
-    return MemoryPlan.of(memory).rank_block_rows
 
 
 def ranked_rows(reducer: TopRows | RankedRuns, vocab: Vocabulary, top: int | None = None,
