@@ -116,6 +116,20 @@ Where is ...
     a ``.wmc``      ``counting.files.countfile``: magic, version, a JSON header (order, bits,
                     vocabulary, array directory), then aligned little-endian arrays; byte by byte
                     in docs/formats.md
+
+The counting names, each one thing
+    ``Counts``           the public handle: counts in memory or a count file (``counts``)
+    ``Corpus``           a counted corpus, its table whole: vocabulary, ``NgramTable``, unit stream
+    ``PrunedCorpus``     discovery's: the n-grams at ``min_count`` and up, with their entropies
+    ``LearningCorpus``   learning's: pruned, with the statistics of the whole stream
+    ``NgramTable``       the packed n-gram keys and counts of every order (``counting.table.ngrams``)
+    ``FrequentNgrams``   the table and entropies discovery's pruning keeps of the partitions
+    ``CountConfig``      the counter's frozen config; ``CountingOptions``, the reading and budget
+                         options every function that reads text shares (``counting.engine.sources``)
+    merges          ``merge_sorted_keys`` (two key arrays), ``merge_two_tables``, ``merge_tables``
+                    (many, one sort), ``merged_partitions`` (spilled runs, a range at a time),
+                    ``merge_corpora`` (``counting.engine.corpusmerge``), ``merge_count_files``
+                    (``counting.files.filemerge``)
 """
 
 __version__ = "0.1.0"
