@@ -150,11 +150,14 @@ def run_revision(repo: Path, rev: str, rows: list[Case], inputs: Path, python: s
                  scratch: Path) -> dict[str, str]:
     """The digest of every row at ``rev``: its exit status, stdout and written files, hashed."""
     label, sha = resolve(repo, rev)
-    key = hashlib.sha256(json.dumps([sha, inputs.name, [(r.name, r.argv) for r in rows]]).encode()).hexdigest()[:16]
+    key = hashlib.sha256(json.dumps(["relative paths", sha, inputs.name, [(r.name, r.argv) for r in rows]]).encode()
+                         ).hexdigest()[:16]
     cached = keep / f"{sha}-{key}.json" if keep is not None and sha else None
     if cached is not None and cached.is_file():
         return json.loads(cached.read_text())
-    out = scratch / "out"  # the same path at both revisions: outputs may name their files
+    # Commands run in ``out`` and name their files relative to it ({out} is ".", {in} "../inputs-..."),
+    # so that an output naming a file (info) is the same at both revisions and in any folder.
+    out = scratch / "out"
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir()
     tree = None
@@ -173,14 +176,14 @@ def run_revision(repo: Path, rev: str, rows: list[Case], inputs: Path, python: s
     digests = {}
     try:
         for row in rows:
-            argv = [a.replace("{in}", str(inputs)).replace("{out}", str(out)) for a in row.argv]
+            argv = [a.replace("{in}", f"../{inputs.name}").replace("{out}", ".") for a in row.argv]
             began = time.monotonic()
             done = subprocess.run([python, "-m", "wordmine", *argv], env=env, cwd=out, capture_output=True, check=False)
             print(f"[{label}] {row.name} ({time.monotonic() - began:.1f} s)", file=sys.stderr, flush=True)
             (out / row.name).write_bytes(done.stdout)
             h = hashlib.sha256(f"exit {done.returncode}\n".encode() + done.stdout)
             for w in row.writes:
-                path = Path(w.replace("{out}", str(out)))
+                path = out / w.replace("{out}/", "")
                 h.update(path.read_bytes() if path.is_file() else b"(no file)")
             digests[row.name] = h.hexdigest()
             if done.returncode:  # said after the digest, so that the table shows why
