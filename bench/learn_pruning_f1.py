@@ -18,7 +18,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from wordmine.api import Counting, count_sources, evaluate
+from wordmine.api import CountingOptions, count_sources, evaluate
 from wordmine.counting.reducers.learning import LearningPruning
 from wordmine.segmentation.learning import learn_segmenter
 
@@ -39,7 +39,7 @@ def main() -> int:
     print("|---|---|---|---|---|")
     for share in (int(s) for s in args.shares.split(",")):
         reduce = LearningPruning(order=4, budget=share << 20) if share else None
-        corpus = count_sources([raw], 4, Counting(memory=8 << 30, jobs=1), reduce=reduce)
+        corpus = count_sources([raw], 4, CountingOptions(memory=8 << 30, jobs=1), reduce=reduce)
         for method in ("charlm", "crf"):
             segmenter = learn_segmenter(corpus, method, memory=1 << 30)
             score = evaluate(gold, list(segmenter.segment(lines)))

@@ -16,7 +16,7 @@ import textwrap
 
 import pytest
 
-from wordmine.counting.engine.merging import ngram_counts
+from wordmine.counting.engine.corpusmerge import ngram_counts
 from wordmine.normalize import Vocabulary
 
 SAMPLES = pathlib.Path(__file__).resolve().parent.parent / "corpora_samples"

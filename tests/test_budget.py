@@ -11,7 +11,7 @@ import pytest
 import wordmine
 from wordmine.budget import MemoryPlan
 from wordmine.config import CountConfig
-from wordmine.counting.engine.sources import Counting
+from wordmine.counting.engine.sources import CountingOptions
 
 M = 1 << 20
 
@@ -54,7 +54,7 @@ def test_every_field_says_what_it_is_for():
 
 
 def test_counting_reads_its_config_from_the_plan():
-    counting = Counting(memory=100 * M, jobs=2)
+    counting = CountingOptions(memory=100 * M, jobs=2)
     config = counting.config(4)
     assert (config.memory, config.jobs, config.chunk_units) == (100 * M, 1, 819200)
     assert config.plan.spill_at == counting.plan().spill_at == 25 * M

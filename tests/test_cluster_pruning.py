@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 import wordmine
-from wordmine.api import Counting
+from wordmine.api import CountingOptions
 from wordmine.cli import cli
 from wordmine.counting.cluster.pruning import (
     cut_ranges,
@@ -24,7 +24,7 @@ from wordmine.counting.cluster.pruning import (
 from wordmine.counting.cluster.shards import count_shard
 from wordmine.counting.engine.counter import count_text
 from wordmine.counting.spill.runs import concatenate
-from wordmine.counting.table.ngrams import NgramCounts, bits_for
+from wordmine.counting.table.ngrams import NgramTable, bits_for
 from wordmine.io.text import read_blocks, text_source
 
 SHARDS = ("story.txt", "technical.txt", "everyday.txt", "story.txt")
@@ -42,7 +42,7 @@ def _same(a: np.ndarray, b: np.ndarray) -> bool:
 def test_ranges_of_shards_equal_one_machines_pruning_to_the_last_bit(sample_path, order, bits, ranges):
     paths = [str(sample_path(name)) for name in SHARDS]
     # At 32 bits a unit from the start, orders 3 and up are chained (keyed on the prefix's row).
-    config = dataclasses.replace(Counting(jobs=1).config(order), bits=bits)
+    config = dataclasses.replace(CountingOptions(jobs=1).config(order), bits=bits)
     one = count_text(read_blocks([text_source(p) for p in paths], "utf-8"), dataclasses.replace(config, prune=True))
     shards = [count_shard(p, config, "utf-8") for p in paths]
     vocab, maps = shared_vocabulary([s.vocab.units for s in shards])
@@ -57,7 +57,7 @@ def test_ranges_of_shards_equal_one_machines_pruning_to_the_last_bit(sample_path
 
 
 def test_slices_laid_end_to_end_are_the_table(sample_path):
-    table = count_shard(str(sample_path("story.txt")), Counting(jobs=1).config(5), "utf-8").counts
+    table = count_shard(str(sample_path("story.txt")), CountingOptions(jobs=1).config(5), "utf-8").counts
     units = int(table.keys[0][-1]) + 1
     parts = [table_slice(table, lo, hi) for lo, hi in cut_ranges(np.ones(units, np.int64), 4)]
     assert len(parts) == 4
@@ -75,7 +75,7 @@ def test_ranges_cover_every_unit_once_and_never_exceed_the_number_asked():
 
 
 def test_an_empty_slice_is_an_empty_table():
-    table = NgramCounts.from_ngrams({(1,): 2, (2,): 1, (1, 2): 1})
+    table = NgramTable.from_ngrams({(1,): 2, (2,): 1, (1, 2): 1})
     assert [len(k) for k in table_slice(table, 5, 9).keys] == [0, 0]
 
 
@@ -130,7 +130,7 @@ def test_a_malformed_local_cluster_is_a_usage_error_for_discover(sample_path):
 
 
 def test_a_shard_stream_is_as_wide_as_the_shared_ids_not_the_shards_vocabulary(sample_path):
-    corpus = count_shard(str(sample_path("story.txt")), Counting(jobs=1).config(1), "utf-8")
+    corpus = count_shard(str(sample_path("story.txt")), CountingOptions(jobs=1).config(1), "utf-8")
     id_map = np.arange(len(corpus.vocab), dtype=np.int64) + (1 << 16)  # units 65,536 and up elsewhere
     id_map[0] = 0
     stream = renumbered_stream(corpus, id_map)

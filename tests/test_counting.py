@@ -7,9 +7,9 @@ from hypothesis import strategies as st
 
 from wordmine.config import CountConfig
 from wordmine.counting.engine.chunkcount import _count_chunk_ranked, count_chunk
+from wordmine.counting.engine.corpusmerge import ngram_counts
 from wordmine.counting.engine.counter import count_text
-from wordmine.counting.engine.merging import ngram_counts
-from wordmine.counting.table.ngrams import NgramCounts, merge_counts
+from wordmine.counting.table.ngrams import NgramTable, merge_two_tables
 
 
 def count(text: str, **options) -> dict[str, int]:
@@ -105,9 +105,9 @@ def test_count_chunk_counts_only_positions_before_stop():
 
 
 def test_merge_is_commutative_and_adds_counts():
-    a = NgramCounts.from_ngrams({(1,): 2, (2,): 1, (1, 2): 1})
-    b = NgramCounts.from_ngrams({(2,): 2, (3,): 1, (2, 3): 1})
-    ab, ba = merge_counts(a, b), merge_counts(b, a)
+    a = NgramTable.from_ngrams({(1,): 2, (2,): 1, (1, 2): 1})
+    b = NgramTable.from_ngrams({(2,): 2, (3,): 1, (2, 3): 1})
+    ab, ba = merge_two_tables(a, b), merge_two_tables(b, a)
     assert [k.tolist() for k in ab.keys] == [k.tolist() for k in ba.keys]
     assert ab.counts[0].tolist() == [2, 3, 1]
     assert ab.lookup(2, np.array([[1, 2], [2, 3], [3, 1]])).tolist() == [1, 1, 0]

@@ -12,11 +12,12 @@ import pytest
 
 import wordmine
 from wordmine.api import count_sources, learning_reducer
+from wordmine.budget import MemoryPlan
 from wordmine.config import CountConfig
 from wordmine.counting.engine.counter import count_text
-from wordmine.counting.reducers.candidates import CandidateCounts
+from wordmine.counting.reducers.candidates import CandidatePruning
 from wordmine.counting.reducers.learning import LearningPruning
-from wordmine.counting.table.ngrams import NgramCounts
+from wordmine.counting.table.ngrams import NgramTable
 from wordmine.mining.scoring import boundary_entropy
 from wordmine.normalize import Vocabulary
 from wordmine.segmentation.learning import learn_segmenter
@@ -49,7 +50,7 @@ def model_bytes(segmenter, folder: Path, name: str) -> bytes:
 def test_a_table_that_fits_gives_the_same_model_bytes(tmp_path, method):
     whole = count_text(lines_of(STORY), CountConfig(order=4, jobs=1))
     reduced = count_text(lines_of(STORY), spilling(), reduce=LearningPruning(order=4, budget=1 << 40))
-    assert reduced.spilled_runs > 0 and reduced.pruned_at is None and reduced.learning is None
+    assert reduced.spilled_runs > 0 and reduced.pruned_at is None and not hasattr(reduced, "learning")
     for a, b in zip(whole.counts.keys + whole.counts.counts, reduced.counts.keys + reduced.counts.counts):
         assert np.array_equal(a, b)
     expected = model_bytes(learn_segmenter(whole, method), tmp_path, "whole.wmm")
@@ -65,7 +66,7 @@ def test_the_api_under_a_budget_that_fits_learns_what_it_learned_before(tmp_path
 # Where it does not: pruned, and what is kept is exact.
 
 
-def exact_continuation(table: NgramCounts, k: int) -> np.ndarray:
+def exact_continuation(table: NgramTable, k: int) -> np.ndarray:
     rows = table.decode(k + 1, np.arange(len(table.keys[k])))
     suffix = table.index(k, rows[:, 1:])
     return np.bincount(suffix[suffix >= 0], minlength=len(table.keys[k - 1]))
@@ -121,7 +122,7 @@ def test_a_pruned_model_is_smaller_and_segments_losslessly(tmp_path, method):
 
 
 def test_the_learning_reducer_takes_a_sixteenth_of_the_budget():
-    assert learning_reducer(1 << 30) == LearningPruning(order=4, budget=64 << 20)
+    assert learning_reducer(MemoryPlan.of(1 << 30)) == LearningPruning(order=4, budget=64 << 20)
 
 
 # contrast: the general side keeps only the candidates' counts.
@@ -131,7 +132,7 @@ def test_candidate_counts_equal_the_whole_table():
     words = ("殷栖鹤", "霜魄铃", "黑松林", "走进", "不在这里", "殷", "殷栖鹤握着霜")
     whole = count_text(lines_of(STORY), CountConfig(order=4, jobs=1))
     vocab = Vocabulary()
-    kept = count_text(lines_of(STORY), spilling(), vocab=vocab, reduce=CandidateCounts(words, vocab))
+    kept = count_text(lines_of(STORY), spilling(), vocab=vocab, reduce=CandidatePruning(words, vocab))
     assert kept.spilled_runs > 0 and kept.total_units == whole.total_units
     for word in words:
         ids = whole.vocab.encode(word, grow=False)
@@ -152,8 +153,8 @@ def test_contrast_under_a_small_budget_is_identical(method):
 
 def test_the_general_side_spills_under_that_budget():
     vocab = Vocabulary()
-    corpus = count_sources([str(EVERYDAY), str(STORY)], 4, wordmine.api.Counting(memory=1 << 17, jobs=1),
-                           vocab=vocab, reduce=CandidateCounts(("天气",), vocab))
+    corpus = count_sources([str(EVERYDAY), str(STORY)], 4, wordmine.api.CountingOptions(memory=1 << 17, jobs=1),
+                           vocab=vocab, reduce=CandidatePruning(("天气",), vocab))
     assert corpus.spilled_runs > 0
 
 

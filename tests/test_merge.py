@@ -9,11 +9,11 @@ from hypothesis import strategies as st
 
 from wordmine.cli import cli
 from wordmine.config import CountConfig
+from wordmine.counting.engine.corpusmerge import merge_corpora
 from wordmine.counting.engine.counter import count_text
-from wordmine.counting.engine.merging import merge_corpora
 from wordmine.counting.files.countfile import read_counts, write_counts
 from wordmine.counting.table import ngrams
-from wordmine.counting.table.ngrams import NgramCounts, merge_counts
+from wordmine.counting.table.ngrams import NgramTable, merge_two_tables
 from wordmine.errors import WordmineError
 from wordmine.io.text import TextSource, read_blocks
 
@@ -99,24 +99,24 @@ def test_merge_command_refuses_text_and_needs_an_output(tmp_path):
 NGRAMS = st.lists(st.lists(st.integers(1, 6), min_size=1, max_size=5), max_size=40)
 
 
-def table_of(grams: list[list[int]], bits: int) -> NgramCounts:
+def table_of(grams: list[list[int]], bits: int) -> NgramTable:
     counts: dict[tuple[int, ...], int] = {}
     for gram in grams:
         for k in range(1, len(gram) + 1):
             counts[tuple(gram[:k])] = counts.get(tuple(gram[:k]), 0) + 1
     for k in range(1, 6):  # every order present, so the two tables have the same shape
         counts.setdefault((1,) * k, 1)
-    return NgramCounts.from_ngrams(counts, bits=bits)
+    return NgramTable.from_ngrams(counts, bits=bits)
 
 
 @settings(max_examples=80, deadline=None)
 @given(NGRAMS, NGRAMS, st.sampled_from([16, 32]), st.integers(2, 4))
 def test_a_merge_in_ranges_of_first_units_is_the_same_table(a, b, bits, threads):
-    whole = merge_counts(table_of(a, bits), table_of(b, bits))
+    whole = merge_two_tables(table_of(a, bits), table_of(b, bits))
     with pytest.MonkeyPatch.context() as patch:
         # Every table is split, however small; with 32-bit ids orders 3-5 are chained on prefix rows.
         patch.setattr(ngrams, "PARALLEL_MERGE_ROWS", 0)
-        parts = merge_counts(table_of(a, bits), table_of(b, bits), consume=True, threads=threads)
+        parts = merge_two_tables(table_of(a, bits), table_of(b, bits), consume=True, threads=threads)
     assert [k.tolist() for k in parts.keys] == [k.tolist() for k in whole.keys]
     assert [c.tolist() for c in parts.counts] == [c.tolist() for c in whole.counts]
 
@@ -125,5 +125,5 @@ def test_first_unit_cuts_split_the_top_packed_order_evenly():
     table = table_of([[u, 1, 1, 1] for u in range(1, 7) for _ in range(3)], bits=16)
     assert ngrams._first_unit_cuts(table, 3) == [0, 3, 5]
     # A range of one first unit is never split, so fewer ranges than asked come back.
-    one_unit = NgramCounts.from_ngrams({(2,) * k: 5 for k in range(1, 5)}, bits=16)
+    one_unit = NgramTable.from_ngrams({(2,) * k: 5 for k in range(1, 5)}, bits=16)
     assert ngrams._first_unit_cuts(one_unit, 4) == [0, 2]

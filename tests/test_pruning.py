@@ -9,8 +9,8 @@ import pytest
 
 from wordmine.config import CountConfig, DiscoverConfig
 from wordmine.counting.engine.counter import count_text
-from wordmine.counting.spill.runs import concatenate, merge_runs, plan_partitions, write_run
-from wordmine.counting.table.ngrams import NgramCounts
+from wordmine.counting.spill.runs import concatenate, merged_partitions, plan_partitions, write_run
+from wordmine.counting.table.ngrams import NgramTable
 from wordmine.errors import PrunedError
 from wordmine.mining.discover import discover
 from wordmine.mining.scoring import boundary_entropy
@@ -38,7 +38,7 @@ def _wordy_text(seed: int, words: int = 40_000) -> str:
     return "".join(w + ("，" if rng.random() < 0.1 else "") for w in body)
 
 
-def _same_table(a: NgramCounts, b: NgramCounts) -> None:
+def _same_table(a: NgramTable, b: NgramTable) -> None:
     assert a.max_order == b.max_order and a.bits == b.bits
     for order in range(a.max_order):
         assert np.array_equal(a.keys[order], b.keys[order]), f"keys of order {order + 1}"
@@ -55,7 +55,7 @@ def test_runs_merged_a_partition_at_a_time_give_the_whole_table(tmp_path):
         runs.append(write_run(table, str(tmp_path / f"run{i}")))
     # A budget small enough to cut the first units into many ranges.
     assert len(plan_partitions(runs, 20_000)) > 5
-    parts = list(merge_runs(runs, 100_000))
+    parts = list(merged_partitions(runs, 100_000))
     assert len(parts) > 5
     assert [p.first_units[0] for p in parts] == sorted(p.first_units[0] for p in parts)
     _same_table(concatenate([p.table for p in parts]), whole)

@@ -11,7 +11,7 @@ import pytest
 
 #: Stages and libraries a plain `discover` never needs at start-up.
 NOT_FOR_DISCOVER = ("wordmine.segmentation.learning", "wordmine.mining.contrast", "wordmine.mining.known",
-                    "wordmine.counting.engine.merging", "tqdm", "jieba", "multiprocessing", "concurrent.futures",
+                    "wordmine.counting.engine.corpusmerge", "tqdm", "jieba", "multiprocessing", "concurrent.futures",
                     "numpy.ma", "subprocess")
 
 

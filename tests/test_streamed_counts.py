@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 
 from wordmine.cli import cli
 from wordmine.config import CountConfig
+from wordmine.counting.engine.corpusmerge import merge_corpora
 from wordmine.counting.engine.counter import count_text
-from wordmine.counting.engine.merging import merge_corpora
 from wordmine.counting.files.countfile import write_counts
 from wordmine.counting.files.countstream import CountFileWriter, open_counts
 from wordmine.counting.files.filemerge import merge_count_files

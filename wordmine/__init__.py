@@ -46,7 +46,7 @@ Shared by every stage:
 ``counting``: exact n-gram counts within a memory budget, in layers (each imports only those above it)
     ``counting.table.ngrams``     the count table: packed keys, orders, sorted merges
     ``counting.table.keyset``     hash sets of packed keys
-    ``counting.table.corpus``     ``Corpus``: vocabulary, counts and unit stream of one pass
+    ``counting.table.corpus``     the counted corpus: ``Corpus`` (whole), ``PrunedCorpus``, ``LearningCorpus``
     ``counting.table.stats``      boundary entropy's formulas: c ln c sums, ln N - S/N, suffix rows
     ``counting.spill.runs``       sorted runs on disk, merged a range of first units at a time
     ``counting.spill.passes``     which runs each pass of a multi-pass merge merges (past the fan-in)
@@ -61,7 +61,7 @@ Shared by every stage:
     ``counting.engine.chunkcount`` one chunk counted by one sort
     ``counting.engine.counter``   the streaming counter: chunks, workers, spilled runs
     ``counting.engine.heap``      keeping freed memory for the next chunk (opt-in, restored)
-    ``counting.engine.merging``   counts of shards merged into the counts of their concatenation
+    ``counting.engine.corpusmerge`` counts of shards merged into the counts of their concatenation
     ``counting.engine.sources``   text sources or a count file counted within the budget, kept as a reducer says
     ``counting.cluster.shards``   shards counted on Dask
     ``counting.cluster.pruning``  discovery's pruning by ranges on Dask workers
@@ -117,6 +117,20 @@ Where is ...
     a ``.wmc``      ``counting.files.countfile``: magic, version, a JSON header (order, bits,
                     vocabulary, array directory), then aligned little-endian arrays; byte by byte
                     in docs/formats.md
+
+The counting names, each one thing
+    ``Counts``           the public handle: counts in memory or a count file (``counts``)
+    ``Corpus``           a counted corpus, its table whole: vocabulary, ``NgramTable``, unit stream
+    ``PrunedCorpus``     discovery's: the n-grams at ``min_count`` and up, with their entropies
+    ``LearningCorpus``   learning's: pruned, with the statistics of the whole stream
+    ``NgramTable``       the packed n-gram keys and counts of every order (``counting.table.ngrams``)
+    ``FrequentNgrams``   the table and entropies discovery's pruning keeps of the partitions
+    ``CountConfig``      the counter's frozen config; ``CountingOptions``, the reading and budget
+                         options every function that reads text shares (``counting.engine.sources``)
+    merges          ``merge_sorted_keys`` (two key arrays), ``merge_two_tables``, ``merge_tables``
+                    (many, one sort), ``merged_partitions`` (spilled runs, a range at a time),
+                    ``merge_corpora`` (``counting.engine.corpusmerge``), ``merge_count_files``
+                    (``counting.files.filemerge``)
 """
 
 __version__ = "0.1.0"

@@ -60,9 +60,9 @@ from wordmine.config import (
     default_memory,
     format_size,
 )
-from wordmine.counting.engine.heap import freed_arrays_kept, give_back_freed, keep_budget
-from wordmine.counting.engine.sources import (  # noqa: F401 - Counting, count_sources, learning_reducer: the CLI's too
-    Counting,
+from wordmine.counting.engine.heap import freed_arrays_kept, give_back_freed
+from wordmine.counting.engine.sources import (  # noqa: F401 - CountingOptions, count_sources, learning_reducer: the CLI's too
+    CountingOptions,
     Source,
     _is_path,
     count_sources,
@@ -207,7 +207,7 @@ def _sources(source: object, name: str = "source") -> list[Source]:
 
 
 def _counting(memory: object, jobs: object, tmp_dir: str | None, encoding: object, errors: object,
-              hooks: Hooks, input_bytes: int | None = None) -> Counting:
+              hooks: Hooks, input_bytes: int | None = None) -> CountingOptions:
     """The counting options, checked; workers capped by cores and input size (said when --jobs asked more)."""
     check_choice("errors", errors, ERRORS)
     asked = check_jobs(jobs)
@@ -221,7 +221,7 @@ def _counting(memory: object, jobs: object, tmp_dir: str | None, encoding: objec
         done = "replaced by U+FFFD" if errors == "replace" else "skipped"
         hooks.tell("say", f"{source_name}: {n:,} undecodable byte{'s' if n > 1 else ''} {done} (--errors {errors})")
 
-    return Counting(check_memory(memory), workers, tmp_dir, check_encoding(encoding), errors, undecodable)
+    return CountingOptions(check_memory(memory), workers, tmp_dir, check_encoding(encoding), errors, undecodable)
 
 
 def _size(sources: list[Source]) -> int | None:
@@ -229,7 +229,7 @@ def _size(sources: list[Source]) -> int | None:
     return Files(tuple(paths)).size if len(paths) == len(sources) else None
 
 
-def _count(sources: list[Source], order: int, counting: Counting, hooks: Hooks, **keep) -> Corpus:
+def _count(sources: list[Source], order: int, counting: CountingOptions, hooks: Hooks, **keep) -> Corpus:
     """Count the sources (or read the one count file among them), kept as ``keep`` says (see
     ``count_sources``); the budget and what was read told to ``hooks.detail``."""
     count_files = [s for s in sources if _is_path(s) and is_count_file(os.fspath(s))]
@@ -246,7 +246,7 @@ def _count(sources: list[Source], order: int, counting: Counting, hooks: Hooks, 
         hooks.tell("detail", f"memory budget {format_size(memory)} (--memory), {max(len(workers), 1)} worker"
                    f"{'s' if len(workers) > 1 else ''} (--jobs); spill folder {spill_folder}; {who}")
 
-    with freed_arrays_kept(keep_budget(memory, counting.config(order).jobs)):
+    with freed_arrays_kept(counting.config(order).plan.heap_keep):
         corpus = count_sources(sources, order, counting, on_bytes=hooks.on_bytes, on_start=started, **keep)
     hooks.tell("detail", f"read {corpus.total_units:,} units, {len(corpus.vocab) - 1:,} distinct")
     return corpus
@@ -263,7 +263,7 @@ def _shards(source: object) -> list[str]:
     return paths
 
 
-def _on_dask(scheduler: str, source: object, order: int, counting: Counting, hooks: Hooks,
+def _on_dask(scheduler: str, source: object, order: int, counting: CountingOptions, hooks: Hooks,
              prune: bool = False, min_count: int | None = None) -> Corpus:
     """The one Dask path: shards counted (and, for discovery, pruned) on a cluster."""
     from wordmine.counting.cluster.shards import count_on_dask, pruned_on_dask  # deferred: an optional extra
@@ -348,15 +348,15 @@ def ngrams(source: Source | Files, *, order: int = CountConfig.order, min_count:
     return _listed(sources, order, min_count, top, counting, hooks)
 
 
-def _listed(sources: list[Source], order: int, min_count: int, top: int | None, counting: Counting,
+def _listed(sources: list[Source], order: int, min_count: int, top: int | None, counting: CountingOptions,
             hooks: Hooks) -> Iterator[tuple[str, int, int]]:
-    from wordmine.counting.reducers.listing import block_rows_within, listing_reducer, ranked_rows
+    from wordmine.counting.reducers.listing import listing_reducer, ranked_rows
     from wordmine.counting.spill.runs import spill_error
 
     reducer = listing_reducer(order, min_count, top, counting.tmp_dir)
     try:
         corpus = _count(sources, order, counting, hooks, reduce=reducer)
-        rows = ranked_rows(reducer, corpus.vocab, top, block_rows_within(counting.config(order).memory))
+        rows = ranked_rows(reducer, corpus.vocab, top, counting.config(order).plan.rank_block_rows)
         for row in rows:
             yield row["ngram"], row["order"], row["count"]
     except OSError as exc:  # writing the ranked runs, or reading them back
@@ -376,7 +376,7 @@ def merge(counts: Iterable[Counts | str | os.PathLike[str]], *, save_to: str | o
     >>> merge([count(["天天"]), count(["向上"])]).total_units
     4
     """
-    from wordmine.counting.engine.merging import merge_corpora
+    from wordmine.counting.engine.corpusmerge import merge_corpora
     from wordmine.counting.files.filemerge import merge_count_files
 
     hooks = hooks or _QUIET
@@ -395,7 +395,7 @@ def merge(counts: Iterable[Counts | str | os.PathLike[str]], *, save_to: str | o
         merged = merge_count_files([c.path for c in loaded], os.fspath(save_to), budget, tmp_dir)
         hooks.tell("say", f"merged {merged.files} count files, {merged.units:,} units; wrote {os.fspath(save_to)}")
         return Counts.load(save_to, memory=memory, tmp_dir=tmp_dir)
-    merged_counts = Counts(merge_corpora(c.corpus for c in loaded), counting=Counting(memory=memory, tmp_dir=tmp_dir))
+    merged_counts = Counts(merge_corpora(c.corpus for c in loaded), counting=CountingOptions(memory=memory, tmp_dir=tmp_dir))
     if save_to is not None:
         merged_counts.save(save_to)
     return merged_counts
@@ -433,7 +433,7 @@ def discover_in(corpus: Corpus, config: DiscoverConfig, new_only: bool = False,
 def _discovered(source: Source | Counts | Files, top: int | None, min_count: int | None, order: int, min_len: int,
                 max_len: int, new_only: bool, no_numbers: bool, no_redundancy: bool, memory: object, jobs: object,
                 tmp_dir: str | None, encoding: object, errors: object, dask: str | None,
-                hooks: Hooks | None, known: object = None) -> tuple[Lexicon, Corpus, Counting]:
+                hooks: Hooks | None, known: object = None) -> tuple[Lexicon, Corpus, CountingOptions]:
     """The lexicon of ``discover`` (``top`` words), the corpus it was found in and the options it was counted with.
 
     ``known``: lexicon files whose words are known too (:func:`wordmine.mining.known.known_words`);
@@ -475,19 +475,19 @@ def _discovered(source: Source | Counts | Files, top: int | None, min_count: int
     return lexicon, corpus, counting
 
 
-def candidate_background(general: list[Source] | Counts, words: list[str], counting: Counting,
+def candidate_background(general: list[Source] | Counts, words: list[str], counting: CountingOptions,
                          on_bytes: Callable[[int], None] | None = None) -> CorpusBackground:
     """The counts of ``words`` in ``general`` (text sources, one count file, or Counts), within the budget.
 
     Of the general text only the units and the candidates' counts are kept, as
     the partitions pass, so that its tables stay small (wordmine.counting.reducers.candidates).
     """
-    from wordmine.counting.reducers.candidates import CandidateCounts
+    from wordmine.counting.reducers.candidates import CandidatePruning
     from wordmine.mining.occurrences import CorpusBackground
     from wordmine.normalize import Vocabulary
 
     vocab = Vocabulary()
-    keep = CandidateCounts(tuple(words), vocab)
+    keep = CandidatePruning(tuple(words), vocab)
     if isinstance(general, Counts):
         return CorpusBackground(general.reduced(LEARN_ORDER, counting, vocab=vocab, reduce=keep))
     give_back_freed()  # what discovery freed, returned before the counting workers fork
@@ -503,7 +503,7 @@ def check_discover_options(examples: int, counted: bool, since: Source | Counts 
         raise InputError(f"--since {os.fspath(since)}: no such file")
 
 
-def finish_words(corpus: Corpus, lexicon: Lexicon, counting: Counting, top: int | None = None,
+def finish_words(corpus: Corpus, lexicon: Lexicon, counting: CountingOptions, top: int | None = None,
                  since: Source | Counts | None = None, examples: int = 0, text: list[Source] | None = None,
                  on_bytes: Callable[[int], None] | None = None) -> list[Word]:
     """The rows of discovered words: ranked by their rise against ``since`` if given, cut to ``top``,
@@ -618,7 +618,7 @@ def terms_rows(terms: Terms, top: int | None = None) -> list[Term]:
 
 
 def contrast_terms(domain: str, general: list[Source] | Counts | None, method: str, min_count: int | None,
-                   counting: Counting, on_bytes: Callable[[int], None] | None = None,
+                   counting: CountingOptions, on_bytes: Callable[[int], None] | None = None,
                    warn: Callable[[str], None] | None = None) -> Terms:
     """Rank the terms of the ``domain`` file against ``general`` (None: jieba's dictionary).
 
@@ -706,7 +706,7 @@ def contrast(domain: Source | Files, general: Iterable[Source] | Source | Files 
         path = _readable_twice(domain_sources, tmp_dir, counting.encoding, counting.errors, stack)[0]
         hooks.tell("detail", f"memory budget {format_size(memory_used)} (--memory), {counting.jobs} worker"
                    f"{'s' if counting.jobs > 1 else ''} (--jobs); spilling to {tmp_dir or tempfile.gettempdir()}")
-        stack.enter_context(freed_arrays_kept(keep_budget(memory_used, counting.jobs)))
+        stack.enter_context(freed_arrays_kept(counting.plan().heap_keep))
         terms = contrast_terms(path, general_sources or None, method, min_count, counting, hooks.on_bytes, hooks.warn)
     hooks.tell("say", f"{len(terms):,} candidate terms")
     return terms_rows(terms, top)
@@ -726,9 +726,10 @@ def _gold_lines(gold: Iterable[str] | str | os.PathLike[str] | None, encoding: s
 
 def _learned(corpus: Corpus, method: str, transitions: str, min_count: int | None, crf: CRFConfig | None,
              gold: list[list[str]] | None, memory: int, hooks: Hooks) -> Segmenter:
+    from wordmine.counting.table.corpus import LearningCorpus
     from wordmine.segmentation.learning import learn_segmenter
 
-    if corpus.pruned_at is not None and corpus.learning is not None:
+    if isinstance(corpus, LearningCorpus):
         hooks.tell("say", f"the n-gram counts outgrow a sixteenth of --memory: learning from those seen "
                    f"{corpus.pruned_at:,} times or more (a larger --memory keeps more)")
     return learn_segmenter(corpus, method, transitions=transitions, min_count=min_count, crf=crf, gold=gold,
@@ -772,9 +773,10 @@ def learn(source: Source | Files | Counts, *, method: str = "crf", transitions: 
                          "charlm or both, not lexicon")
     sources = [] if isinstance(source, Counts) else _sources(source)
     counting = _counting(memory, jobs, tmp_dir, encoding, errors, hooks, _size(sources) if sources else None)
-    budget = counting.config(LEARN_ORDER).memory
+    plan = counting.config(LEARN_ORDER).plan
+    budget = plan.memory
     gold_words = _gold_lines(gold, counting.encoding)
-    keep = learning_reducer(budget)
+    keep = learning_reducer(plan)
     if isinstance(source, Counts):
         corpus = source.reduced(LEARN_ORDER, counting, reduce=keep)
     else:
@@ -833,7 +835,7 @@ def segment(source: Source | Files, *, model: Segmenter | str | os.PathLike[str]
 
 def _segmented(sources: list[Source], model: Segmenter | str | os.PathLike[str] | None,
                lexicon: str | os.PathLike[str] | None, method: str, transitions: str, min_count: int | None,
-               crf: CRFConfig | None, gold: object, counting: Counting, jobs: int, hooks: Hooks,
+               crf: CRFConfig | None, gold: object, counting: CountingOptions, jobs: int, hooks: Hooks,
                dask: str | None = None) -> Iterator[str]:
     from wordmine.segmentation.learning import Segmenter
 
@@ -848,9 +850,10 @@ def _segmented(sources: list[Source], model: Segmenter | str | os.PathLike[str] 
         elif lexicon is not None:
             segmenter = Segmenter.from_lexicon(read_word_counts(os.fspath(lexicon), counting.encoding))
         else:
-            budget = counting.config(LEARN_ORDER).memory
+            plan = counting.config(LEARN_ORDER).plan
+            budget = plan.memory
             gold_words = _gold_lines(gold, counting.encoding)
-            corpus = _count(sources, LEARN_ORDER, counting, hooks, reduce=learning_reducer(budget))
+            corpus = _count(sources, LEARN_ORDER, counting, hooks, reduce=learning_reducer(plan))
             segmenter = _learned(corpus, method, transitions, min_count, crf, gold_words, budget, hooks)
             hooks.tell("say", f"learned a {segmenter.summary}")
             # Segmenting needs only the model: the counts and the unit stream go before the workers fork.

@@ -27,10 +27,10 @@ import os
 import shutil
 from collections.abc import Iterator
 
-from wordmine.counting.engine.sources import Counting, count_sources
+from wordmine.counting.engine.sources import CountingOptions, count_sources
 from wordmine.counting.files.countfile import read_counts, write_counts
 from wordmine.counting.files.countstream import open_counts
-from wordmine.counting.reducers.listing import block_rows_within, listing_reducer, ranked_rows
+from wordmine.counting.reducers.listing import listing_reducer, ranked_rows
 from wordmine.counting.table.corpus import Corpus, ngram_rows
 from wordmine.io.text import atomic_output
 
@@ -39,12 +39,12 @@ class Counts:
     """Exact n-gram counts of a corpus, as ``wordmine count`` makes them: in memory, or a ``.wmc`` file."""
 
     def __init__(self, corpus: Corpus | None = None, *, path: str | None = None,
-                 counting: Counting | None = None) -> None:
+                 counting: CountingOptions | None = None) -> None:
         if (corpus is None) == (path is None):
             raise ValueError("give the counts in memory or the path of a count file, one of them")
         self._corpus = corpus
         self.path = path
-        self.counting = counting or Counting()
+        self.counting = counting or CountingOptions()
         if path is not None:
             header = open_counts(path)  # read now, so that a file that is not a count file is refused at once
             self._order, self._total_units = header.order, header.total_units
@@ -53,7 +53,7 @@ class Counts:
     def load(cls, path: str | os.PathLike[str], *, memory: int | None = None,
              tmp_dir: str | None = None) -> Counts:
         """The counts of a ``.wmc`` file, read a range at a time within ``memory`` whenever they are used."""
-        return cls(path=os.fspath(path), counting=Counting(memory=memory, tmp_dir=tmp_dir))
+        return cls(path=os.fspath(path), counting=CountingOptions(memory=memory, tmp_dir=tmp_dir))
 
     @property
     def in_memory(self) -> bool:
@@ -73,7 +73,7 @@ class Counts:
         """The whole table in memory (a count file is loaded whole: prefer :meth:`reduced`)."""
         return self._corpus if self._corpus is not None else read_counts(self.path)
 
-    def reduced(self, order: int, counting: Counting | None = None, **keep) -> Corpus:
+    def reduced(self, order: int, counting: CountingOptions | None = None, **keep) -> Corpus:
         """What a stage keeps of the counts: ``keep`` as for :func:`~wordmine.counting.engine.sources.count_sources`
         (``for_discovery``, ``min_count``, ``reduce``, ``vocab``); a count file is read a range at a time."""
         if self._corpus is not None:
@@ -109,11 +109,10 @@ class Counts:
         return f"Counts({self.total_units:,} units, orders 1..{self.order + 1}, {where})"
 
 
-def _listed_rows(path: str, order: int, counting: Counting, min_count: int, top: int | None) -> Iterator[dict]:
+def _listed_rows(path: str, order: int, counting: CountingOptions, min_count: int, top: int | None) -> Iterator[dict]:
     reducer = listing_reducer(order, min_count, top, counting.tmp_dir)
     try:
         corpus = count_sources([path], order, counting, reduce=reducer)
-        memory = counting.config(order).memory
-        yield from ranked_rows(reducer, corpus.vocab, top, block_rows_within(memory))
+        yield from ranked_rows(reducer, corpus.vocab, top, counting.config(order).plan.rank_block_rows)
     finally:
         reducer.close()

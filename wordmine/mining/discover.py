@@ -35,9 +35,9 @@ import numpy as np
 
 from wordmine.arrays import distinct_values, sum_by_key
 from wordmine.config import DiscoverConfig, auto_cohesion, auto_min_count
-from wordmine.counting.table.corpus import Corpus
+from wordmine.counting.table.corpus import Corpus, PrunedCorpus
 from wordmine.counting.table.keyset import KeySet
-from wordmine.counting.table.ngrams import U64, NgramCounts, pack_at, unpack
+from wordmine.counting.table.ngrams import U64, NgramTable, pack_at, unpack
 from wordmine.errors import PrunedError
 from wordmine.lexicon import Lexicon
 from wordmine.mining.scoring import boundary_entropy, cohesion, entropy_of_occurrences
@@ -69,7 +69,7 @@ def is_solid(coh: np.ndarray, count: np.ndarray, total: int, threshold: np.ndarr
     return (coh >= threshold) | (coh >= RELATIVE_COHESION * ceiling)
 
 
-def solid_ngrams(counts: NgramCounts, order: int, min_count: int, thresholds: tuple[float, ...]) -> dict[int, np.ndarray]:
+def solid_ngrams(counts: NgramTable, order: int, min_count: int, thresholds: tuple[float, ...]) -> dict[int, np.ndarray]:
     """Sorted keys of the solid n-grams of each length 2..order."""
     solid = {}
     for length in range(2, order + 1):
@@ -303,7 +303,8 @@ def _word_scores(
             units = np.array([words[i] for i in at]).reshape(len(at), length)
             coh[at] = cohesion(counts, length, units)
             rows = counts.index(length, units)
-            all_left, all_right = corpus.entropy.get(length) or boundary_entropy(counts, length)
+            kept = corpus.entropy.get(length) if isinstance(corpus, PrunedCorpus) else None
+            all_left, all_right = kept or boundary_entropy(counts, length)
             left[at], right[at] = all_left[rows], all_right[rows]
             continue
         # Longer words: cohesion of their weakest n-unit window.
@@ -317,7 +318,7 @@ def _word_scores(
 
 
 def _unsolid_words(
-    counts: NgramCounts, table: dict[tuple[int, ...], int], order: int, thresholds: tuple[float, ...]
+    counts: NgramTable, table: dict[tuple[int, ...], int], order: int, thresholds: tuple[float, ...]
 ) -> frozenset[tuple[int, ...]]:
     """The words of length 2..order in ``table`` that are not solid n-grams."""
     unsolid: set[tuple[int, ...]] = set()

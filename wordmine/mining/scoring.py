@@ -30,11 +30,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from wordmine.counting.table.ngrams import NgramCounts
+from wordmine.counting.table.ngrams import NgramTable
 from wordmine.counting.table.stats import branching_entropy, suffix_rows, sum_c_log_c
 
 
-def cohesion(counts: NgramCounts, order: int, units: np.ndarray) -> np.ndarray:
+def cohesion(counts: NgramTable, order: int, units: np.ndarray) -> np.ndarray:
     """Weakest-split PMI of each n-gram (rows of ``units``), from exact counts.
 
     An n-gram that is not in the table gets ``-inf``.
@@ -53,7 +53,7 @@ def cohesion(counts: NgramCounts, order: int, units: np.ndarray) -> np.ndarray:
     return best
 
 
-def boundary_entropy(counts: NgramCounts, order: int) -> tuple[np.ndarray, np.ndarray]:
+def boundary_entropy(counts: NgramTable, order: int) -> tuple[np.ndarray, np.ndarray]:
     """Left and right boundary entropy of every n-gram of ``order`` (< max order).
 
     With N(w) occurrences and c_a the count of neighbour a, H = ln N(w) - sum
@@ -88,7 +88,7 @@ def entropy_of_occurrences(
     return branching_entropy(totals, sums)
 
 
-def entropy_variation(counts: NgramCounts, order: int,
+def entropy_variation(counts: NgramTable, order: int,
                       entropy: dict[int, tuple[np.ndarray, np.ndarray]] | None = None
                       ) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """Variation of branching entropy (VBE) of every n-gram of orders 1..``order``.

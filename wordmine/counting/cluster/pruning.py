@@ -7,13 +7,13 @@ without gathering the counts anywhere:
 1. *One numbering.* Unit ids are given by first appearance, so each shard
    numbers its units its own way. The driver gathers the shards'
    vocabularies (a few thousand units each, not their tables), joins them in
-   the shards' order as :func:`wordmine.counting.engine.merging.merge_corpora` does,
+   the shards' order as :func:`wordmine.counting.engine.corpusmerge.merge_corpora` does,
    and each shard's table is renumbered on its worker. The ids are then those
    of counting the shards one after another on one machine.
 2. *Shuffle by first unit.* The range of first units is cut into ranges of
    about equal size (from each shard's bytes per first unit); the task of
    range r merges the slices of range r of every shard
-   (:func:`wordmine.counting.spill.runs.merge_many`) and prunes it
+   (:func:`wordmine.counting.spill.runs.merge_tables`) and prunes it
    (:func:`wordmine.counting.reducers.discovery.prune_partition`): its kept n-grams, their
    right entropy (the extensions wa begin with the same unit: same range)
    and the left terms (suffix w, c ln c) of its extensions aw seen twice or more.
@@ -57,10 +57,10 @@ from typing import Any
 
 import numpy as np
 
-from wordmine.counting.reducers.discovery import PrunedCounts, prune_partition
-from wordmine.counting.spill.runs import Run, concatenate, first_unit_starts, merge_many
+from wordmine.counting.reducers.discovery import FrequentNgrams, prune_partition
+from wordmine.counting.spill.runs import Run, concatenate, first_unit_starts, merge_tables
 from wordmine.counting.table.corpus import Corpus
-from wordmine.counting.table.ngrams import U64, NgramCounts, mask, rekey
+from wordmine.counting.table.ngrams import U64, NgramTable, mask, rekey
 from wordmine.counting.table.stats import c_log_c, left_entropy
 from wordmine.normalize import Vocabulary
 
@@ -82,7 +82,7 @@ def shared_vocabulary(shard_units: list[list[str]]) -> tuple[Vocabulary, list[np
     return vocab, maps
 
 
-def renumbered(corpus: Corpus, id_map: np.ndarray, bits: int) -> NgramCounts:
+def renumbered(corpus: Corpus, id_map: np.ndarray, bits: int) -> NgramTable:
     """A shard's counts in the shared numbering and width (on its worker)."""
     counts = corpus.counts
     if counts.bits == bits and np.array_equal(id_map, np.arange(len(id_map))):
@@ -96,7 +96,7 @@ def renumbered_stream(corpus: Corpus, id_map: np.ndarray) -> np.ndarray:
     return id_map.astype(dtype)[corpus.stream.to_array()]
 
 
-def unit_bytes(table: NgramCounts, units: int) -> np.ndarray:
+def unit_bytes(table: NgramTable, units: int) -> np.ndarray:
     """Bytes of the rows of each first unit ``0..units - 1``, every order together."""
     return Run("", table.bits, first_unit_starts(table)).unit_bytes(units)
 
@@ -118,14 +118,14 @@ def cut_ranges(weight: np.ndarray, ranges: int) -> list[tuple[int, int]]:
     return list(itertools.pairwise(bounds))
 
 
-def table_slice(table: NgramCounts, lo: int, hi: int) -> NgramCounts:
+def table_slice(table: NgramTable, lo: int, hi: int) -> NgramTable:
     """The n-grams of ``table`` whose first unit is in ``lo <= u < hi``: a table in itself.
 
     As :func:`wordmine.counting.spill.runs.read_slice` reads it from a run: chained keys
     re-based on the slice's first row of the order below.
     """
     run = Run("", table.bits, first_unit_starts(table))
-    out = NgramCounts(table.bits)
+    out = NgramTable(table.bits)
     for order in range(1, table.max_order + 1):
         first, last = run.start(order, lo), run.start(order, hi)
         keys = table.keys[order - 1][first:last]
@@ -144,15 +144,15 @@ def _first_units(suffix: np.ndarray, order: int, bits: int) -> np.ndarray:
     return (suffix >> U64(bits * (order - 1))).astype(np.int64)
 
 
-def prune_range(slices: list[NgramCounts], order: int, min_count: int,
-                starts: list[int]) -> tuple[NgramCounts, dict, list[dict]]:
+def prune_range(slices: list[NgramTable], order: int, min_count: int,
+                starts: list[int]) -> tuple[NgramTable, dict, list[dict]]:
     """Merge one range's slices of every shard and prune them.
 
     Returns the kept table, its right entropies, and for each range q (its
     first unit from ``starts[q]``) the left terms whose suffix begins there:
     ``{k: (suffix, c ln c)}``, in the range's key order.
     """
-    kept, right, terms = prune_partition(merge_many(slices), order, min_count)
+    kept, right, terms = prune_partition(merge_tables(slices), order, min_count)
     outgoing: list[dict] = [{} for _ in starts]
     for k, (suffix, counts) in terms.items():
         owner = np.searchsorted(starts, _first_units(suffix, k, kept.bits), side="right") - 1
@@ -163,11 +163,11 @@ def prune_range(slices: list[NgramCounts], order: int, min_count: int,
     return kept, right, outgoing
 
 
-def _kept(pruned: tuple[NgramCounts, dict, list[dict]]) -> NgramCounts:
+def _kept(pruned: tuple[NgramTable, dict, list[dict]]) -> NgramTable:
     return pruned[0]
 
 
-def terms_for(pruned: tuple[NgramCounts, dict, list[dict]], q: int, kept: NgramCounts) -> dict:
+def terms_for(pruned: tuple[NgramTable, dict, list[dict]], q: int, kept: NgramTable) -> dict:
     """The left terms of one range for range ``q``, only those whose suffix ``q`` kept.
 
     Most suffixes of extensions seen twice are themselves below the minimum
@@ -183,7 +183,7 @@ def terms_for(pruned: tuple[NgramCounts, dict, list[dict]], q: int, kept: NgramC
     return out
 
 
-def finish_range(pruned: tuple[NgramCounts, dict, list[dict]], *incoming: dict) -> tuple[NgramCounts, dict]:
+def finish_range(pruned: tuple[NgramTable, dict, list[dict]], *incoming: dict) -> tuple[NgramTable, dict]:
     """The kept table of a range and (left, right) entropy of its rows; ``incoming`` in range order."""
     kept, right, _ = pruned
     entropy = {k: (left_entropy(kept, k, (terms[k] for terms in incoming)), right[k]) for k in right}
@@ -191,7 +191,7 @@ def finish_range(pruned: tuple[NgramCounts, dict, list[dict]], *incoming: dict) 
 
 
 def pruned_on(submit: Submit, gather: Gather, shards: list, maps: list[np.ndarray], bits: int, order: int,
-              min_count: int, ranges: int) -> PrunedCounts:
+              min_count: int, ranges: int) -> FrequentNgrams:
     """Steps 1-4 of the module docstring on ``shards`` (Corpus values, or the cluster's handles to them)."""
     units = max(int(m.max(initial=0)) for m in maps) + 1  # ids 0..largest, in the shared numbering
     tables = [submit(renumbered, shard, m, bits) for shard, m in zip(shards, maps)]
@@ -213,8 +213,8 @@ def pruned_on(submit: Submit, gather: Gather, shards: list, maps: list[np.ndarra
             left[k].append(entropy[k][0])
             right[k].append(entropy[k][1])
     counts = concatenate(kept)
-    return PrunedCounts(counts, {k: (np.concatenate(left[k]), np.concatenate(right[k])) for k in left}, min_count)
+    return FrequentNgrams(counts, {k: (np.concatenate(left[k]), np.concatenate(right[k])) for k in left}, min_count)
 
 
-def _prune_slices(order: int, min_count: int, starts: list[int], *slices: NgramCounts):
+def _prune_slices(order: int, min_count: int, starts: list[int], *slices: NgramTable):
     return prune_range(list(slices), order, min_count, starts)

@@ -1,7 +1,7 @@
 """Counting shards on a Dask cluster (the optional ``wordmine[dask]`` extra).
 
 wordmine brings no cluster of its own: counts merge like the corpora they count
-(:mod:`wordmine.counting.engine.merging`), so any engine that can run a function per shard and
+(:mod:`wordmine.counting.engine.corpusmerge`), so any engine that can run a function per shard and
 combine results pairwise can count a corpus too big for one machine. With Dask:
 
 1. one task per shard file: count it with one process (``jobs=1``; the cluster
@@ -32,9 +32,9 @@ from typing import Any
 from wordmine import __version__
 from wordmine.config import CountConfig, auto_min_count
 from wordmine.counting.cluster.pruning import pruned_on, renumbered_stream, shared_vocabulary
+from wordmine.counting.engine.corpusmerge import merge_corpora
 from wordmine.counting.engine.counter import count_text
-from wordmine.counting.engine.merging import merge_corpora
-from wordmine.counting.table.corpus import Corpus
+from wordmine.counting.table.corpus import Corpus, PrunedCorpus
 from wordmine.counting.table.ngrams import bits_for
 from wordmine.errors import WordmineError
 from wordmine.io.text import read_blocks, text_source
@@ -203,7 +203,7 @@ def _total(corpus: Corpus) -> int:
 
 
 def pruned_on_dask(scheduler: str, paths: list[str], config: CountConfig, encoding: str = "utf-8",
-                   ranges: int | None = None) -> Corpus:
+                   ranges: int | None = None) -> PrunedCorpus:
     """What discovery needs of ``paths`` (in their order), computed on a Dask cluster.
 
     The pruned counts and entropies that ``count_text`` with discovery's
@@ -232,4 +232,4 @@ def pruned_on_dask(scheduler: str, paths: list[str], config: CountConfig, encodi
         stream = UnitStream(config.plan.stream_buffer, config.tmp_dir)
         while streams:
             stream.append(streams.pop(0).result(), wide=len(vocab) > 1 << 16)
-    return Corpus(vocab, pruned.counts, stream, config.order, 0, min_count, pruned.entropy)
+    return PrunedCorpus(vocab, pruned.counts, stream, config.order, min_count=min_count, entropy=pruned.entropy)

@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 
 from wordmine.arrays import group_flags
-from wordmine.counting.table.ngrams import U64, NgramCounts, mask
+from wordmine.counting.table.ngrams import U64, NgramTable, mask
 
 #: At most this many classes of first units; beyond, the rank-based method is cheaper.
 MAX_CLASSES = 64
@@ -59,7 +59,7 @@ def _records(padded: np.ndarray, stop: int, width: int, bits: int, first_bits: i
     return records[starts] & keep[run_left[starts]], starts
 
 
-def count_chunk(ids: np.ndarray, stop: int, max_order: int, bits: int) -> NgramCounts:
+def count_chunk(ids: np.ndarray, stop: int, max_order: int, bits: int) -> NgramTable:
     """Counts of all n-grams of orders ``1..max_order`` that start before ``stop``.
 
     ``ids`` is a piece of unit stream (0 = boundary); ``ids[stop:]`` is look-ahead
@@ -92,13 +92,13 @@ def count_chunk(ids: np.ndarray, stop: int, max_order: int, bits: int) -> NgramC
 
 
 def _tables(parts: list[np.ndarray], global_of: np.ndarray, max_order: int, local_bits: int,
-            first_bits: int, bits: int) -> NgramCounts:
+            first_bits: int, bits: int) -> NgramTable:
     """The count table on global ids from the sorted records of each first-unit class.
 
     Classes come in order and the re-numbering keeps order, so concatenating the
     classes' distinct prefixes gives sorted keys without another sort.
     """
-    table = NgramCounts(bits)
+    table = NgramTable(bits)
     packed = 64 // bits
     low = mask(local_bits)
     for order in range(1, max_order + 1):
@@ -124,13 +124,13 @@ def _tables(parts: list[np.ndarray], global_of: np.ndarray, max_order: int, loca
     return table
 
 
-def _count_chunk_ranked(ids: np.ndarray, stop: int, max_order: int, bits: int) -> NgramCounts:
+def _count_chunk_ranked(ids: np.ndarray, stop: int, max_order: int, bits: int) -> NgramTable:
     """The general method: one argsort of packed records, then orders keyed on prefix ranks."""
     packed = min(64 // bits, max_order)
     padded = np.zeros(len(ids) + max_order, U64)
     padded[: len(ids)] = ids
     records, starts = _records(padded, stop, packed, bits, bits)
-    table = NgramCounts(bits)
+    table = NgramTable(bits)
     chained = max_order > packed
     perm = np.argsort(records) if chained else None
     ordered = records[perm] if chained else np.sort(records)

@@ -35,14 +35,14 @@ from wordmine.counting.reducers.reduced import TableReducer, whole_table
 from wordmine.counting.spill.runs import (
     Partition,
     Run,
-    merge_runs,
+    merged_partitions,
     read_slice,
     spill_error,
     spill_folder,
     write_run,
 )
 from wordmine.counting.table.corpus import Corpus
-from wordmine.counting.table.ngrams import NgramCounts, bits_for, merge_counts, widen
+from wordmine.counting.table.ngrams import NgramTable, bits_for, merge_two_tables, widen
 from wordmine.errors import WordmineError
 from wordmine.normalize import Vocabulary
 from wordmine.parallel import die_with_parent, release_signals, signals_held
@@ -58,17 +58,17 @@ class _RunStack:
 
     def __init__(self, spill_at: int, folder: str, bits: int) -> None:
         self.bits = bits
-        self.levels: list[NgramCounts | None] = []
+        self.levels: list[NgramTable | None] = []
         self.spilled: list[Run] = []
         self.spill_at = spill_at
         self.folder = folder
 
-    def push(self, table: NgramCounts) -> None:
+    def push(self, table: NgramTable) -> None:
         if table.bits > self.bits:
             self.widen(table.bits)
         level = 0
         while level < len(self.levels) and self.levels[level] is not None:
-            table = merge_counts(self.levels[level], table, consume=True)
+            table = merge_two_tables(self.levels[level], table, consume=True)
             self.levels[level] = None
             level += 1
         if level == len(self.levels):
@@ -82,11 +82,11 @@ class _RunStack:
     def memory_bytes(self) -> int:
         return sum(t.nbytes for t in self.levels if t is not None)
 
-    def _collapse(self) -> NgramCounts | None:
+    def _collapse(self) -> NgramTable | None:
         merged = None
         for table in self.levels:
             if table is not None:
-                merged = table if merged is None else merge_counts(merged, table, consume=True)
+                merged = table if merged is None else merge_two_tables(merged, table, consume=True)
         self.levels = []
         return merged
 
@@ -113,7 +113,7 @@ class _RunStack:
         except OSError as exc:
             raise spill_error(self.folder, exc) from None
 
-    def in_memory(self) -> NgramCounts | None:
+    def in_memory(self) -> NgramTable | None:
         """The whole table, when nothing was spilled (None otherwise)."""
         return None if self.spilled else self._collapse()
 
@@ -127,7 +127,7 @@ class _RunStack:
             raise spill_error(self.folder, exc) from None
 
 
-def _write_run(table: NgramCounts, path: str) -> Run:
+def _write_run(table: NgramTable, path: str) -> Run:
     """write_run, behind a name the tests can replace to simulate a full disk."""
     return write_run(table, path)
 
@@ -167,7 +167,7 @@ class _Chunker:
 class _Tally(NamedTuple):
     """What a counter hands over: the whole table while it fit in memory, else sorted runs on disk."""
 
-    table: NgramCounts | None
+    table: NgramTable | None
     runs: list[Run]
     spilled: int
 
@@ -193,7 +193,7 @@ class _InProcess:
         spilled = len(self.runs.spilled)
         if not on_disk and not spilled:
             table = self.runs.in_memory()
-            return _Tally(table if table is not None else NgramCounts.empty(self.runs.bits, self.max_order),
+            return _Tally(table if table is not None else NgramTable.empty(self.runs.bits, self.max_order),
                           [], 0)
         if on_disk:
             self.runs.spill_levels()
@@ -360,19 +360,18 @@ def count_text(
             counter.add(chunk, stop, bits)
         tally = counter.result()
         if tally.table is None and not tally.runs:  # nothing was counted
-            tally = _Tally(NgramCounts.empty(bits, max_order), [], 0)
+            tally = _Tally(NgramTable.empty(bits, max_order), [], 0)
         if reduce is None:
             reduce = DiscoveryPruning(config.order, config.min_count) if config.prune else whole_table
         if tally.table is not None:
             partitions: Iterable[Partition] = [Partition((0, len(vocab) + 1), tally.table)]
         else:
-            partitions = merge_runs(tally.runs, plan.merge_block, threads=plan.workers, folder=run_dir)
+            partitions = merged_partitions(tally.runs, plan.merge_block, threads=plan.workers, folder=run_dir)
         try:
             reduced = reduce(partitions, units, run_dir)
         except OSError as exc:  # reading the runs back, or writing the reducer's own files
             raise spill_error(config.tmp_dir, exc) from None
-        return Corpus(vocab, reduced.counts, stream, config.order, tally.spilled,
-                      reduced.pruned_at, reduced.entropy, reduced.learning)
+        return reduced.corpus(vocab, stream, config.order, tally.spilled)
     finally:
         if counter is not None:
             counter.close()

@@ -35,8 +35,6 @@ import ctypes
 import functools
 from collections.abc import Iterator
 
-from wordmine.budget import MemoryPlan
-
 #: glibc's mallopt parameters (malloc.h).
 _M_TRIM_THRESHOLD = -1
 _M_MMAP_THRESHOLD = -3
@@ -45,16 +43,6 @@ _M_MMAP_THRESHOLD = -3
 MAP_THRESHOLD_BYTES = 32 << 20
 #: glibc's defaults for both limits, restored when counting ends.
 DEFAULT_THRESHOLD_BYTES = 128 << 10
-
-
-def keep_budget(memory: int, jobs: int) -> int:
-    """Bytes each process may keep: ``MemoryPlan.heap_keep``, a sixteenth of ``memory`` shared by the
-    parent and its workers.
-
-    >>> keep_budget(2 << 30, 2) >> 20
-    42
-    """
-    return MemoryPlan.of(memory, jobs).heap_keep
 
 
 @contextlib.contextmanager

@@ -8,7 +8,7 @@ pruning, learning's (:func:`learning_reducer`) or contrast's candidates; a
 count file handed a reducer is read a range of first units at a time, so no
 command holds a whole table it does not need.
 
->>> corpus = count_sources([["天天向上"]], 1, Counting(jobs=1))
+>>> corpus = count_sources([["天天向上"]], 1, CountingOptions(jobs=1))
 >>> corpus.total_units, len(corpus.vocab)
 (4, 4)
 """
@@ -40,7 +40,7 @@ Source = Union[str, "os.PathLike[str]", Iterable[str], TextIO]
 
 
 @dataclass(frozen=True)
-class Counting:
+class CountingOptions:
     """The counting options every function that reads text shares (see ``CountConfig``)."""
 
     memory: int | None = None
@@ -88,7 +88,7 @@ def text_blocks(sources: Iterable[Source], encoding: str = "utf-8",
             yield line if line.endswith("\n") else line + "\n"
 
 
-def count_sources(sources: list[Source], order: int, counting: Counting,
+def count_sources(sources: list[Source], order: int, counting: CountingOptions,
                   on_bytes: Callable[[int], None] | None = None, for_discovery: bool = False,
                   min_count: int | None = None,
                   on_start: Callable[[str, list[int]], None] | None = None,
@@ -120,7 +120,7 @@ def count_sources(sources: list[Source], order: int, counting: Counting,
     return count_text(blocks, config, vocab=vocab, on_start=on_start, reduce=reduce)
 
 
-def reduce_count_file(path: str, order: int, counting: Counting, reduce: TableReducer | None = None,
+def reduce_count_file(path: str, order: int, counting: CountingOptions, reduce: TableReducer | None = None,
                       min_count: int | None = None, vocab: Vocabulary | None = None) -> Corpus:
     """A count file read a range of first units at a time, kept as ``reduce`` says.
 
@@ -150,11 +150,11 @@ def reduce_count_file(path: str, order: int, counting: Counting, reduce: TableRe
         raise spill_error(counting.tmp_dir, exc) from None
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    return count_file.corpus(reduced.counts, kept_order, reduced.pruned_at, reduced.entropy, reduced.learning)
+    return count_file.corpus(reduced, kept_order)
 
 
-def learning_reducer(memory: int) -> TableReducer:
-    """What learning keeps of the counts under ``memory``: the whole table while it fits its share of
-    the budget (``MemoryPlan.learning_table``), else the n-grams at a count threshold with the
-    statistics of the whole stream (see ``wordmine.counting.reducers.learning``)."""
-    return LearningPruning(order=4, budget=MemoryPlan.of(memory).learning_table)
+def learning_reducer(plan: MemoryPlan) -> TableReducer:
+    """What learning keeps of the counts under ``plan``: the whole table while it fits
+    ``plan.learning_table``, else the n-grams at a count threshold with the statistics of the
+    whole stream (see ``wordmine.counting.reducers.learning``)."""
+    return LearningPruning(order=4, budget=plan.learning_table)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from wordmine.counting.table.corpus import Corpus
-from wordmine.counting.table.ngrams import NgramCounts
+from wordmine.counting.table.ngrams import NgramTable
 from wordmine.errors import FormatError
 from wordmine.io.container import has_magic, read_container, write_container
 from wordmine.normalize import HAN_RANGES, MAX_LATIN_UNIT, Vocabulary
@@ -84,7 +84,7 @@ def check_header(header: dict) -> None:
         raise ValueError(f"{len(vocabulary)} units do not fit in {bits} bits")
 
 
-def check_keys(counts: NgramCounts, n_units: int) -> None:
+def check_keys(counts: NgramTable, n_units: int) -> None:
     """Raise ValueError unless every key decodes to units of the vocabulary (and rows of the order below).
 
     Only the first and last unit of each key are looked at, vectorised: enough
@@ -112,7 +112,7 @@ def read_counts(path: str) -> Corpus:
     try:
         check_header(header)
         max_order = header["order"] + 1
-        counts = NgramCounts(
+        counts = NgramTable(
             header["bits"],
             [arrays[f"keys{k}"].astype(np.uint64) for k in range(1, max_order + 1)],
             [arrays[f"counts{k}"].astype(np.int64) for k in range(1, max_order + 1)],

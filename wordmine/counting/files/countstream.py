@@ -45,7 +45,6 @@ import os
 import shutil
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
@@ -61,7 +60,7 @@ from wordmine.counting.spill.runs import (
     spill_folder,
 )
 from wordmine.counting.table.corpus import Corpus
-from wordmine.counting.table.ngrams import U64, NgramCounts
+from wordmine.counting.table.ngrams import U64, NgramTable
 from wordmine.errors import FormatError
 from wordmine.io.container import read_container, write_container
 from wordmine.normalize import Vocabulary
@@ -123,9 +122,9 @@ class CountFileWriter:
                 self.add(part.table)
         except OSError as exc:
             raise spill_error(self.tmp_dir, exc) from None
-        return Reduced(NgramCounts(self.bits, [self.units[0]], [self.units[1]]))
+        return Reduced(NgramTable(self.bits, [self.units[0]], [self.units[1]]))
 
-    def add(self, table: NgramCounts) -> None:
+    def add(self, table: NgramTable) -> None:
         """Append one partition (the next range of first units) to the segments."""
         if not self.segments:
             self.folder = self.folder or spill_folder(self.tmp_dir)
@@ -147,7 +146,7 @@ class CountFileWriter:
     def finish(self, path: str, vocab: Vocabulary, order: int, stream) -> None:
         """Write the count file to ``path`` atomically: header, then the segments and the stream copied in."""
         if not self.segments:
-            self.add(NgramCounts.empty(self.bits, order + 1))
+            self.add(NgramTable.empty(self.bits, order + 1))
         header = count_header(order, self.bits, int(self.units[1].sum()), vocab)
         arrays = [(f"{kind}{k}", self.segments[2 * k - 2 + i])
                   for k in range(1, order + 2) for i, kind in enumerate(("keys", "counts"))]
@@ -198,7 +197,7 @@ class CountFile(FirstUnitIndex):
         """The file and the byte where the ``kind`` ("keys" or "counts") array of ``order`` begins."""
         return self.path, self.arrays[f"{kind}{order}"].offset
 
-    def read_slice(self, lo: int, hi: int) -> NgramCounts:
+    def read_slice(self, lo: int, hi: int) -> NgramTable:
         """The n-grams whose first unit is in ``lo <= u < hi``, a table in itself (chained keys re-based)."""
         table = read_rows(self, self.bits, self.locate, lo, hi)
         try:
@@ -212,10 +211,9 @@ class CountFile(FirstUnitIndex):
         for lo, hi in plan_partitions([self], slice_bytes(budget_bytes)):
             yield Partition((lo, hi), self.read_slice(lo, hi))
 
-    def corpus(self, counts: NgramCounts, order: int | None = None, pruned_at: int | None = None,
-               entropy: dict | None = None, learning: Any = None) -> Corpus:
-        return Corpus(self.vocab, counts, self.stream(), self.order if order is None else order,
-                      pruned_at=pruned_at, entropy=entropy or {}, learning=learning)
+    def corpus(self, kept: Reduced, order: int | None = None) -> Corpus:
+        """The counted corpus of what a reducer kept of this file (of its type: see ``Reduced.corpus``)."""
+        return kept.corpus(self.vocab, self.stream(), self.order if order is None else order)
 
 
 def open_counts(path: str) -> CountFile:

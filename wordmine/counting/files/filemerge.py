@@ -1,6 +1,6 @@
 """Count files merged into one, a range of first units at a time.
 
-``merge_corpora`` (:mod:`wordmine.counting.engine.merging`) loads every corpus and
+``merge_corpora`` (:mod:`wordmine.counting.engine.corpusmerge`) loads every corpus and
 merges whole tables. Here nothing is loaded whole. The units are named as
 ``merge_corpora`` names them (the first file's ids kept, each later file's new
 units after them, in its order), so the result is the same file, byte for
@@ -11,7 +11,7 @@ byte:
    renamed (:func:`~wordmine.counting.table.ngrams.rekey`, which sorts it again in
    the new ids) and written out as a sorted run of its own;
 3. all runs are merged a range of merged first units at a time
-   (:func:`~wordmine.counting.spill.runs.merge_runs`, more than its ``FAN_IN`` runs
+   (:func:`~wordmine.counting.spill.runs.merged_partitions`, more than its ``FAN_IN`` runs
    merged into fewer first) and each merged range
    appended to the output (:class:`~wordmine.counting.files.countstream.CountFileWriter`),
    with the unit streams renamed as they are copied.
@@ -20,7 +20,7 @@ byte:
 >>> from wordmine.config import CountConfig
 >>> from wordmine.counting.engine.counter import count_text
 >>> from wordmine.counting.files.countfile import write_counts
->>> from wordmine.counting.engine.merging import merge_corpora
+>>> from wordmine.counting.engine.corpusmerge import merge_corpora
 >>> scratch = tempfile.TemporaryDirectory()
 >>> folder = scratch.name
 >>> a, b = count_text(["天天向上"], CountConfig(order=1)), count_text(["上上下下"], CountConfig(order=1))
@@ -43,7 +43,7 @@ import numpy as np
 
 from wordmine.budget import MemoryPlan
 from wordmine.counting.files.countstream import CountFile, CountFileWriter, open_counts
-from wordmine.counting.spill.runs import Run, merge_runs, spill_error, spill_folder, write_run
+from wordmine.counting.spill.runs import Run, merged_partitions, spill_error, spill_folder, write_run
 from wordmine.counting.table.ngrams import bits_for, rekey
 from wordmine.errors import WordmineError
 from wordmine.normalize import Vocabulary
@@ -106,7 +106,7 @@ def merge_count_files(paths: list[str], output: str, memory: int, tmp_dir: str |
                 path = os.path.join(folder, f"renamed-{len(sources)}.bin")
                 sources.append(write_run(rekey(part.table, bits, id_map), path))
         # More files (or renamed ranges) than runs.FAN_IN are merged into fewer first, in this folder.
-        for part in merge_runs(sources, budget, folder=folder):
+        for part in merged_partitions(sources, budget, folder=folder):
             writer.add(part.table)
         # One file is written back as it was; joined streams take 4 bytes an id once the vocabulary needs them.
         dtype = first.arrays["stream"].dtype if len(files) == 1 else (

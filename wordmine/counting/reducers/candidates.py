@@ -2,7 +2,7 @@
 
 ``contrast`` needs, of its general corpus, the number of units and the exact
 count of each candidate the domain yields, nothing else. Each merged partition
-(:func:`wordmine.counting.spill.runs.merge_runs`) is reduced to every single unit
+(:func:`wordmine.counting.spill.runs.merged_partitions`) is reduced to every single unit
 and the n-grams that are a candidate or a prefix of one (a chained key holds
 its prefix's row, so prefixes come along); the tail is dropped before the next
 partition is merged. Counts are exact, so the contrast is the same, byte for
@@ -13,7 +13,7 @@ byte, as with the whole table.
 >>> from wordmine.counting.engine.counter import count_text
 >>> from wordmine.normalize import Vocabulary
 >>> vocab = Vocabulary()
->>> reducer = CandidateCounts(("天天", "向上"), vocab)
+>>> reducer = CandidatePruning(("天天", "向上"), vocab)
 >>> corpus = count_text(["天天向上，天天\\n"], CountConfig(order=2, jobs=1), vocab=vocab, reduce=reducer)
 >>> corpus.counts.lookup(2, [[vocab.get("天")] * 2, [vocab.get("天"), vocab.get("向")]]).tolist()
 [2, 0]
@@ -31,12 +31,12 @@ import numpy as np
 from wordmine.counting.reducers.discovery import select
 from wordmine.counting.reducers.reduced import Reduced
 from wordmine.counting.spill.runs import Partition, concatenate
-from wordmine.counting.table.ngrams import NgramCounts
+from wordmine.counting.table.ngrams import NgramTable
 from wordmine.normalize import Vocabulary
 
 
 @dataclass(frozen=True)
-class CandidateCounts:
+class CandidatePruning:
     """Keep the units and the n-grams spelling ``words`` or their prefixes; a ``TableReducer``.
 
     ``vocab`` is the vocabulary the counter fills: the words are encoded once
@@ -58,7 +58,7 @@ class CandidateCounts:
         return {k: np.array(sorted(g), np.int64).reshape(-1, k) for k, g in grams.items()}
 
     def __call__(self, partitions: Iterable[Partition], units: int, folder: str) -> Reduced:
-        kept: list[NgramCounts] = []
+        kept: list[NgramTable] = []
         wanted: dict[int, np.ndarray] | None = None
         for part in partitions:
             table = part.table

@@ -7,7 +7,7 @@ are kept. Every substring of an n-gram occurs at least as often as the
 n-gram, so the kept n-grams are closed under substrings: cohesion, which
 splits a kept n-gram into two parts, finds both parts among the kept ones.
 
-The merged partitions of :func:`wordmine.counting.spill.runs.merge_runs` come in key order.
+The merged partitions of :func:`wordmine.counting.spill.runs.merged_partitions` come in key order.
 For each, the n-grams of orders 1..n with count >= ``min_count`` are kept (all
 single units are), and before the rest is dropped:
 
@@ -50,30 +50,30 @@ import numpy as np
 from wordmine.config import auto_min_count
 from wordmine.counting.reducers.reduced import Reduced
 from wordmine.counting.spill.runs import Partition, concatenate
-from wordmine.counting.table.ngrams import U64, NgramCounts, mask
+from wordmine.counting.table.ngrams import U64, NgramTable, mask
 from wordmine.counting.table.stats import LeftTerms, branching_entropy, suffix_keys, sum_c_log_c
 
 
 @dataclass
-class PrunedCounts:
+class FrequentNgrams:
     """Counts of orders 1..n at or above ``min_count`` (every unit kept), and their entropies.
 
     ``entropy[k]`` is (left, right), aligned with the rows of order k.
     """
 
-    counts: NgramCounts
+    counts: NgramTable
     entropy: dict[int, tuple[np.ndarray, np.ndarray]]
     min_count: int
 
 
-def prune(partitions: Iterable[Partition], order: int, min_count: int, folder: str) -> PrunedCounts:
+def prune(partitions: Iterable[Partition], order: int, min_count: int, folder: str) -> FrequentNgrams:
     """Keep orders 1..``order`` at ``min_count`` or more; entropies from the whole tables.
 
     ``partitions`` must hold orders up to ``order + 1`` and come in key order.
     """
     terms = {k: LeftTerms(folder, k) for k in range(1, order + 1)}
     try:
-        kept: list[NgramCounts] = []
+        kept: list[NgramTable] = []
         right: dict[int, list[np.ndarray]] = {k: [] for k in range(1, order + 1)}
         for part in partitions:
             out, part_right, part_terms = prune_partition(part.table, order, min_count)
@@ -81,20 +81,20 @@ def prune(partitions: Iterable[Partition], order: int, min_count: int, folder: s
                 right[k].append(part_right[k])
                 terms[k].add(*part_terms[k])
             kept.append(out)
-        counts = concatenate(kept) if kept else NgramCounts.empty(16, order)
+        counts = concatenate(kept) if kept else NgramTable.empty(16, order)
         entropy = {}
         for k in range(1, order + 1):
             n_w = counts.counts[k - 1]
             left = branching_entropy(n_w, terms[k].sums(counts))
             entropy[k] = (left, np.concatenate(right[k]) if right[k] else np.zeros(0))
-        return PrunedCounts(counts, entropy, min_count)
+        return FrequentNgrams(counts, entropy, min_count)
     finally:
         for t in terms.values():
             t.close()
 
 
-def prune_partition(table: NgramCounts, order: int, min_count: int) -> tuple[
-        NgramCounts, dict[int, np.ndarray], dict[int, tuple[np.ndarray, np.ndarray]]]:
+def prune_partition(table: NgramTable, order: int, min_count: int) -> tuple[
+        NgramTable, dict[int, np.ndarray], dict[int, tuple[np.ndarray, np.ndarray]]]:
     """One partition of :func:`prune`: its kept rows, their right entropy, and its left terms.
 
     Returns the kept table (a table in itself, like the partition), the right
@@ -118,12 +118,12 @@ def prune_partition(table: NgramCounts, order: int, min_count: int) -> tuple[
     return select(table, keep), right, terms
 
 
-def select(table: NgramCounts, keep: list[np.ndarray]) -> NgramCounts:
+def select(table: NgramTable, keep: list[np.ndarray]) -> NgramTable:
     """The rows of ``table`` where ``keep[k - 1]`` is True, orders 1..len(keep); chained keys re-based.
 
     ``keep`` must be closed under prefixes (a kept n-gram's prefix is kept).
     """
-    out = NgramCounts(table.bits)
+    out = NgramTable(table.bits)
     new_row = None
     for k, wanted in enumerate(keep, start=1):
         rows = np.flatnonzero(wanted)

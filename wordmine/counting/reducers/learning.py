@@ -61,7 +61,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -69,7 +69,8 @@ from wordmine.budget import pruned_bytes
 from wordmine.counting.reducers.discovery import select
 from wordmine.counting.reducers.reduced import Reduced
 from wordmine.counting.spill.runs import Partition, concatenate
-from wordmine.counting.table.ngrams import U64, NgramCounts
+from wordmine.counting.table.corpus import LearningStats
+from wordmine.counting.table.ngrams import U64, NgramTable
 from wordmine.counting.table.stats import LeftTerms, branching_entropy, suffix_keys, sum_c_log_c
 
 #: Bytes a kept row costs while the stream passes: key, count and right entropy sum.
@@ -77,20 +78,6 @@ KEPT_ROW_BYTES = 24
 #: Rows of a bucket file read at once by np.unique: about 8 bytes a key, a few copies while sorting.
 BUCKET_ROWS = 1 << 22
 _GOLDEN = U64(0x9E3779B97F4A7C15)
-
-
-@dataclass
-class LearningStats:
-    """The figures of the long tail that a pruned character model needs.
-
-    ``continuation[k]`` (k = 1..order - 1): distinct units seen before each kept
-    n-gram of order k, aligned with its rows (the start of a run is added from
-    the text, later). ``counts_of_counts[k]``: (n1, n2) over *every* n-gram of
-    order k, of continuation counts below the top order and of raw counts at it.
-    """
-
-    continuation: dict[int, np.ndarray] = field(default_factory=dict)
-    counts_of_counts: dict[int, tuple[int, int]] = field(default_factory=dict)
 
 
 class _SuffixBuckets:
@@ -117,7 +104,7 @@ class _SuffixBuckets:
             if bounds[b + 1] > bounds[b]:
                 rows[order[bounds[b] : bounds[b + 1]]].tofile(handle)
 
-    def counts(self, table: NgramCounts, order: int) -> tuple[np.ndarray, int, int]:
+    def counts(self, table: NgramTable, order: int) -> tuple[np.ndarray, int, int]:
         """Continuation count of every row of ``table``'s ``order``, and n1, n2 over every suffix seen."""
         for handle in self.handles:
             handle.close()
@@ -146,7 +133,7 @@ class _SuffixBuckets:
                 os.unlink(path)
 
 
-def _at_least(table: NgramCounts, order: int, threshold: int) -> list[np.ndarray]:
+def _at_least(table: NgramTable, order: int, threshold: int) -> list[np.ndarray]:
     return [np.ones(len(table.counts[0]), bool)] + [table.counts[k - 1] >= threshold for k in range(2, order + 1)]
 
 
@@ -185,7 +172,7 @@ class LearningPruning:
         suffixes = {k: _SuffixBuckets(folder, k, buckets) for k in range(1, order)}
         try:
             threshold = 2
-            kept: list[NgramCounts] = []
+            kept: list[NgramTable] = []
             right: list[dict[int, np.ndarray]] = []
             top_n1 = top_n2 = 0
             for part in partitions:
@@ -210,7 +197,7 @@ class LearningPruning:
                 del table, part  # the merged partition is done with
                 threshold = self._refilter(kept, right, threshold)
             threshold = self._refilter(kept, right, threshold, final=True)
-            counts = concatenate(kept) if kept else NgramCounts.empty(16, order)
+            counts = concatenate(kept) if kept else NgramTable.empty(16, order)
             stats = LearningStats()
             entropy = {}
             for k in range(1, order + 1):
@@ -229,7 +216,7 @@ class LearningPruning:
             for s in suffixes.values():
                 s.close()
 
-    def _refilter(self, kept: list[NgramCounts], right: list[dict[int, np.ndarray]], threshold: int,
+    def _refilter(self, kept: list[NgramTable], right: list[dict[int, np.ndarray]], threshold: int,
                   final: bool = False) -> int:
         """Raise the threshold while the kept rows outgrow the budget; the kept tables re-filtered in place.
 

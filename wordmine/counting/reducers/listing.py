@@ -44,12 +44,11 @@ from collections.abc import Iterable, Iterator
 
 import numpy as np
 
-from wordmine.budget import MemoryPlan
 from wordmine.counting.reducers.reduced import Reduced
 from wordmine.counting.spill import runs as sorted_runs
 from wordmine.counting.spill.passes import merge_passes
 from wordmine.counting.spill.runs import Partition, spill_folder
-from wordmine.counting.table.ngrams import U64, NgramCounts
+from wordmine.counting.table.ngrams import U64, NgramTable
 from wordmine.normalize import Vocabulary
 
 #: The bits of a rank key's second word that hold the row; the order sits above them.
@@ -90,18 +89,18 @@ class _Reducer:
             self.before += [len(k) for k in table.keys]
             keys.append(table.keys[0])
             counts.append(table.counts[0])
-        table = NgramCounts(self.bits, [np.concatenate(keys) if keys else np.zeros(0, U64)],
+        table = NgramTable(self.bits, [np.concatenate(keys) if keys else np.zeros(0, U64)],
                             [np.concatenate(counts) if counts else np.zeros(0, np.int64)])
         return Reduced(table)
 
-    def add(self, table: NgramCounts) -> None:
+    def add(self, table: NgramTable) -> None:
         raise NotImplementedError
 
     def reshape(self, max_order: int) -> None:
         self.max_order = max_order
         self.before = np.zeros(max_order, np.int64)
 
-    def records(self, table: NgramCounts, order: int, rows: np.ndarray, k1=None, k2=None) -> np.ndarray:
+    def records(self, table: NgramTable, order: int, rows: np.ndarray, k1=None, k2=None) -> np.ndarray:
         out = np.zeros(len(rows), record_type(self.max_order))
         if k1 is None:
             k1, k2 = _rank_keys(table.counts[order - 1][rows], order, self.before[order - 1] + rows)
@@ -122,7 +121,7 @@ class TopRows(_Reducer):
         super().reshape(max_order)
         self.best = np.zeros(0, record_type(max_order))
 
-    def add(self, table: NgramCounts) -> None:
+    def add(self, table: NgramTable) -> None:
         if not self.top:
             return
         floor = self.min_count
@@ -171,7 +170,7 @@ class RankedRuns(_Reducer):
         if self.folder:
             shutil.rmtree(self.folder, ignore_errors=True)
 
-    def add(self, table: NgramCounts) -> None:
+    def add(self, table: NgramTable) -> None:
         for k in range(1, table.max_order + 1):
             counts = table.counts[k - 1]
             at = np.flatnonzero(counts >= self.min_count)
@@ -245,12 +244,6 @@ def listing_reducer(order: int, min_count: int, top: int | None, tmp_dir: str | 
     if top is not None:
         return TopRows(top, min_count, order + 1)
     return RankedRuns(order + 1, min_count, tmp_dir)
-
-
-def block_rows_within(memory: int) -> int:
-    """Rows a listing decodes at a time under ``memory``: ``MemoryPlan.rank_block_rows``, a sixteenth
-    of it at about 64 bytes a row."""
-    return MemoryPlan.of(memory).rank_block_rows
 
 
 def ranked_rows(reducer: TopRows | RankedRuns, vocab: Vocabulary, top: int | None = None,

@@ -5,7 +5,7 @@ a fan-in of F, some runs are first merged into fewer, pass after pass, each
 pass writing and reading the rows it merges once more (Knuth, The Art of
 Computer Programming vol. 3, section 5.4, 1973). Counting's runs, ``merge``'s
 files and the listing's ranked runs are all merged so
-(:func:`wordmine.counting.spill.runs.merge_runs`, ``wordmine.counting.reducers.listing``);
+(:func:`wordmine.counting.spill.runs.merged_partitions`, ``wordmine.counting.reducers.listing``);
 each brings its own way to merge a group, this module the plan:
 
 >>> merge_passes([3, 1, 1, 2], size=lambda rows: rows, merge_group=lambda group, passes, at: sum(group), fan_in=3)

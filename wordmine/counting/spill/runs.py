@@ -1,6 +1,6 @@
 """Sorted count runs on disk, merged a range of first units at a time.
 
-A *run* is one count table (:class:`~wordmine.ngrams.NgramCounts`) written raw
+A *run* is one count table (:class:`~wordmine.ngrams.NgramTable`) written raw
 to a file, order by order, keys then counts, with a small index kept in
 memory: for every order, the row where each first unit begins. Keys sort by
 first unit (packed keys hold it in their highest bits; chained keys sort by
@@ -10,18 +10,18 @@ run, found from the index without reading the file.
 
 Merging runs is then external and exact: cut the range of first units into
 *partitions* whose slices together fit a share of the memory budget, read one
-partition's slices from every run, merge them (:func:`merge_many`),
+partition's slices from every run, merge them (:func:`merge_tables`),
 hand the merged partition on, drop it, read the next. No stage holds a whole
 table; the partitions come out in key order, and an n-gram and all its right
 extensions (the same first unit) are in the same partition.
 
 >>> import tempfile
->>> from wordmine.counting.table.ngrams import NgramCounts
+>>> from wordmine.counting.table.ngrams import NgramTable
 >>> scratch = tempfile.TemporaryDirectory()
 >>> folder = scratch.name
->>> a = write_run(NgramCounts.from_ngrams({(1,): 2, (2,): 1, (1, 2): 1}), f"{folder}/a")
->>> b = write_run(NgramCounts.from_ngrams({(2,): 2, (2, 1): 1, (1,): 1}), f"{folder}/b")
->>> parts = list(merge_runs([a, b], budget_bytes=1 << 20))
+>>> a = write_run(NgramTable.from_ngrams({(1,): 2, (2,): 1, (1, 2): 1}), f"{folder}/a")
+>>> b = write_run(NgramTable.from_ngrams({(2,): 2, (2, 1): 1, (1,): 1}), f"{folder}/b")
+>>> parts = list(merged_partitions([a, b], budget_bytes=1 << 20))
 >>> [(p.first_units, p.table.counts[0].tolist()) for p in parts]
 [((0, 4), [3, 3])]
 >>> full = concatenate([p.table for p in parts])
@@ -48,7 +48,7 @@ import numpy as np
 
 from wordmine.budget import slice_bytes
 from wordmine.counting.spill.passes import merge_passes
-from wordmine.counting.table.ngrams import U64, NgramCounts, mask, widen
+from wordmine.counting.table.ngrams import U64, NgramTable, mask, widen
 from wordmine.errors import OutputError
 from wordmine.io.text import remove_stale_tmp
 
@@ -149,12 +149,12 @@ class Run(FirstUnitIndex):
         lengths = self.lengths
         return self.path, 16 * sum(lengths[: order - 1]) + (8 * lengths[order - 1] if kind == "counts" else 0)
 
-    def read_slice(self, lo: int, hi: int) -> NgramCounts:
+    def read_slice(self, lo: int, hi: int) -> NgramTable:
         return read_slice(self, lo, hi)
 
 
 
-def first_unit_starts(table: NgramCounts) -> list[np.ndarray]:
+def first_unit_starts(table: NgramTable) -> list[np.ndarray]:
     """For each order, the first row of each first unit 0..U+1 (U the largest), then the row count."""
     top_unit = 0
     if table.max_order and len(table.keys[0]):
@@ -172,7 +172,7 @@ def first_unit_starts(table: NgramCounts) -> list[np.ndarray]:
     return starts
 
 
-def write_run(table: NgramCounts, path: str) -> Run:
+def write_run(table: NgramTable, path: str) -> Run:
     """Write ``table`` raw to ``path`` (no pickling, no checksum: it is read back by this process)."""
     with open(path, "wb") as handle:
         for keys, counts in zip(table.keys, table.counts):
@@ -181,13 +181,13 @@ def write_run(table: NgramCounts, path: str) -> Run:
     return Run(path, table.bits, first_unit_starts(table))
 
 
-def read_slice(run: Run, lo: int, hi: int) -> NgramCounts:
+def read_slice(run: Run, lo: int, hi: int) -> NgramTable:
     """The n-grams of ``run`` whose first unit is in ``lo <= u < hi``: a table in itself."""
     return read_rows(run, run.bits, run.locate, lo, hi)
 
 
 def read_rows(index: FirstUnitIndex, bits: int, locate: Callable[[str, int], tuple[str, int]],
-              lo: int, hi: int) -> NgramCounts:
+              lo: int, hi: int) -> NgramTable:
     """The rows of first units ``lo <= u < hi`` of a table on disk, a table in itself.
 
     What a sorted run and a count file share: ``locate(kind, order)`` says in
@@ -195,7 +195,7 @@ def read_rows(index: FirstUnitIndex, bits: int, locate: Callable[[str, int], tup
     endian, 8 bytes a row); ``index`` where each first unit's rows begin.
     Chained keys name rows of the order below; they are re-based on the slice's first row.
     """
-    table = NgramCounts(bits)
+    table = NgramTable(bits)
     low = mask(bits)
     handles: dict[str, BinaryIO] = {}
     try:
@@ -224,7 +224,7 @@ class Partition:
     """The exact counts of the n-grams whose first unit is in ``first_units`` (lo, hi)."""
 
     first_units: tuple[int, int]
-    table: NgramCounts
+    table: NgramTable
 
 
 def plan_partitions(runs: list[FirstUnitIndex], budget_bytes: int) -> list[tuple[int, int]]:
@@ -256,7 +256,7 @@ def plan_partitions(runs: list[FirstUnitIndex], budget_bytes: int) -> list[tuple
 FAN_IN = 64
 
 
-def merge_runs(runs: list, budget_bytes: int, threads: int = 1, folder: str | None = None) -> Iterator[Partition]:
+def merged_partitions(runs: list, budget_bytes: int, threads: int = 1, folder: str | None = None) -> Iterator[Partition]:
     """The merged counts of ``runs``, one partition of first units at a time, in key order.
 
     ``runs`` are :class:`Run` or count files. With ``threads`` > 1 that many
@@ -326,7 +326,7 @@ def _merge_all(runs: list, budget_bytes: int, threads: int) -> Iterator[Partitio
     def merged(bounds: tuple[int, int]) -> Partition:
         lo, hi = bounds
         # A run and a count file each read (a count file also checks) their own slices.
-        return Partition(bounds, merge_many([_widened(run.read_slice(lo, hi), bits) for run in runs]))
+        return Partition(bounds, merge_tables([_widened(run.read_slice(lo, hi), bits) for run in runs]))
 
     if threads == 1 or len(ranges) == 1:
         yield from map(merged, ranges)
@@ -348,11 +348,11 @@ def _merge_all(runs: list, budget_bytes: int, threads: int) -> Iterator[Partitio
         pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _widened(table: NgramCounts, bits: int) -> NgramCounts:
+def _widened(table: NgramTable, bits: int) -> NgramTable:
     return table if table.bits == bits else widen(table, bits)
 
 
-def merge_many(tables: list[NgramCounts]) -> NgramCounts:
+def merge_tables(tables: list[NgramTable]) -> NgramTable:
     """The sum of several count tables of one shape, emptied as they are merged.
 
     One stable sort of all their keys side by side: the sort finds the sorted
@@ -360,17 +360,17 @@ def merge_many(tables: list[NgramCounts]) -> NgramCounts:
     would take log2(tables) passes. Equal keys are then summed, and each
     table's rows mapped to the merged rows, to re-key the chained order above.
 
-    >>> a = NgramCounts.from_ngrams({(1,): 2, (3,): 1, (1, 3): 1})
-    >>> b = NgramCounts.from_ngrams({(3,): 2, (3, 3): 1})
-    >>> c = NgramCounts.from_ngrams({(1,): 1, (1, 1): 1})
-    >>> m = merge_many([a, b, c])
+    >>> a = NgramTable.from_ngrams({(1,): 2, (3,): 1, (1, 3): 1})
+    >>> b = NgramTable.from_ngrams({(3,): 2, (3, 3): 1})
+    >>> c = NgramTable.from_ngrams({(1,): 1, (1, 1): 1})
+    >>> m = merge_tables([a, b, c])
     >>> m.counts[0].tolist(), m.decode(2, np.arange(3)).tolist(), m.counts[1].tolist()
     ([3, 3], [[1, 1], [1, 3], [3, 3]], [1, 1, 1])
     """
     first = tables[0]
     if len(tables) == 1:
         return first
-    out = NgramCounts(first.bits)
+    out = NgramTable(first.bits)
     low, shift = mask(first.bits), U64(first.bits)
     row_maps: list[np.ndarray] = []
     for order in range(1, first.max_order + 1):
@@ -401,9 +401,9 @@ def merge_many(tables: list[NgramCounts]) -> NgramCounts:
     return out
 
 
-def concatenate(parts: list[NgramCounts]) -> NgramCounts:
+def concatenate(parts: list[NgramTable]) -> NgramTable:
     """One table from partitions laid end to end (chained keys re-based on the rows before them)."""
-    out = NgramCounts(parts[0].bits)
+    out = NgramTable(parts[0].bits)
     before = np.zeros(len(parts), np.int64)  # rows of the order below in the partitions before each
     for order in range(1, parts[0].max_order + 1):
         keys = [p.keys[order - 1] for p in parts]

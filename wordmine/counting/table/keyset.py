@@ -17,7 +17,7 @@ start at 1.
 
 :class:`KeyIndex` is the same table holding each key's row as well, for lookups
 into sorted key arrays (the character model's n-grams): the row of each query
-key, or -1, like ``NgramCounts.find`` but a gather or two per query instead of
+key, or -1, like ``NgramTable.find`` but a gather or two per query instead of
 about twenty dependent reads of a binary search.
 
 >>> index = KeyIndex(np.array([3, 10, 11, 2**40], np.uint64))
@@ -91,7 +91,7 @@ class KeySet:
 
 
 class KeyIndex:
-    """Rows of keys by hashing; ``find`` answers like :meth:`NgramCounts.find`.
+    """Rows of keys by hashing; ``find`` answers like :meth:`NgramTable.find`.
 
     Each slot holds its key and its row side by side (16 bytes, read as one
     ``complex128``), so a query reads one place in memory, not two; one spare

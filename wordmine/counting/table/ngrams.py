@@ -13,7 +13,7 @@ rows are in lexicographic order, so chained keys sort lexicographically too,
 and any order fits in 64 bits as long as an order has fewer than
 ``2 ** (64 - bits)`` distinct n-grams.
 
->>> t = NgramCounts.from_ngrams({(1,): 3, (2,): 2, (1, 2): 2, (2, 1): 1}, bits=16)
+>>> t = NgramTable.from_ngrams({(1,): 3, (2,): 2, (1, 2): 2, (2, 1): 1}, bits=16)
 >>> t.keys[1].tolist(), t.counts[1].tolist()
 ([65538, 131073], [2, 1])
 >>> t.lookup(2, np.array([[1, 2], [2, 2]])).tolist()
@@ -38,7 +38,7 @@ def mask(bits: int) -> np.uint64:
 
 
 @dataclass
-class NgramCounts:
+class NgramTable:
     """Exact counts of all n-grams of orders ``1..max_order``.
 
     ``keys[k - 1]`` (sorted, ``uint64``) and ``counts[k - 1]`` (``int64``) hold
@@ -69,7 +69,7 @@ class NgramCounts:
         return order <= self.packed_orders
 
     @classmethod
-    def empty(cls, bits: int, max_order: int) -> NgramCounts:
+    def empty(cls, bits: int, max_order: int) -> NgramTable:
         return cls(
             bits,
             [np.zeros(0, U64) for _ in range(max_order)],
@@ -77,7 +77,7 @@ class NgramCounts:
         )
 
     @classmethod
-    def from_ngrams(cls, counts: dict[tuple[int, ...], int], bits: int = 16) -> NgramCounts:
+    def from_ngrams(cls, counts: dict[tuple[int, ...], int], bits: int = 16) -> NgramTable:
         """Build a table from explicit ``{unit-id tuple: count}`` (for tests and small data)."""
         max_order = max((len(g) for g in counts), default=1)
         table = cls.empty(bits, max_order)
@@ -191,7 +191,7 @@ def unpack(keys: np.ndarray, order: int, bits: int) -> np.ndarray:
     return out
 
 
-def merge_sorted(
+def merge_sorted_keys(
     a_keys: np.ndarray, a_counts: np.ndarray, b_keys: np.ndarray, b_counts: np.ndarray,
     want_rows: bool = True,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
@@ -200,8 +200,8 @@ def merge_sorted(
     Returns the merged keys and counts and, when ``want_rows``, the row in the
     result of each row of ``a`` and of ``b`` (to re-key the chained order above).
 
-    >>> k, c, ra, rb = merge_sorted(np.array([1, 5], U64), np.array([2, 2]),
-    ...                              np.array([3, 5], U64), np.array([1, 1]))
+    >>> k, c, ra, rb = merge_sorted_keys(np.array([1, 5], U64), np.array([2, 2]),
+    ...                                   np.array([3, 5], U64), np.array([1, 1]))
     >>> k.tolist(), c.tolist(), ra.tolist(), rb.tolist()
     ([1, 3, 5], [2, 1, 3], [0, 2], [1, 2])
     """
@@ -229,7 +229,7 @@ def merge_sorted(
     return merged_keys, merged_counts, rows[:na], rows[na:]
 
 
-def merge_counts(a: NgramCounts, b: NgramCounts, consume: bool = False, threads: int = 1) -> NgramCounts:
+def merge_two_tables(a: NgramTable, b: NgramTable, consume: bool = False, threads: int = 1) -> NgramTable:
     """The counts of the concatenation of the two corpora (commutative, associative).
 
     With ``consume`` the inputs are emptied order by order as the result grows,
@@ -238,9 +238,9 @@ def merge_counts(a: NgramCounts, b: NgramCounts, consume: bool = False, threads:
     (numpy's sorts and gathers run without the interpreter lock), and the
     results laid end to end: the same table as one merge.
 
-    >>> a = NgramCounts.from_ngrams({(1,): 2, (3,): 1, (1, 3): 1}, bits=32)
-    >>> b = NgramCounts.from_ngrams({(3,): 2, (3, 3): 1}, bits=32)
-    >>> both = merge_counts(a, b, threads=2)
+    >>> a = NgramTable.from_ngrams({(1,): 2, (3,): 1, (1, 3): 1}, bits=32)
+    >>> b = NgramTable.from_ngrams({(3,): 2, (3, 3): 1}, bits=32)
+    >>> both = merge_two_tables(a, b, threads=2)
     >>> both.counts[0].tolist(), both.decode(2, np.arange(2)).tolist(), both.counts[1].tolist()
     ([2, 3], [[1, 3], [3, 3]], [1, 1])
     """
@@ -251,7 +251,7 @@ def merge_counts(a: NgramCounts, b: NgramCounts, consume: bool = False, threads:
         parts = threads
     cuts = _first_unit_cuts(a, parts)
     sides = [_Side(a, _part_bounds(a, cuts)), _Side(b, _part_bounds(b, cuts))]
-    out = NgramCounts(a.bits)
+    out = NgramTable(a.bits)
     prefix_starts = np.zeros(1, np.int64)  # where each part's rows of the order below begin
     if len(cuts) > 1:
         from concurrent.futures import ThreadPoolExecutor  # here: small merges never pay for its import
@@ -279,7 +279,7 @@ def merge_counts(a: NgramCounts, b: NgramCounts, consume: bool = False, threads:
 class _Side:
     """One table of a merge in ranges: its part bounds, and the last order's rows in the merged parts."""
 
-    table: NgramCounts
+    table: NgramTable
     bounds: list[np.ndarray]
     rows: list = field(default_factory=list)
 
@@ -296,16 +296,16 @@ class _Side:
 
 
 def _merge_part(sides: list[_Side], order: int, part: int, want_rows: bool):
-    """merge_sorted of one range of first units of both tables."""
+    """merge_sorted_keys of one range of first units of both tables."""
     (ka, ca), (kb, cb) = (side.part(order, part) for side in sides)
-    return merge_sorted(ka, ca, kb, cb, want_rows=want_rows)
+    return merge_sorted_keys(ka, ca, kb, cb, want_rows=want_rows)
 
 
 #: Tables with fewer rows in their top order are merged in one piece: threads would cost more than they save.
 PARALLEL_MERGE_ROWS = 1 << 20
 
 
-def _first_unit_cuts(table: NgramCounts, parts: int) -> list[int]:
+def _first_unit_cuts(table: NgramTable, parts: int) -> list[int]:
     """The first unit id of each of ``parts`` ranges, splitting the top packed order of ``table`` evenly.
 
     Cuts that coincide are dropped (a range of one first unit is never split).
@@ -322,7 +322,7 @@ def _first_unit_cuts(table: NgramCounts, parts: int) -> list[int]:
     return cuts
 
 
-def _part_bounds(table: NgramCounts, cuts: list[int]) -> list[np.ndarray]:
+def _part_bounds(table: NgramTable, cuts: list[int]) -> list[np.ndarray]:
     """For each order, the row where each range of first units starts, and the row count at the end."""
     bounds = []
     for order in range(1, table.max_order + 1):
@@ -335,26 +335,26 @@ def _part_bounds(table: NgramCounts, cuts: list[int]) -> list[np.ndarray]:
     return bounds
 
 
-def widen(table: NgramCounts, bits: int) -> NgramCounts:
+def widen(table: NgramTable, bits: int) -> NgramTable:
     """The same counts with ``bits`` bits per unit id (when the vocabulary outgrows the old width)."""
     return rekey(table, bits)
 
 
-def rekey(table: NgramCounts, bits: int, id_map: np.ndarray | None = None) -> NgramCounts:
+def rekey(table: NgramTable, bits: int, id_map: np.ndarray | None = None) -> NgramTable:
     """The same counts keyed with ``bits`` bits per id, unit ids renamed through ``id_map``.
 
     Renaming reorders the keys, so every order is decoded, mapped, encoded and
     sorted again (orders in turn: a chained order is keyed on the rows of the
     order below).
 
-    >>> t = NgramCounts.from_ngrams({(1,): 2, (2,): 1, (1, 2): 1})
+    >>> t = NgramTable.from_ngrams({(1,): 2, (2,): 1, (1, 2): 1})
     >>> r = rekey(t, 16, np.array([0, 2, 1]))
     >>> r.decode(1, np.arange(2)).tolist(), r.counts[0].tolist()
     ([[1], [2]], [1, 2])
     >>> r.decode(2, np.arange(1)).tolist()
     [[2, 1]]
     """
-    out = NgramCounts.empty(bits, table.max_order)
+    out = NgramTable.empty(bits, table.max_order)
     for order in range(1, table.max_order + 1):
         units = table.decode(order, np.arange(len(table.keys[order - 1])))
         if id_map is not None:

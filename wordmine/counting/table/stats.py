@@ -32,7 +32,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from wordmine.counting.table.ngrams import U64, NgramCounts, mask
+from wordmine.counting.table.ngrams import U64, NgramTable, mask
 
 #: Rows of left-entropy terms read back at once.
 BLOCK_ROWS = 1 << 20
@@ -64,7 +64,7 @@ def branching_entropy(n_w: np.ndarray, sums: np.ndarray) -> np.ndarray:
         return np.maximum(np.where(n_w > 0, np.log(n_w) - sums / n_w, 0.0), 0.0)
 
 
-def suffix_keys(table: NgramCounts, order: int, rows: np.ndarray | None = None) -> np.ndarray:
+def suffix_keys(table: NgramTable, order: int, rows: np.ndarray | None = None) -> np.ndarray:
     """The suffix (units 2..order) of the given rows of ``order`` (None: every row): its packed key
     when order - 1 is packed, else rows of unit ids."""
     bits = table.bits
@@ -77,7 +77,7 @@ def suffix_keys(table: NgramCounts, order: int, rows: np.ndarray | None = None) 
     return table.decode(order, np.arange(len(keys)) if rows is None else rows)[:, 1:]
 
 
-def suffix_rows(table: NgramCounts, order: int) -> np.ndarray:
+def suffix_rows(table: NgramTable, order: int) -> np.ndarray:
     """Row (in order - 1) of the suffix of every n-gram of ``order``.
 
     Sorting the suffix keys first turns the look-up into one ordered walk of the
@@ -92,7 +92,7 @@ def suffix_rows(table: NgramCounts, order: int) -> np.ndarray:
     return rows
 
 
-def add_left_terms(out: np.ndarray, table: NgramCounts, order: int, suffix: np.ndarray,
+def add_left_terms(out: np.ndarray, table: NgramTable, order: int, suffix: np.ndarray,
                    terms: np.ndarray) -> None:
     """Add each term to the left sum of its suffix's row in ``table`` (a suffix not kept is skipped).
 
@@ -108,7 +108,7 @@ def add_left_terms(out: np.ndarray, table: NgramCounts, order: int, suffix: np.n
     np.add.at(out, rows[hit], terms[hit])
 
 
-def left_entropy(table: NgramCounts, order: int, blocks: Iterable[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+def left_entropy(table: NgramTable, order: int, blocks: Iterable[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
     """Left entropy of every row of ``order`` in ``table``, from (suffix, c ln c) blocks.
 
     The blocks must come in the order of the unpruned table (the partitions'
@@ -147,7 +147,7 @@ class LeftTerms:
     def _width(self, suffix: np.ndarray) -> int:
         return (suffix.shape[1] if suffix.ndim == 2 else 1) + 1
 
-    def sums(self, table: NgramCounts) -> np.ndarray:
+    def sums(self, table: NgramTable) -> np.ndarray:
         """Left sums of every row of ``table``'s order, in the order the terms were written."""
         self.handle.close()
         order = self.order

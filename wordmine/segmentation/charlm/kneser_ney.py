@@ -19,8 +19,8 @@ import math
 
 import numpy as np
 
-from wordmine.counting.table.corpus import Corpus
-from wordmine.counting.table.ngrams import NgramCounts
+from wordmine.counting.table.corpus import Corpus, LearningCorpus
+from wordmine.counting.table.ngrams import NgramTable
 
 
 def kneser_ney(corpus: Corpus, order: int) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray], float]:
@@ -37,7 +37,7 @@ def kneser_ney(corpus: Corpus, order: int) -> tuple[list[np.ndarray], list[np.nd
     starts = _run_start_ngrams(corpus, order)
     # Pruned counts (see wordmine.counting.reducers.learning) bring the continuation counts and
     # counts of counts of the whole stream: the kept table alone would undercount both.
-    stats = getattr(corpus, "learning", None)
+    stats = corpus.learning if isinstance(corpus, LearningCorpus) else None
     discounts = [0.0] * order
     for k in range(1, order):
         if stats is None:
@@ -83,7 +83,7 @@ def kneser_ney(corpus: Corpus, order: int) -> tuple[list[np.ndarray], list[np.nd
     return keys, log_prob, backoff, unknown
 
 
-def _lower_prob(table: NgramCounts, log_prob: list[np.ndarray], backoff: list[np.ndarray],
+def _lower_prob(table: NgramTable, log_prob: list[np.ndarray], backoff: list[np.ndarray],
                 grams: np.ndarray, rows: np.ndarray, unknown: float) -> np.ndarray:
     """p(last unit | the units before it) of each row of ``grams``, backing off where unseen.
 
@@ -157,7 +157,7 @@ def _run_start_ngrams(corpus: Corpus, order: int) -> list[np.ndarray]:
     return [np.unique(np.concatenate(rows)) if rows else np.zeros(0, np.int64) for rows in found]
 
 
-def prune(counts: NgramCounts, keys: list[np.ndarray], log_prob: list[np.ndarray], backoff: list[np.ndarray],
+def prune(counts: NgramTable, keys: list[np.ndarray], log_prob: list[np.ndarray], backoff: list[np.ndarray],
           min_count: int, per_ngram: tuple[list[np.ndarray], ...] = ()) -> None:
     """Drop the n-grams of order 3 and up seen fewer than ``min_count`` times (in place).
 

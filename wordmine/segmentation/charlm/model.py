@@ -57,9 +57,9 @@ import numpy as np
 
 from wordmine.arrays import word_starts
 from wordmine.config import CharLMConfig, SegmentConfig
-from wordmine.counting.table.corpus import Corpus
+from wordmine.counting.table.corpus import Corpus, PrunedCorpus
 from wordmine.counting.table.keyset import KeyIndex
-from wordmine.counting.table.ngrams import NgramCounts
+from wordmine.counting.table.ngrams import NgramTable
 from wordmine.mining.scoring import entropy_variation
 from wordmine.normalize import Vocabulary
 from wordmine.segmentation.charlm.kneser_ney import kneser_ney, prune
@@ -97,7 +97,7 @@ def transition_matrix(weights_log10: dict[str, float]) -> np.ndarray:
 class CharLM:
     """An order-4 character model in backoff form and the tag transition weights.
 
-    ``keys[k - 1]`` are the n-grams of order k in :class:`NgramCounts` key encoding,
+    ``keys[k - 1]`` are the n-grams of order k in :class:`NgramTable` key encoding,
     ``log_prob[k - 1]`` their interpolated log probabilities (natural log),
     ``backoff[k - 1]`` the log weight given to the lower order after that n-gram
     as a context (orders 1-3). ``unknown_log_prob`` scores a unit the model never saw.
@@ -173,9 +173,9 @@ class CharLM:
         rows[ids] = np.arange(len(ids))
         return rows
 
-    def table(self) -> NgramCounts:
+    def table(self) -> NgramTable:
         """The keys as an n-gram table, for lookups (its counts are not used)."""
-        return NgramCounts(self.bits, self.keys, [np.zeros(len(k), np.int64) for k in self.keys])
+        return NgramTable(self.bits, self.keys, [np.zeros(len(k), np.int64) for k in self.keys])
 
     def word_ends(self, ids: np.ndarray, offsets: np.ndarray) -> np.ndarray:
         """True after each unit that ends a word in the best tagging."""
@@ -350,7 +350,7 @@ def learn_charlm(corpus: Corpus, config: CharLMConfig) -> CharLM:
     counts = corpus.counts
     order = min(ORDER, counts.max_order)
     keys, log_prob, backoff, unknown = kneser_ney(corpus, order)
-    right, left = entropy_variation(counts, order, corpus.entropy if corpus.pruned_at is not None else None)
+    right, left = entropy_variation(counts, order, corpus.entropy if isinstance(corpus, PrunedCorpus) else None)
     occurrences = [counts.counts[k - 1].astype(np.float64) for k in range(1, order + 1)]
     prune(counts, keys, log_prob, backoff, config.prune_count, (right, left, occurrences))
     model = CharLM(corpus.vocab.units, counts.bits, keys, log_prob, backoff, unknown,

@@ -32,7 +32,7 @@ import numpy as np
 from wordmine.config import CountConfig
 from wordmine.counting.engine.counter import count_text  # noqa: F401 - count_text for the doctest
 from wordmine.counting.table.corpus import Corpus
-from wordmine.counting.table.ngrams import bits_for, merge_counts, rekey
+from wordmine.counting.table.ngrams import bits_for, merge_two_tables, rekey
 from wordmine.errors import WordmineError
 from wordmine.normalize import Vocabulary
 from wordmine.unitstream import UnitStream
@@ -62,7 +62,7 @@ def _merge_two(a: Corpus, b: Corpus, config: CountConfig) -> Corpus:
     a_counts = a.counts if a.counts.bits == bits else rekey(a.counts, bits)
     renamed = not np.array_equal(id_map, np.arange(len(id_map)))
     b_counts = rekey(b.counts, bits, id_map) if renamed or b.counts.bits != bits else b.counts
-    counts = merge_counts(a_counts, b_counts)
+    counts = merge_two_tables(a_counts, b_counts)
     stream = UnitStream(config.plan.stream_buffer, config.tmp_dir)
     wide = len(vocab) > 1 << 16
     for chunk in a.stream.chunks():
