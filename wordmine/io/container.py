@@ -41,7 +41,7 @@ from typing import BinaryIO
 import numpy as np
 
 from wordmine.errors import FormatError
-from wordmine.io.text import atomic_output
+from wordmine.io.text import WORDMINE_KINDS, atomic_output
 from wordmine.unitstream import FileSlice, UnitStream
 
 _PREAMBLE = struct.Struct("<8sIIQ")
@@ -118,7 +118,8 @@ def _read_header(handle: BinaryIO, path: str, magic: bytes, version: int, kind: 
     size = os.fstat(handle.fileno()).st_size
     preamble = handle.read(_PREAMBLE.size)
     if len(preamble) < len(magic) or preamble[: len(magic)] != magic:
-        raise FormatError(f"{path}: not a wordmine {kind}")
+        other = next((what for other, what in WORDMINE_KINDS.items() if preamble.startswith(other)), None)
+        raise FormatError(f"{path}: {other + ', ' if other else ''}not a wordmine {kind}")
     if len(preamble) < _PREAMBLE.size:
         raise FormatError(f"{path}: truncated {kind} ({size} bytes)")
     _, found_version, header_crc, header_len = _PREAMBLE.unpack(preamble)

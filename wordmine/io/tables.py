@@ -152,8 +152,15 @@ def _lexicon_text(path: str, encoding: str) -> str:
     raise DecodeError(path, error.start, encoding, data[error.start : error.start + 1], hint)
 
 
+#: The largest count a lexicon line may give: 2^53, the last whole number a float holds exactly.
+#: Counts are summed as 64-bit integers; a count of 1e308 overflowed them (a NumPy warning, then
+#: a model that split every character).
+MAX_WORD_COUNT = float(1 << 53)
+
+
 def _count(field: str, path: str, number: int) -> float:
-    """A word's count: a finite number above 0, else an :class:`InputError` naming the file and line.
+    """A word's count: a finite number above 0 and at most 2^53, else an :class:`InputError` naming the
+    file and line.
 
     >>> _count("12", "w.txt", 3), _count("2.5", "w.txt", 3)
     (12.0, 2.5)
@@ -168,6 +175,9 @@ def _count(field: str, path: str, number: int) -> float:
     if not (math.isfinite(count) and count > 0) or isinstance(field, bool):
         raise InputError(f"{path}: line {number}: count {field!r} is not a finite number above 0 (a line is: word "
                          "[count])")
+    if count > MAX_WORD_COUNT:
+        raise InputError(f"{path}: line {number}: count {field!r} is more than 2^53, more than any corpus holds "
+                         "(a line is: word [count])")
     return count
 
 

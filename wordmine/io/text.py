@@ -40,7 +40,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from wordmine.config import ERRORS
+from wordmine.config import ERRORS, format_size
 from wordmine.errors import WRITE_ERRNOS, DecodeError, InputError, OutputError
 from wordmine.normalize import MAX_LATIN_UNIT
 
@@ -184,12 +184,18 @@ def _utf16_hint(sample: bytes) -> str | None:
     return None
 
 
-#: The magic of each file wordmine writes, what it is and where it goes. A text input that starts
-#: with one is refused by name, not as binary input (tests check these are the writers' magics).
+#: The magic of each file wordmine writes, and what it is: a file of one kind given where another
+#: is read is named for what it is (tests check these are the writers' magics).
+WORDMINE_KINDS = {
+    b"WMCOUNTS": "a wordmine count file (from count -o FILE.wmc)",
+    b"WMMODEL\0": "a wordmine model file (from learn -o FILE.wmm)",
+}
+#: What each file wordmine writes is, and where it goes: a text input that starts with one is
+#: refused by name, not as binary input.
 WORDMINE_FILES = {
-    b"WMCOUNTS": "a wordmine count file (from count -o FILE.wmc), not text: give it as the input of "
-                 "discover, contrast or learn, or to merge",
-    b"WMMODEL\0": "a wordmine model file (from learn -o FILE.wmm), not text: give it to segment --model",
+    b"WMCOUNTS": f"{WORDMINE_KINDS[b'WMCOUNTS']}, not text: give it as the input of discover, contrast or learn, "
+                 "or to merge",
+    b"WMMODEL\0": f"{WORDMINE_KINDS[b'WMMODEL' + bytes(1)]}, not text: give it to segment --model",
 }
 
 
@@ -477,14 +483,41 @@ class _BufferFull(Exception):
     """Writing the copy failed (not reading the input): carries the OSError past read_blocks."""
 
 
-class _Tee:
-    """A byte stream that writes every block read from ``source`` into ``copy``."""
+def reserve_of(folder: str) -> int:
+    """The room a copy of standard input leaves free in ``folder``'s file system: 1% of it, at most 256 MiB.
 
-    def __init__(self, source: BinaryIO, copy: BinaryIO) -> None:
-        self.source, self.copy = source, copy
+    ``yes 中文 | wordmine segment -`` is valid text that never ends; copied for
+    a second pass, it would fill the disk to the last byte, and every other
+    program writing there would fail with it. The copy stops this much short
+    (0 where the system does not say how big the file system is).
+    """
+    try:
+        info = os.statvfs(folder)
+    except (OSError, AttributeError):
+        return 0
+    return min(256 << 20, info.f_blocks * info.f_frsize // 100)
+
+
+def _free(folder: str) -> int:
+    try:
+        info = os.statvfs(folder)
+    except (OSError, AttributeError):
+        return sys.maxsize
+    return info.f_bavail * info.f_frsize
+
+
+class _Tee:
+    """A byte stream that writes every block read from ``source`` into ``copy``, leaving ``reserve`` bytes
+    free in ``folder``."""
+
+    def __init__(self, source: BinaryIO, copy: BinaryIO, folder: str = ".", reserve: int = 0) -> None:
+        self.source, self.copy, self.folder, self.reserve = source, copy, folder, reserve
 
     def read(self, size: int) -> bytes:
         raw = self.source.read(size)
+        if raw and self.reserve and _free(self.folder) - len(raw) < self.reserve:
+            raise _BufferFull(OSError(errno.ENOSPC, f"it would leave less than {format_size(self.reserve)} free there "
+                                      "(or give a file, not a pipe)"))
         try:
             self.copy.write(raw)
         except OSError as exc:
@@ -526,7 +559,7 @@ def replayable(paths: tuple[str, ...], tmp_dir: str | None = None, encoding: str
                     copies.append(handle.name)
                     _COPIES[handle.name] = shown
                     source = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115 (the tee closes it)
-                    tee = TextSource(shown, functools.partial(_Tee, source, handle))
+                    tee = TextSource(shown, functools.partial(_Tee, source, handle, where, reserve_of(where)))
                     for _ in read_blocks([tee], encoding, block_bytes=1 << 20, errors=errors):
                         pass
             except (OSError, _BufferFull) as exc:

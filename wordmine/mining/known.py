@@ -26,6 +26,7 @@ text's own characters.
 
 from __future__ import annotations
 
+import codecs
 import functools
 import os
 from collections.abc import Iterable
@@ -33,6 +34,7 @@ from importlib import resources
 
 from wordmine.config import NO_JIEBA
 from wordmine.errors import InputError
+from wordmine.io.text import check_not_wordmine_file, suggest_encoding, wide_bom
 
 
 @functools.lru_cache(maxsize=1)
@@ -74,7 +76,8 @@ def read_known_file(path: str | os.PathLike[str], encoding: str = "utf-8") -> li
     Blank lines are skipped; the frequency, when there is one, must be a whole
     number (as jieba requires); a file with no word is an error, as it is
     surely not the file meant. Read as UTF-8 (with or without a byte-order
-    mark), or else in ``encoding``.
+    mark; a UTF-16 or UTF-32 one is read as such), or else in ``encoding``;
+    a wordmine count or model file is refused by name.
 
     >>> import os, tempfile
     >>> with tempfile.TemporaryDirectory() as folder:
@@ -89,8 +92,9 @@ def read_known_file(path: str | os.PathLike[str], encoding: str = "utf-8") -> li
             data = handle.read()
     except OSError as exc:
         raise InputError(f"--known {name}: cannot read: {exc.strerror}") from None
+    check_not_wordmine_file(f"--known {name}", data)
     text = None
-    for candidate in dict.fromkeys(("utf-8-sig", encoding)):
+    for candidate in dict.fromkeys((wide_bom(data) or "utf-8-sig", encoding)):
         try:
             text = data.decode(candidate)
             break
@@ -99,7 +103,10 @@ def read_known_file(path: str | os.PathLike[str], encoding: str = "utf-8") -> li
         except LookupError:
             raise InputError(f"unknown encoding {encoding!r}: check --encoding") from None
     if text is None:
-        raise InputError(f"--known {name}: not UTF-8 nor {encoding}: give the file's --encoding")
+        codec = codecs.lookup(encoding).name
+        hint = suggest_encoding(data[: 1 << 20], codec)
+        raise InputError(f"--known {name}: not UTF-8{'' if codec == 'utf-8' else ' nor ' + encoding}: " +
+                         (f"try --encoding {hint}" if hint else "give the file's --encoding"))
     words = []
     for number, line in enumerate(text.splitlines(), 1):
         fields = line.split()

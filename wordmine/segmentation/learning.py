@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from wordmine.blas import one_blas_thread
 from wordmine.budget import MemoryPlan
+from wordmine.checks import checked_lines
 from wordmine.config import LEARN_METHODS, SEGMENT_METHODS, CharLMConfig, CRFConfig, SegmentConfig  # noqa: F401
 from wordmine.counting.table.corpus import Corpus
 from wordmine.errors import OptionError
@@ -57,6 +58,9 @@ class Segmenter:
 
     def cut(self, text: str) -> list[str]:
         """The words of ``text`` as a list, like ``jieba.lcut`` (white space is dropped)."""
+        if not isinstance(text, str):
+            raise OptionError(f"cut takes one text (str), not {type(text).__name__}" +
+                              (": decode it first" if isinstance(text, (bytes, bytearray)) else ""))
         return [word for line in self._segment_lines(text) for word in line.split(" ") if word]
 
     def segment(self, lines: Iterable[str], jobs: int = 1) -> Iterator[str]:
@@ -67,6 +71,11 @@ class Segmenter:
         """
         if isinstance(lines, (str, bytes)):
             raise OptionError("segment takes lines (e.g. a list of str), not one string: give [text], or use cut()")
+        if not isinstance(lines, Iterable):
+            raise OptionError(f"segment takes lines (e.g. a list of str), not {type(lines).__name__}")
+        return self._segmented(checked_lines(lines, "segment"), jobs)
+
+    def _segmented(self, lines: Iterable[str], jobs: int) -> Iterator[str]:
         blocks = (line if line.endswith("\n") else line + "\n" for line in lines)
         pending = ""
         for text in self.segment_pieces(blocks, jobs):

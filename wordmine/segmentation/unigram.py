@@ -227,7 +227,8 @@ def model_from_lexicon(rows: list[tuple[str, float]]) -> WordModel:
         if 0 < len(ids) <= 64 // bits and not (ids == 0).any():
             keys.append(int(pack_at(ids, np.zeros(1, np.int64), len(ids), bits)[0]))
             counts.append(count)
-    merged_keys, merged_counts = sum_by_key([np.array(keys, U64)], [np.array(counts, np.float64).astype(np.int64)])
+    # Whole counts (as the count files hold them), summed as floats: a word on many lines cannot overflow.
+    merged_keys, merged_counts = sum_by_key([np.array(keys, U64)], [np.floor(np.array(counts, np.float64))])
     return _model_from_counts(vocab.units, bits, merged_keys, np.maximum(merged_counts, 1))
 
 

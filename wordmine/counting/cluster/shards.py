@@ -25,7 +25,9 @@ import contextlib
 import dataclasses
 import logging
 import os
+import signal
 import tempfile
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -37,7 +39,7 @@ from wordmine.counting.engine.counter import count_text
 from wordmine.counting.table.corpus import Corpus, PrunedCorpus
 from wordmine.counting.table.ngrams import bits_for
 from wordmine.errors import WordmineError
-from wordmine.io.text import read_blocks, text_source
+from wordmine.io.text import read_blocks, remove_stale, text_source
 from wordmine.unitstream import UnitStream
 
 
@@ -109,17 +111,73 @@ def _connected(kind: str, where: Any, Client: Any, LocalCluster: Any, dask: Any,
             yield client
         return
     with contextlib.ExitStack() as stack:
+        # Last out: what workers ended in the middle of a task (Ctrl-C) left in tmp_dir, once they are gone.
+        stack.callback(remove_stale, tmp_dir, "wordmine-spill-")
         scratch = stack.enter_context(tempfile.TemporaryDirectory(prefix=f"wordmine-dask-{os.getpid()}-", dir=tmp_dir))
         stack.enter_context(dask.config.set({"temporary-directory": scratch}))  # the scheduler's too
         stack.enter_context(_stopped_resource_tracker())
-        # The scheduler's HTTP server starts even without a dashboard, on port 8787 unless told
-        # otherwise: a second local cluster (another run, a test beside it) then warns on stderr
-        # that the port is taken. A port of the system's choosing never collides.
-        cluster = stack.enter_context(LocalCluster(
-            n_workers=where, threads_per_worker=1, processes=True, dashboard_address=None,
-            scheduler_kwargs={"dashboard": False, "dashboard_address": ":0"}, local_directory=scratch,
-            silence_logs=logging.CRITICAL))  # a failed task is our error line, not their log
-        yield stack.enter_context(Client(cluster))
+        with _signals_held():
+            # The scheduler's HTTP server starts even without a dashboard, on port 8787 unless told
+            # otherwise: a second local cluster (another run, a test beside it) then warns on stderr
+            # that the port is taken. A port of the system's choosing never collides.
+            cluster = stack.enter_context(LocalCluster(
+                n_workers=where, threads_per_worker=1, processes=True, dashboard_address=None,
+                scheduler_kwargs={"dashboard": False, "dashboard_address": ":0"}, local_directory=scratch,
+                silence_logs=logging.CRITICAL))  # a failed task is our error line, not their log
+            client = stack.enter_context(Client(cluster))
+        yield client
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM held while a local cluster starts, and delivered once it can be closed.
+
+    Ctrl-C goes to the command's whole process group. Let through while the
+    cluster starts, it stopped worker processes half-way through their start
+    (each printing a traceback) and this process inside ``LocalCluster``'s
+    constructor, which has no object yet to close: the run then printed pages
+    of Dask and multiprocessing tracebacks at exit, or waited forever for a
+    worker that would never come. Held, a Ctrl-C or a SIGTERM is delivered
+    when the cluster and its client can be closed, so the run ends as any
+    other does (after the start-up's few seconds).
+
+    Two holds, for two reasons. SIGINT is blocked (``pthread_sigmask``) in
+    this thread: the threads Dask starts meanwhile inherit the mask, and so do
+    the worker processes they spawn, which never see a Ctrl-C at all; they end
+    when this process closes the cluster. And where this process handles a
+    signal in Python (the command line does, for both), the handler is
+    replaced by one that only notes it: a thread started before (a BLAS
+    library's) may still receive it, and Python would then raise it in the
+    main thread. Each noted signal is raised again once the handlers are back.
+    SIGTERM stays unblocked for the workers: it is how their nanny stops them.
+
+    multiprocessing's resource tracker is started first, mask unchanged: the
+    call that starts it blocks SIGINT and SIGTERM around the spawn and then
+    *unblocks* them (Python 3.11's ``resource_tracker.ensure_running``), which,
+    done by Dask's thread on the first worker's start, would let Ctrl-C reach
+    the workers again.
+    """
+    from multiprocessing import resource_tracker
+
+    if not hasattr(signal, "pthread_sigmask"):  # not POSIX
+        yield
+        return
+    resource_tracker.ensure_running()
+    noted: list[int] = []
+    handlers = {}
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            if callable(signal.getsignal(signum)):
+                handlers[signum] = signal.signal(signum, lambda signum, frame: noted.append(signum))
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # a Ctrl-C still pending is raised here
+        for signum in dict.fromkeys(noted):
+            signal.raise_signal(signum)
 
 
 def check_workers(versions: dict, where: str) -> None:
