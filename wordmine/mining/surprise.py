@@ -97,6 +97,7 @@ def jieba_surprises(corpus: Corpus, config: DiscoverConfig, lexicon: Lexicon, kn
     ``lexicon``: what discovery found (its words are not tested again; its
     median boundary entropy is rule 3's bar); ``known``: the known lexicon.
     """
+    from wordmine.counting.table.corpus import PrunedCorpus
     from wordmine.mining.discover import is_solid, rank_score
     from wordmine.mining.novelty import _splitter, jieba_model
     from wordmine.mining.scoring import boundary_entropy, cohesion
@@ -121,7 +122,8 @@ def jieba_surprises(corpus: Corpus, config: DiscoverConfig, lexicon: Lexicon, kn
         grams = counts.decode(length, rows)
         n = counts.counts[length - 1][rows]
         coh = cohesion(counts, length, grams)
-        left_all, right_all = corpus.entropy.get(length) or boundary_entropy(counts, length)
+        kept = corpus.entropy.get(length) if isinstance(corpus, PrunedCorpus) else None
+        left_all, right_all = kept or boundary_entropy(counts, length)
         left, right = left_all[rows], right_all[rows]
         weak = ~is_solid(coh, n, counts.total, thresholds[length - 2]) & (np.minimum(left, right) >= bar_entropy)
         for r in np.flatnonzero(weak).tolist():
