@@ -11,14 +11,12 @@ import errno
 import os
 import random
 import signal
-from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wordmine.cli import cli
+from tests.helpers import STORY_PATH, invoke
 from wordmine.config import CountConfig
 from wordmine.counting.engine.counter import count_text
 from wordmine.counting.engine.merging import merge_corpora
@@ -133,10 +131,6 @@ def test_merging_files_whose_units_outgrow_16_bits(tmp_path):
     assert (tmp_path / "streamed.wmc").read_bytes() == (tmp_path / "whole.wmc").read_bytes()
 
 
-def invoke(*args: str):
-    return CliRunner().invoke(cli, [str(a) for a in args])
-
-
 @pytest.fixture(scope="module")
 def text_file(tmp_path_factory):
     path = tmp_path_factory.mktemp("t") / "text.txt"
@@ -160,11 +154,9 @@ def test_count_command_under_a_tiny_budget_writes_what_the_whole_table_gives(tex
             assert result.output == expected, (budget, options)
 
 
-STORY = Path(__file__).resolve().parents[1] / "corpora_samples" / "story.txt"
-
 
 def test_discover_on_a_count_file_under_a_tiny_budget_is_discover_on_the_text(tmp_path):
-    text_file = STORY
+    text_file = STORY_PATH
     assert invoke("count", text_file, "-q", "-o", tmp_path / "c.wmc").exit_code == 0
     for options in ([], ["--min-count", "3"]):
         on_text = invoke("discover", text_file, "-q", *options)
@@ -242,8 +234,8 @@ def test_ctrl_c_mid_merge_exits_130_and_removes_every_run(text_file, tmp_path, c
 
 
 def test_count_reads_a_count_file_a_range_at_a_time_whatever_its_order(tmp_path):
-    assert invoke("count", STORY, "-q", "--order", "3", "-o", tmp_path / "s.wmc").exit_code == 0
-    whole = count_text(STORY.read_text(encoding="utf-8").splitlines(keepends=True), CountConfig(order=3, jobs=1))
+    assert invoke("count", STORY_PATH, "-q", "--order", "3", "-o", tmp_path / "s.wmc").exit_code == 0
+    whole = count_text(STORY_PATH.read_text(encoding="utf-8").splitlines(keepends=True), CountConfig(order=3, jobs=1))
     for options in (["--top", "40"], ["--min-count", "9"]):
         # --order is the text's to count; a count file holds its own orders, all listed
         result = invoke("count", tmp_path / "s.wmc", "--order", "1", "--memory", "64k", "-q", *options)

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from tests.helpers import STORY_PATH
 from wordmine.cli import cli
 from wordmine.config import CountConfig
 from wordmine.counting.engine.counter import count_text
@@ -27,7 +28,6 @@ from wordmine.counting.reducers import listing as ranking
 from wordmine.counting.spill import runs
 
 ONE_PASS = 1 << 30
-STORY = Path(__file__).resolve().parents[1] / "corpora_samples" / "story.txt"
 
 
 def distinct_text(seed: int, lines: int, width: int = 300, alphabet: int = 2500) -> str:
@@ -40,7 +40,7 @@ def distinct_text(seed: int, lines: int, width: int = 300, alphabet: int = 2500)
 def text_file(tmp_path_factory) -> Path:
     """Distinct random lines, and a story whose words repeat (so discover has words to find)."""
     path = tmp_path_factory.mktemp("fan") / "text.txt"
-    path.write_text(distinct_text(11, 40) + STORY.read_text(encoding="utf-8"), encoding="utf-8")
+    path.write_text(distinct_text(11, 40) + STORY_PATH.read_text(encoding="utf-8"), encoding="utf-8")
     return path
 
 
