@@ -1,8 +1,7 @@
 """Spilling to --tmp-dir when it fails: a full folder while spilling or merging the runs, a path that is not
 a folder; one line naming the folder and --tmp-dir, nothing left.
 
-A test named test_fault_NN_... checks fault NN of issue 11's list, one named test_r3_NN_... item NN of issue 19
-(faults, round three); docs/reliability.md cites them by those names.
+test_r3_NN: item NN of issue 19 (docs/reliability.md cites them).
 """
 
 from __future__ import annotations
@@ -51,7 +50,7 @@ def test_a_spill_folder_that_is_not_a_folder_is_named(tmp_path, sample_path):
     blocker = tmp_path / "a_file"
     blocker.write_text("not a folder")
     result = invoke("count", sample_path("story.txt"), "--jobs", "1", "--tmp-dir", blocker / "spill",
-                 "-o", tmp_path / "out.wmc")
+                    "-o", tmp_path / "out.wmc")
     assert result.exit_code == 1
     assert str(blocker / "spill") in str(result.exception) and "--tmp-dir" in str(result.exception)
     assert not (tmp_path / "out.wmc").exists()
@@ -71,7 +70,7 @@ def test_a_full_disk_while_spilling_is_named_and_cleaned_up(tmp_path, sample_pat
     distinct = tmp_path / "distinct.txt"
     distinct.write_text("".join(chr(0x4E00 + rng.randrange(3000)) for _ in range(300_000)), encoding="utf-8")
     result = invoke("count", distinct, "--jobs", "1", "--memory", "16M", "--tmp-dir", spill,
-                 "-o", tmp_path / "out.wmc")
+                    "-o", tmp_path / "out.wmc")
     assert result.exit_code == 1
     message = str(result.exception)
     assert str(spill) in message and "No space left on device" in message and "--tmp-dir" in message

@@ -1,8 +1,7 @@
 """Options checked once: those a command would ignore are usage errors, --help says the real defaults, -q and
 --verbose, and merge and eval share the option groups of the other commands.
 
-A test named test_fault_NN_... checks fault NN of issue 11's list, one named test_r3_NN_... item NN of issue 19
-(faults, round three); docs/reliability.md cites them by those names.
+test_fault_NN: fault NN of issue 11 (docs/reliability.md cites them).
 """
 
 from __future__ import annotations
@@ -78,7 +77,7 @@ def test_cli_merge_takes_quiet_verbose_memory_tmp_dir_and_refuses_jobs(tmp_path)
     counts = tmp_path / "a.wmc"
     assert run_wordmine("count", STORY_PATH, "--order", "2", "-o", counts, "-q").returncode == 0
     proc = run_wordmine("merge", counts, counts, "-o", tmp_path / "b.wmc", "--verbose", "--memory", "500M",
-               "--tmp-dir", tmp_path)
+                        "--tmp-dir", tmp_path)
     assert proc.returncode == 0
     lines = proc.stderr.decode().splitlines()
     assert lines[0] == "wordmine: memory budget 500M (--memory); merging 2 count files"

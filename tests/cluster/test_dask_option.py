@@ -19,7 +19,7 @@ def test_cli_dask_nonsense_is_a_usage_error():
 def test_cli_dask_unreachable_scheduler_is_one_line():
     pytest.importorskip("distributed")
     proc = run_wordmine("count", STORY_PATH, "--dask", "tcp://127.0.0.1:1",
-               env={"DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "1s"})
+                        env={"DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "1s"})
     assert proc.returncode == 1
     assert proc.stderr.decode().strip() == ("wordmine: error: --dask tcp://127.0.0.1:1: cannot reach the scheduler: "
                                             "Timed out trying to connect to tcp://127.0.0.1:1 after 1 s")

@@ -1,8 +1,7 @@
 """Damaged count and model files: a flipped bit, a crafted header with a valid checksum, a cut file;
 each refused in one line, before anything is allocated.
 
-A test named test_fault_NN_... checks fault NN of issue 11's list, one named test_r3_NN_... item NN of issue 19
-(faults, round three); docs/reliability.md cites them by those names.
+test_fault_NN: fault NN of issue 11 (docs/reliability.md cites them).
 """
 
 from __future__ import annotations

@@ -1,8 +1,7 @@
 """Files of the wrong kind: the .wmc extension in any case, wordmine files given as text, a count file among
 texts, a count file of a lower order than asked.
 
-A test named test_fault_NN_... checks fault NN of issue 11's list, one named test_r3_NN_... item NN of issue 19
-(faults, round three); docs/reliability.md cites them by those names.
+test_fault_NN: fault NN of issue 11; test_r3_NN: item NN of issue 19 (docs/reliability.md cites them).
 """
 
 from __future__ import annotations

@@ -93,7 +93,7 @@ def test_merge_of_any_counts_is_the_count_of_the_whole(tmp_path, texts):
         assert invoke("count", path, "--jobs", "1", "-q", "-o", tmp_path / f"part{i}.wmc").exit_code == 0
     assert invoke("count", *paths, "--jobs", "1", "-q", "-o", tmp_path / "whole.wmc").exit_code == 0
     merged = invoke("merge", *(tmp_path / f"part{i}.wmc" for i in range(len(paths))), "-q",
-                 "-o", tmp_path / "merged.wmc")
+                    "-o", tmp_path / "merged.wmc")
     assert merged.exit_code == 0, merged.output
     assert (tmp_path / "merged.wmc").read_bytes() == (tmp_path / "whole.wmc").read_bytes()
 

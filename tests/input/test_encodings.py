@@ -1,8 +1,7 @@
 """Text in other encodings: --encoding for every input (word lists too), honest hints for undecodable bytes,
 --errors replace|skip, byte-order marks, codecs that are not text encodings.
 
-A test named test_fault_NN_... checks fault NN of issue 11's list, one named test_r3_NN_... item NN of issue 19
-(faults, round three); docs/reliability.md cites them by those names.
+test_fault_NN: fault NN of issue 11; test_r3_NN: item NN of issue 19 (docs/reliability.md cites them).
 """
 
 from __future__ import annotations

@@ -1,8 +1,7 @@
 """What -o writes: the whole output or nothing (atomic, .part files named for their process), through symlinks,
 into devices and FIFOs, and one line on a full disk.
 
-A test named test_fault_NN_... checks fault NN of issue 11's list, one named test_r3_NN_... item NN of issue 19
-(faults, round three); docs/reliability.md cites them by those names.
+test_fault_NN: fault NN of issue 11; test_r3_NN: item NN of issue 19 (docs/reliability.md cites them).
 """
 
 from __future__ import annotations

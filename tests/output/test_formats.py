@@ -1,9 +1,5 @@
 """The rows written: TSV on stdout and nothing else, --header, JSON lines, jieba's user dictionary, --top,
-and the count file that only goes to -o.
-
-A test named test_fault_NN_... checks fault NN of issue 11's list, one named test_r3_NN_... item NN of issue 19
-(faults, round three); docs/reliability.md cites them by those names.
-"""
+and the count file that only goes to -o."""
 
 from __future__ import annotations
 

@@ -1,7 +1,6 @@
 """Standard output that goes away: a reader that closes the pipe (a quiet success), stdout closed before the run.
 
-A test named test_fault_NN_... checks fault NN of issue 11's list, one named test_r3_NN_... item NN of issue 19
-(faults, round three); docs/reliability.md cites them by those names.
+test_fault_NN: fault NN of issue 11 (docs/reliability.md cites them).
 """
 
 from __future__ import annotations
@@ -39,7 +38,7 @@ def test_fault_16_eval_into_a_closed_pipe_exits_0(story):
 
 def test_cli_closed_stdout_is_one_line_not_a_traceback():
     proc = run_wordmine("discover", STORY_PATH, "-q", stdout=None, stdin=subprocess.DEVNULL, close_fds=True,
-               preexec_fn=lambda: os.close(1))
+                        preexec_fn=lambda: os.close(1))
     assert proc.returncode == 1
     assert proc.stderr.decode().strip() == ("wordmine: error: <stdout>: cannot write: standard output is closed; "
                                             "give -o FILE")

@@ -1,8 +1,7 @@
 """Models of nothing and models that hold no numbers: learning from no units is refused, an empty model still
 segments, non-finite gold weights and weights are refused.
 
-A test named test_fault_NN_... checks fault NN of issue 11's list, one named test_r3_NN_... item NN of issue 19
-(faults, round three); docs/reliability.md cites them by those names.
+test_fault_NN: fault NN of issue 11; test_r3_NN: item NN of issue 19 (docs/reliability.md cites them).
 """
 
 from __future__ import annotations

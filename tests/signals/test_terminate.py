@@ -1,8 +1,7 @@
 """SIGTERM (handled like Ctrl-C: exit 143) and SIGKILL (workers end with their parent; what is left is named
 for the killed process and removed by the next run).
 
-A test named test_fault_NN_... checks fault NN of issue 11's list, one named test_r3_NN_... item NN of issue 19
-(faults, round three); docs/reliability.md cites them by those names.
+test_fault_NN: fault NN of issue 11; test_r3_NN: item NN of issue 19 (docs/reliability.md cites them).
 """
 
 from __future__ import annotations
@@ -107,7 +106,7 @@ def test_fault_07_after_sigkill_the_workers_end_and_the_spill_folder_is_recognis
     # Nothing can clean up after SIGKILL; what is left says which run left it.
     assert [p.name.startswith(f"wordmine-spill-{proc.pid}-") for p in spill.iterdir()] == [True]
     assert run_wordmine("count", big, "--jobs", "2", "--memory", "500M", "--tmp-dir", spill, "--order", "1",
-                    "--top", "1", "-q").returncode == 0
+                        "--top", "1", "-q").returncode == 0
 
 
 @pytest.mark.parametrize("command", [["segment", "--model", "{model}"], ["count"], ["discover"]])
