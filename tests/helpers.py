@@ -135,6 +135,16 @@ def wait_for_budget_line(proc) -> str:
     return line
 
 
+def assert_ends(proc, status: int, said: str) -> str:
+    """Wait for a run that was sent a signal: it exits with ``status`` (130 for SIGINT, 143 for SIGTERM) and its
+    last line on stderr is ``said``. Returns all it wrote on stderr."""
+    code = proc.wait(timeout=60)
+    stderr = proc.stderr.read().decode()
+    assert code == status, stderr
+    assert stderr.strip().splitlines()[-1] == said
+    return stderr
+
+
 # Files the tests make
 
 
@@ -162,13 +172,19 @@ def big_text(path, lines=150) -> None:
         handle.writelines(line[s * 601 % len(line):] + line[: s * 601 % len(line)] + "\n" for s in range(lines))
 
 
-def distinct_lines(path, lines: int = 60, seed: int = 5) -> None:
-    """``lines`` random lines of 2,000 characters drawn from 1,500: enough distinct n-grams to spill many runs
-    under a 64k budget."""
+def random_lines(seed: int, lines: int = 40, width: int = 300, alphabet: int = 60) -> str:
+    """``lines`` lines of ``width`` characters drawn at random from the first ``alphabet`` CJK ideographs: a few
+    dozen make n-grams repeat and counts tie, thousands make nearly every n-gram distinct (many spilled runs)."""
     rng = random.Random(seed)
-    chars = [chr(0x4E00 + i) for i in range(1500)]
+    chars = [chr(0x4E00 + i) for i in range(alphabet)]
+    return "".join("".join(rng.choice(chars) for _ in range(width)) + "\n" for _ in range(lines))
+
+
+def distinct_lines(path, lines: int = 60, seed: int = 5) -> None:
+    """Write ``lines`` random lines of 2,000 characters drawn from 1,500 to ``path``: enough distinct n-grams to
+    spill many runs under a 64k budget."""
     with open(path, "w", encoding="utf-8") as handle:
-        handle.writelines("".join(rng.choice(chars) for _ in range(2000)) + "\n" for _ in range(lines))
+        handle.write(random_lines(seed, lines, width=2000, alphabet=1500))
 
 
 # References the library is checked against

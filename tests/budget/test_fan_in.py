@@ -10,14 +10,13 @@ the one-pass merge (FAN_IN past the number of runs).
 
 from __future__ import annotations
 
-import random
 import resource
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from tests.helpers import STORY_PATH
+from tests.helpers import STORY_PATH, random_lines
 from wordmine.cli import cli
 from wordmine.config import CountConfig
 from wordmine.counting.engine.counter import count_text
@@ -30,10 +29,9 @@ from wordmine.counting.spill import runs
 ONE_PASS = 1 << 30
 
 
-def distinct_text(seed: int, lines: int, width: int = 300, alphabet: int = 2500) -> str:
-    rng = random.Random(seed)
-    chars = [chr(0x4E00 + i) for i in range(alphabet)]
-    return "".join("".join(rng.choice(chars) for _ in range(width)) + "\n" for _ in range(lines))
+def distinct_text(seed: int, lines: int, alphabet: int = 2500) -> str:
+    """Lines over thousands of characters: nearly every n-gram distinct."""
+    return random_lines(seed, lines, alphabet=alphabet)
 
 
 @pytest.fixture(scope="module")

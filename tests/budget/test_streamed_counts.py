@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import errno
 import os
-import random
 import signal
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.helpers import STORY_PATH, invoke
+from tests.helpers import STORY_PATH, assert_ends, invoke, random_lines
 from wordmine.config import CountConfig
 from wordmine.counting.engine.counter import count_text
 from wordmine.counting.engine.merging import merge_corpora
@@ -28,13 +27,6 @@ from wordmine.counting.reducers.reduced import whole_table
 from wordmine.counting.table.corpus import ngram_rows
 
 TINY = CountConfig(order=3, memory=64 << 10, jobs=1, chunk_units=1 << 12)
-
-
-def random_text(seed: int, lines: int = 40, width: int = 300, alphabet: int = 60) -> str:
-    """Few distinct characters, so n-grams repeat and counts tie."""
-    rng = random.Random(seed)
-    chars = [chr(0x4E00 + i) for i in range(alphabet)]
-    return "".join("".join(rng.choice(chars) for _ in range(width)) + "\n" for _ in range(lines))
 
 
 class Partitions:
@@ -53,7 +45,7 @@ class Partitions:
 
 @pytest.fixture(scope="module")
 def text() -> list[str]:
-    return random_text(1).splitlines(keepends=True)
+    return random_lines(1).splitlines(keepends=True)
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +126,7 @@ def test_merging_files_whose_units_outgrow_16_bits(tmp_path):
 @pytest.fixture(scope="module")
 def text_file(tmp_path_factory):
     path = tmp_path_factory.mktemp("t") / "text.txt"
-    path.write_text(random_text(2, lines=80) + random_text(3, lines=40, alphabet=400), encoding="utf-8")
+    path.write_text(random_lines(2, lines=80) + random_lines(3, lines=40, alphabet=400), encoding="utf-8")
     return path
 
 
@@ -168,7 +160,7 @@ def test_discover_on_a_count_file_under_a_tiny_budget_is_discover_on_the_text(tm
 @pytest.mark.slow
 def test_merge_command_under_a_tiny_budget(text_file, tmp_path):
     other = tmp_path / "other.txt"
-    other.write_text(random_text(4, lines=30, alphabet=500), encoding="utf-8")
+    other.write_text(random_lines(4, lines=30, alphabet=500), encoding="utf-8")
     for name, path in (("a", text_file), ("b", other)):
         assert invoke("count", path, "-q", "-o", tmp_path / f"{name}.wmc").exit_code == 0
     assert invoke("count", text_file, other, "-q", "-o", tmp_path / "both.wmc").exit_code == 0
@@ -188,7 +180,7 @@ def test_a_full_tmp_dir_mid_merge_is_one_line_naming_it_and_leaves_nothing(text_
                                                                             command):
     if command == "merge":
         assert invoke("count", text_file, "-q", "-o", tmp_path / "a.wmc").exit_code == 0
-        (tmp_path / "b.txt").write_text(random_text(5, alphabet=900), encoding="utf-8")
+        (tmp_path / "b.txt").write_text(random_lines(5, alphabet=900), encoding="utf-8")
         assert invoke("count", tmp_path / "b.txt", "-q", "-o", tmp_path / "b.wmc").exit_code == 0
     spill = tmp_path / "spill"
     spill.mkdir()
@@ -227,8 +219,7 @@ def test_ctrl_c_mid_merge_exits_130_and_removes_every_run(text_file, tmp_path, c
     assert any(spill.iterdir()), "runs are on disk while they are merged"
     os.killpg(proc.pid, signal.SIGINT)
     proc.stdin.close()
-    assert proc.wait(timeout=60) == 130
-    assert proc.stderr.read().decode().strip().splitlines()[-1] == "wordmine: interrupted"
+    assert_ends(proc, 130, "wordmine: interrupted")
     assert list(spill.iterdir()) == [] and not out.exists()
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
 

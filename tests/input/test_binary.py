@@ -8,11 +8,10 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import sys
 
 import pytest
 
-from tests.helpers import stderr_lines
+from tests.helpers import stderr_lines, wordmine_argv
 
 BINARY = "NUL byte at offset 0: binary input, not text"
 
@@ -20,7 +19,7 @@ BINARY = "NUL byte at offset 0: binary input, not text"
 def _endless(command: list, stdin_path: str | None = None) -> subprocess.CompletedProcess:
     """Run on an endless input (/dev/zero, /dev/urandom): it must end by itself, with stdin from that device."""
     with open(stdin_path or os.devnull, "rb") as stdin:
-        return subprocess.run([sys.executable, "-m", "wordmine", *map(str, command)], stdin=stdin,
+        return subprocess.run(wordmine_argv(*command), stdin=stdin,
                               capture_output=True, check=False)
 
 

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import random
 import subprocess
-import sys
 
 import pytest
 
-from tests.helpers import run_wordmine
+from tests.helpers import run_wordmine, wordmine_argv
 
 # Fault 15 of issue 11: lines of a long single line
 
@@ -49,8 +48,8 @@ def test_a_200_mb_single_line(tmp_path):
         while written_bytes < 200_000_000:
             handle.write(piece)
             written_bytes += len(piece)
-    proc = subprocess.run([sys.executable, "-m", "wordmine", "discover", str(path), "-q", "--top", "20",
-                           "--memory", "1G"], capture_output=True, check=False, timeout=300)
+    proc = subprocess.run(wordmine_argv("discover", path, "-q", "--top", "20", "--memory", "1G"), capture_output=True,
+                          check=False, timeout=300)
     assert proc.returncode == 0, proc.stderr.decode()[-2000:]
     found = {line.split("\t")[0] for line in proc.stdout.decode().splitlines()}
     assert {"数据", "挖掘", "新词", "语料"} <= found
@@ -58,8 +57,8 @@ def test_a_200_mb_single_line(tmp_path):
     lexicon = tmp_path / "words.txt"
     lexicon.write_text("".join(f"{w} 10\n" for w in words[:-1]), encoding="utf-8")
     out = tmp_path / "one_line.seg"
-    proc = subprocess.run([sys.executable, "-m", "wordmine", "segment", str(path), "--lexicon", str(lexicon),
-                           "--jobs", "2", "-q", "-o", str(out)], capture_output=True, check=False, timeout=300)
+    proc = subprocess.run(wordmine_argv("segment", path, "--lexicon", lexicon, "--jobs", "2", "-q", "-o", out),
+                          capture_output=True, check=False, timeout=300)
     assert proc.returncode == 0, proc.stderr.decode()[-2000:]
     characters = line_ends = 0
     with open(out, encoding="utf-8") as segmented:

@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from tests.helpers import STORY, big_text, invoke, run_wordmine, wait_for_budget_line
+from tests.helpers import STORY, big_text, invoke, run_wordmine, wait_for_budget_line, wordmine_argv
 from wordmine.errors import OutputError
 
 
@@ -62,9 +62,8 @@ def test_fault_06_stdin_is_buffered_in_tmp_dir(tmp_path):
     spill = tmp_path / "spill"
     spill.mkdir()
     with open(big, "rb") as stdin:
-        proc = subprocess.Popen([sys.executable, "-m", "wordmine", "segment", "-", "--jobs", "1",
-                                 "--tmp-dir", str(spill), "--verbose"], stdin=stdin, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.PIPE)
+        proc = subprocess.Popen(wordmine_argv("segment", "-", "--jobs", "1", "--tmp-dir", spill, "--verbose"),
+                                stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         wait_for_budget_line(proc)  # standard input is buffered before counting starts
         names = [p.name for p in spill.iterdir()]
         assert proc.wait(timeout=300) == 0

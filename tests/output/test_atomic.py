@@ -11,11 +11,10 @@ import os
 import re
 import stat
 import subprocess
-import sys
 
 import pytest
 
-from tests.helpers import invoke, one_line_error, run_wordmine
+from tests.helpers import invoke, one_line_error, run_wordmine, wordmine_argv
 from wordmine.errors import OutputError
 
 # Fault 1 of issue 11: -o writes through symlinks and straight into devices and FIFOs
@@ -62,7 +61,7 @@ def test_fault_01_output_to_dev_stdout_goes_to_stdout(story):
                                   ["eval", "STORY", "STORY"]])
 def test_fault_02_stdout_on_a_full_disk(story, args):
     with open("/dev/full", "w") as full:
-        proc = subprocess.run([sys.executable, "-m", "wordmine", *(str(story) if a == "STORY" else a for a in args)],
+        proc = subprocess.run(wordmine_argv(*(str(story) if a == "STORY" else a for a in args)),
                               stdout=full, stderr=subprocess.PIPE, check=False)
     assert proc.returncode == 1
     assert "No space left on device" in one_line_error(proc)

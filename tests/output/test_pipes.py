@@ -9,7 +9,7 @@ import os
 import subprocess
 import sys
 
-from tests.helpers import STORY, STORY_PATH, run_wordmine
+from tests.helpers import STORY, STORY_PATH, run_wordmine, wordmine_argv
 
 
 def test_closed_pipe_ends_quietly(story):
@@ -26,7 +26,7 @@ def test_closed_pipe_ends_quietly(story):
 
 def test_fault_16_eval_into_a_closed_pipe_exits_0(story):
     for _ in range(3):
-        proc = subprocess.Popen([sys.executable, "-m", "wordmine", "eval", str(story), str(story)],
+        proc = subprocess.Popen(wordmine_argv("eval", str(story), str(story)),
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         proc.stdout.close()  # the reader is gone before eval writes a line
         assert proc.wait(timeout=60) == 0

@@ -7,17 +7,13 @@ import os
 import random
 import signal
 import subprocess
-import sys
 
 import pytest
 
-from tests.helpers import distinct_lines
+from tests.helpers import assert_ends, distinct_lines, wait_for_budget_line, wordmine_argv
 
 
 def test_ctrl_c_exits_130_and_leaves_nothing_behind(tmp_path):
-    import os
-    import signal
-
     rng = random.Random(9)
     chars = [chr(0x4E00 + i) for i in range(3000)]
     big = tmp_path / "big.txt"
@@ -29,15 +25,13 @@ def test_ctrl_c_exits_130_and_leaves_nothing_behind(tmp_path):
     spill = tmp_path / "spill"
     spill.mkdir()
     out = tmp_path / "out.wmc"
-    proc = subprocess.Popen([sys.executable, "-m", "wordmine", "count", str(big), "-o", str(out),
-                             "--memory", "100M", "--tmp-dir", str(spill), "--verbose"],
+    proc = subprocess.Popen(wordmine_argv("count", big, "-o", out, "--memory", "100M", "--tmp-dir", spill, "--verbose"),
                             stderr=subprocess.PIPE, start_new_session=True)
     # Not a sleep: the budget line says start-up is over and counting (several seconds) has begun.
-    assert "memory budget" in proc.stderr.readline().decode()
+    wait_for_budget_line(proc)
     assert proc.poll() is None, "the run ended before it could be interrupted"
     os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C does: the whole process group
-    assert proc.wait(timeout=60) == 130
-    assert proc.stderr.read().decode().strip().splitlines()[-1] == "wordmine: interrupted"
+    assert_ends(proc, 130, "wordmine: interrupted")
     assert not out.exists() and list(spill.iterdir()) == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["big.txt", "spill"]
 
@@ -53,16 +47,14 @@ def test_ctrl_c_in_any_command_exits_130_with_nothing_written(tmp_path, command)
     spill = tmp_path / "spill"
     spill.mkdir()
     out = tmp_path / "out.txt"
-    proc = subprocess.Popen([sys.executable, "-m", "wordmine", *command, str(big), "-o", str(out),
-                             "--memory", "100M", "--tmp-dir", str(spill), "--verbose"],
+    proc = subprocess.Popen(wordmine_argv(*command, big, "-o", out, "--memory", "100M", "--tmp-dir", spill, "--verbose"),
                             stderr=subprocess.PIPE, start_new_session=True)
     # The budget line comes once start-up is over and counting begins: interrupting then tests the
     # clean-up of a running count whatever the machine's speed (a loaded machine only makes it slower).
-    assert "memory budget" in proc.stderr.readline().decode()
+    wait_for_budget_line(proc)
     assert proc.poll() is None, "the run ended before it could be interrupted"
     os.killpg(proc.pid, signal.SIGINT)
-    assert proc.wait(timeout=60) == 130
-    assert proc.stderr.read().decode().strip().splitlines()[-1] == "wordmine: interrupted"
+    assert_ends(proc, 130, "wordmine: interrupted")
     assert not out.exists() and list(spill.iterdir()) == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["big.txt", "spill"]
 
@@ -77,6 +69,5 @@ def test_ctrl_c_while_merging_exits_130_and_removes_every_run(tmp_path, start_he
     assert any(spill.iterdir()), "the runs are on disk while they are merged"
     os.killpg(proc.pid, signal.SIGINT)
     proc.stdin.close()  # the partitions under way may finish; no other starts
-    assert proc.wait(timeout=60) == 130
-    assert proc.stderr.read().decode().strip().splitlines()[-1] == "wordmine: interrupted"
+    assert_ends(proc, 130, "wordmine: interrupted")
     assert list(spill.iterdir()) == [] and not out.exists()

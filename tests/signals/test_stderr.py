@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 
 import pytest
+
+from tests.helpers import wordmine_argv
 
 
 def _run_with_stderr(stderr_setup: str, *args) -> tuple[int, bytes]:
     """Run the command line with its stderr a pipe nobody reads (``gone``) or closed (``closed``)."""
-    command = [sys.executable, "-m", "wordmine", *map(str, args)]
+    command = wordmine_argv(*args)
     if stderr_setup == "closed":
         result = subprocess.run(["sh", "-c", 'exec "$@" 2>&-', "sh", *command], stdout=subprocess.PIPE, check=False)
         return result.returncode, result.stdout
@@ -33,7 +34,7 @@ def test_r3_02_when_stderr_goes_away_the_output_is_still_written(samples, tmp_pa
     out = tmp_path / "out.tsv"
     code, stdout = _run_with_stderr(stderr_setup, command, samples / "story.txt", "-o", out, "--jobs", "2")
     assert (code, stdout) == (0, b"")
-    expected = subprocess.run([sys.executable, "-m", "wordmine", command, samples / "story.txt", "-q"],
+    expected = subprocess.run(wordmine_argv(command, samples / "story.txt", "-q"),
                               capture_output=True, check=True).stdout
     assert out.read_bytes() == expected
     assert os.listdir(tmp_path) == ["out.tsv"]

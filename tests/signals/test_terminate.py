@@ -15,7 +15,7 @@ import sys
 
 import pytest
 
-from tests.helpers import big_text, run_wordmine
+from tests.helpers import assert_ends, big_text, run_wordmine, wordmine_argv
 
 
 def wait_for_counting_line(proc) -> tuple[str, list[int]]:
@@ -69,9 +69,8 @@ def test_fault_07_sigterm_exits_143_ends_workers_and_removes_everything(tmp_path
     args = [str(out) if a == "OUT" else a for a in command]
     source = "-" if "-o" not in args else str(big)
     with open(big if source == "-" else os.devnull, "rb") as stdin:
-        proc = subprocess.Popen([sys.executable, "-m", "wordmine", *args, source, "--memory", "500M",
-                                 "--tmp-dir", str(spill), "--verbose"], stdin=stdin, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.PIPE)
+        proc = subprocess.Popen(wordmine_argv(*args, source, "--memory", "500M", "--tmp-dir", spill, "--verbose"),
+                                stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         # The spill folder is made as counting starts; its name says whose it is.
         spill_folder, workers = wait_for_counting_line(proc)
         names = [p.name for p in spill.iterdir()]
@@ -79,10 +78,7 @@ def test_fault_07_sigterm_exits_143_ends_workers_and_removes_everything(tmp_path
         assert os.path.dirname(spill_folder) == str(spill) and len(workers) == (2 if "2" in args else 0)
         assert names and all(re.fullmatch(rf"wordmine-(spill|stream|stdin)-{proc.pid}-\w+", n) for n in names), names
         proc.send_signal(signal.SIGTERM)
-        code = proc.wait(timeout=60)
-    stderr = proc.stderr.read().decode()
-    assert code == 143, stderr
-    assert stderr.strip().splitlines()[-1] == "wordmine: terminated"
+        assert_ends(proc, 143, "wordmine: terminated")
     assert not any(alive(pid) for pid in workers)
     assert list(spill.iterdir()) == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["big.txt", "spill"]
@@ -95,8 +91,8 @@ def test_fault_07_after_sigkill_the_workers_end_and_the_spill_folder_is_recognis
     big_text(big)
     spill = tmp_path / "spill"
     spill.mkdir()
-    proc = subprocess.Popen([sys.executable, "-m", "wordmine", "count", str(big), "--jobs", "2", "--memory", "500M",
-                             "--tmp-dir", str(spill), "-o", str(tmp_path / "big.wmc"), "--verbose"],
+    proc = subprocess.Popen(wordmine_argv("count", big, "--jobs", "2", "--memory", "500M", "--tmp-dir", spill,
+                                          "-o", tmp_path / "big.wmc", "--verbose"),
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, workers = wait_for_counting_line(proc)
     assert len(workers) == 2
