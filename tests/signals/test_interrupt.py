@@ -1,5 +1,8 @@
 """Ctrl-C (SIGINT to the process group) while counting, segmenting, discovering and merging: exit 130,
-`wordmine: interrupted`, nothing left behind. No sleeps: each waits for a line the run prints."""
+`wordmine: interrupted`, nothing left behind. No sleeps: each waits for a line the run prints.
+
+Ctrl-C while `count`, `count -o` and `merge` merge their runs is checked beside the tiny-budget runs it needs,
+in budget/test_streamed_counts.py (test_ctrl_c_mid_merge_exits_130_and_removes_every_run)."""
 
 from __future__ import annotations
 
