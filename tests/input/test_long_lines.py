@@ -35,6 +35,7 @@ def test_fault_15_contrast_of_one_long_line_ranks_by_salience(tmp_path):
     assert topical.stdout == run_wordmine("contrast", path, "--jobs", "1", "-q", "--method", "salience").stdout
 
 
+@pytest.mark.slow
 def test_a_200_mb_single_line(tmp_path):
     # One line of 200 MB (66 M characters), no line end anywhere: counting streams it in
     # blocks and never holds the line, and discovery finds its words.
