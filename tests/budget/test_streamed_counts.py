@@ -146,7 +146,6 @@ def test_count_command_under_a_tiny_budget_writes_what_the_whole_table_gives(tex
             assert result.output == expected, (budget, options)
 
 
-
 def test_discover_on_a_count_file_under_a_tiny_budget_is_discover_on_the_text(tmp_path):
     text_file = STORY_PATH
     assert invoke("count", text_file, "-q", "-o", tmp_path / "c.wmc").exit_code == 0

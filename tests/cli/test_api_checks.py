@@ -12,7 +12,6 @@ from wordmine.errors import OptionError, WordmineError
 LINES = ["黑猫喜欢鱼，白狗讨厌鱼，黑猫讨厌白狗"] * 3
 
 
-
 # Issue 19, item 13: the API takes what the CLI takes, and refuses what it refuses, with the same reason.
 
 

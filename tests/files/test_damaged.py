@@ -43,7 +43,6 @@ def edit_json(change):
     return edit
 
 
-
 # Faults 8-9 of issue 11: count and model files: the header is checked, crafted headers are refused in one line
 
 

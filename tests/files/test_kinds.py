@@ -18,7 +18,6 @@ COUNT_FILE = ("a wordmine count file (from count -o FILE.wmc), not text: give it
 MODEL_FILE = "a wordmine model file (from learn -o FILE.wmm), not text: give it to segment --model"
 
 
-
 # Fault 3 of issue 11: the count-file extension in any case
 
 

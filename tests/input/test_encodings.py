@@ -27,7 +27,6 @@ TRADITIONAL = "臺灣的學生們在圖書館裡讀書，他們說這裡的環�
 SIMPLIFIED = "黑猫喜欢鱼，白狗讨厌骨头。小鸟喜欢米粒，黑猫讨厌骨头。\n" * 3
 
 
-
 # Fault 12 of issue 11: encodings of every input
 
 

@@ -24,7 +24,6 @@ def story_gold(tmp_path, samples):
     return gold
 
 
-
 # Fault 10 of issue 11: empty models
 
 

@@ -53,7 +53,6 @@ def _dead_pid() -> int:
     return 2**22 + 1
 
 
-
 # Fault 7 of issue 11: SIGTERM is handled like SIGINT; spill folders are named
 
 
