@@ -44,7 +44,7 @@ bench-quick: $(BENCH_STAMP)
 bench-docs: $(STAMP)
 	$(BIN)/python bench/render.py .bench_cache/bench.json --page docs/benchmarks.md --readme README.md
 
-# docs/cli.md, regenerated from each command's --help (tests/test_docs.py fails when it is stale).
+# docs/cli.md, regenerated from each command's --help (tests/project/test_docs.py fails when it is stale).
 docs: $(STAMP)
 	$(BIN)/python docs/gen_cli.py
 

@@ -1,25 +1,19 @@
-"""Shared fixtures: the toy corpus, the samples, reference counts, the losslessness check, the subprocess runner.
-
-Tests take these as fixtures; nothing is imported from this file."""
+"""Fixtures only, and the session's clean temporary folder: the toy corpus, the samples, the story file, the
+reference counts, the losslessness check, the runners. What they hand out is written in ``tests/helpers.py``;
+nothing is imported from this file."""
 
 from __future__ import annotations
 
-import collections
 import os
 import pathlib
 import shutil
 import signal
-import subprocess
-import sys
 import tempfile
-import textwrap
 
 import pytest
 
-from wordmine.counting.engine.corpusmerge import ngram_counts
-from wordmine.normalize import Vocabulary
-
-SAMPLES = pathlib.Path(__file__).resolve().parent.parent / "corpora_samples"
+import wordmine
+from tests import helpers
 
 #: What may be left in the session's temporary folder: pytest's own tmp_path folders, and the cache
 #: jieba keeps of its parsed dictionary (jieba's, meant to outlive a run, written where it likes).
@@ -70,138 +64,69 @@ def pytest_sessionfinish(session, exitstatus) -> None:
     tempfile.tempdir = None
     shutil.rmtree(folder, ignore_errors=True)
 
-#: 18 clauses (3 subjects x 2 verbs x 3 objects), five times: every word is frequent and free.
-TOY = "，".join(s + v + o for s in ["黑猫", "白狗", "小鸟"] for v in ["喜欢", "讨厌"]
-               for o in ["鱼", "骨头", "米粒"]) * 5
-
-
-def _naive_counts(text: str, max_order: int) -> dict[str, int]:
-    """Reference counts: every n-gram of orders 1..max_order inside unit runs, by brute force."""
-    vocab = Vocabulary()
-    runs, current = [], []
-    for unit_id in vocab.encode(text).tolist() + [0]:
-        if unit_id:
-            current.append(vocab.unit(unit_id))
-        else:
-            runs.append(current)
-            current = []
-    counts: collections.Counter = collections.Counter()
-    for run in runs:
-        for order in range(1, max_order + 1):
-            for i in range(len(run) - order + 1):
-                counts["|".join(run[i : i + order])] += 1
-    return dict(counts)
-
-
-def _table_as_dict(corpus) -> dict[str, int]:
-    """The counts of a Corpus as {'u1|u2|...': count}."""
-    return ngram_counts(corpus, "|")
-
-
-def _assert_lossless(text: str, produced: list[str]) -> None:
-    """Segmentation only inserted boundaries: one output line per input line, and each
-    output line, spaces removed, is its input line with its white space removed."""
-    lines = text.split("\n")
-    if text.endswith("\n"):
-        lines.pop()
-    assert len(produced) == len(lines)
-    for words, line in zip(produced, lines):
-        assert "".join(words.split()) == "".join(line.split())
-        assert "  " not in words and words == words.strip()
-
-
-def _run_wordmine(*args, input=None) -> subprocess.CompletedProcess:
-    """Run the real console entry point in a subprocess, capturing stdout and stderr as bytes."""
-    return subprocess.run([sys.executable, "-m", "wordmine", *map(str, args)], input=input, capture_output=True,
-                          check=False)
-
-
-def _script(prelude: str) -> str:
-    """Python code for ``python -c``: ``prelude`` (say, a patch of the library), then the command line."""
-    return textwrap.dedent(prelude) + textwrap.dedent("""
-        from wordmine.cli import main
-        sys.argv = ["wordmine"] + sys.argv[1:]
-        main()
-    """)
-
-
-def _run_patched(prelude: str, *args, **popen) -> subprocess.CompletedProcess:
-    """Run the command line in a subprocess after ``prelude`` (``import sys`` done), capturing bytes."""
-    return subprocess.run([sys.executable, "-c", "import sys\n" + _script(prelude), *map(str, args)],
-                          capture_output=True, check=False, **popen)
-
-
-#: Holds the merge at the first slice read (of a run or of a count file) until stdin says go on,
-#: saying so on stderr first: the test then knows the merge has begun without sleeping.
-_HOLD_MERGE = """
-    from wordmine.counting.files import countstream
-    from wordmine.counting.spill import runs
-    def hold(original):
-        def held(*args):
-            sys.stderr.write("merging runs\\n")
-            sys.stderr.flush()
-            sys.stdin.readline()
-            return original(*args)
-        return held
-    runs.read_slice = hold(runs.read_slice)
-    countstream.CountFile.read_slice = hold(countstream.CountFile.read_slice)
-"""
-
-
-def _start_held_merge(*args) -> subprocess.Popen:
-    """Start the command line in a new session, and return once its merge is held (see _HOLD_MERGE)."""
-    proc = subprocess.Popen([sys.executable, "-c", "import sys\n" + _script(_HOLD_MERGE), *map(str, args)],
-                            stdin=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-    line = proc.stderr.readline().decode()
-    while line and line != "merging runs\n":
-        line = proc.stderr.readline().decode()
-    assert line == "merging runs\n"
-    return proc
-
 
 @pytest.fixture(scope="session")
 def run_patched():
-    return _run_patched
+    return helpers.run_patched
 
 
 @pytest.fixture(scope="session")
 def start_held_merge():
-    return _start_held_merge
+    return helpers.start_held_merge
 
 
 @pytest.fixture(scope="session")
 def toy_text() -> str:
-    return TOY
+    return helpers.TOY
 
 
 @pytest.fixture(scope="session")
 def samples() -> pathlib.Path:
-    return SAMPLES
+    return helpers.SAMPLES
 
 
 @pytest.fixture(scope="session")
 def naive_counts():
-    return _naive_counts
+    return helpers.naive_counts
 
 
 @pytest.fixture(scope="session")
 def table_as_dict():
-    return _table_as_dict
+    return helpers.table_as_dict
 
 
 @pytest.fixture(scope="session")
 def lossless():
-    return _assert_lossless
+    return helpers.assert_lossless
 
 
 @pytest.fixture(scope="session")
 def run_wordmine():
-    return _run_wordmine
+    return helpers.run_wordmine
 
 
 @pytest.fixture
 def sample_path():
     def path(name: str) -> pathlib.Path:
-        return SAMPLES / name
+        return helpers.SAMPLES / name
 
     return path
+
+
+@pytest.fixture
+def story(tmp_path) -> pathlib.Path:
+    """``helpers.STORY`` (the toy clauses twenty times, one line) as ``story.txt`` in the test's folder."""
+    path = tmp_path / "story.txt"
+    path.write_text(helpers.STORY, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def wordmine_files(tmp_path_factory):
+    """A count file and a model file of the toy corpus."""
+    folder = tmp_path_factory.mktemp("files")
+    text = folder / "toy.txt"
+    text.write_text(("黑猫喜欢鱼，白狗讨厌骨头。\n" * 20), encoding="utf-8")
+    wordmine.count(str(text), order=2).save(folder / "x.wmc")
+    wordmine.learn(str(text), method="unigram").save(folder / "m.wmm")
+    return folder

@@ -193,7 +193,7 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
     from wordmine.mining.jieba_dict import to_jieba
     from wordmine.segmentation.learning import Segmenter
 
-__all__ = [  # written out for linters and readers; tests/test_layout.py checks it names every home
+__all__ = [  # written out for linters and readers; tests/project/test_layout.py checks it names every home
     "ERRORS",
     "FORMATS",
     "LEARN_METHODS",

@@ -3,11 +3,12 @@
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-BENCH = Path(__file__).resolve().parent.parent / "bench"
+from tests.helpers import REPO
+
+BENCH = REPO / "bench"
 sys.path.insert(0, str(BENCH))
 
 from common import Bench

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -11,6 +9,7 @@ import numpy as np
 import pytest
 
 import wordmine
+from tests.helpers import SAMPLES, run_wordmine
 from wordmine.api import count_sources, learning_reducer
 from wordmine.budget import MemoryPlan
 from wordmine.config import CountConfig
@@ -22,7 +21,6 @@ from wordmine.mining.scoring import boundary_entropy
 from wordmine.normalize import Vocabulary
 from wordmine.segmentation.learning import learn_segmenter
 
-SAMPLES = Path(__file__).resolve().parent.parent / "corpora_samples"
 STORY = SAMPLES / "story.txt"
 EVERYDAY = SAMPLES / "everyday.txt"
 TECHNICAL = SAMPLES / "technical.txt"
@@ -164,26 +162,22 @@ def test_count_files_read_a_range_at_a_time_give_what_the_text_gives(tmp_path):
     # streamed reader (a range of first units at a time, units numbered as in the file).
     general, story = tmp_path / "general.wmc", tmp_path / "story.wmc"
     for text, counts in ((EVERYDAY, general), (STORY, story)):
-        assert run("count", text, "-q", "-o", counts).returncode == 0
-    assert run("count", TECHNICAL, "-q", "-o", tmp_path / "technical.wmc").returncode == 0
+        assert run_wordmine("count", text, "-q", "-o", counts).returncode == 0
+    assert run_wordmine("count", TECHNICAL, "-q", "-o", tmp_path / "technical.wmc").returncode == 0
     for args in (("contrast", TECHNICAL, "--top", "30"), ("contrast", tmp_path / "technical.wmc", "--top", "30",
                                                        "--method", "salience")):
-        from_text = run(*args, EVERYDAY, "-q", "--memory", "1M", "--jobs", "1")
-        from_counts = run(*args, general, "-q", "--memory", "1M", "--jobs", "1")
+        from_text = run_wordmine(*args, EVERYDAY, "-q", "--memory", "1M", "--jobs", "1")
+        from_counts = run_wordmine(*args, general, "-q", "--memory", "1M", "--jobs", "1")
         assert from_counts.returncode == 0 and from_counts.stdout == from_text.stdout
         assert len(from_text.stdout.splitlines()) == 30
     models = [tmp_path / "text.wmm", tmp_path / "counts.wmm"]
     for source, model in zip((STORY, story), models):
-        proc = run("learn", source, "--method", "charlm", "-q", "--memory", "1M", "--jobs", "1", "-o", model)
+        proc = run_wordmine("learn", source, "--method", "charlm", "-q", "--memory", "1M", "--jobs", "1", "-o", model)
         assert proc.returncode == 0, proc.stderr.decode()
     assert models[0].read_bytes() == models[1].read_bytes()
 
 
 # The budget truly too small: one line naming --memory, exit 1, before any work.
-
-
-def run(*args):
-    return subprocess.run([sys.executable, "-m", "wordmine", *map(str, args)], capture_output=True, check=False)
 
 
 @pytest.fixture(scope="module")
@@ -208,7 +202,7 @@ def nine_megabytes():
 def test_a_budget_too_small_for_a_big_input_is_one_line_and_exit_1(tmp_path, nine_megabytes, command):
     out = tmp_path / "out"
     args = [a.format(big=nine_megabytes, small=STORY, out=out) for a in command]
-    proc = run(*args, "--memory", "50M", "-q")
+    proc = run_wordmine(*args, "--memory", "50M", "-q")
     assert proc.returncode == 1
     lines = proc.stderr.decode().strip().splitlines()
     assert len(lines) == 1 and "--memory" in lines[0] and "100M" in lines[0], lines
@@ -218,13 +212,13 @@ def test_a_budget_too_small_for_a_big_input_is_one_line_and_exit_1(tmp_path, nin
 
 def test_learn_under_a_tiny_budget_says_it_pruned_and_still_segments(tmp_path):
     model = tmp_path / "m.wmm"
-    proc = run("learn", STORY, "--method", "charlm", "--memory", "2M", "--jobs", "1", "-o", model)
+    proc = run_wordmine("learn", STORY, "--method", "charlm", "--memory", "2M", "--jobs", "1", "-o", model)
     assert proc.returncode == 0, proc.stderr.decode()
     assert "learning from those seen" in proc.stderr.decode() and "--memory" in proc.stderr.decode()
     whole = tmp_path / "whole.wmm"
-    assert run("learn", STORY, "--method", "charlm", "--memory", "1G", "-o", whole, "-q").returncode == 0
+    assert run_wordmine("learn", STORY, "--method", "charlm", "--memory", "1G", "-o", whole, "-q").returncode == 0
     assert model.stat().st_size < whole.stat().st_size
-    out = run("segment", "--model", model, STORY, "-q")
+    out = run_wordmine("segment", "--model", model, STORY, "-q")
     assert out.returncode == 0
     assert out.stdout.decode().replace(" ", "") == "".join(
         "".join(line.split()) + "\n" for line in STORY.read_text(encoding="utf-8").splitlines())

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import itertools
-from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.helpers import DATA
 from wordmine.config import CountConfig, CRFConfig
 from wordmine.counting.engine.counter import count_text
 from wordmine.segmentation.crf.chain import (
@@ -27,8 +27,6 @@ from wordmine.segmentation.crf.learn import learn_crf, objective
 from wordmine.segmentation.crf.model import CRFModel
 from wordmine.segmentation.crf.teacher import gold_runs
 from wordmine.segmentation.lossless import segment_text
-
-DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 
 
 def _offsets(lengths: list[int]) -> np.ndarray:

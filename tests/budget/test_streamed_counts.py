@@ -9,16 +9,13 @@ from __future__ import annotations
 
 import errno
 import os
-import random
 import signal
-from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wordmine.cli import cli
+from tests.helpers import STORY_PATH, assert_ends, invoke, random_lines
 from wordmine.config import CountConfig
 from wordmine.counting.engine.corpusmerge import merge_corpora
 from wordmine.counting.engine.counter import count_text
@@ -30,13 +27,6 @@ from wordmine.counting.reducers.reduced import whole_table
 from wordmine.counting.table.corpus import ngram_rows
 
 TINY = CountConfig(order=3, memory=64 << 10, jobs=1, chunk_units=1 << 12)
-
-
-def random_text(seed: int, lines: int = 40, width: int = 300, alphabet: int = 60) -> str:
-    """Few distinct characters, so n-grams repeat and counts tie."""
-    rng = random.Random(seed)
-    chars = [chr(0x4E00 + i) for i in range(alphabet)]
-    return "".join("".join(rng.choice(chars) for _ in range(width)) + "\n" for _ in range(lines))
 
 
 class Partitions:
@@ -55,7 +45,7 @@ class Partitions:
 
 @pytest.fixture(scope="module")
 def text() -> list[str]:
-    return random_text(1).splitlines(keepends=True)
+    return random_lines(1).splitlines(keepends=True)
 
 
 @pytest.fixture(scope="module")
@@ -133,14 +123,10 @@ def test_merging_files_whose_units_outgrow_16_bits(tmp_path):
     assert (tmp_path / "streamed.wmc").read_bytes() == (tmp_path / "whole.wmc").read_bytes()
 
 
-def invoke(*args: str):
-    return CliRunner().invoke(cli, [str(a) for a in args])
-
-
 @pytest.fixture(scope="module")
 def text_file(tmp_path_factory):
     path = tmp_path_factory.mktemp("t") / "text.txt"
-    path.write_text(random_text(2, lines=80) + random_text(3, lines=40, alphabet=400), encoding="utf-8")
+    path.write_text(random_lines(2, lines=80) + random_lines(3, lines=40, alphabet=400), encoding="utf-8")
     return path
 
 
@@ -160,11 +146,8 @@ def test_count_command_under_a_tiny_budget_writes_what_the_whole_table_gives(tex
             assert result.output == expected, (budget, options)
 
 
-STORY = Path(__file__).resolve().parents[1] / "corpora_samples" / "story.txt"
-
-
 def test_discover_on_a_count_file_under_a_tiny_budget_is_discover_on_the_text(tmp_path):
-    text_file = STORY
+    text_file = STORY_PATH
     assert invoke("count", text_file, "-q", "-o", tmp_path / "c.wmc").exit_code == 0
     for options in ([], ["--min-count", "3"]):
         on_text = invoke("discover", text_file, "-q", *options)
@@ -176,7 +159,7 @@ def test_discover_on_a_count_file_under_a_tiny_budget_is_discover_on_the_text(tm
 @pytest.mark.slow
 def test_merge_command_under_a_tiny_budget(text_file, tmp_path):
     other = tmp_path / "other.txt"
-    other.write_text(random_text(4, lines=30, alphabet=500), encoding="utf-8")
+    other.write_text(random_lines(4, lines=30, alphabet=500), encoding="utf-8")
     for name, path in (("a", text_file), ("b", other)):
         assert invoke("count", path, "-q", "-o", tmp_path / f"{name}.wmc").exit_code == 0
     assert invoke("count", text_file, other, "-q", "-o", tmp_path / "both.wmc").exit_code == 0
@@ -196,7 +179,7 @@ def test_a_full_tmp_dir_mid_merge_is_one_line_naming_it_and_leaves_nothing(text_
                                                                             command):
     if command == "merge":
         assert invoke("count", text_file, "-q", "-o", tmp_path / "a.wmc").exit_code == 0
-        (tmp_path / "b.txt").write_text(random_text(5, alphabet=900), encoding="utf-8")
+        (tmp_path / "b.txt").write_text(random_lines(5, alphabet=900), encoding="utf-8")
         assert invoke("count", tmp_path / "b.txt", "-q", "-o", tmp_path / "b.wmc").exit_code == 0
     spill = tmp_path / "spill"
     spill.mkdir()
@@ -235,15 +218,14 @@ def test_ctrl_c_mid_merge_exits_130_and_removes_every_run(text_file, tmp_path, c
     assert any(spill.iterdir()), "runs are on disk while they are merged"
     os.killpg(proc.pid, signal.SIGINT)
     proc.stdin.close()
-    assert proc.wait(timeout=60) == 130
-    assert proc.stderr.read().decode().strip().splitlines()[-1] == "wordmine: interrupted"
+    assert_ends(proc, 130, "wordmine: interrupted")
     assert list(spill.iterdir()) == [] and not out.exists()
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
 
 
 def test_count_reads_a_count_file_a_range_at_a_time_whatever_its_order(tmp_path):
-    assert invoke("count", STORY, "-q", "--order", "3", "-o", tmp_path / "s.wmc").exit_code == 0
-    whole = count_text(STORY.read_text(encoding="utf-8").splitlines(keepends=True), CountConfig(order=3, jobs=1))
+    assert invoke("count", STORY_PATH, "-q", "--order", "3", "-o", tmp_path / "s.wmc").exit_code == 0
+    whole = count_text(STORY_PATH.read_text(encoding="utf-8").splitlines(keepends=True), CountConfig(order=3, jobs=1))
     for options in (["--top", "40"], ["--min-count", "9"]):
         # --order is the text's to count; a count file holds its own orders, all listed
         result = invoke("count", tmp_path / "s.wmc", "--order", "1", "--memory", "64k", "-q", *options)

@@ -1,9 +1,10 @@
 """The peers section of the benchmark: rows that skip without data or without SentencePiece, and its ratios."""
 
 import sys
-from pathlib import Path
 
-BENCH = Path(__file__).resolve().parent.parent / "bench"
+from tests.helpers import REPO
+
+BENCH = REPO / "bench"
 sys.path.insert(0, str(BENCH))
 
 from common import Bench

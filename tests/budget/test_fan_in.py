@@ -10,13 +10,13 @@ the one-pass merge (FAN_IN past the number of runs).
 
 from __future__ import annotations
 
-import random
 import resource
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from tests.helpers import STORY_PATH, random_lines
 from wordmine.cli import cli
 from wordmine.config import CountConfig
 from wordmine.counting.engine.counter import count_text
@@ -27,20 +27,18 @@ from wordmine.counting.reducers import listing as ranking
 from wordmine.counting.spill import runs
 
 ONE_PASS = 1 << 30
-STORY = Path(__file__).resolve().parents[1] / "corpora_samples" / "story.txt"
 
 
-def distinct_text(seed: int, lines: int, width: int = 300, alphabet: int = 2500) -> str:
-    rng = random.Random(seed)
-    chars = [chr(0x4E00 + i) for i in range(alphabet)]
-    return "".join("".join(rng.choice(chars) for _ in range(width)) + "\n" for _ in range(lines))
+def distinct_text(seed: int, lines: int, alphabet: int = 2500) -> str:
+    """Lines over thousands of characters: nearly every n-gram distinct."""
+    return random_lines(seed, lines, alphabet=alphabet)
 
 
 @pytest.fixture(scope="module")
 def text_file(tmp_path_factory) -> Path:
     """Distinct random lines, and a story whose words repeat (so discover has words to find)."""
     path = tmp_path_factory.mktemp("fan") / "text.txt"
-    path.write_text(distinct_text(11, 40) + STORY.read_text(encoding="utf-8"), encoding="utf-8")
+    path.write_text(distinct_text(11, 40) + STORY_PATH.read_text(encoding="utf-8"), encoding="utf-8")
     return path
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import re
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from tests.helpers import REPO
+
 DOCS = REPO / "docs"
 
 
@@ -78,3 +79,24 @@ def test_the_benchmark_page_names_no_folder_of_the_machine_that_ran_it():
     assert not re.search(r"/(srv|mnt|tmp|var)/", block)
     page = (DOCS / "benchmarks.md").read_text(encoding="utf-8")
     assert page.count(render.START) == 1 and page.count(render.END) == 1
+
+
+def test_every_test_the_reliability_page_names_exists():
+    # A row's test cell names `folder/test_file.py::test_name` (below tests/), `::test_name` for the file named
+    # before it, or a whole file; each must be there, so that moving or renaming a test updates the page.
+    page = (DOCS / "reliability.md").read_text(encoding="utf-8")
+    cells = [line.rsplit(" | ", 1)[-1] for line in page.splitlines() if line.startswith("| ") and "`" in line]
+    named = 0
+    for cell in cells:
+        current = None
+        for ref in re.findall(r"`((?:[\w/]+\.py)?(?:::\w+)?)`", cell):
+            path, _, name = ref.partition("::")
+            if path:
+                current = REPO / path if path.startswith("tests/") else REPO / "tests" / path
+            assert current is not None and current.is_file(), f"docs/reliability.md names a missing {ref}"
+            if name:
+                tree = ast.parse(current.read_text(encoding="utf-8"))
+                defined = {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
+                assert name in defined, f"docs/reliability.md names {name}, not in {current.relative_to(REPO)}"
+            named += 1
+    assert named > 40

@@ -1,0 +1,210 @@
+"""Ctrl-C and SIGTERM while ``--dask local:2`` starts its cluster or counts (issue 19, item 4, probed again).
+
+The signal tests never sleep to hope the command has got somewhere: they wait
+for a condition (a line on stderr, a worker process in /proc, a named pipe
+opened by a worker), so a busy machine only makes them slower. Every test
+failed before its fix.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import pathlib
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+needs_proc = pytest.mark.skipif(not pathlib.Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+needs_dask = pytest.mark.skipif(importlib.util.find_spec("distributed") is None,
+                                reason="the optional wordmine[dask] extra is not installed")
+
+#: How long a condition is waited for before the test fails (never reached on a working command).
+PATIENCE = 600
+
+
+def _wait_for(condition, what: str):
+    """Poll ``condition`` until it returns something true; fail after PATIENCE seconds."""
+    deadline = time.monotonic() + PATIENCE
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.005)
+    pytest.fail(f"waited {PATIENCE} s for {what}")
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as handle:
+                found += [int(child) for child in handle.read().split()]
+    except OSError:
+        pass
+    return found
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            return handle.read()
+    except OSError:
+        return b""
+
+
+def _worker_started(pid: int) -> bool:
+    """True once ``pid`` has spawned a Dask worker process (multiprocessing's spawn, not its resource tracker)."""
+    return any(b"spawn_main" in _cmdline(child) for child in _children(pid))
+
+
+def _session_pids(session: int) -> list[int]:
+    pids = []
+    for stat in pathlib.Path("/proc").glob("[0-9]*/stat"):
+        try:
+            data = stat.read_bytes()
+        except OSError:
+            continue
+        if int(data[data.rfind(b")") + 2 :].split()[3]) == session:
+            pids.append(int(stat.parent.name))
+    return pids
+
+
+def _session_processes(session: int) -> list[str]:
+    """The processes of ``session`` still in /proc (zombies included)."""
+    found = []
+    for stat in pathlib.Path("/proc").glob("[0-9]*/stat"):
+        try:
+            data = stat.read_bytes()
+        except OSError:
+            continue
+        fields = data[data.rfind(b")") + 2 :].split()
+        if int(fields[3]) == session:
+            found.append(data[:80].decode(errors="replace"))
+    return found
+
+
+#: The empty line is click's, on any interruption of any command: it ends the line a terminal's "^C" left open.
+INTERRUPTED = "\nwordmine: interrupted\n"
+
+
+def _left_in(folder: pathlib.Path) -> list[str]:
+    return sorted(str(path.relative_to(folder)) for path in folder.rglob("*"))
+
+
+class _DaskRun:
+    """``wordmine COMMAND --dask local:2 --verbose`` over a sample and a named-pipe shard, in a session of
+    its own, stderr in a file (a pipe would be held open by the workers), TMPDIR and --tmp-dir a folder
+    of the test's."""
+
+    def __init__(self, tmp_path: pathlib.Path, sample: pathlib.Path, command: str) -> None:
+        self.tmp = tmp_path / "tmp"
+        self.tmp.mkdir()
+        self.shard = tmp_path / "shard.txt"
+        os.mkfifo(self.shard)
+        self.output = tmp_path / ("out.wmc" if command == "count" else "out.tsv")
+        self.stderr = tmp_path / "stderr"
+        argv = [sys.executable, "-m", "wordmine", command, "--dask", "local:2", "--verbose", str(sample),
+                str(self.shard), "--tmp-dir", str(self.tmp), "-o", str(self.output)]
+        with open(self.stderr, "wb") as err:
+            self.process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
+                                            start_new_session=True, env={**os.environ, "TMPDIR": str(self.tmp)})
+            self._unblocker = threading.Thread(target=self._unblock_when_ended, daemon=True)
+        self._unblocker.start()
+
+    def _unblock_when_ended(self) -> None:
+        """Once the command has ended, release whoever still waits to open the pipe: the test (a reader
+        comes) or a task (a writer comes)."""
+        self.process.wait()
+        for mode in (os.O_RDONLY, os.O_WRONLY):
+            try:
+                os.close(os.open(self.shard, mode | os.O_NONBLOCK))
+            except OSError:  # no reader for a writer to meet
+                pass
+
+    def wait_for_line(self, line: str) -> None:
+        _wait_for(lambda: line in self.stderr.read_text(encoding="utf-8") or self.process.poll() is not None,
+                  f"{line!r} on stderr")
+        assert self.process.poll() is None, self.stderr.read_text(encoding="utf-8")
+
+    def ctrl_c(self, signum: int = signal.SIGINT) -> None:
+        """What a terminal's Ctrl-C does: the signal to the command's whole process group, workers included."""
+        os.killpg(self.process.pid, signum)
+
+    def finish(self) -> tuple[int, str]:
+        try:
+            status = self.process.wait(PATIENCE)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"still running {PATIENCE} s after the signal: {self.stderr.read_text(encoding='utf-8')}")
+        self._unblocker.join()
+        return status, self.stderr.read_text(encoding="utf-8")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        """A failed test leaves no process running: the command's session is killed."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+        for pid in _session_pids(self.process.pid):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+
+
+@needs_proc
+@needs_dask
+@pytest.mark.slow
+@pytest.mark.parametrize("command, line", [
+    ("discover", "wordmine: counting and pruning 2 shards on Dask (local:2)\n"),
+    ("count", "wordmine: counting 2 shards on Dask (local:2)\n"),
+])
+@pytest.mark.parametrize("signum, said, status", [
+    (signal.SIGINT, INTERRUPTED, 130),
+    (signal.SIGTERM, "\nwordmine: terminated\n", 143),
+])
+def test_ctrl_c_while_the_local_cluster_starts_is_one_line(tmp_path, sample_path, command, line, signum, said,
+                                                           status):
+    # The signal is sent once the first worker process exists, before its shard can have been read.
+    # It used to stop the workers half-way through their start (a traceback from each) and this
+    # process inside LocalCluster's constructor: pages of Dask and multiprocessing tracebacks,
+    # or a run waiting forever for a worker that would never come.
+    with _DaskRun(tmp_path, sample_path("story.txt"), command) as run:
+        run.wait_for_line(line)
+        _wait_for(lambda: _worker_started(run.process.pid), "a Dask worker process")
+        run.ctrl_c(signum)
+        assert run.finish() == (status, line + said)
+        assert _session_processes(run.process.pid) == []
+    assert _left_in(run.tmp) == []
+    assert not run.output.exists()
+
+
+@needs_proc
+@needs_dask
+@pytest.mark.slow
+@pytest.mark.parametrize("command, line", [
+    ("discover", "wordmine: counting and pruning 2 shards on Dask (local:2)\n"),
+    ("count", "wordmine: counting 2 shards on Dask (local:2)\n"),
+])
+def test_ctrl_c_while_the_workers_count_is_one_line_and_leaves_no_spill_folder(tmp_path, sample_path, command,
+                                                                               line):
+    # Opening the pipe's other end returns once a worker's task has opened it: counting is under way.
+    # The workers used to get the Ctrl-C too (a KeyboardInterrupt traceback from "Dask Worker
+    # process (from Nanny)"), and a worker ended mid-task left its wordmine-spill-PID-* folder.
+    with _DaskRun(tmp_path, sample_path("story.txt"), command) as run:
+        run.wait_for_line(line)
+        with open(run.shard, "wb") as shard:
+            shard.write("黑猫喜欢鱼，白狗讨厌骨头。\n".encode() * 1000)
+            shard.flush()
+            run.ctrl_c()
+            status, stderr = run.finish()
+        assert (status, stderr) == (130, line + INTERRUPTED)
+        assert _session_processes(run.process.pid) == []
+    assert _left_in(run.tmp) == []
+    assert not run.output.exists()
