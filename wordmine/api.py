@@ -415,19 +415,14 @@ def discover_in(corpus: Corpus, config: DiscoverConfig, new_only: bool = False,
     """Discovery on a counted corpus: the step ``discover`` and the command line share.
 
     ``new_only``: only the new words (:mod:`wordmine.mining.novelty`: not
-    known, not a fragment, not a phrase of words jieba knows), among the
-    words found and the strings under the cohesion bar that jieba's model
-    cannot explain (:mod:`wordmine.mining.surprise`); ``known``: the known
-    lexicon for ``new_only`` (None: jieba's dictionary).
+    known, not a fragment, not a phrase of words jieba knows); ``known``: the
+    known lexicon for ``new_only`` (None: jieba's dictionary).
     """
     if new_only:  # every word found, numbers too, is a longer word that a fragment may sit in
-        from wordmine.mining.novelty import jieba_known, new_words
-        from wordmine.mining.surprise import with_surprises
+        from wordmine.mining.novelty import new_words
 
-        found = discover_lexicon(corpus, dataclasses.replace(config, numbers=True))
-        # and the strings below the cohesion bar that jieba's model cannot explain (mining.surprise)
-        found = with_surprises(corpus, config, found, jieba_known() if known is None else known)
-        lexicon = new_words(found, corpus, known, numbers=config.numbers)
+        lexicon = new_words(discover_lexicon(corpus, dataclasses.replace(config, numbers=True)), corpus,
+                            known, numbers=config.numbers)
     else:
         lexicon = discover_lexicon(corpus, config)
     if top is not None:

@@ -40,8 +40,6 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-import numpy as np
-
 from wordmine.lexicon import Lexicon
 
 #: What the functions take: a Lexicon, words, (word, count) pairs, or rows with .word and .count.
@@ -90,26 +88,6 @@ def _pairs(words: Words) -> list[tuple[str, float | None]]:
     return pairs
 
 
-def _with_surprises(words: Words, corpus: Any) -> Words:
-    """A discovered list and what :mod:`wordmine.mining.surprise` admits on its corpus (default thresholds).
-
-    Only a Lexicon or rows with boundary entropies carry what the admission
-    needs (the median word's entropy); other lists are returned as they are.
-    """
-    from wordmine.config import DiscoverConfig
-    from wordmine.mining.novelty import jieba_known
-    from wordmine.mining.surprise import with_surprises
-
-    if not isinstance(words, Lexicon):
-        rows = list(words)
-        if not rows or not all(hasattr(r, "left_entropy") for r in rows):
-            return rows
-        words = Lexicon([r.word for r in rows], np.array([r.count for r in rows], np.int64),
-                        *(np.array([getattr(r, f) for r in rows], float)
-                          for f in ("cohesion", "left_entropy", "right_entropy", "score")))
-    return with_surprises(corpus, DiscoverConfig(), words, jieba_known())
-
-
 def jieba_entries(words: Words, total_units: int | None = None, tokenizer: Any = None, corpus: Any = None,
                   judged: bool = False) -> list[tuple[str, int]]:
     """The (word, frequency) entries that the discovered ``words`` give jieba (rules in the module docstring).
@@ -127,9 +105,6 @@ def jieba_entries(words: Words, total_units: int | None = None, tokenizer: Any =
     from wordmine.mining.novelty import reasons
 
     tokenizer = tokenizer or _new_tokenizer()
-    if not judged and corpus is not None:
-        # the strings below the cohesion bar that --new-only admits too (wordmine.mining.surprise)
-        words = _with_surprises(words, getattr(corpus, "corpus", corpus))
     pairs = _pairs(words)
     if not judged:
         corpus = getattr(corpus, "corpus", corpus)  # a wordmine.Counts holds its Corpus
