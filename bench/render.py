@@ -129,7 +129,7 @@ def own_text_table(report: dict) -> str | None:
         |---|---|---|
         | s | 0.800 | 0.850 |
         <BLANKLINE>
-        F1 from one benchmark run (`make bench`, then `make bench-docs`) at commit abc1234.
+        F1 from one run of the benchmark's "Segmenting your own text" section (bench/run_bench.py), commit abc1234.
     """
     tables = [t for section in report["sections"] for t in section["tables"]
               if t["title"].startswith(OWN_TEXT_TITLE)]
@@ -142,7 +142,8 @@ def own_text_table(report: dict) -> str | None:
     lines = ["| set | " + " | ".join(methods) + " |", "|" + "---|" * (len(methods) + 1)]
     lines += ["| " + " | ".join([name] + [cell(f1.get((name, m)), ".3f") for m in methods]) + " |" for name in sets]
     commit = report.get("machine", {}).get("wordmine commit", "?")
-    return "\n".join(lines + ["", f"F1 from one benchmark run (`make bench`, then `make bench-docs`) at commit {commit}."])
+    source = f"F1 from one run of the benchmark's \"Segmenting your own text\" section (bench/run_bench.py), commit {commit}."
+    return "\n".join([*lines, "", source])
 
 
 def main(argv: list[str] | None = None) -> int:
