@@ -24,10 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -35,7 +32,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-from common import LEARN_BYTES, head_lines
+from common import learn_on_laws_head
 from crf_bench import corpus_of, raw, self_sets
 
 from wordmine.config import CRFConfig, DiscoverConfig
@@ -102,26 +99,11 @@ def speed(model, text: str) -> None:
 
 def learn_cost(data: Path) -> None:
     """``wordmine learn --adapt jieba`` on the first 6.6 MB of laws.txt: wall time and peak memory."""
-    path = data / "laws" / "laws.txt"
-    if not path.is_file():
-        print("skipped learn: no laws")
+    cost = learn_on_laws_head(data, ["--adapt", "jieba"])
+    if cost is None:
         return
-    with tempfile.TemporaryDirectory(prefix="adapt-bench-") as folder:
-        sample = head_lines(path, LEARN_BYTES, Path(folder) / "laws_6.6MB.txt")
-        argv = [sys.executable, "-m", "wordmine", "learn", str(sample), "--adapt", "jieba", "-o",
-                str(Path(folder) / "laws.wmm"), "-q", "--jobs", "1"]
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        done = subprocess.run(argv, cwd=REPO, check=False, capture_output=True)
-        seconds = time.perf_counter() - start
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        # CPU time beside wall time: on a shared machine the wall clock also counts other jobs' turns
-        cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-        peak = after.ru_maxrss
-        size = sample.stat().st_size
-    row = {"set": f"wordmine learn <first {size / 1e6:.1f} MB of laws.txt> --adapt jieba -q --jobs 1",
-           "method": f"{ADAPTED}: learning", "seconds": round(seconds, 1), "cpu_s": round(cpu, 1), "peak_mib": round(peak / 1024),
-           "exit": done.returncode}
+    row = {"set": cost["command"], "method": f"{ADAPTED}: learning", "seconds": round(cost["seconds"], 1),
+           "cpu_s": round(cost["cpu_s"], 1), "peak_mib": cost["peak_mib"], "exit": cost["exit"]}
     RECORDS.append(row)
     print(f"| {row['set']} | {row['method']} | | | | {row['seconds']} s (cpu {row['cpu_s']} s), {row['peak_mib']} MiB, "
           f"exit {row['exit']} |", flush=True)

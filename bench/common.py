@@ -43,6 +43,36 @@ def head_lines(src: Path, size: int, dst: Path) -> Path:
     return dst
 
 
+def learn_on_laws_head(data: Path, options: list[str]) -> dict | None:
+    """``wordmine learn OPTIONS -q --jobs 1`` on the first LEARN_BYTES of laws.txt, in a child process.
+
+    Returns the command (with the sample named as its size), wall seconds,
+    CPU seconds (on a shared machine the wall clock also counts other jobs'
+    turns), the peak resident MiB of the children and the exit status; None
+    (after saying so) when laws.txt is absent.
+    """
+    import resource
+    import tempfile
+
+    path = data / "laws" / "laws.txt"
+    if not path.is_file():
+        print("skipped learn: no laws")
+        return None
+    with tempfile.TemporaryDirectory(prefix="learn-bench-") as folder:
+        sample = head_lines(path, LEARN_BYTES, Path(folder) / "laws_6.6MB.txt")
+        argv = [sys.executable, "-m", "wordmine", "learn", str(sample), *options, "-o",
+                str(Path(folder) / "laws.wmm"), "-q", "--jobs", "1"]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        done = subprocess.run(argv, cwd=Path(__file__).resolve().parent.parent, check=False, capture_output=True)
+        seconds = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        size = sample.stat().st_size
+    return {"command": f"wordmine learn <first {size / 1e6:.1f} MB of laws.txt> {shlex.join(options)} -q --jobs 1",
+            "seconds": seconds, "cpu_s": after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime,
+            "peak_mib": round(after.ru_maxrss / 1024), "exit": done.returncode}
+
+
 def log(msg: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 

@@ -29,17 +29,14 @@ from __future__ import annotations
 import argparse
 import functools
 import json
-import resource
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from common import LEARN_BYTES, head_lines
+from common import learn_on_laws_head
 from heldout_segment import gold_lines, splits
 
 from wordmine.config import CharLMConfig, CountConfig, CRFConfig
@@ -200,23 +197,10 @@ def section_speed(data: Path) -> None:
 
 
 def section_learn(data: Path) -> None:
-    path = data / "laws" / "laws.txt"
-    if not path.is_file():
-        print("skipped learn: no laws")
-        return
-    with tempfile.TemporaryDirectory(prefix="crf-bench-") as folder:
-        sample = head_lines(path, LEARN_BYTES, Path(folder) / "laws_6.6MB.txt")
-        argv = [sys.executable, "-m", "wordmine", "learn", str(sample), "--method", "crf", "--adapt", "none", "-o",
-                str(Path(folder) / "laws.wmm"), "-q", "--jobs", "1"]
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        start = time.perf_counter()
-        done = subprocess.run(argv, cwd=REPO, check=False, capture_output=True)
-        seconds = time.perf_counter() - start
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        size = sample.stat().st_size
-    record("learn", f"wordmine learn <first {size / 1e6:.1f} MB of laws.txt> --method crf --adapt none -q --jobs 1",
-           UNSUPERVISED,
-           seconds=round(seconds, 1), peak_mib=round(max(peak, before) / 1024), exit=done.returncode)
+    cost = learn_on_laws_head(data, ["--method", "crf", "--adapt", "none"])
+    if cost is not None:
+        record("learn", cost["command"], UNSUPERVISED, seconds=round(cost["seconds"], 1), peak_mib=cost["peak_mib"],
+               exit=cost["exit"])
 
 
 def main() -> int:

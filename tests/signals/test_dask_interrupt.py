@@ -62,30 +62,26 @@ def _worker_started(pid: int) -> bool:
     return any(b"spawn_main" in _cmdline(child) for child in _children(pid))
 
 
-def _session_pids(session: int) -> list[int]:
-    pids = []
-    for stat in pathlib.Path("/proc").glob("[0-9]*/stat"):
-        try:
-            data = stat.read_bytes()
-        except OSError:
-            continue
-        if int(data[data.rfind(b")") + 2 :].split()[3]) == session:
-            pids.append(int(stat.parent.name))
-    return pids
-
-
-def _session_processes(session: int) -> list[str]:
-    """The processes of ``session`` still in /proc (zombies included)."""
+def _session_stats(session: int) -> list[tuple[int, bytes]]:
+    """The pid and /proc stat line of each process of ``session`` (zombies included)."""
     found = []
     for stat in pathlib.Path("/proc").glob("[0-9]*/stat"):
         try:
             data = stat.read_bytes()
         except OSError:
             continue
-        fields = data[data.rfind(b")") + 2 :].split()
-        if int(fields[3]) == session:
-            found.append(data[:80].decode(errors="replace"))
+        if int(data[data.rfind(b")") + 2 :].split()[3]) == session:
+            found.append((int(stat.parent.name), data))
     return found
+
+
+def _session_pids(session: int) -> list[int]:
+    return [pid for pid, _ in _session_stats(session)]
+
+
+def _session_processes(session: int) -> list[str]:
+    """The processes of ``session`` still in /proc (zombies included)."""
+    return [data[:80].decode(errors="replace") for _, data in _session_stats(session)]
 
 
 #: The empty line is click's, on any interruption of any command: it ends the line a terminal's "^C" left open.
