@@ -12,6 +12,7 @@ import collections
 import os
 import pathlib
 import random
+import struct
 import subprocess
 import sys
 import textwrap
@@ -146,6 +147,16 @@ def assert_ends(proc, status: int, said: str) -> str:
 
 
 # Files the tests make
+
+
+def with_version(path: pathlib.Path, version: int) -> pathlib.Path:
+    """A copy of the ``.wmc`` or ``.wmm`` file ``path`` whose header claims format ``version`` (bytes 8..11,
+    little-endian: docs/formats.md), beside it as ``v<version>.<suffix>``."""
+    data = bytearray(path.read_bytes())
+    data[8:12] = struct.pack("<I", version)
+    copy = path.with_name(f"v{version}{path.suffix}")
+    copy.write_bytes(bytes(data))
+    return copy
 
 
 def count_file(tmp_path, story) -> pathlib.Path:

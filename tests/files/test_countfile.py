@@ -4,6 +4,7 @@ import struct
 import numpy as np
 import pytest
 
+from tests.helpers import with_version
 from wordmine.config import CountConfig
 from wordmine.counting.engine.counter import count_text
 from wordmine.counting.files.countfile import MAGIC, is_count_file, read_counts, write_counts
@@ -43,11 +44,8 @@ def test_foreign_file_is_refused(tmp_path):
 def test_other_version_is_refused(tmp_path, corpus):
     path = tmp_path / "c.wmc"
     write_counts(corpus, str(path))
-    data = bytearray(path.read_bytes())
-    data[8:12] = struct.pack("<I", 99)
-    path.write_bytes(bytes(data))
     with pytest.raises(FormatError, match="version 99"):
-        read_counts(str(path))
+        read_counts(str(with_version(path, 99)))
 
 
 def test_truncated_and_corrupt_files_are_refused(tmp_path, corpus):

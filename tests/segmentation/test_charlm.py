@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.helpers import with_version
 from wordmine.config import CountConfig
 from wordmine.counting.engine.counter import count_text
 from wordmine.errors import FormatError
@@ -261,11 +262,8 @@ def test_model_file_round_trip_and_refusals(toy_text, tmp_path, toy_charlm):
                                                     toy_charlm.left_variation + toy_charlm.right_variation))
     text = toy_text[:40] + "鳗鲡"
     assert segment_text(text, back) == segment_text(text, toy_charlm)
-    data = bytearray(path.read_bytes())
-    data[8:12] = struct.pack("<I", 1)
-    (tmp_path / "v1.wmm").write_bytes(bytes(data))
     with pytest.raises(FormatError, match="version 1"):
-        read_model(str(tmp_path / "v1.wmm"))
+        read_model(str(with_version(path, 1)))
     data = bytearray(path.read_bytes())
     data[-70] ^= 0xFF  # inside the last array
     (tmp_path / "bad.wmm").write_bytes(bytes(data))

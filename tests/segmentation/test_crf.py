@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.helpers import DATA
+from tests.helpers import DATA, with_version
 from wordmine.config import CountConfig, CRFConfig
 from wordmine.counting.engine.counter import count_text
 from wordmine.segmentation.crf.chain import (
@@ -218,8 +218,6 @@ def test_common_words_whole_in_pd1998():
 
 
 def test_model_file_round_trip_and_other_version_refused(tmp_path, crf_model):
-    import struct
-
     from wordmine.errors import FormatError
     from wordmine.segmentation.modelfile import read_model, write_model
 
@@ -229,11 +227,8 @@ def test_model_file_round_trip_and_other_version_refused(tmp_path, crf_model):
     assert back.hash_bits == crf_model.hash_bits and np.array_equal(back.weights, crf_model.weights)
     text = _toy_text()[:300]
     assert segment_text(text, back) == segment_text(text, crf_model)
-    data = bytearray(path.read_bytes())
-    data[8:12] = struct.pack("<I", 7)
-    (tmp_path / "v.wmm").write_bytes(bytes(data))
     with pytest.raises(FormatError, match="version 7"):
-        read_model(str(tmp_path / "v.wmm"))
+        read_model(str(with_version(path, 7)))
 
 
 def test_cli_learn_crf_then_segment_with_the_model(tmp_path, run_wordmine):

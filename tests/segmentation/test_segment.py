@@ -1,10 +1,9 @@
-import struct
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.helpers import with_version
 from wordmine.config import CountConfig, SegmentConfig
 from wordmine.counting.engine.counter import count_text
 from wordmine.errors import FormatError, WordmineError
@@ -58,11 +57,8 @@ def test_model_file_round_trip_and_refusals(toy_text, tmp_path, toy_model):
     back = read_model(str(path))
     assert back.units == toy_model.units and np.array_equal(back.keys, toy_model.keys)
     assert segment_text(toy_text[:30], back) == segment_text(toy_text[:30], toy_model)
-    data = bytearray(path.read_bytes())
-    data[8:12] = struct.pack("<I", 7)
-    (tmp_path / "v.wmm").write_bytes(bytes(data))
     with pytest.raises(FormatError, match="version 7"):
-        read_model(str(tmp_path / "v.wmm"))
+        read_model(str(with_version(path, 7)))
     (tmp_path / "x.wmm").write_text("not a model")
     with pytest.raises(FormatError, match="not a wordmine model file"):
         read_model(str(tmp_path / "x.wmm"))
