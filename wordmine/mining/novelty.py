@@ -73,6 +73,7 @@ from typing import Any
 
 import numpy as np
 
+from wordmine.arrays import in_sorted
 from wordmine.config import auto_cohesion
 from wordmine.counting.table.corpus import Corpus
 from wordmine.lexicon import Lexicon
@@ -334,8 +335,8 @@ def fragment_shares(corpus: Corpus, words: Sequence[str], listed: Iterable[str] 
         # Any number is the same neighbour: 日讯 after 1日, 2日, ... is a piece of a date.
         left_same = (w << 32) | np.where(numbers[padded[s]], NUMBER, padded[s])
         right_same = (w << 32) | np.where(numbers[padded[e + 1]], NUMBER, padded[e + 1])
-        tied = ((before[s] >= e) | (reach[s] > e) | np.isin(left_key, binds_left)
-                | np.isin(right_key, binds_right))
+        tied = ((before[s] >= e) | (reach[s] > e) | in_sorted(left_key, binds_left)
+                | in_sorted(right_key, binds_right))
         n[: len(present)] += np.bincount(w, minlength=len(present))
         bound[: len(present)] += np.bincount(w[tied], minlength=len(present))
         for side, key, unit in ((pairs[0], left_same, padded[s]), (pairs[1], right_same, padded[e + 1])):
