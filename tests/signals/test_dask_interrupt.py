@@ -1,9 +1,10 @@
 """Ctrl-C and SIGTERM while ``--dask local:2`` starts its cluster or counts (issue 19, item 4, probed again).
 
 The signal tests never sleep to hope the command has got somewhere: they wait
-for a condition (a line on stderr, a worker process in /proc, a named pipe
-opened by a worker), so a busy machine only makes them slower. Every test
-failed before its fix.
+for an event (a line read from the command's stderr, a named pipe opened by a
+worker) or, where no event exists, a condition (a worker process showing up in
+/proc), so a busy machine only makes them slower. Every test failed before its
+fix.
 """
 
 from __future__ import annotations
@@ -28,7 +29,10 @@ PATIENCE = 600
 
 
 def _wait_for(condition, what: str):
-    """Poll ``condition`` until it returns something true; fail after PATIENCE seconds."""
+    """Poll ``condition`` until it returns something true; fail after PATIENCE seconds.
+
+    Only for what sends no event: a process appearing in /proc. Lines on stderr are waited for
+    through ``_DaskRun.wait_for_line``, woken by the thread that reads them."""
     deadline = time.monotonic() + PATIENCE
     while time.monotonic() < deadline:
         value = condition()
@@ -94,8 +98,10 @@ def _left_in(folder: pathlib.Path) -> list[str]:
 
 class _DaskRun:
     """``wordmine COMMAND --dask local:2 --verbose`` over a sample and a named-pipe shard, in a session of
-    its own, stderr in a file (a pipe would be held open by the workers), TMPDIR and --tmp-dir a folder
-    of the test's."""
+    its own, TMPDIR and --tmp-dir a folder of the test's.
+
+    Its stderr is a pipe read by a thread of the test, which wakes whoever waits for a line. The
+    workers inherit the pipe, so it ends only once every process of the run has closed it."""
 
     def __init__(self, tmp_path: pathlib.Path, sample: pathlib.Path, command: str) -> None:
         self.tmp = tmp_path / "tmp"
@@ -103,19 +109,40 @@ class _DaskRun:
         self.shard = tmp_path / "shard.txt"
         os.mkfifo(self.shard)
         self.output = tmp_path / ("out.wmc" if command == "count" else "out.tsv")
-        self.stderr = tmp_path / "stderr"
+        self._said = bytearray()
+        self._heard = threading.Condition()
+        self._stderr_closed = False
         argv = [sys.executable, "-m", "wordmine", command, "--dask", "local:2", "--verbose", str(sample),
                 str(self.shard), "--tmp-dir", str(self.tmp), "-o", str(self.output)]
-        with open(self.stderr, "wb") as err:
-            self.process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
-                                            start_new_session=True, env={**os.environ, "TMPDIR": str(self.tmp)})
-            self._unblocker = threading.Thread(target=self._unblock_when_ended, daemon=True)
+        self.process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.PIPE, start_new_session=True,
+                                        env={**os.environ, "TMPDIR": str(self.tmp)})
+        self._listener = threading.Thread(target=self._listen, daemon=True)
+        self._unblocker = threading.Thread(target=self._unblock_when_ended, daemon=True)
+        self._listener.start()
         self._unblocker.start()
 
+    @property
+    def stderr(self) -> str:
+        with self._heard:
+            return self._said.decode("utf-8", errors="replace")
+
+    def _listen(self) -> None:
+        """Read stderr as it comes, waking the waiters at each piece and at its end."""
+        while chunk := os.read(self.process.stderr.fileno(), 65536):
+            with self._heard:
+                self._said += chunk
+                self._heard.notify_all()
+        with self._heard:
+            self._stderr_closed = True
+            self._heard.notify_all()
+
     def _unblock_when_ended(self) -> None:
-        """Once the command has ended, release whoever still waits to open the pipe: the test (a reader
-        comes) or a task (a writer comes)."""
+        """Once the command has ended, wake the line waiters and release whoever still waits to open
+        the pipe: the test (a reader comes) or a task (a writer comes)."""
         self.process.wait()
+        with self._heard:
+            self._heard.notify_all()
         for mode in (os.O_RDONLY, os.O_WRONLY):
             try:
                 os.close(os.open(self.shard, mode | os.O_NONBLOCK))
@@ -123,21 +150,29 @@ class _DaskRun:
                 pass
 
     def wait_for_line(self, line: str) -> None:
-        _wait_for(lambda: line in self.stderr.read_text(encoding="utf-8") or self.process.poll() is not None,
-                  f"{line!r} on stderr")
-        assert self.process.poll() is None, self.stderr.read_text(encoding="utf-8")
+        """Block until ``line`` is on stderr; fail if the command ends first."""
+        wanted = line.encode()
+        with self._heard:
+            heard = self._heard.wait_for(lambda: wanted in self._said or self.process.poll() is not None,
+                                         timeout=PATIENCE)
+        assert heard, f"waited {PATIENCE} s for {line!r} on stderr"
+        assert self.process.poll() is None, self.stderr
 
     def ctrl_c(self, signum: int = signal.SIGINT) -> None:
         """What a terminal's Ctrl-C does: the signal to the command's whole process group, workers included."""
         os.killpg(self.process.pid, signum)
 
     def finish(self) -> tuple[int, str]:
+        """The command's exit status and all it wrote on stderr, once every process of it has let go."""
         try:
             status = self.process.wait(PATIENCE)
         except subprocess.TimeoutExpired:
-            pytest.fail(f"still running {PATIENCE} s after the signal: {self.stderr.read_text(encoding='utf-8')}")
+            pytest.fail(f"still running {PATIENCE} s after the signal: {self.stderr}")
         self._unblocker.join()
-        return status, self.stderr.read_text(encoding="utf-8")
+        with self._heard:
+            closed = self._heard.wait_for(lambda: self._stderr_closed, timeout=PATIENCE)
+        assert closed, f"a process of the run still holds its stderr {PATIENCE} s after it ended"
+        return status, self.stderr
 
     def __enter__(self):
         return self
