@@ -219,7 +219,6 @@ class BlockStream:
         self.pending = np.zeros(0, U64)
         self.widths: list[np.ndarray] = []
         self.rows = 0
-        self.size = 0
 
     def append(self, values: np.ndarray) -> None:
         if len(self.pending):
@@ -242,7 +241,6 @@ class BlockStream:
         self.handle.write(data)
         self.widths.append(widths)
         self.rows += len(values)
-        self.size += len(data)
 
 
 # -- the keys and counts of an order ------------------------------------------------------
