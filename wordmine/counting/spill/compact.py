@@ -319,6 +319,34 @@ class OrderOnDisk:
 CHUNK_ROWS = 256 * BLOCK_ROWS
 
 
+def prefix_rows(below: np.ndarray, prefixes: np.ndarray) -> np.ndarray | None:
+    """The row of each of ``prefixes`` (sorted, distinct packed keys) in ``below``, or None if one is missing.
+
+    Both sorted: a merge, not a binary search per prefix. The prefixes, tagged
+    by a low bit of one (the keys of the order below by a zero: a packed key of
+    an order that has an order above it leaves the top bits free), are sorted
+    with the slice of ``below`` they span; numpy's stable sort finds the two
+    sorted runs and merges them in one pass (timsort). A prefix then lies just
+    after its row, behind the prefixes before it.
+
+    >>> prefix_rows(np.array([3, 5, 8, 9], np.uint64), np.array([5, 9], np.uint64)).tolist()
+    [1, 3]
+    >>> prefix_rows(np.array([3, 5, 8, 9], np.uint64), np.array([4], np.uint64)) is None
+    True
+    """
+    if not len(prefixes):
+        return np.zeros(0, np.int64)
+    lo = int(np.searchsorted(below, prefixes[0]))
+    window = below[lo : int(np.searchsorted(below, prefixes[-1], side="right"))]
+    merged = np.concatenate([window << _ONE, (prefixes << _ONE) | _ONE])
+    merged.sort(kind="stable")
+    rows = np.flatnonzero(merged & _ONE)
+    rows -= np.arange(1, len(prefixes) + 1)
+    if rows[0] < 0 or not np.array_equal(window[rows], prefixes):
+        return None
+    return rows + lo
+
+
 def _codes(table: NgramTable, order: int, coding: OrderCoding, lo: int, hi: int, row_base: int) -> np.ndarray:
     """The codes of rows ``lo..hi`` of ``order``, prefix rows counted from ``row_base``."""
     keys = table.keys[order - 1][lo:hi]
@@ -330,12 +358,10 @@ def _codes(table: NgramTable, order: int, coding: OrderCoding, lo: int, hi: int,
         prefixes = keys >> bits
         new = np.ones(len(prefixes), bool)
         np.not_equal(prefixes[1:], prefixes[:-1], out=new[1:])
-        distinct = prefixes[new]
-        below = table.keys[order - 2]
-        found = np.searchsorted(below, distinct)  # sorted queries: one walk of the order below
-        if len(found) and (found[-1] >= len(below) or not np.array_equal(below[found], distinct)):
+        rows = prefix_rows(table.keys[order - 2], prefixes[new])
+        if rows is None:
             raise PrefixMissing(f"an n-gram of order {order} lacks its prefix")
-        rows = found.astype(U64)[np.cumsum(new) - 1]
+        rows = rows.astype(U64)[np.cumsum(new) - 1]
     else:
         rows = keys >> bits
     rows += U64(row_base)
