@@ -220,3 +220,21 @@ def test_two_workers_hand_over_compact_runs_and_the_counts_are_those_of_one_tabl
                                  reduce=whole_table)
     assert spilled.spilled_runs > 3
     _same(spilled.counts, counter.count_text(text, CountConfig(order=4, jobs=1), reduce=whole_table).counts)
+
+
+def test_left_terms_in_narrow_types_give_the_sums_of_the_terms_to_the_last_bit(tmp_path):
+    """Suffixes and counts of every width (counts past 32 bits too) come back; c ln c is computed once read.
+    (Chained suffixes, rows of unit ids, pass through ``discover --order 6`` above.)"""
+    from wordmine.counting.table.stats import LeftTerms, add_left_terms, c_log_c
+
+    table = NgramTable.from_ngrams({(u,): 1 for u in (1, 255, 256, 65535)} | {(1, 65535): 1, (65535, 1): 1})
+    pieces = [(np.array([1, 255], np.uint64), np.array([2, 3])),
+              (np.array([256, 65535, 1], np.uint64), np.array([300, (1 << 40) + 7, 2])),
+              (np.array([65535], np.uint64), np.array([70_000]))]
+    terms = LeftTerms(str(tmp_path), 1)
+    expected = np.zeros(4)
+    for suffix, counts in pieces:
+        terms.add(suffix, counts)
+        add_left_terms(expected, table, 1, suffix, c_log_c(counts))
+    assert os.path.getsize(terms.path) < 16 * 6
+    assert terms.sums(table).tolist() == expected.tolist()
