@@ -16,6 +16,11 @@ Summing VmRSS counts pages shared between processes (copy-on-write after fork,
 shared libraries) once per process, so for a multi-process tree the sum is an
 upper bound of the physical memory actually used.
 
+With ``watch_dir``, each poll also adds up the disk a folder takes (the
+blocks of the files under it, and of files under it that a process of the
+tree has unlinked but still holds open, such as a unit stream spilled to
+``--tmp-dir``); the largest sum seen is ``peak_dir_bytes``.
+
 Linux only (needs ``/proc``).
 """
 
@@ -46,6 +51,7 @@ class Result:
     timed_out: bool = False
     leftover_processes: int = 0  # processes of the session still alive after the child exited
     cpu_seconds: float = 0.0  # user + system time of the child and the children it waited for (wait4)
+    peak_dir_bytes: int = 0  # largest disk use seen of ``watch_dir`` (0 when none was watched)
 
     @property
     def ok(self) -> bool:
@@ -114,6 +120,50 @@ def tree_rss_kib(root: int, session: int | None = None) -> tuple[int, int]:
     return sum(vm_rss_kib(p) for p in pids), len(pids)
 
 
+def folder_bytes(folder: str, pids: list[int]) -> int:
+    """Disk blocks (bytes) of the files under ``folder``, and of the unlinked files under it that ``pids`` hold open.
+
+    Each file is counted once (by device and inode), however many descriptors name it.
+    """
+    seen: set[tuple[int, int]] = set()
+    total = 0
+
+    def add(stat: os.stat_result) -> None:
+        nonlocal total
+        if (stat.st_dev, stat.st_ino) not in seen:
+            seen.add((stat.st_dev, stat.st_ino))
+            total += stat.st_blocks * 512
+
+    stack = [folder]
+    while stack:
+        try:
+            entries = list(os.scandir(stack.pop()))
+        except OSError:  # removed while we looked
+            continue
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+                elif entry.is_file(follow_symlinks=False):
+                    add(entry.stat(follow_symlinks=False))
+            except OSError:
+                continue
+    prefix = os.path.realpath(folder) + os.sep
+    for pid in pids:
+        try:
+            fds = os.listdir(f"/proc/{pid}/fd")
+        except OSError:
+            continue
+        for fd in fds:
+            try:
+                target = os.readlink(f"/proc/{pid}/fd/{fd}")
+                if target.startswith(prefix) and target.endswith(" (deleted)"):
+                    add(os.stat(f"/proc/{pid}/fd/{fd}"))
+            except OSError:
+                continue
+    return total
+
+
 def _tail(f, limit: int = STDERR_TAIL_CHARS) -> str:
     f.seek(0, os.SEEK_END)
     size = f.tell()
@@ -129,8 +179,11 @@ def run_measured(
     env: dict[str, str] | None = None,
     poll_interval: float = POLL_INTERVAL,
     timeout: float | None = None,
+    watch_dir: str | os.PathLike | None = None,
 ) -> Result:
     """Run ``argv``, send its stdout to ``stdout_path`` (or discard it), measure it.
+
+    ``watch_dir``: a folder whose disk use is sampled at each poll (:func:`folder_bytes`).
 
     stderr is kept in an anonymous temporary file (not in memory) and its last
     few thousand characters are returned. On timeout or Ctrl-C the whole
@@ -155,13 +208,17 @@ def run_measured(
         except (AttributeError, OSError):
             exited = None
         peak_kib = 0
+        peak_dir = 0
         samples = 0
         max_procs = 0
         timed_out = False
         try:
             while True:
                 poll_start = time.perf_counter()
-                rss, nprocs = tree_rss_kib(pid, session=pid)
+                pids = tree_pids(pid, session=pid)
+                rss, nprocs = sum(vm_rss_kib(p) for p in pids), len(pids)
+                if watch_dir is not None:
+                    peak_dir = max(peak_dir, folder_bytes(os.fspath(watch_dir), pids))
                 samples += 1
                 peak_kib = max(peak_kib, rss)
                 max_procs = max(max_procs, nprocs)
@@ -208,6 +265,7 @@ def run_measured(
         timed_out=timed_out,
         leftover_processes=len(leftover),
         cpu_seconds=rusage.ru_utime + rusage.ru_stime,
+        peak_dir_bytes=peak_dir,
     )
 
 

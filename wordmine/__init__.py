@@ -49,6 +49,7 @@ Shared by every stage:
     ``counting.table.corpus``     the counted corpus: ``Corpus`` (whole), ``PrunedCorpus``, ``LearningCorpus``
     ``counting.table.stats``      boundary entropy's formulas: c ln c sums, ln N - S/N, suffix rows
     ``counting.spill.runs``       sorted runs on disk, merged a range of first units at a time
+    ``counting.spill.compact``    the runs' compact layout: keys as gaps between prefix rows, bytes per block
     ``counting.spill.passes``     which runs each pass of a multi-pass merge merges (past the fan-in)
     ``counting.reducers.reduced`` what a reducer keeps of the merged table; the whole table
     ``counting.reducers.discovery`` what discovery keeps, with exact boundary entropies

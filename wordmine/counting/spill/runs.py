@@ -1,8 +1,11 @@
 """Sorted count runs on disk, merged a range of first units at a time.
 
-A *run* is one count table (:class:`~wordmine.ngrams.NgramTable`) written raw
-to a file, order by order, keys then counts, with a small index kept in
-memory: for every order, the row where each first unit begins. Keys sort by
+A *run* is one count table (:class:`~wordmine.ngrams.NgramTable`) written to a
+file, order by order, keys then counts, in the compact layout of
+:mod:`~wordmine.counting.spill.compact` (keys as small gaps between prefix rows,
+numbers cut to the bytes they need: a few bytes a row where the table takes 16),
+with a small index kept in memory: for every order, the row where each first
+unit begins, and each block's byte width. Keys sort by
 first unit (packed keys hold it in their highest bits; chained keys sort by
 their prefix's row, which sorts by first unit too), so the n-grams of every
 run that begin with units ``lo <= u < hi`` are one slice of each order of each
@@ -47,6 +50,18 @@ from typing import BinaryIO
 import numpy as np
 
 from wordmine.budget import slice_bytes
+from wordmine.counting.spill.compact import (
+    BlockStream,
+    OrderCoding,
+    OrderOnDisk,
+    PrefixMissing,
+    append_counts,
+    append_keys,
+    merged_codings,
+    read_order,
+    write_counts,
+    write_keys,
+)
 from wordmine.counting.spill.passes import merge_passes
 from wordmine.counting.table.ngrams import U64, NgramTable, mask, widen
 from wordmine.errors import OutputError
@@ -128,26 +143,21 @@ class FirstUnitIndex:
 
 @dataclass(frozen=True)
 class Run(FirstUnitIndex):
-    """A count table on disk and its first-unit index.
+    """A count table on disk, in the compact layout of :mod:`~wordmine.counting.spill.compact`, and its index.
 
     ``starts[k - 1][u]`` is the first row of order ``k`` whose first unit is
-    ``u`` (or more); its last entry is the number of rows of the order. The
-    arrays lie in ``path`` one after another (keys1 counts1 keys2 ...), or,
-    for a run merged from other runs a partition at a time, each in a file of
-    its own: ``segments`` (keys1, counts1, keys2, ...).
+    ``u`` (or more); its last entry is the number of rows of the order.
+    ``orders[k - 1]`` says where order ``k``'s keys and counts lie and how its
+    keys are coded. A run written whole is one file, ``path``; a run merged
+    from other runs a partition at a time is a folder, ``path``, of a file
+    per array (``in_folder``).
     """
 
     path: str
     bits: int
     starts: list[np.ndarray]
-    segments: tuple[str, ...] = ()
-
-    def locate(self, kind: str, order: int) -> tuple[str, int]:
-        """The file holding the ``kind`` ("keys" or "counts") array of ``order``, and where it begins."""
-        if self.segments:
-            return self.segments[2 * (order - 1) + (kind == "counts")], 0
-        lengths = self.lengths
-        return self.path, 16 * sum(lengths[: order - 1]) + (8 * lengths[order - 1] if kind == "counts" else 0)
+    orders: tuple[OrderOnDisk, ...] = ()
+    in_folder: bool = False
 
     def read_slice(self, lo: int, hi: int) -> NgramTable:
         return read_slice(self, lo, hi)
@@ -168,30 +178,66 @@ def first_unit_starts(table: NgramTable) -> list[np.ndarray]:
         else:  # chained: keys sort by their prefix's row, so the prefix order's starts bound them
             firsts = starts[-1][:-1].astype(U64) << U64(table.bits)
         found = np.searchsorted(keys, firsts).astype(np.int64)
+        if table.is_packed(order):
+            found[units >> table.bits > 0] = len(keys)  # past the largest id (whose shift would wrap to 0)
         starts.append(np.concatenate([found, [len(keys)]]))
     return starts
 
 
 def write_run(table: NgramTable, path: str) -> Run:
-    """Write ``table`` raw to ``path`` (no pickling, no checksum: it is read back by this process)."""
+    """Write ``table`` to ``path`` in the compact layout, order after order, keys then counts.
+
+    No pickling, no checksum: it is read back by this process. An order whose
+    prefixes are not all in the order below (no count table wordmine makes, but
+    a count file made elsewhere may be so) keeps its packed keys as they are.
+    """
+    starts = first_unit_starts(table)
+    orders = []
     with open(path, "wb") as handle:
-        for keys, counts in zip(table.keys, table.counts):
-            write_array(keys, handle)
-            write_array(counts, handle)
-    return Run(path, table.bits, first_unit_starts(table))
+        for order in range(1, table.max_order + 1):
+            coding = OrderCoding.of(table, order)
+            begin = handle.tell()
+            try:
+                keys = write_keys(table, order, starts, coding, BlockStream(handle, path))
+            except PrefixMissing:
+                handle.seek(begin)
+                handle.truncate()
+                coding = OrderCoding(0, table.bits * (order - 1))
+                keys = write_keys(table, order, starts, coding, BlockStream(handle, path))
+            counts = write_counts(table.counts[order - 1], BlockStream(handle, path))
+            orders.append(OrderOnDisk(coding, keys, counts))
+    return Run(path, table.bits, starts, tuple(orders))
 
 
 def read_slice(run: Run, lo: int, hi: int) -> NgramTable:
-    """The n-grams of ``run`` whose first unit is in ``lo <= u < hi``: a table in itself."""
-    return read_rows(run, run.bits, run.locate, lo, hi)
+    """The n-grams of ``run`` whose first unit is in ``lo <= u < hi``: a table in itself.
+
+    Chained keys name rows of the order below; they are re-based on the slice's
+    first row, as :func:`read_rows` does.
+    """
+    table = NgramTable(run.bits)
+    handles: dict[str, BinaryIO] = {}
+
+    def handle_of(path: str) -> BinaryIO:
+        return handles.get(path) or handles.setdefault(path, open(path, "rb"))
+
+    try:
+        for order, on_disk in enumerate(run.orders, start=1):
+            keys, counts = read_order(run, order, on_disk, lo, hi, table, handle_of)
+            table.keys.append(keys)
+            table.counts.append(counts)
+    finally:
+        for handle in handles.values():
+            handle.close()
+    return table
 
 
 def read_rows(index: FirstUnitIndex, bits: int, locate: Callable[[str, int], tuple[str, int]],
               lo: int, hi: int) -> NgramTable:
-    """The rows of first units ``lo <= u < hi`` of a table on disk, a table in itself.
+    """The rows of first units ``lo <= u < hi`` of a table laid out raw on disk, a table in itself.
 
-    What a sorted run and a count file share: ``locate(kind, order)`` says in
-    which file, from which byte, the keys or the counts of an order lie (little
+    How a count file is read (a run is read by :func:`read_slice`): ``locate(kind, order)``
+    says in which file, from which byte, the keys or the counts of an order lie (little
     endian, 8 bytes a row); ``index`` where each first unit's rows begin.
     Chained keys name rows of the order below; they are re-based on the slice's first row.
     """
@@ -274,48 +320,58 @@ def merged_partitions(runs: list, budget_bytes: int, threads: int = 1, folder: s
 def bound_fan_in(runs: list, budget_bytes: int, threads: int, folder: str) -> list:
     """At most :data:`FAN_IN` runs with the counts of ``runs`` (:func:`~wordmine.counting.spill.passes.merge_passes`)."""
     def merge_group(group: list, passes: int, at: int) -> Run:
-        merged = write_merged(_merge_all(group, budget_bytes, threads), tempfile.mkdtemp(prefix="merged-", dir=folder))
+        merged = write_merged(_merge_all(group, budget_bytes, threads), tempfile.mkdtemp(prefix="merged-", dir=folder),
+                              merged_codings(group))
         remove_runs([run for run in group if isinstance(run, Run)])  # count files are the user's
         return merged
 
     return merge_passes(runs, lambda run: sum(run.lengths), merge_group, FAN_IN)
 
 
-def write_merged(partitions: Iterable[Partition], folder: str) -> Run:
+def write_merged(partitions: Iterable[Partition], folder: str, codings: list[OrderCoding] | None = None) -> Run:
     """One run of merged partitions (in key order), each array appended to a file of its own in ``folder``.
 
-    Chained keys are re-based on the rows before, as :func:`concatenate` does in memory.
+    ``codings`` (:func:`merged_codings`) say how each order's keys are coded;
+    by default each order's keys are kept as they are. Chained keys and prefix
+    rows are re-based on the rows before, as :func:`concatenate` does in memory.
     """
+    writers: list[tuple[BlockStream, BlockStream]] = []
     handles: list[BinaryIO] = []
-    paths: list[str] = []
     rows: list[np.ndarray] = []
     before: list[int] = []
     bits = 16
     try:
         for part in partitions:
             table = part.table
-            if not handles:
+            if not writers:
                 bits = table.bits
-                paths = [os.path.join(folder, f"{kind}{k}") for k in range(1, table.max_order + 1)
-                         for kind in ("keys", "counts")]
-                handles = [open(path, "wb") for path in paths]  # noqa: SIM115 - closed below
+                if codings is None:
+                    codings = [OrderCoding.as_they_are(table, k) for k in range(1, table.max_order + 1)]
+                for k in range(1, table.max_order + 1):
+                    pair = []
+                    for kind in ("keys", "counts"):
+                        path = os.path.join(folder, f"{kind}{k}")
+                        handles.append(open(path, "wb"))  # noqa: SIM115 - closed below
+                        pair.append(BlockStream(handles[-1], path))
+                    writers.append((pair[0], pair[1]))
                 rows = [np.zeros(0, np.int64)] * table.max_order
                 before = [0] * table.max_order
-            for k, starts in enumerate(first_unit_starts(table), start=1):
-                keys = table.keys[k - 1]
-                if not table.is_packed(k) and len(keys):
-                    keys = keys + (U64(before[k - 2]) << U64(bits))
-                write_array(keys, handles[2 * k - 2])
-                write_array(table.counts[k - 1], handles[2 * k - 1])
-                per_unit = np.diff(starts)
+            starts = first_unit_starts(table)
+            for k in range(1, table.max_order + 1):
+                keys, counts = writers[k - 1]
+                append_keys(table, k, starts, codings[k - 1], keys, before[k - 2] if k > 1 else 0)
+                append_counts(table.counts[k - 1], counts)
+                per_unit = np.diff(starts[k - 1])
                 if len(per_unit) > len(rows[k - 1]):
                     rows[k - 1] = np.concatenate([rows[k - 1], np.zeros(len(per_unit) - len(rows[k - 1]), np.int64)])
                 rows[k - 1][: len(per_unit)] += per_unit
             before = [b + len(keys) for b, keys in zip(before, table.keys)]
+        orders = tuple(OrderOnDisk(coding, keys.close(), counts.close())
+                       for coding, (keys, counts) in zip(codings or [], writers))
     finally:
         for handle in handles:
             handle.close()
-    return Run(folder, bits, [np.concatenate([[0], np.cumsum(r)]) for r in rows], tuple(paths))
+    return Run(folder, bits, [np.concatenate([[0], np.cumsum(r)]) for r in rows], orders, in_folder=True)
 
 
 def _merge_all(runs: list, budget_bytes: int, threads: int) -> Iterator[Partition]:
@@ -419,7 +475,7 @@ def concatenate(parts: list[NgramTable]) -> NgramTable:
 
 def remove_runs(runs: list[Run]) -> None:
     for run in runs:
-        if run.segments:
+        if run.in_folder:
             shutil.rmtree(run.path, ignore_errors=True)
         elif os.path.exists(run.path):
             os.unlink(run.path)

@@ -92,6 +92,19 @@ def suffix_rows(table: NgramTable, order: int) -> np.ndarray:
     return rows
 
 
+def narrowest(values: np.ndarray) -> np.dtype:
+    """The narrowest little-endian unsigned type that holds ``values`` (none negative).
+
+    >>> [narrowest(np.array(v)).str for v in ([0, 255], [256], [1 << 40])]
+    ['|u1', '<u2', '<u8']
+    """
+    top = int(values.max()) if values.size else 0
+    for dtype in ("<u1", "<u2", "<u4"):
+        if top <= np.iinfo(dtype).max:
+            return np.dtype(dtype)
+    return np.dtype("<u8")
+
+
 def add_left_terms(out: np.ndarray, table: NgramTable, order: int, suffix: np.ndarray,
                    terms: np.ndarray) -> None:
     """Add each term to the left sum of its suffix's row in ``table`` (a suffix not kept is skipped).
@@ -121,11 +134,14 @@ def left_entropy(table: NgramTable, order: int, blocks: Iterable[tuple[np.ndarra
 
 
 class LeftTerms:
-    """The c ln c of every extension aw seen twice or more, keyed on its suffix w, in a file of ``folder``.
+    """The count of every extension aw seen twice or more, keyed on its suffix w, in a file of ``folder``.
 
     The extensions of a partition have their suffixes in other partitions: the
     terms wait on disk until the table of kept n-grams is whole. An extension
-    seen once adds 1 ln 1 = 0 and is never written.
+    seen once adds 1 ln 1 = 0 and is never written. Each piece is written in the
+    narrowest unsigned type that holds its suffixes (or unit ids) and its counts:
+    a few bytes an extension, where the key and its c ln c took 16; c ln c is
+    computed when the piece is read back, the same number to the last bit.
     """
 
     def __init__(self, folder: str, order: int) -> None:
@@ -133,34 +149,30 @@ class LeftTerms:
         self.order = order
         self.handle = open(self.path, "wb")  # noqa: SIM115 - closed in sums() or close()
         self.rows = 0
+        self.pieces: list[tuple[int, int, np.dtype, np.dtype]] = []  # rows, ids a row, suffix type, count type
 
     def add(self, suffix: np.ndarray, counts: np.ndarray) -> None:
         """``suffix``: packed keys, or rows of unit ids when order k is chained."""
         if not len(counts):
             return
-        record = np.empty((len(counts), self._width(suffix)), np.uint64)
-        record[:, :-1] = suffix.reshape(len(counts), -1).astype(U64)
-        record[:, -1] = c_log_c(counts).view(U64)
-        record.tofile(self.handle)
+        suffix = suffix.reshape(len(counts), -1)
+        for at in range(0, len(counts), BLOCK_ROWS):
+            ids, piece = suffix[at : at + BLOCK_ROWS], counts[at : at + BLOCK_ROWS]
+            suffix_type, count_type = narrowest(ids), narrowest(piece)
+            self.handle.write(np.ascontiguousarray(ids, suffix_type).tobytes())
+            self.handle.write(np.ascontiguousarray(piece, count_type).tobytes())
+            self.pieces.append((len(piece), ids.shape[1], suffix_type, count_type))
         self.rows += len(counts)
-
-    def _width(self, suffix: np.ndarray) -> int:
-        return (suffix.shape[1] if suffix.ndim == 2 else 1) + 1
 
     def sums(self, table: NgramTable) -> np.ndarray:
         """Left sums of every row of ``table``'s order, in the order the terms were written."""
         self.handle.close()
-        order = self.order
-        width = (1 if table.is_packed(order) else order) + 1
-        out = np.zeros(len(table.keys[order - 1]))
+        out = np.zeros(len(table.keys[self.order - 1]))
         with open(self.path, "rb") as handle:
-            while True:
-                block = np.fromfile(handle, np.uint64, BLOCK_ROWS * width)
-                if not len(block):
-                    break
-                block = block.reshape(-1, width)
-                suffix = block[:, 0] if width == 2 else block[:, :-1]
-                add_left_terms(out, table, order, suffix, block[:, -1].view(np.float64))
+            for rows, width, suffix_type, count_type in self.pieces:
+                ids = np.fromfile(handle, suffix_type, rows * width).astype(U64).reshape(rows, width)
+                counts = np.fromfile(handle, count_type, rows).astype(np.int64)
+                add_left_terms(out, table, self.order, ids[:, 0] if width == 1 else ids, c_log_c(counts))
         os.unlink(self.path)
         return out
 
