@@ -51,6 +51,9 @@ class CountingOptions:
     """Undecodable bytes: ``strict`` (stop at the first), ``replace`` (U+FFFD) or ``skip``."""
     on_undecodable: Callable[[str, int], None] | None = field(default=None, compare=False)
     """Told ``(source name, bytes replaced or skipped)`` after each source that had any."""
+    workers_after: int = 0
+    """Units counted in this process before the workers start (``CountConfig.workers_after``):
+    0 for an input whose size was known when ``jobs`` was capped by it."""
 
     def plan(self) -> MemoryPlan:
         """The shares of the budget (the machine's defaults for what is None) every stage reads."""
@@ -60,7 +63,7 @@ class CountingOptions:
         """The counter's config: the plan's budget, workers and chunk size."""
         plan = self.plan()
         return CountConfig(order=order, memory=plan.memory, jobs=plan.workers, chunk_units=plan.chunk_units,
-                           tmp_dir=self.tmp_dir, prune=prune, min_count=min_count)
+                           tmp_dir=self.tmp_dir, prune=prune, min_count=min_count, workers_after=self.workers_after)
 
 
 def _is_path(source: object) -> bool:
