@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, TextIO
 from wordmine.checks import (
     check_choice,
     check_encoding,
+    check_examples,
     check_jobs,
     check_memory,
     check_optional,
@@ -86,7 +87,6 @@ from wordmine.io.text import (
     whole_lines,
 )
 from wordmine.mining.discover import discover as discover_lexicon
-from wordmine.mining.examples import check_examples
 
 # Only what counting and discovery need is imported with the API: `wordmine discover` on a small
 # file is mostly start-up. Every other stage (contrast, the known words, segmentation, merging
