@@ -157,12 +157,16 @@ def check_budget(memory: int, input_bytes: int) -> None:
 
 
 #: Counting starts worker processes only for an input larger than this, one per this much begun
-#: (:func:`capped_jobs`). Below it one process counts faster: workers cost their start (the
-#: multiprocessing import, a fork each), handing every chunk over through a pipe, and their
-#: tables written to disk and merged back, while they share too few chunks to win that back.
-#: Set from measurement (CPU and wall time of one process against two workers on inputs of
-#: 1 to 32 MB of Chinese text of several kinds; the figures are in docs/notes/).
-WORKER_INPUT_BYTES = 8 << 20
+#: (:func:`capped_jobs`). Below it one process counts faster. Workers cost CPU time at any size
+#: (their start, every chunk handed over through a pipe, their tables written to disk as runs and
+#: merged back from there instead of staying in memory), and they win it back in time only while
+#: they count several chunks of 2 M units at once: the last chunk read is counted while this
+#: process waits, and the merge of the runs waits for the last worker. Set where one process and
+#: two workers were measured to break even for ``discover`` (whose pruning reads the workers'
+#: runs back from disk, so it breaks even later than ``count``), on laws and on mixed everyday
+#: text, from the wall time and the CPU time of each process; the measurements and how they
+#: were read are in docs/notes/2026-12-06-startup.md.
+WORKER_INPUT_BYTES = 16 << 20
 #: The cut-over for text of unknown size (standard input, lines given to the API), in units
 #: counted: Chinese text has about one unit (a Han character) per three bytes of UTF-8. Such
 #: text is counted in this process until it passes this, then by workers.
