@@ -161,11 +161,12 @@ def check_budget(memory: int, input_bytes: int) -> None:
 #: (their start, every chunk handed over through a pipe, their tables written to disk as runs and
 #: merged back from there instead of staying in memory), and they win it back in time only while
 #: they count several chunks of 2 M units at once: the last chunk read is counted while this
-#: process waits, and the merge of the runs waits for the last worker. Set where one process and
-#: two workers were measured to break even for ``discover`` (whose pruning reads the workers'
-#: runs back from disk, so it breaks even later than ``count``), on laws and on mixed everyday
-#: text, from the wall time and the CPU time of each process; the measurements and how they
-#: were read are in docs/notes/2026-12-06-startup.md.
+#: process waits, and the merge of the runs waits for the last worker. One process against two
+#: workers, ``count`` and ``discover`` on laws and on mixed everyday text: on an input of one
+#: chunk two workers never win; from two chunks they may on an idle machine (by the CPU time
+#: each process spent), by less than their extra CPU time until about three chunks, and on a
+#: busy machine one process still won at twice this. Set at about three chunks of Chinese text;
+#: the measurements are in docs/notes/2026-12-06-startup.md.
 WORKER_INPUT_BYTES = 16 << 20
 #: The cut-over for text of unknown size (standard input, lines given to the API), in units
 #: counted: Chinese text has about one unit (a Han character) per three bytes of UTF-8. Such
