@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, TextIO
 from wordmine.checks import (
     check_choice,
     check_encoding,
+    check_examples,
     check_jobs,
     check_memory,
     check_optional,
@@ -49,6 +50,7 @@ from wordmine.config import (
     LEARN_ORDER,
     SEGMENT_METHODS,
     TRANSITION_MODES,
+    WORKER_INPUT_UNITS,
     ContrastConfig,
     CountConfig,
     CRFConfig,
@@ -85,7 +87,6 @@ from wordmine.io.text import (
     whole_lines,
 )
 from wordmine.mining.discover import discover as discover_lexicon
-from wordmine.mining.examples import check_examples
 
 # Only what counting and discovery need is imported with the API: `wordmine discover` on a small
 # file is mostly start-up. Every other stage (contrast, the known words, segmentation, merging
@@ -221,7 +222,10 @@ def _counting(memory: object, jobs: object, tmp_dir: str | None, encoding: objec
         done = "replaced by U+FFFD" if errors == "replace" else "skipped"
         hooks.tell("say", f"{source_name}: {n:,} undecodable byte{'s' if n > 1 else ''} {done} (--errors {errors})")
 
-    return CountingOptions(check_memory(memory), workers, tmp_dir, check_encoding(encoding), errors, undecodable)
+    # An input of unknown size (standard input, lines) is counted here until it proves large enough for workers.
+    after = WORKER_INPUT_UNITS if input_bytes is None else 0
+    return CountingOptions(check_memory(memory), workers, tmp_dir, check_encoding(encoding), errors, undecodable,
+                           workers_after=after)
 
 
 def _size(sources: list[Source]) -> int | None:

@@ -156,19 +156,38 @@ def check_budget(memory: int, input_bytes: int) -> None:
                             f"text: give --memory {format_size(MIN_MEMORY)} or more")
 
 
+#: Counting starts worker processes only for an input larger than this, one per this much begun
+#: (:func:`capped_jobs`). Below it one process counts faster. Workers cost CPU time at any size
+#: (their start, every chunk handed over through a pipe, their tables written to disk as runs and
+#: merged back from there instead of staying in memory), and they win it back in time only while
+#: they count several chunks of 2 M units at once: the last chunk read is counted while this
+#: process waits, and the merge of the runs waits for the last worker. One process against two
+#: workers, ``count`` and ``discover`` on laws and on mixed everyday text: on an input of one
+#: chunk two workers never win; from two chunks they may on an idle machine (by the CPU time
+#: each process spent), by less than their extra CPU time until about three chunks, and on a
+#: busy machine one process still won at twice this. Set at about three chunks of Chinese text;
+#: the measurements are in docs/notes/2026-12-06-startup.md.
+WORKER_INPUT_BYTES = 16 << 20
+#: The cut-over for text of unknown size (standard input, lines given to the API), in units
+#: counted: Chinese text has about one unit (a Han character) per three bytes of UTF-8. Such
+#: text is counted in this process until it passes this, then by workers.
+WORKER_INPUT_UNITS = WORKER_INPUT_BYTES // 3
+
+
 def capped_jobs(jobs: int, input_bytes: int | None, cores: int | None = None) -> int:
     """Worker processes worth starting: no more than ``cores`` (default: this process's) and, for an
-    input of known size, one per :data:`SMALL_INPUT_BYTES` (about one chunk of text) begun.
+    input of known size, one per :data:`WORKER_INPUT_BYTES` begun.
 
-    A worker that gets no chunk only costs its start-up: ``--jobs 64`` on a 2.6 MB file
-    counts in one process, and on two cores never in more than two.
+    ``--jobs 64`` on a 2.6 MB file counts in one process, and on two cores never in more than two.
 
-    >>> capped_jobs(64, 2_600_000, cores=2), capped_jobs(64, 20 << 20, cores=8), capped_jobs(3, None, cores=2)
-    (1, 3, 2)
+    >>> capped_jobs(64, 2_600_000, cores=2), capped_jobs(64, 3 * WORKER_INPUT_BYTES, cores=8)
+    (1, 3)
+    >>> capped_jobs(3, None, cores=2)  # unknown size: see WORKER_INPUT_UNITS
+    2
     """
     cap = min(jobs, cores or default_jobs())
     if input_bytes is not None:
-        cap = min(cap, -(-input_bytes // SMALL_INPUT_BYTES))
+        cap = min(cap, -(-input_bytes // WORKER_INPUT_BYTES))
     return max(1, cap)
 
 

@@ -26,7 +26,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from wordmine.budget import check_installed
-from wordmine.config import MIN_BUDGET, format_size, parse_size
+from wordmine.config import MAX_EXAMPLES, MIN_BUDGET, format_size, parse_size
 from wordmine.errors import OptionError
 
 
@@ -91,6 +91,13 @@ def check_encoding(encoding: object) -> str:
         raise refuse("encoding", f"{encoding} is not a text encoding (give one such as utf-8, gb18030, big5, "
                      "utf-16-le)")
     return encoding
+
+
+def check_examples(n: object) -> int:
+    """``n`` if it is a number of snippets a word can have (0 for none); else an OptionError."""
+    if isinstance(n, bool) or not isinstance(n, int) or not 0 <= n <= MAX_EXAMPLES:
+        raise OptionError(f"--examples takes a whole number from 0 to {MAX_EXAMPLES}, not {n!r}")
+    return n
 
 
 def check_choice(name: str, value: object, choices: Iterable[str]) -> str:

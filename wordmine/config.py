@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 # The budget's names, read here by the command line and the API: they live in wordmine.budget.
 from wordmine.budget import (  # noqa: F401
     MIN_BUDGET,
+    WORKER_INPUT_UNITS,
     MemoryPlan,
     capped_jobs,
     check_budget,
@@ -59,6 +60,11 @@ class CountConfig:
     jobs: int = field(default_factory=default_jobs)
     """Worker processes that count chunks (the main process reads and merges): the plan's
     ``workers``."""
+    workers_after: int = 0
+    """Units this process counts itself before the ``jobs`` workers start: 0, at once (an input
+    known to be large enough for them, see ``capped_jobs``); for text of unknown size, such as
+    standard input, :data:`~wordmine.budget.WORKER_INPUT_UNITS`, so that a small one never
+    starts them."""
     prune: bool = False
     """Keep only what discovery needs: orders 1..order, n-grams of order 2 and up seen
     ``min_count`` times or more, and the boundary entropies of those (wordmine.counting.reducers.discovery)."""

@@ -29,8 +29,6 @@ from collections.abc import Iterator
 
 from wordmine.counting.engine.sources import CountingOptions, count_sources
 from wordmine.counting.files.countfile import read_counts, write_counts
-from wordmine.counting.files.countstream import open_counts
-from wordmine.counting.reducers.listing import listing_reducer, ranked_rows
 from wordmine.counting.table.corpus import Corpus, ngram_rows
 from wordmine.io.text import atomic_output
 
@@ -46,6 +44,9 @@ class Counts:
         self.path = path
         self.counting = counting or CountingOptions()
         if path is not None:
+            # Here: counts in memory never read a file.
+            from wordmine.counting.files.countstream import open_counts
+
             header = open_counts(path)  # read now, so that a file that is not a count file is refused at once
             self._order, self._total_units = header.order, header.total_units
 
@@ -110,6 +111,8 @@ class Counts:
 
 
 def _listed_rows(path: str, order: int, counting: CountingOptions, min_count: int, top: int | None) -> Iterator[dict]:
+    from wordmine.counting.reducers.listing import listing_reducer, ranked_rows
+
     reducer = listing_reducer(order, min_count, top, counting.tmp_dir)
     try:
         corpus = count_sources([path], order, counting, reduce=reducer)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import ctypes
+import itertools
 import os
 import signal
 from collections.abc import Callable, Iterable, Iterator
@@ -85,10 +86,20 @@ def _call(item: Any) -> Any:
 
 
 def ordered_map(function: Callable[[Any], Any], items: Iterable[Any], jobs: int, ahead: int = 2) -> Iterator[Any]:
-    """``map(function, items)`` on ``jobs`` processes, results in input order."""
+    """``map(function, items)`` on ``jobs`` processes, results in input order.
+
+    With a single item (a small input read in one block) no process starts: the
+    item would wait for the pool's start and then be done by one process anyway.
+    """
+    items = iter(items)
+    first = list(itertools.islice(items, 2))
+    items = itertools.chain(first, items)
+    if jobs <= 1 or len(first) < 2:
+        yield from map(function, items)
+        return
     import multiprocessing  # here: one job never pays for its import
 
-    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if "fork" not in multiprocessing.get_all_start_methods():
         yield from map(function, items)
         return
     with signals_held():

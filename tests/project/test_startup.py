@@ -12,7 +12,8 @@ import pytest
 #: Stages and libraries a plain `discover` never needs at start-up.
 NOT_FOR_DISCOVER = ("wordmine.segmentation.learning", "wordmine.mining.contrast", "wordmine.mining.known",
                     "wordmine.counting.engine.corpusmerge", "tqdm", "jieba", "multiprocessing", "concurrent.futures",
-                    "numpy.ma", "subprocess")
+                    "numpy.ma", "subprocess", "wordmine.counting.files.countstream",
+                    "wordmine.counting.reducers.learning", "wordmine.counting.reducers.listing", "wordmine.mining.examples")
 
 
 def _loaded_after(code: str) -> list[str]:

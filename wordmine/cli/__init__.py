@@ -140,8 +140,22 @@ def forgiving_stderr() -> None:
         sys.stderr = ForgivingStderr(sys.stderr)
 
 
+def blas_threads_unless_asked() -> None:
+    """Have numpy's OpenBLAS start with one thread, unless the user set ``OPENBLAS_NUM_THREADS``.
+
+    Set before numpy is imported (the command line imports it only when a command
+    runs). OpenBLAS starts a thread per core as numpy loads, and the threads spin
+    a while waiting for work that never comes: no command multiplies matrices
+    large enough to share (the CRF's small products run on one thread anyway,
+    :mod:`wordmine.blas`, with the same bits), so the threads only cost CPU time
+    at every start, more on a machine with more cores.
+    """
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the command line; turn library errors into one line and an exit status."""
+    blas_threads_unless_asked()
     signal.signal(signal.SIGTERM, _terminate)
     forgiving_stderr()
     try:

@@ -159,7 +159,7 @@ TMP_DIR = click.option("--tmp-dir", type=click.Path(file_okay=False),
 counting_options = _group([
     MEMORY_OPTION,
     click.option("--jobs", type=whole("jobs", 1), default=None, show_default="the machine's cores",
-                 help="Worker processes for counting and segmenting, at most one per core and per 8 MB of "
+                 help="Worker processes for counting and segmenting, at most one per core and per 16 MB of "
                  "input (the output does not depend on it)."),
     TMP_DIR,
 ], Counting, "counting", ["memory", "jobs", "tmp_dir"])

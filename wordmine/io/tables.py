@@ -53,24 +53,20 @@ def lexicon_rows(lexicon: Lexicon) -> Iterator[dict]:
         }
 
 
-def _cell(value: object) -> str:
-    if isinstance(value, float):
-        return f"{value:.3f}"
-    return str(value)
-
-
 def write_rows(rows: Iterable[dict], columns: list[str], out: TextIO, fmt: str, header: bool = False) -> None:
     """Write rows (the first column is the key) in ``fmt``: tsv, jsonl or jieba."""
     key = columns[0]
     if fmt == "tsv" and header:
         out.write("\t".join(columns) + "\n")
+    bad = "\t\n\r " if fmt == "jieba" else "\t\n\r"
     for row in rows:
         word = str(row[key])
-        bad = "\t\n\r " if fmt == "jieba" else "\t\n\r"
-        if any(ch in word for ch in bad):
+        # isprintable() is one pass in C, false for a tab or line break: the usual word skips the search.
+        if (not word.isprintable() or (fmt == "jieba" and " " in word)) and any(ch in word for ch in bad):
             raise OutputError(f"refusing to write {word!r}: a tab, space or line break would break {fmt} output")
         if fmt == "tsv":
-            out.write("\t".join(_cell(row[c]) for c in columns) + "\n")
+            out.write("\t".join([f"{v:.3f}" if isinstance(v, float) else str(v) for v in map(row.__getitem__, columns)])
+                      + "\n")
         elif fmt == "jsonl":
             out.write(json.dumps({c: row[c] for c in columns}, ensure_ascii=False) + "\n")
         elif fmt == "jieba":

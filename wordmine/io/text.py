@@ -358,8 +358,9 @@ def _running(pid: int) -> bool:
     return True
 
 
-def remove_stale(folder: str | None, prefix: str) -> list[str]:
-    """Remove what runs killed with SIGKILL left in ``folder``: entries named ``prefix``, a PID, ``-``...
+def remove_stale(folder: str | None, prefix: str | tuple[str, ...]) -> list[str]:
+    """Remove what runs killed with SIGKILL left in ``folder``: entries named ``prefix`` (or any of several,
+    read in one pass over the folder), a PID, ``-``...
 
     Every file or folder a run leaves while it works is named for its
     process (``.wordmine-PID-*.part`` beside an output, ``wordmine-spill-PID-*``
@@ -375,7 +376,8 @@ def remove_stale(folder: str | None, prefix: str) -> list[str]:
     ...     remove_stale(folder, ".wordmine-"), sorted(os.listdir(folder))[1:]
     (['.wordmine-4194305-ab.part'], ['notes.txt'])
     """
-    pattern = re.compile(re.escape(prefix) + r"(\d+)-")
+    prefixes = (prefix,) if isinstance(prefix, str) else prefix
+    pattern = re.compile("(?:" + "|".join(map(re.escape, prefixes)) + r")(\d+)-")
     removed = []
     try:
         entries = list(os.scandir(folder or tempfile.gettempdir()))
@@ -404,8 +406,7 @@ TMP_PREFIXES = ("wordmine-spill-", "wordmine-stdin-", "wordmine-dask-")
 
 def remove_stale_tmp(tmp_dir: str | None) -> None:
     """Remove from ``tmp_dir`` (default: the system's) what killed runs left there (:func:`remove_stale`)."""
-    for prefix in TMP_PREFIXES:
-        remove_stale(tmp_dir, prefix)
+    remove_stale(tmp_dir, TMP_PREFIXES)
 
 
 def _written_in_place(path: str) -> bool:

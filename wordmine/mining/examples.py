@@ -36,8 +36,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from wordmine.config import MAX_EXAMPLES
-from wordmine.errors import OptionError
+from wordmine.checks import check_examples
 from wordmine.io.text import line_pieces
 from wordmine.mining.matching import Matcher
 from wordmine.normalize import code_points, latin_mask
@@ -52,13 +51,6 @@ PIECE_CHARS = 1 << 18
 
 #: The marks around the word in a snippet.
 OPEN, CLOSE = "【", "】"
-
-
-def check_examples(n: int) -> int:
-    """``n`` if it is a number of snippets a word can have (0 for none); else an OptionError."""
-    if isinstance(n, bool) or not isinstance(n, int) or not 0 <= n <= MAX_EXAMPLES:
-        raise OptionError(f"--examples takes a whole number from 0 to {MAX_EXAMPLES}, not {n!r}")
-    return n
 
 
 def _pieces(blocks: Iterable[str], limit: int) -> Iterable[str]:

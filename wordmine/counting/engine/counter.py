@@ -308,6 +308,34 @@ class _Workers:
             process.join()
 
 
+class _HandedOver:
+    """Counting that began in this process and goes on in workers: the input of unknown size
+    turned out large enough for them (``CountConfig.workers_after``).
+
+    What this process counted becomes sorted runs on disk, beside the workers' own, and all
+    are merged as any workers' runs are: the counts are the same sums either way.
+    """
+
+    def __init__(self, begun: _InProcess, workers: _Workers) -> None:
+        self.workers = workers
+        try:
+            self.begun = begun.result(on_disk=True)  # to disk now: the workers get the memory
+        except BaseException:
+            workers.close()
+            raise
+        self.processes = workers.processes
+
+    def add(self, ids: np.ndarray, stop: int, bits: int) -> None:
+        self.workers.add(ids, stop, bits)
+
+    def result(self) -> _Tally:
+        handed = self.workers.result()
+        return _Tally(None, self.begun.runs + handed.runs, self.begun.spilled + handed.spilled)
+
+    def close(self) -> None:
+        self.workers.close()
+
+
 def count_text(
     blocks: Iterable[str],
     config: CountConfig,
@@ -318,9 +346,12 @@ def count_text(
     """Count every n-gram of orders ``1..config.order + 1`` in the text blocks.
 
     With ``config.jobs > 1`` chunks are counted in worker processes while this
-    process reads and encodes; the result does not depend on ``jobs``.
+    process reads and encodes: from the start, or, with ``config.workers_after``,
+    once that many units have been read (what was counted here until then joins
+    the workers' runs); the result does not depend on either.
     ``on_start(spill_folder, worker_pids)`` is told, once both exist, where
-    runs will spill and which processes count (none with one job).
+    runs will spill and which processes count (none with one job, nor for an
+    input that ended before ``workers_after``).
 
     ``reduce`` decides what the merged table becomes: it is handed the merged
     partitions (in key order, a range of first units each, never the whole
@@ -338,23 +369,33 @@ def count_text(
     # happens, even if a worker is stopped before it can clean up after itself.
     run_dir = spill_folder(config.tmp_dir)
     units = 0
-    counter: _Workers | _InProcess | None = None
+    counter: _Workers | _InProcess | _HandedOver | None = None
+    # Workers start at once, or (config.workers_after) once the input has proved large enough
+    # to be counted faster by them; until then, and for a smaller input, this process counts.
+    waiting = plan.workers > 1 and config.workers_after > 0
     try:
-        if plan.workers > 1:
+        if plan.workers > 1 and not waiting:
             counter = _Workers(plan.workers, max_order, plan.spill_at, run_dir, bits)
         else:
             counter = _InProcess(max_order, plan.spill_at, run_dir, bits)
-        if on_start is not None:
+        if on_start is not None and not waiting:
             on_start(run_dir, [process.pid for process in getattr(counter, "processes", [])])
         for text in blocks:
             ids = vocab.encode(text)
             units += int(np.count_nonzero(ids))
             # The stream is kept for later passes: two bytes a unit while ids fit.
             stream.append(ids, wide=len(vocab) > 1 << 16)
+            if waiting and units > config.workers_after:
+                waiting = False
+                counter = _HandedOver(counter, _Workers(plan.workers, max_order, plan.spill_at, run_dir, bits))
+                if on_start is not None:
+                    on_start(run_dir, [process.pid for process in counter.workers.processes])
             if chunker.add(ids):
                 bits = bits_for(len(vocab), bits)
                 for chunk, stop in chunker.take(final=False):
                     counter.add(chunk, stop, bits)
+        if waiting and on_start is not None:  # the whole input was read: it is counted here
+            on_start(run_dir, [])
         bits = bits_for(len(vocab), bits)
         for chunk, stop in chunker.take(final=True):
             counter.add(chunk, stop, bits)

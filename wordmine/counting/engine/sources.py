@@ -25,9 +25,7 @@ from wordmine.budget import MemoryPlan, check_budget, default_jobs, default_memo
 from wordmine.config import CountConfig, auto_min_count
 from wordmine.counting.engine.counter import count_text
 from wordmine.counting.files.countfile import is_count_file, read_counts
-from wordmine.counting.files.countstream import open_counts
 from wordmine.counting.reducers.discovery import DiscoveryPruning
-from wordmine.counting.reducers.learning import LearningPruning
 from wordmine.counting.reducers.reduced import TableReducer
 from wordmine.counting.spill.runs import spill_error, spill_folder
 from wordmine.counting.table.corpus import Corpus
@@ -51,6 +49,9 @@ class CountingOptions:
     """Undecodable bytes: ``strict`` (stop at the first), ``replace`` (U+FFFD) or ``skip``."""
     on_undecodable: Callable[[str, int], None] | None = field(default=None, compare=False)
     """Told ``(source name, bytes replaced or skipped)`` after each source that had any."""
+    workers_after: int = 0
+    """Units counted in this process before the workers start (``CountConfig.workers_after``):
+    0 for an input whose size was known when ``jobs`` was capped by it."""
 
     def plan(self) -> MemoryPlan:
         """The shares of the budget (the machine's defaults for what is None) every stage reads."""
@@ -60,7 +61,7 @@ class CountingOptions:
         """The counter's config: the plan's budget, workers and chunk size."""
         plan = self.plan()
         return CountConfig(order=order, memory=plan.memory, jobs=plan.workers, chunk_units=plan.chunk_units,
-                           tmp_dir=self.tmp_dir, prune=prune, min_count=min_count)
+                           tmp_dir=self.tmp_dir, prune=prune, min_count=min_count, workers_after=self.workers_after)
 
 
 def _is_path(source: object) -> bool:
@@ -131,6 +132,8 @@ def reduce_count_file(path: str, order: int, counting: CountingOptions, reduce: 
     if it ever does) refuses a lower ``min_count``. ``vocab`` (empty) is given
     the file's units, in its order, for a reducer that encodes with it.
     """
+    from wordmine.counting.files.countstream import open_counts  # here: text sources never need it
+
     count_file = open_counts(path)
     if vocab is not None:
         for unit in count_file.vocab.units[1:]:
@@ -157,4 +160,6 @@ def learning_reducer(plan: MemoryPlan) -> TableReducer:
     """What learning keeps of the counts under ``plan``: the whole table while it fits
     ``plan.learning_table``, else the n-grams at a count threshold with the statistics of the
     whole stream (see ``wordmine.counting.reducers.learning``)."""
+    from wordmine.counting.reducers.learning import LearningPruning  # here: only learning needs it
+
     return LearningPruning(order=4, budget=plan.learning_table)
