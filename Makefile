@@ -7,21 +7,16 @@ DATA ?= ../shared/data
 
 .PHONY: install demo test test-fast docs bench bench-quick bench-docs lint clean
 
-# The editable install puts the checkout on sys.path with a plain .pth line (setuptools' compat
-# mode): its default mode imports a finder (pathlib, importlib.util) into every Python started in
-# .venv, which doubles the interpreter's start-up and would stand in the benchmark's start-up rows,
-# though an installed wordmine never pays it.
-EDITABLE := --config-settings editable_mode=compat
-$(STAMP): pyproject.toml Makefile
+$(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,dask]' $(EDITABLE)
+	$(BIN)/python -m pip install --quiet -e '.[test,dask]'
 	touch $(STAMP)
 
 # The benchmark's peers (SentencePiece), on top of the test install: `make test` never needs them.
 BENCH_STAMP := $(VENV)/.bench-installed
 $(BENCH_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[test,dask,bench]' $(EDITABLE)
+	$(BIN)/python -m pip install --quiet -e '.[test,dask,bench]'
 	touch $(BENCH_STAMP)
 
 install: $(STAMP)
