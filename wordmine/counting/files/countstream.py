@@ -42,6 +42,7 @@ True
 from __future__ import annotations
 
 import errno
+import io
 import os
 import shutil
 import zlib
@@ -119,11 +120,11 @@ class Segment:
             while done < size:
                 try:
                     sent = os.sendfile(out.fileno(), source.fileno(), done, size - done)
-                except AttributeError:  # no sendfile on this system
+                except (AttributeError, io.UnsupportedOperation):  # no sendfile here, or no file to send to
                     break
                 except OSError as exc:
                     if exc.errno not in _NO_SENDFILE:
-                        raise
+                        raise  # a full disk, say: the caller names the file
                     break
                 if not sent:
                     raise OSError(errno.EIO, f"{self.path}: shorter than the {size:,} bytes written")
