@@ -323,7 +323,8 @@ def count(source: Source | Files, *, order: int = CountConfig.order, memory: int
         raise spill_error(tmp_dir, exc) from None
     finally:
         writer.close()
-    return Counts.load(save_to, memory=counting.memory, tmp_dir=tmp_dir)
+    return Counts._written(os.fspath(save_to), corpus.order, corpus.total_units,
+                           CountingOptions(memory=counting.memory, tmp_dir=tmp_dir))
 
 
 def ngrams(source: Source | Files, *, order: int = CountConfig.order, min_count: int = 1, top: int | None = None,

@@ -51,6 +51,19 @@ class Counts:
             self._order, self._total_units = header.order, header.total_units
 
     @classmethod
+    def _written(cls, path: str, order: int, total_units: int, counting: CountingOptions) -> Counts:
+        """The counts of a count file this process has just written, whose order and units it knows.
+
+        Not read back: checking every byte of a file made a moment ago (``load`` does, for a file
+        from elsewhere) took the time of a pass over the file after counting, on one core, and
+        every use of the counts opens and checks the file again anyway.
+        """
+        counts = cls.__new__(cls)
+        counts._corpus, counts.path, counts.counting = None, path, counting
+        counts._order, counts._total_units = order, total_units
+        return counts
+
+    @classmethod
     def load(cls, path: str | os.PathLike[str], *, memory: int | None = None,
              tmp_dir: str | None = None) -> Counts:
         """The counts of a ``.wmc`` file, read a range at a time within ``memory`` whenever they are used."""

@@ -273,16 +273,26 @@ class Partition:
     table: NgramTable
 
 
-def plan_partitions(runs: list[FirstUnitIndex], budget_bytes: int) -> list[tuple[int, int]]:
+def plan_partitions(runs: list[FirstUnitIndex], budget_bytes: int, pieces: int = 1) -> list[tuple[int, int]]:
     """Ranges of first units whose slices, summed over the runs, stay under ``budget_bytes``.
 
     A single first unit heavier than the budget is a partition of its own (a
-    range is never cut inside one unit).
+    range is never cut inside one unit). ``pieces``: cut into about that many
+    ranges at least, even when fewer would fit the budget (ranges that threads
+    merge side by side: one range would leave every core but one idle).
+
+    >>> from wordmine.counting.table.ngrams import NgramTable
+    >>> class Index(FirstUnitIndex):
+    ...     starts = first_unit_starts(NgramTable.from_ngrams({(1,): 1, (2,): 1, (3,): 1, (4,): 1}))
+    >>> plan_partitions([Index()], 1 << 20), plan_partitions([Index()], 1 << 20, pieces=2)
+    ([(0, 6)], [(0, 3), (3, 6)])
     """
     units = max(len(s) for run in runs for s in run.starts) - 1
     weight = np.zeros(units, np.int64)
     for run in runs:
         weight += run.unit_bytes(units)
+    if pieces > 1:
+        budget_bytes = min(budget_bytes, max(-(-int(weight.sum()) // pieces), 1))
     ranges: list[tuple[int, int]] = []
     lo = 0
     total = 0
@@ -300,6 +310,8 @@ def plan_partitions(runs: list[FirstUnitIndex], budget_bytes: int) -> list[tuple
 #: merge reads FAN_IN runs at most and holds as many files open whatever the
 #: input; each extra pass writes and reads the merged counts once more.
 FAN_IN = 64
+#: With threads, a merge is cut into at least this many ranges of first units a thread.
+RANGES_PER_THREAD = 4
 
 
 def merged_partitions(runs: list, budget_bytes: int, threads: int = 1, folder: str | None = None) -> Iterator[Partition]:
@@ -377,7 +389,10 @@ def write_merged(partitions: Iterable[Partition], folder: str, codings: list[Ord
 def _merge_all(runs: list, budget_bytes: int, threads: int) -> Iterator[Partition]:
     """The runs merged in one pass, each partition's slices read from every run."""
     bits = max(run.bits for run in runs)
-    ranges = plan_partitions(runs, slice_bytes(budget_bytes, threads))
+    # With threads, a few ranges a thread whatever the budget, so that a merge that would fit one
+    # range still runs on every core and the last range does not leave the others waiting.
+    ranges = plan_partitions(runs, slice_bytes(budget_bytes, threads), pieces=RANGES_PER_THREAD * threads
+                             if threads > 1 else 1)
 
     def merged(bounds: tuple[int, int]) -> Partition:
         lo, hi = bounds
