@@ -58,6 +58,10 @@ counts the strings tested, so the bar holds for what is tested. The chosen
 strings are kept a block at a time (at most twice ``limit`` rows between two
 prunings), so the memory does not grow with the corpus either; jieba's splits
 are kept in ``novelty``'s cache, where rules 3 and 4 find them again.
+Testing only the strings at a gap of discovery's cut (between two
+discovered words) was the other way to a bound; it needs one more pass over
+the text and does not bound the number by itself (a large text has as many
+distinct strings at its gaps as in its table), so the count decides.
 
 >>> float(log_likelihood_ratio(24, 80_000, 24 / 80_000 / 9).round(1))  # 9 times the null rate
 62.8
