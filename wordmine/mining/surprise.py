@@ -10,8 +10,8 @@ dictionary frequencies; Sun Junyi, jieba, 2012, https://github.com/fxsjy/jieba):
 jieba splits the string into pieces p1..pk, and under its model the string
 starts at a given unit with probability prod f(pi) / F (F: jieba's total).
 
-An n-gram of length 2..order, seen ``min_count`` times or more and not solid,
-is admitted when all of these hold:
+An n-gram of length 2 up to one unit under the order counted (:func:`longest`),
+seen ``min_count`` times or more and not solid, is admitted when all of these hold:
 
 1. it is made of Chinese characters only and is not a known word (jieba's
    model speaks of Chinese words; a known word has no split to test);
@@ -188,11 +188,26 @@ def _sorted_in(keys: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
     return sorted_keys[at] == keys
 
 
+def longest(corpus: Corpus, config: DiscoverConfig) -> int:
+    """The longest strings tested: one unit under the order counted, and at most discovery's order.
+
+    The same on every kind of table a text counted to order n gives (n + 1
+    orders as counted, n once pruned for discovery, or learning's), so that
+    ``--new-only``, ``--format jieba``, ``to_jieba`` with the counts and the
+    adapted teacher of ``learn`` test the same strings. Longer strings are
+    left to cohesion: under their higher bar (7 nats at 4 units) the corpus'
+    own null still lets a count exceed it e^7 times over, so phrases of two
+    words pass the test as easily as words and only ``novelty``'s rules
+    could tell them apart.
+    """
+    return min(config.order, corpus.order - 1, corpus.counts.max_order - 1)
+
+
 def candidates(corpus: Corpus, config: DiscoverConfig, bar_entropy: float, known: Collection[str],
                limit: int) -> _Chosen:
     """The ``limit`` most frequent n-grams that the count tables alone leave to test (see the module docstring).
 
-    Length 2..order, seen ``min_count`` times or more, Chinese characters only,
+    Length 2 to :func:`longest`, seen ``min_count`` times or more, Chinese characters only,
     not solid, edges at least as free as ``bar_entropy`` on both sides, not a
     known word (as the known lexicon stores it). Read a block of rows at a time.
     """
@@ -201,7 +216,7 @@ def candidates(corpus: Corpus, config: DiscoverConfig, bar_entropy: float, known
     from wordmine.mining.scoring import boundary_entropy, cohesion
 
     counts = corpus.counts
-    order = min(config.order, corpus.order, counts.max_order - 1)
+    order = longest(corpus, config)
     min_count = config.min_count or auto_min_count(counts.total)
     thresholds = config.cohesion or auto_cohesion(order)
     points_of = _unit_points(corpus.vocab)
@@ -251,7 +266,7 @@ def jieba_surprises(corpus: Corpus, config: DiscoverConfig, lexicon: Lexicon, kn
 
     counts = corpus.counts
     empty = Lexicon([], *(np.zeros(0, t) for t in (np.int64, float, float, float, float)))
-    if counts.total == 0 or min(config.order, corpus.order, counts.max_order - 1) < 2 or not len(lexicon):
+    if counts.total == 0 or longest(corpus, config) < 2 or not len(lexicon):
         return empty
     if limit is None:
         from wordmine.budget import MemoryPlan, default_memory
