@@ -76,6 +76,7 @@ Shared by every stage:
     ``mining.contrast``      domain terms ranked against a general side
     ``mining.jieba_dict``    discovered words as jieba entries: what it lacks, on its scale
     ``mining.novelty``       what a new word is: not known, not a fragment, not a phrase of known words
+    ``mining.surprise``      --new-only's second witness: strings under the cohesion bar jieba's model cannot explain
     ``mining.known``         the words a user knows: jieba's, --known lists, traditional looked up as simplified
     ``mining.examples``      a few snippets of each word, from one more reading of the text
     ``mining.since``         the words whose rate rose against an older corpus

@@ -416,18 +416,27 @@ def lexicon_words(lexicon: Lexicon) -> list[Word]:
 
 
 def discover_in(corpus: Corpus, config: DiscoverConfig, new_only: bool = False,
-                top: int | None = None, known: Collection[str] | None = None) -> Lexicon:
+                top: int | None = None, known: Collection[str] | None = None,
+                witness_strings: int | None = None) -> Lexicon:
     """Discovery on a counted corpus: the step ``discover`` and the command line share.
 
     ``new_only``: only the new words (:mod:`wordmine.mining.novelty`: not
-    known, not a fragment, not a phrase of words jieba knows); ``known``: the
-    known lexicon for ``new_only`` (None: jieba's dictionary).
+    known, not a fragment, not a phrase of words jieba knows), among the
+    words found and the strings under the cohesion bar that jieba's model
+    cannot explain (:mod:`wordmine.mining.surprise`); ``known``: the known
+    lexicon for ``new_only`` (None: jieba's dictionary); ``witness_strings``:
+    how many of those strings are tested at most (``MemoryPlan.witness_strings``;
+    None: the default budget's).
     """
     if new_only:  # every word found, numbers too, is a longer word that a fragment may sit in
-        from wordmine.mining.novelty import new_words
+        from wordmine.mining.novelty import jieba_known, new_words
+        from wordmine.mining.surprise import with_surprises
 
-        lexicon = new_words(discover_lexicon(corpus, dataclasses.replace(config, numbers=True)), corpus,
-                            known, numbers=config.numbers)
+        found = discover_lexicon(corpus, dataclasses.replace(config, numbers=True))
+        # and the strings below the cohesion bar that jieba's model cannot explain (mining.surprise)
+        found = with_surprises(corpus, config, found, jieba_known() if known is None else known,
+                               witness_strings)
+        lexicon = new_words(found, corpus, known, numbers=config.numbers)
     else:
         lexicon = discover_lexicon(corpus, config)
     if top is not None:
@@ -472,7 +481,8 @@ def _discovered(source: Source | Counts | Files, top: int | None, min_count: int
         from wordmine.mining.known import known_words
 
         known_set = known_words(known_paths, counting.encoding)
-    lexicon = discover_in(corpus, config, new_only or bool(known_paths), known=known_set)
+    lexicon = discover_in(corpus, config, new_only or bool(known_paths), known=known_set,
+                          witness_strings=counting.plan().witness_strings)
     hooks.tell("say", f"{len(lexicon):,} words (min count {min_count or auto_min_count(max(corpus.total_units, 1))})"
                f" in {corpus.total_units:,} units")
     if top is not None:

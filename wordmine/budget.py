@@ -18,8 +18,8 @@ A worked example: 1 GiB and two jobs.
 [512, 128, 512, 64]
 >>> [getattr(plan, name) >> 20 for name in ("learning_table", "learning_pruned", "crf_share")]
 [64, 32, 256]
->>> plan.heap_keep, plan.crf_units, plan.rank_block_rows
-(22369621, 1048576, 1048576)
+>>> plan.heap_keep, plan.crf_units, plan.rank_block_rows, plan.witness_strings
+(22369621, 1048576, 1048576, 16384)
 
 Two workers share the half of the budget that holds count tables, 256 MiB
 each, and each spills its tables to disk past half of its part (so all the
@@ -205,6 +205,12 @@ KEEP_FREE_BYTES = 128 << 20
 CRF_BYTES_PER_UNIT = 256
 #: Bytes a row of ``wordmine count``'s listing takes while a block of rows is decoded.
 RANK_ROW_BYTES = 64
+#: Bytes a string tested by ``--new-only``'s second witness (``wordmine.mining.surprise``) may take:
+#: its row among the chosen candidates (count, row, code points), its text, jieba's split of it
+#: kept in a cache, and its figures (about 400 bytes measured, in docs/notes/; rounded up).
+WITNESS_STRING_BYTES = 1 << 10
+#: The second witness tests at least this many strings, whatever the budget.
+MIN_WITNESS_STRINGS = 1 << 10
 
 
 #: The slices a merge reads for one range take this share of its block: merging them needs the
@@ -299,6 +305,12 @@ class MemoryPlan:
     rank_block_rows: int
     """Rows ``wordmine count`` decodes to text at a time: a sixteenth of the budget at
     :data:`RANK_ROW_BYTES` a row, at least 1024."""
+    witness_strings: int
+    """Strings under the cohesion bar that ``--new-only``'s second witness tests against jieba's
+    model (``wordmine.mining.surprise``), the most frequent first: a sixty-fourth of the budget at
+    :data:`WITNESS_STRING_BYTES` a string, at least :data:`MIN_WITNESS_STRINGS`. It runs once the
+    counts are whole, beside discovery's own working set; its time is about that of jieba
+    splitting this many strings, whatever the size of the corpus."""
 
     @classmethod
     def of(cls, memory: int, jobs: int = 1, *, workers: int | None = None,
@@ -336,4 +348,5 @@ class MemoryPlan:
             crf_share=crf_share,
             crf_units=crf_share // CRF_BYTES_PER_UNIT,
             rank_block_rows=max(memory // 16 // RANK_ROW_BYTES, 1024),
+            witness_strings=max(memory // 64 // WITNESS_STRING_BYTES, MIN_WITNESS_STRINGS),
         )

@@ -295,6 +295,10 @@ class CRFConfig:
     adapt_discovered: bool = True
     """With ``adapt``: the words ``discover`` finds that jieba lacks join jieba's dictionary first,
     chosen and weighed as ``discover --format jieba`` does (:mod:`wordmine.mining.jieba_dict`)."""
+    witness_strings: int | None = None
+    """With ``adapt_discovered``: strings under the cohesion bar that the second witness of
+    ``--new-only`` tests at most (``MemoryPlan.witness_strings`` of ``--memory``; None: the
+    default budget's), as ``discover --format jieba`` does (:mod:`wordmine.mining.surprise`)."""
     adapt_hmm: str = "confirmed"
     """With ``adapt``: a word jieba's HMM makes up (one its dictionary lacks) is ``kept``, kept only
     where ``discover`` finds it in the corpus (``confirmed``), or never made (``off``, jieba's HMM=False)."""

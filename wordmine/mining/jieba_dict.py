@@ -40,6 +40,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
+
 from wordmine.lexicon import Lexicon
 
 #: What the functions take: a Lexicon, words, (word, count) pairs, or rows with .word and .count.
@@ -88,8 +90,29 @@ def _pairs(words: Words) -> list[tuple[str, float | None]]:
     return pairs
 
 
+def _with_surprises(words: Words, corpus: Any, witness_strings: int | None) -> Words:
+    """A discovered list and what :mod:`wordmine.mining.surprise` admits on its corpus (default thresholds,
+    at most ``witness_strings`` strings tested).
+
+    Only a Lexicon or rows with boundary entropies carry what the admission
+    needs (the median word's entropy); other lists are returned as they are.
+    """
+    from wordmine.config import DiscoverConfig
+    from wordmine.mining.novelty import jieba_known
+    from wordmine.mining.surprise import with_surprises
+
+    if not isinstance(words, Lexicon):
+        rows = list(words)
+        if not rows or not all(hasattr(r, "left_entropy") for r in rows):
+            return rows
+        words = Lexicon([r.word for r in rows], np.array([r.count for r in rows], np.int64),
+                        *(np.array([getattr(r, f) for r in rows], float)
+                          for f in ("cohesion", "left_entropy", "right_entropy", "score")))
+    return with_surprises(corpus, DiscoverConfig(), words, jieba_known(), witness_strings)
+
+
 def jieba_entries(words: Words, total_units: int | None = None, tokenizer: Any = None, corpus: Any = None,
-                  judged: bool = False) -> list[tuple[str, int]]:
+                  judged: bool = False, witness_strings: int | None = None) -> list[tuple[str, int]]:
     """The (word, frequency) entries that the discovered ``words`` give jieba (rules in the module docstring).
 
     ``words``: a Lexicon, words, (word, count) pairs or rows with ``.word`` and
@@ -100,11 +123,16 @@ def jieba_entries(words: Words, total_units: int | None = None, tokenizer: Any =
     ``corpus``: the counted corpus (or ``wordmine.Counts``) the words come from, for the fragment pass of
     :mod:`wordmine.mining.novelty`; ``judged``: the words are new words
     already (``discover_in(..., new_only=True)`` chose them), only their
-    frequencies are wanted.
+    frequencies are wanted. ``witness_strings``: how many strings under the
+    cohesion bar :mod:`wordmine.mining.surprise` tests on ``corpus`` at most
+    (``MemoryPlan.witness_strings``; None: the default budget's).
     """
     from wordmine.mining.novelty import reasons
 
     tokenizer = tokenizer or _new_tokenizer()
+    if not judged and corpus is not None:
+        # the strings below the cohesion bar that --new-only admits too (wordmine.mining.surprise)
+        words = _with_surprises(words, getattr(corpus, "corpus", corpus), witness_strings)
     pairs = _pairs(words)
     if not judged:
         corpus = getattr(corpus, "corpus", corpus)  # a wordmine.Counts holds its Corpus
@@ -138,6 +166,8 @@ def to_jieba(words: Words, tokenizer: Any = None, total_units: int | None = None
     corpus = getattr(counts, "corpus", counts)
     if corpus is not None and total_units is None:
         total_units = corpus.total_units
-    for word, freq in jieba_entries(words, total_units, tokenizer, corpus):
+    counting = getattr(counts, "counting", None)  # a wordmine.Counts: its --memory plans the second witness
+    witness = counting.plan().witness_strings if counting is not None else None
+    for word, freq in jieba_entries(words, total_units, tokenizer, corpus, witness_strings=witness):
         tokenizer.add_word(word, freq)
     return tokenizer

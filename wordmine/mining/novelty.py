@@ -132,9 +132,24 @@ def _splitter() -> Any:
     return jieba_tokenizer()
 
 
+#: jieba's splits kept for the next asking (a few hundred bytes each): rules 3 and 4 split each
+#: word, and ``wordmine.mining.surprise`` splits the strings it tests before they become words.
+SPLIT_CACHE = 1 << 16
+
+
+@functools.lru_cache(maxsize=SPLIT_CACHE)
+def jieba_split(word: str) -> tuple[str, ...]:
+    """jieba's best split of ``word`` by its dictionary and unigram model alone (no HMM).
+
+    >>> jieba_split("诊断为"), jieba_split("反流")
+    (('诊断', '为'), ('反', '流'))
+    """
+    return tuple(_splitter().lcut(word, HMM=False))
+
+
 def forget_jieba() -> None:
-    """Drop jieba's dictionary, its word set and the tokenizer kept here, until they are next needed."""
-    for cached in (jieba_model, jieba_known, _splitter):
+    """Drop jieba's dictionary, its word set, the tokenizer and the splits kept here, until they are next needed."""
+    for cached in (jieba_model, jieba_known, _splitter, jieba_split):
         cached.cache_clear()
 
 
@@ -160,7 +175,7 @@ def is_phrase(word: str, count: float | None = None, total_units: int | None = N
     False
     """
     frequencies, total, function_words, common_words = jieba_model()
-    pieces = _splitter().lcut(word, HMM=False)
+    pieces = jieba_split(word)
     if len(pieces) < 2:
         return False
     if all(p in function_words for p in pieces):
@@ -257,11 +272,10 @@ def _binding_pairs(corpus: Corpus, words: Sequence[str], index: Sequence[int],
     word that starts with a word jieba knows (诊断为) keeps its edge.
     """
     before, after = _pair_index(known)
-    splitter = _splitter()
     left: list[int] = []
     right: list[int] = []
     for j, i in enumerate(index):
-        pieces = splitter.lcut(words[i], HMM=False)
+        pieces = jieba_split(words[i])
         if len(pieces[0]) == 1:
             left.extend(j << 32 | u for u in map(corpus.vocab.get, before.get(words[i][0], "")) if u)
         if len(pieces[-1]) == 1:
@@ -408,10 +422,9 @@ def _piece_occurrences(corpus: Corpus, words: Sequence[str]) -> dict[str, int]:
     """How often each word, and each piece of two or more characters of jieba's split of it, occurs."""
     from wordmine.mining.occurrences import corpus_occurrences
 
-    splitter = _splitter()
     wanted = set(words)
     for word in words:
-        wanted.update(p for p in splitter.lcut(word, HMM=False) if len(p) > 1)
+        wanted.update(p for p in jieba_split(word) if len(p) > 1)
     wanted_list = sorted(wanted)
     return dict(zip(wanted_list, corpus_occurrences(corpus, wanted_list).tolist()))
 

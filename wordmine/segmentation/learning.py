@@ -152,7 +152,8 @@ def learn_segmenter(corpus: Corpus, method: str = "crf", transitions: str = "sca
     ``crf`` holds the CRF's own settings (its ``charlm`` field is replaced by
     ``transitions`` and ``min_count``); ``gold``, segmented lines as lists of
     words, joins the CRF's pseudo-labelled text. ``memory``, the budget in bytes,
-    bounds how much of the text the CRF learns from (``MemoryPlan.crf_units``).
+    bounds how much of the text the CRF learns from (``MemoryPlan.crf_units``) and how many
+    strings the adapted teacher's second witness tests (``MemoryPlan.witness_strings``).
     """
     with one_blas_thread():  # small products: extra BLAS threads only spin (wordmine.blas); same bits
         return _learn(corpus, method, transitions, min_count, crf, gold, memory)
@@ -163,8 +164,11 @@ def _learn(corpus: Corpus, method: str, transitions: str, min_count: int | None,
     charlm = CharLMConfig(transitions=transitions, min_count=min_count)
     if method == "crf":
         crf = crf or CRFConfig()
-        units = max(1, min(crf.max_units, MemoryPlan.of(memory).crf_units)) if memory else crf.max_units
-        return Segmenter(method, learn_crf(corpus, dataclasses.replace(crf, charlm=charlm, max_units=units), gold))
+        plan = MemoryPlan.of(memory) if memory else None
+        units = max(1, min(crf.max_units, plan.crf_units)) if plan else crf.max_units
+        witness = plan.witness_strings if plan else crf.witness_strings
+        return Segmenter(method, learn_crf(corpus, dataclasses.replace(crf, charlm=charlm, max_units=units,
+                                                                       witness_strings=witness), gold))
     if method == "charlm":
         return Segmenter(method, learn_charlm(corpus, charlm))
     if method == "unigram":

@@ -140,7 +140,8 @@ def jieba_teacher_ends(corpus: Corpus, units: list[str], ids: np.ndarray, offset
     text, unit_ends = run_text(ids, offsets, units)
     added = 0
     if config.adapt_discovered and words is not None and len(words):
-        entries = jieba_dict.jieba_entries(words, corpus.total_units, tokenizer, corpus=corpus)
+        entries = jieba_dict.jieba_entries(words, corpus.total_units, tokenizer, corpus=corpus,
+                                           witness_strings=config.witness_strings)
         for word, frequency in entries:  # what wordmine.to_jieba does, counted
             tokenizer.add_word(word, frequency)
         added = len(entries)
