@@ -49,13 +49,16 @@ def script_section(title: str, script: str, columns: list[tuple[str, str, str]] 
         out.unlink(missing_ok=True)
         argv = [bench.python, str(path), "--data", str(bench.data), "--json", str(out), *args(bench)]
         res = bench.run(script, argv, f"{path.stem}.stdout")
-        if not res.ok or not out.is_file():
+        if not out.is_file():
             failed = one_line(res) if not res.ok else "no JSON written"
             return [Table(title, [("measure", "measure", "")],
                           [{"measure": script, "command": shlex.join(argv), "failed": failed}])]
         records = json.loads(out.read_text(encoding="utf-8"))
         for record in records:
             record.setdefault("command", shlex.join(argv))
-        return [Table(title, columns or columns_of(records), records, list(notes or []))]
+        # A script whose own row failed still wrote the others: they are shown, and the failure said.
+        said = list(notes or []) + ([] if res.ok else [f"{script} failed: {one_line(res)} (its rows above "
+                                                       "with a non-zero exit are the ones that failed)"])
+        return [Table(title, columns or columns_of(records), records, said)]
 
     return run
