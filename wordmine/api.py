@@ -79,6 +79,7 @@ from wordmine.io.tables import FORMATS, read_word_counts
 from wordmine.io.tables import write_rows as write_table_rows
 from wordmine.io.text import (
     ERRORS,
+    PIECE_BYTES,
     atomic_output,
     line_pieces,
     read_blocks,
@@ -881,9 +882,10 @@ def _segmented(sources: list[Source], model: Segmenter | str | os.PathLike[str] 
             yield from segmented_on_dask(dask, segmenter, [os.fspath(s) for s in sources], counting.encoding,
                                          counting.errors, counting.tmp_dir, hooks.on_bytes, counting.on_undecodable)
             return
-        # Pieces of about a megabyte: enough work per task, enough tasks for every worker,
-        # and a line of any length is never held whole.
-        blocks = text_blocks(sources, counting.encoding, hooks.on_bytes, counting.errors, counting.on_undecodable)
+        # Pieces of about a megabyte (io.text.PIECE_BYTES), read as such: a line of any length is never
+        # held whole, and each worker's arrays stay the size of one piece, not of a reading block.
+        blocks = text_blocks(sources, counting.encoding, hooks.on_bytes, counting.errors, counting.on_undecodable,
+                             block_bytes=PIECE_BYTES)
         yield from segmenter.segment_pieces(line_pieces(blocks), jobs)
 
 

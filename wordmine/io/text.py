@@ -589,7 +589,12 @@ def whole_lines(blocks: Iterable[str]) -> Iterator[str]:
 _NON_WORD = re.compile(r"\W")
 
 
-def line_pieces(blocks: Iterable[str], max_chars: int = 1 << 20) -> Iterator[str]:
+#: The text a segmenting task takes at a time, about a megabyte: enough work per task, enough
+#: tasks for every worker, and each worker's arrays (a few dozen bytes a character) stay small.
+PIECE_BYTES = 1 << 20
+
+
+def line_pieces(blocks: Iterable[str], max_chars: int = PIECE_BYTES) -> Iterator[str]:
     """Like :func:`whole_lines`, but a line longer than ``max_chars`` comes in pieces.
 
     A piece that does not end with a line end is part of a longer line. It is

@@ -30,7 +30,7 @@ from wordmine.counting.reducers.reduced import TableReducer
 from wordmine.counting.spill.runs import spill_error, spill_folder
 from wordmine.counting.table.corpus import Corpus
 from wordmine.errors import WordmineError
-from wordmine.io.text import read_blocks, text_source
+from wordmine.io.text import DEFAULT_BLOCK_BYTES, read_blocks, text_source
 from wordmine.normalize import Vocabulary
 
 #: What every function reads: a path, an iterable of text lines, or an open text file.
@@ -70,8 +70,9 @@ def _is_path(source: object) -> bool:
 
 def text_blocks(sources: Iterable[Source], encoding: str = "utf-8",
                 on_bytes: Callable[[int], None] | None = None, errors: str = "strict",
-                on_undecodable: Callable[[str, int], None] | None = None) -> Iterator[str]:
-    """The text of ``sources`` in blocks, every source ending with a line break.
+                on_undecodable: Callable[[str, int], None] | None = None,
+                block_bytes: int = DEFAULT_BLOCK_BYTES) -> Iterator[str]:
+    """The text of ``sources`` in blocks (of ``block_bytes`` from a file), every source ending with a line break.
 
     Paths are read and decoded in blocks (``-`` is standard input); an iterable
     of lines is taken as it is, a line break added to a line without one, so
@@ -82,8 +83,8 @@ def text_blocks(sources: Iterable[Source], encoding: str = "utf-8",
     """
     for source in sources:
         if _is_path(source):
-            yield from read_blocks([text_source(os.fspath(source))], encoding, on_bytes=on_bytes, errors=errors,
-                                   on_undecodable=on_undecodable)
+            yield from read_blocks([text_source(os.fspath(source))], encoding, block_bytes, on_bytes=on_bytes,
+                                   errors=errors, on_undecodable=on_undecodable)
             continue
         for line in source:
             yield line if line.endswith("\n") else line + "\n"
