@@ -2,9 +2,8 @@
 
 The signal tests never sleep to hope the command has got somewhere: they wait
 for an event (a line read from the command's stderr, a named pipe opened by a
-worker) or, where no event exists, a condition (a worker process showing up in
-/proc), so a busy machine only makes them slower. Every test failed before its
-fix.
+worker as it starts or as its task reads a shard), so a busy machine only makes
+them slower. Every test failed before its fix.
 """
 
 from __future__ import annotations
@@ -16,7 +15,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 
 import pytest
 
@@ -26,44 +24,6 @@ needs_dask = pytest.mark.skipif(importlib.util.find_spec("distributed") is None,
 
 #: How long a condition is waited for before the test fails (never reached on a working command).
 PATIENCE = 600
-
-
-def _wait_for(condition, what: str):
-    """Poll ``condition`` until it returns something true; fail after PATIENCE seconds.
-
-    Only for what sends no event: a process appearing in /proc. Lines on stderr are waited for
-    through ``_DaskRun.wait_for_line``, woken by the thread that reads them."""
-    deadline = time.monotonic() + PATIENCE
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.005)
-    pytest.fail(f"waited {PATIENCE} s for {what}")
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    try:
-        for task in os.listdir(f"/proc/{pid}/task"):
-            with open(f"/proc/{pid}/task/{task}/children") as handle:
-                found += [int(child) for child in handle.read().split()]
-    except OSError:
-        pass
-    return found
-
-
-def _cmdline(pid: int) -> bytes:
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as handle:
-            return handle.read()
-    except OSError:
-        return b""
-
-
-def _worker_started(pid: int) -> bool:
-    """True once ``pid`` has spawned a Dask worker process (multiprocessing's spawn, not its resource tracker)."""
-    return any(b"spawn_main" in _cmdline(child) for child in _children(pid))
 
 
 def _session_stats(session: int) -> list[tuple[int, bytes]]:
@@ -96,6 +56,22 @@ def _left_in(folder: pathlib.Path) -> list[str]:
     return sorted(str(path.relative_to(folder)) for path in folder.rglob("*"))
 
 
+#: Run at the start of every Python of the test's command (its folder leads PYTHONPATH): a process that
+#: multiprocessing spawns (a Dask worker, not its resource tracker) opens the named pipe for writing,
+#: from a thread, so the test's blocking open for reading returns once the first worker exists.
+_ANNOUNCE_SPAWN = """\
+import os, sys, threading
+_pipe = os.environ.get("WORDMINE_TEST_SPAWNED")
+if _pipe and "--multiprocessing-fork" in sys.argv:
+    def _announce():
+        try:
+            os.close(os.open(_pipe, os.O_WRONLY))
+        except OSError:
+            pass
+    threading.Thread(target=_announce, daemon=True).start()
+"""
+
+
 class _DaskRun:
     """``wordmine COMMAND --dask local:2 --verbose`` over a sample and a named-pipe shard, in a session of
     its own, TMPDIR and --tmp-dir a folder of the test's.
@@ -109,6 +85,12 @@ class _DaskRun:
         self.shard = tmp_path / "shard.txt"
         os.mkfifo(self.shard)
         self.output = tmp_path / ("out.wmc" if command == "count" else "out.tsv")
+        self.spawned = tmp_path / "spawned"
+        os.mkfifo(self.spawned)
+        site = tmp_path / "site"
+        site.mkdir()
+        (site / "sitecustomize.py").write_text(_ANNOUNCE_SPAWN, encoding="utf-8")
+        path = os.pathsep.join(filter(None, [str(site), os.environ.get("PYTHONPATH")]))
         self._said = bytearray()
         self._heard = threading.Condition()
         self._stderr_closed = False
@@ -116,7 +98,8 @@ class _DaskRun:
                 str(self.shard), "--tmp-dir", str(self.tmp), "-o", str(self.output)]
         self.process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.PIPE, start_new_session=True,
-                                        env={**os.environ, "TMPDIR": str(self.tmp)})
+                                        env={**os.environ, "TMPDIR": str(self.tmp), "PYTHONPATH": path,
+                                             "WORDMINE_TEST_SPAWNED": str(self.spawned)})
         self._listener = threading.Thread(target=self._listen, daemon=True)
         self._unblocker = threading.Thread(target=self._unblock_when_ended, daemon=True)
         self._listener.start()
@@ -143,9 +126,9 @@ class _DaskRun:
         self.process.wait()
         with self._heard:
             self._heard.notify_all()
-        for mode in (os.O_RDONLY, os.O_WRONLY):
+        for pipe, mode in ((self.shard, os.O_RDONLY), (self.shard, os.O_WRONLY), (self.spawned, os.O_WRONLY)):
             try:
-                os.close(os.open(self.shard, mode | os.O_NONBLOCK))
+                os.close(os.open(pipe, mode | os.O_NONBLOCK))
             except OSError:  # no reader for a writer to meet
                 pass
 
@@ -157,6 +140,18 @@ class _DaskRun:
                                          timeout=PATIENCE)
         assert heard, f"waited {PATIENCE} s for {line!r} on stderr"
         assert self.process.poll() is None, self.stderr
+
+    def wait_for_a_worker(self) -> None:
+        """Block until a worker process of the command has started (it opens the named pipe); a command
+        that never starts one is killed after PATIENCE seconds, which fails the test."""
+        deadline = threading.Timer(PATIENCE, os.killpg, (self.process.pid, signal.SIGKILL))
+        deadline.start()
+        try:
+            with open(self.spawned, "rb"):
+                pass
+        finally:
+            deadline.cancel()
+        assert self.process.poll() is None, f"no worker started: {self.stderr}"
 
     def ctrl_c(self, signum: int = signal.SIGINT) -> None:
         """What a terminal's Ctrl-C does: the signal to the command's whole process group, workers included."""
@@ -208,7 +203,7 @@ def test_ctrl_c_while_the_local_cluster_starts_is_one_line(tmp_path, sample_path
     # or a run waiting forever for a worker that would never come.
     with _DaskRun(tmp_path, sample_path("story.txt"), command) as run:
         run.wait_for_line(line)
-        _wait_for(lambda: _worker_started(run.process.pid), "a Dask worker process")
+        run.wait_for_a_worker()
         run.ctrl_c(signum)
         assert run.finish() == (status, line + said)
         assert _session_processes(run.process.pid) == []
