@@ -39,6 +39,7 @@ each run (Knuth, The Art of Computer Programming vol. 3, section 5.4, 1973).
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import shutil
@@ -216,20 +217,23 @@ def read_slice(run: Run, lo: int, hi: int) -> NgramTable:
     first row, as :func:`read_rows` does.
     """
     table = NgramTable(run.bits)
-    handles: dict[str, BinaryIO] = {}
-
-    def handle_of(path: str) -> BinaryIO:
-        return handles.get(path) or handles.setdefault(path, open(path, "rb"))
-
-    try:
+    with _files_opened_once() as handle_of:
         for order, on_disk in enumerate(run.orders, start=1):
             keys, counts = read_order(run, order, on_disk, lo, hi, table, handle_of)
             table.keys.append(keys)
             table.counts.append(counts)
+    return table
+
+
+@contextlib.contextmanager
+def _files_opened_once() -> Iterator[Callable[[str], BinaryIO]]:
+    """A function giving each path's file, opened for reading at its first use; all closed after."""
+    handles: dict[str, BinaryIO] = {}
+    try:
+        yield lambda path: handles.get(path) or handles.setdefault(path, open(path, "rb"))  # noqa: SIM115
     finally:
         for handle in handles.values():
             handle.close()
-    return table
 
 
 def read_rows(index: FirstUnitIndex, bits: int, locate: Callable[[str, int], tuple[str, int]],
@@ -243,14 +247,13 @@ def read_rows(index: FirstUnitIndex, bits: int, locate: Callable[[str, int], tup
     """
     table = NgramTable(bits)
     low = mask(bits)
-    handles: dict[str, BinaryIO] = {}
-    try:
+    with _files_opened_once() as handle_of:
         for order in range(1, len(index.starts) + 1):
             first, last = index.start(order, lo), index.start(order, hi)
             arrays = []
             for kind, dtype in (("keys", "<u8"), ("counts", "<i8")):
                 path, offset = locate(kind, order)
-                handle = handles.get(path) or handles.setdefault(path, open(path, "rb"))  # noqa: SIM115
+                handle = handle_of(path)
                 handle.seek(offset + 8 * first)
                 arrays.append(np.fromfile(handle, dtype, last - first))
             keys, counts = arrays[0].astype(np.uint64, copy=False), arrays[1].astype(np.int64, copy=False)
@@ -259,9 +262,6 @@ def read_rows(index: FirstUnitIndex, bits: int, locate: Callable[[str, int], tup
                 keys = (((keys >> U64(bits)) - base) << U64(bits)) | (keys & low)
             table.keys.append(keys)
             table.counts.append(counts)
-    finally:
-        for handle in handles.values():
-            handle.close()
     return table
 
 
