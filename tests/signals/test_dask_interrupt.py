@@ -184,13 +184,17 @@ class _DaskRun:
                 pass
 
 
-@needs_proc
-@needs_dask
-@pytest.mark.slow
-@pytest.mark.parametrize("command, line", [
+#: Each Dask command and the line it says once its cluster is being started.
+each_dask_command = pytest.mark.parametrize("command, line", [
     ("discover", "wordmine: counting and pruning 2 shards on Dask (local:2)\n"),
     ("count", "wordmine: counting 2 shards on Dask (local:2)\n"),
 ])
+
+
+@needs_proc
+@needs_dask
+@pytest.mark.slow
+@each_dask_command
 @pytest.mark.parametrize("signum, said, status", [
     (signal.SIGINT, INTERRUPTED, 130),
     (signal.SIGTERM, "\nwordmine: terminated\n", 143),
@@ -214,10 +218,7 @@ def test_ctrl_c_while_the_local_cluster_starts_is_one_line(tmp_path, sample_path
 @needs_proc
 @needs_dask
 @pytest.mark.slow
-@pytest.mark.parametrize("command, line", [
-    ("discover", "wordmine: counting and pruning 2 shards on Dask (local:2)\n"),
-    ("count", "wordmine: counting 2 shards on Dask (local:2)\n"),
-])
+@each_dask_command
 def test_ctrl_c_while_the_workers_count_is_one_line_and_leaves_no_spill_folder(tmp_path, sample_path, command,
                                                                                line):
     # Opening the pipe's other end returns once a worker's task has opened it: counting is under way.
