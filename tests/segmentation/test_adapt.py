@@ -12,7 +12,7 @@ from wordmine.config import CountConfig, CRFConfig
 from wordmine.counting.engine.counter import count_text
 from wordmine.errors import FormatError, OptionError, WordmineError
 from wordmine.segmentation.crf import adapt
-from wordmine.segmentation.crf.learn import learn_crf
+from wordmine.segmentation.crf.learn import _corpus_runs, learn_crf
 from wordmine.segmentation.lossless import segment_text
 
 #: 殷栖鹤, a name jieba's dictionary lacks (its dictionary path cuts it into 殷 栖 鹤), in sentences of common words.
@@ -185,3 +185,21 @@ def test_the_command_line_default_adapts_and_adapt_none_does_not(corpus_file, ru
     assert described == {"default": "jieba", "none": "none", "lexicon": "none"}
     out = run_wordmine("learn", corpus_file, "--method", "charlm", "--adapt", "none", "-o", tmp_path / "c.wmm")
     assert out.returncode == 2 and b"apply to --method crf, not charlm" in out.stderr
+
+
+def test_the_teacher_of_the_first_part_of_a_corpus_reads_only_that_part():
+    # The CRF learns from the first max_units units; the teacher's words are found in that text alone,
+    # so a name that occurs only later (蔺霜笙) joins jieba's dictionary only when the whole corpus is judged.
+    later = "\n".join(f"蔺霜笙{v}{o}。" for v, o in itertools.product(VERBS, OBJECTS)) * 3 + "\n"
+    first = count_text([TEXT], CountConfig(order=4, jobs=1))
+    both = count_text([TEXT + later], CountConfig(order=4, jobs=1))
+    ids, offsets, whole = _corpus_runs(first, 10**6)
+    assert whole
+    part_ids, part_offsets, part_whole = _corpus_runs(both, len(ids))
+    assert not part_whole and part_offsets.tolist() == offsets.tolist()
+    config = CRFConfig(adapt="jieba")
+    alone, used_alone = adapt.jieba_teacher_ends(first, first.vocab.units, ids, offsets, config)
+    part, used_part = adapt.jieba_teacher_ends(both, both.vocab.units, part_ids, part_offsets, config, whole=False)
+    assert part.tolist() == alone.tolist() and used_part == used_alone
+    _, used_judging_all = adapt.jieba_teacher_ends(both, both.vocab.units, part_ids, part_offsets, config)
+    assert used_judging_all["discovered_words_added"] == used_alone["discovered_words_added"] + 1

@@ -52,7 +52,8 @@ from collections.abc import Iterable, Iterator
 
 import numpy as np
 
-from wordmine.config import CRFConfig, DiscoverConfig
+from wordmine.config import CountConfig, CRFConfig, DiscoverConfig
+from wordmine.counting.engine.counter import count_text
 from wordmine.counting.table.corpus import Corpus
 from wordmine.errors import WordmineError
 from wordmine.io.tables import jieba_tokenizer
@@ -127,17 +128,28 @@ def _tokenizer(with_word_list: bool):
 
 
 def jieba_teacher_ends(corpus: Corpus, units: list[str], ids: np.ndarray, offsets: np.ndarray,
-                       config: CRFConfig) -> tuple[np.ndarray, dict]:
+                       config: CRFConfig, whole: bool = True) -> tuple[np.ndarray, dict]:
     """The adapted teacher's word ends for the runs (steps 1 and 2 of the module docstring).
 
     Returns True after each unit that ends a word, and what the teacher used
     (for the model file's record): the discovered words added to jieba's
     dictionary and how jieba's HMM words were treated.
+
+    ``whole``: the runs are all of ``corpus``. When they are only its first
+    part (the CRF learns from at most ``CRFConfig.max_units`` units), the words
+    are discovered in, and judged on, the text the teacher labels, counted on
+    its own: a word that never occurs there changes no label, and the passes
+    over the stream that judge a word (:mod:`wordmine.mining.novelty`) then
+    cost what the sample costs. Over the whole of a large corpus they would
+    not: their time grows with its length, and their memory with the distinct
+    neighbours of the words judged, which keep growing with distinct text.
     """
     needs_words = config.adapt_discovered or config.adapt_hmm == "confirmed"
+    text, unit_ends = run_text(ids, offsets, units)
+    if needs_words and not whole:
+        corpus = count_text([text], CountConfig(order=corpus.order, jobs=1))
     words = discover(corpus, DiscoverConfig(min_count=at_least_pruned(corpus, None))) if needs_words else None
     tokenizer = _tokenizer(config.adapt_discovered)
-    text, unit_ends = run_text(ids, offsets, units)
     added = 0
     if config.adapt_discovered and words is not None and len(words):
         entries = jieba_dict.jieba_entries(words, corpus.total_units, tokenizer, corpus=corpus,

@@ -152,22 +152,26 @@ def _step(model, hashed, dense, tags, offsets, weight, config, table_g2, dense_g
     model.transitions = model.transitions - config.rate * grad_trans / np.sqrt(trans_g2)
 
 
-def _corpus_runs(corpus: Corpus, max_units: int) -> tuple[np.ndarray, np.ndarray]:
+def _corpus_runs(corpus: Corpus, max_units: int) -> tuple[np.ndarray, np.ndarray, bool]:
+    """The runs of the first ``max_units`` units of the corpus (cut at the start of a run), and whether
+    they are the whole corpus."""
     ids, offsets = [], []
-    taken = 0
+    taken = read = 0
     for window in corpus.stream.windows(LEARN_WINDOW):
         i, o = runs_of(window)
         ids.append(i)
         offsets.append(o)
         taken += len(i)
+        read += len(window)
         if taken >= max_units:
             break
     ids_all = np.concatenate(ids) if ids else np.zeros(0, np.int64)
     offsets_all = np.concatenate(offsets) if offsets else np.zeros(0, np.int64)
+    whole = read >= len(corpus.stream)
     if len(ids_all) > max_units:  # cut at the start of a run
         cut = np.flatnonzero(offsets_all[: max_units + 1] == 0)[-1] if max_units else 0
-        ids_all, offsets_all = ids_all[:cut], offsets_all[:cut]
-    return ids_all, offsets_all
+        ids_all, offsets_all, whole = ids_all[:cut], offsets_all[:cut], False
+    return ids_all, offsets_all, whole
 
 
 def _statistics_in_pieces(ids: np.ndarray, offsets: np.ndarray, model: CharLM, piece: int = 1 << 20) -> np.ndarray:
@@ -198,14 +202,14 @@ def dictionary_words(name: str) -> list[str]:
 def learn_crf(corpus: Corpus, config: CRFConfig, gold: list[list[str]] | None = None) -> CRFModel:
     """Learn a CRF segmenter from a counted corpus (and, if given, gold lines as lists of words)."""
     teacher = learn_charlm(corpus, config.charlm)
-    ids, offsets = _corpus_runs(corpus, config.max_units)
+    ids, offsets, whole = _corpus_runs(corpus, config.max_units)
     pieces = []
     learned_with = {"teacher": config.teacher, "adapt": config.adapt if config.adapts else "none",
                     "dictionary": config.dictionary,
                     "gold_lines": len(gold or ())}
     if config.adapts:
         # jieba's segmentation corrected by the corpus' words replaces charlm's (wordmine.segmentation.crf.adapt)
-        ends, adapted = jieba_teacher_ends(corpus, teacher.units, ids, offsets, config)
+        ends, adapted = jieba_teacher_ends(corpus, teacher.units, ids, offsets, config, whole=whole)
         learned_with.update(adapted, teacher="jieba" if config.teacher == "charlm" else "jieba and lexicon")
         pieces.append((ids, offsets, tags_of_ends(ends, offsets), 1.0))
     elif config.teacher in ("charlm", "both"):
