@@ -90,3 +90,49 @@ def test_new_only_format_jieba_the_api_and_to_jieba_list_the_same_words(tmp_path
     assert [w for w, _ in jieba_entries(words, corpus=counts)] == entries
     tokenizer = wordmine.to_jieba(words, counts=counts)
     assert all(tokenizer.FREQ.get(w) for w in entries)
+
+
+def test_past_pair_rows_the_fragment_pass_keeps_one_candidate_a_word_and_decides_the_same(generated, monkeypatch):
+    from wordmine.mining import novelty
+
+    words, listed = ["漪滟", "霰甑", "觥罍", "瑀璟", "子钺", "缁缃"], [WHOLE, "霰甑缁"]
+    exact = fragment_shares(generated, words, listed=listed)
+    monkeypatch.setattr(novelty, "PAIR_ROWS", 0)  # every pair past the limit
+    monkeypatch.setattr(novelty, "STREAM_WINDOW", 40)  # a line or two a window: summaries merged many times
+    n, bound, beside = fragment_shares(generated, words, listed=listed)
+    assert n.tolist() == exact[0].tolist() and bound.tolist() == exact[1].tolist()
+    # exact where one neighbour holds more than half (漪滟 after 琰, 觥罍 after 甍, 瑀璟 after a number),
+    # never higher elsewhere
+    assert [beside[i] for i in (0, 2, 3)] == [1.0, 1.0, 1.0]
+    assert all(b <= e for b, e in zip(beside.tolist(), exact[2].tolist()))
+    assert reasons(words, [20] * len(words), corpus=generated, listed=listed) == [
+        "fragment", None, "fragment", "fragment", "fragment", None]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_one_candidate_a_word_finds_every_neighbour_that_holds_more_than_half(seed, monkeypatch):
+    import numpy as np
+
+    from wordmine.mining import novelty
+
+    rng = np.random.default_rng(seed)
+    words = 50
+    keys = (rng.integers(0, words, 20_000) << 32) | rng.integers(1, 400, 20_000)  # many neighbours each
+    planted = rng.integers(0, 10, 12_000)  # ten words get one neighbour most of the time
+    keys = np.concatenate([keys, (planted << 32) | 999])
+    rng.shuffle(keys)
+    exact, bounded = novelty._Neighbours(words), novelty._Neighbours(words)
+    pieces = np.array_split(keys, 37)
+    for piece in pieces:
+        exact.add(piece)
+    monkeypatch.setattr(novelty, "PAIR_ROWS", 100)
+    for piece in pieces:
+        bounded.add(piece)
+    assert bounded.candidate is not None
+    for piece in pieces:
+        bounded.recount(piece)
+    seen = np.bincount((keys >> 32).astype(np.int64), minlength=words)
+    majority = exact.most() * 2 > seen
+    assert majority.any() and not majority.all()
+    assert bounded.most()[majority].tolist() == exact.most()[majority].tolist()
+    assert (bounded.most() <= exact.most()).all()

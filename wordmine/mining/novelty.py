@@ -68,7 +68,7 @@ import functools
 import itertools
 import math
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -92,6 +92,10 @@ NUMBER = (1 << 32) - 1
 
 #: Units of the stream searched at a time by the fragment pass.
 STREAM_WINDOW = 1 << 20
+
+#: Distinct (word, neighbour) pairs the fragment pass counts exactly on each side (16 bytes each, and
+#: as much again while they are summed); past them it keeps one candidate a word (``_Neighbours``).
+PAIR_ROWS = 1 << 21
 
 REASONS = ("known", "number", "fragment", "phrase")
 
@@ -303,7 +307,9 @@ def fragment_shares(corpus: Corpus, words: Sequence[str], listed: Iterable[str] 
     力下降 in 视力下降: 视力), so that jieba, reading the sentence, puts that
     character with its neighbour. Neighbours: the unit just before and just
     after each occurrence; a boundary (text start or end, punctuation) counts
-    as a new neighbour each time. One pass over the stream.
+    as a new neighbour each time. One pass over the stream, and a second one
+    on text with more distinct (word, neighbour) pairs than ``PAIR_ROWS``
+    (see :func:`_beside_shares`).
 
     >>> from wordmine.config import CountConfig
     >>> from wordmine.counting.engine.counter import count_text
@@ -312,65 +318,170 @@ def fragment_shares(corpus: Corpus, words: Sequence[str], listed: Iterable[str] 
     >>> n.tolist(), bound.round(2).tolist(), beside.round(2).tolist()
     ([3, 2], [0.67, 0.0], [0.67, 0.5])
     """
-    from wordmine.mining.matching import Matcher
-    from wordmine.mining.occurrences import _unit_ids
-
     known = jieba_known() if known is None else known if isinstance(known, frozenset) else frozenset(known)
-    ids = [_unit_ids(corpus.vocab, w) for w in words]
-    present = [i for i, u in enumerate(ids) if u is not None]
-    holders = _containers([words[i] for i in present], [listed, known]) - {words[i] for i in present}
-    holder_ids = [u for u in (_unit_ids(corpus.vocab, h) for h in sorted(holders)) if u is not None]
-    n = np.zeros(len(words), np.int64)
-    bound = np.zeros(len(words), np.int64)
-    if not present:
+    occurrences = _Occurrences.of(corpus, words, listed, known)
+    if occurrences is None:
         zero = np.zeros(len(words))
-        return n, zero, zero
-    patterns = [ids[i] for i in present] + holder_ids
-    word_of = np.arange(len(patterns), dtype=np.int64)
-    word_of[len(present):] = -1
-    length = np.array([len(p) for p in patterns], np.int64)
-    binds_left, binds_right = _binding_pairs(corpus, words, present, known)
-    matcher = Matcher([np.array(p) for p in patterns])
-    numbers = np.array([u.isdigit() for u in corpus.vocab.units], bool)
-    pairs: tuple[list, list] = ([], [])
-    for window in corpus.stream.windows(STREAM_WINDOW):
-        which, start = matcher.find(window)
-        if not len(which):
-            continue
-        end = start + length[which]
-        # reach[q]: the furthest end of a pattern occurrence starting at q; before[p]: of one starting before p.
-        reach = np.zeros(len(window) + 1, np.int64)
-        np.maximum.at(reach, start, end)
-        before = np.concatenate([[0], np.maximum.accumulate(reach)[:-1]])
-        mine = word_of[which] >= 0
-        w, s, e = word_of[which[mine]], start[mine], end[mine]
-        padded = np.concatenate([[0], window, [0]]).astype(np.int64)
-        left_key, right_key = (w << 32) | padded[s], (w << 32) | padded[e + 1]
-        # Any number is the same neighbour: 日讯 after 1日, 2日, ... is a piece of a date.
-        left_same = (w << 32) | np.where(numbers[padded[s]], NUMBER, padded[s])
-        right_same = (w << 32) | np.where(numbers[padded[e + 1]], NUMBER, padded[e + 1])
-        tied = ((before[s] >= e) | (reach[s] > e) | in_sorted(left_key, binds_left)
-                | in_sorted(right_key, binds_right))
-        n[: len(present)] += np.bincount(w, minlength=len(present))
-        bound[: len(present)] += np.bincount(w[tied], minlength=len(present))
-        for side, key, unit in ((pairs[0], left_same, padded[s]), (pairs[1], right_same, padded[e + 1])):
-            # A boundary is a new neighbour each time: never the same one twice. Summed a window at a
-            # time, the pairs take memory for each distinct (word, neighbour), not for each occurrence.
-            side.append(np.unique(key[unit != 0], return_counts=True))
-            if len(side) > 64:
-                side[:] = [_summed(side)]
+        return np.zeros(len(words), np.int64), zero, zero
+    present = occurrences.present
+    n = np.zeros(len(present), np.int64)
+    bound = np.zeros(len(present), np.int64)
+    sides = [_Neighbours(len(present)), _Neighbours(len(present))]
+    for w, tied, left, right in occurrences.each_window():
+        n += np.bincount(w, minlength=len(present))
+        bound += np.bincount(w[tied], minlength=len(present))
+        sides[0].add(left)
+        sides[1].add(right)
+    if any(side.candidate is not None for side in sides):  # a second pass counts the candidates
+        for _, _, left, right in occurrences.each_window():
+            sides[0].recount(left)
+            sides[1].recount(right)
     beside = np.zeros(len(words))
-    for side in pairs:
-        if side:
-            keys, times = _summed(side)
-            most = np.zeros(len(present), np.int64)
-            np.maximum.at(most, (keys >> 32).astype(np.int64), times)
-            beside[present] = np.maximum(beside[present], most / np.maximum(n[: len(present)], 1))
+    for side in sides:
+        beside[present] = np.maximum(beside[present], side.most() / np.maximum(n, 1))
     share = np.zeros(len(words))
-    share[present] = bound[: len(present)] / np.maximum(n[: len(present)], 1)
+    share[present] = bound / np.maximum(n, 1)
     counts = np.zeros(len(words), np.int64)
-    counts[present] = n[: len(present)]
+    counts[present] = n
     return counts, share, beside
+
+
+class _Occurrences:
+    """The occurrences of some words in a corpus' unit stream, a window at a time (for :func:`fragment_shares`)."""
+
+    def __init__(self, corpus: Corpus, present: list[int], patterns: list, binds: tuple) -> None:
+        from wordmine.mining.matching import Matcher
+
+        self.corpus, self.present = corpus, present
+        self.word_of = np.arange(len(patterns), dtype=np.int64)
+        self.word_of[len(present):] = -1
+        self.length = np.array([len(p) for p in patterns], np.int64)
+        self.binds_left, self.binds_right = binds
+        self.matcher = Matcher([np.array(p) for p in patterns])
+        self.numbers = np.array([u.isdigit() for u in corpus.vocab.units], bool)
+
+    @classmethod
+    def of(cls, corpus: Corpus, words: Sequence[str], listed: Iterable[str],
+           known: frozenset[str]) -> _Occurrences | None:
+        """The words found with their containers (None when no word is spelled in the corpus' units)."""
+        from wordmine.mining.occurrences import _unit_ids
+
+        ids = [_unit_ids(corpus.vocab, w) for w in words]
+        present = [i for i, u in enumerate(ids) if u is not None]
+        if not present:
+            return None
+        holders = _containers([words[i] for i in present], [listed, known]) - {words[i] for i in present}
+        holder_ids = [u for u in (_unit_ids(corpus.vocab, h) for h in sorted(holders)) if u is not None]
+        return cls(corpus, present, [ids[i] for i in present] + holder_ids,
+                   _binding_pairs(corpus, words, present, known))
+
+    def each_window(self) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+        """For each window: the word (its index among the present ones) of each occurrence, whether it
+        is bound, and the (word << 32 | neighbour) keys of its left and right neighbours, boundaries
+        left out (a boundary is a new neighbour each time: never the same one twice)."""
+        for window in self.corpus.stream.windows(STREAM_WINDOW):
+            which, start = self.matcher.find(window)
+            if not len(which):
+                continue
+            end = start + self.length[which]
+            # reach[q]: the furthest end of a pattern occurrence starting at q; before[p]: of one starting before p.
+            reach = np.zeros(len(window) + 1, np.int64)
+            np.maximum.at(reach, start, end)
+            before = np.concatenate([[0], np.maximum.accumulate(reach)[:-1]])
+            mine = self.word_of[which] >= 0
+            w, s, e = self.word_of[which[mine]], start[mine], end[mine]
+            padded = np.concatenate([[0], window, [0]]).astype(np.int64)
+            left, right = padded[s], padded[e + 1]
+            tied = ((before[s] >= e) | (reach[s] > e) | in_sorted((w << 32) | left, self.binds_left)
+                    | in_sorted((w << 32) | right, self.binds_right))
+            # Any number is the same neighbour: 日讯 after 1日, 2日, ... is a piece of a date.
+            left_same = (w << 32) | np.where(self.numbers[left], NUMBER, left)
+            right_same = (w << 32) | np.where(self.numbers[right], NUMBER, right)
+            yield w, tied, left_same[left != 0], right_same[right != 0]
+
+
+class _Neighbours:
+    """How often each word is seen beside each unit on one side, to find its most frequent neighbour.
+
+    Counted exactly while the distinct (word, neighbour) pairs stay within
+    ``PAIR_ROWS``; past that (distinct text brings ever new neighbours) each
+    word keeps one candidate, the only neighbour that can hold more than half
+    of its occurrences (Misra and Gries, 1982, "Finding repeated elements",
+    https://doi.org/10.1016/0167-6423(82)90012-0, with one counter, merged a
+    window at a time as Agarwal et al., 2012, "Mergeable summaries",
+    https://doi.org/10.1145/2213556.2213562, merge them), and a second pass
+    (:meth:`recount`) counts the candidates exactly. The largest share is then
+    exact wherever it passes one half, which is all that ``FRAGMENT_SHARE``
+    asks of it; below one half it may come out lower.
+
+    >>> side = _Neighbours(2)
+    >>> side.add(np.array([0 << 32 | 7, 0 << 32 | 7, 0 << 32 | 8, 1 << 32 | 5]))
+    >>> side.most().tolist()
+    [2, 1]
+    """
+
+    def __init__(self, words: int) -> None:
+        self.words = words
+        self.parts: list[tuple[np.ndarray, np.ndarray]] = []
+        self.pending = 0
+        self.candidate: np.ndarray | None = None  # past PAIR_ROWS, per word: its candidate's key, or -1
+        self.lead = np.zeros(words, np.int64)  # the candidate's count less what the others took from it
+        self.counted = np.zeros(words, np.int64)  # the candidate's exact count, from the second pass
+        self.wanted: np.ndarray | None = None  # the candidates' keys, sorted, in the second pass
+
+    def add(self, keys: np.ndarray) -> None:
+        part = np.unique(keys, return_counts=True)
+        if self.candidate is not None:
+            self._merge(*part)
+            return
+        # Summed from time to time, the pairs take memory for each distinct (word, neighbour), not for
+        # each occurrence.
+        self.parts.append(part)
+        self.pending += len(part[0])
+        if self.pending > PAIR_ROWS or len(self.parts) > 64:
+            keys, times = _summed(self.parts)
+            self.parts, self.pending = [(keys, times)], len(keys)
+            if len(keys) > PAIR_ROWS:
+                self.parts, self.pending = [], 0
+                self.candidate = np.full(self.words, -1, np.int64)
+                self._merge(keys, times)
+
+    def _merge(self, keys: np.ndarray, times: np.ndarray) -> None:
+        """Fold exact (key, count) pairs into the one-counter summaries: per word, the leader keeps
+        its count less the runner-up's."""
+        held = np.flatnonzero(self.candidate >= 0)
+        keys, times = _summed([(keys, times), (self.candidate[held], self.lead[held])])
+        word = (keys >> 32).astype(np.int64)
+        order = np.lexsort((-times, word))  # by word, most frequent first
+        keys, times, word = keys[order], times[order], word[order]
+        first = np.flatnonzero(np.concatenate([[True], word[1:] != word[:-1]]))
+        runner_up = np.zeros(len(first), np.int64)
+        has_second = np.append(first[1:], len(word)) - first > 1
+        runner_up[has_second] = times[first[has_second] + 1]
+        lead = times[first] - runner_up
+        kept = lead > 0
+        self.candidate[:] = -1
+        self.lead[:] = 0
+        self.candidate[word[first[kept]]] = keys[first[kept]]
+        self.lead[word[first[kept]]] = lead[kept]
+
+    def recount(self, keys: np.ndarray) -> None:
+        """Count the candidates' occurrences among ``keys`` (the second pass)."""
+        if self.wanted is None:
+            self.wanted = np.sort(self.candidate[self.candidate >= 0])
+        hit = keys[in_sorted(keys, self.wanted)]
+        self.counted += np.bincount((hit >> 32).astype(np.int64), minlength=self.words)
+
+    def most(self) -> np.ndarray:
+        """Per word, how often its most frequent neighbour is seen (past ``PAIR_ROWS``, after the second
+        pass: its candidate's count)."""
+        if self.candidate is not None:
+            return self.counted
+        most = np.zeros(self.words, np.int64)
+        if self.parts:
+            keys, times = _summed(self.parts)
+            np.maximum.at(most, (keys >> 32).astype(np.int64), times)
+        return most
 
 
 def reasons(words: Any, counts: Sequence[float | None] | None = None, *, corpus: Corpus | None = None,
