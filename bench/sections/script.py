@@ -57,8 +57,8 @@ def script_section(title: str, script: str, columns: list[tuple[str, str, str]] 
         for record in records:
             record.setdefault("command", shlex.join(argv))
         # A script whose own row failed still wrote the others: they are shown, and the failure said.
-        failure = (f"{script} failed: {one_line(res)} (its rows above with a non-zero exit are the ones "
-                   "that failed)")
+        failure = (f"{script} failed: {one_line(res)} (the rows above with a non-zero exit, or a check that says "
+                   "MISSED or OVER, are the ones that failed)")
         said = list(notes or []) + ([] if res.ok else [failure])
         return [Table(title, columns or columns_of(records), records, said)]
 
