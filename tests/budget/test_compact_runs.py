@@ -100,16 +100,19 @@ def _check_every_slice(table: NgramTable, run, units: int) -> None:
             _same(runs.read_slice(run, lo, hi), table_slice(table, lo, hi))
 
 
+#: Counts up to 2**56: a prefix's count is its own plus those of up to 60 n-grams under it, under 61 * 2**56 < 2**62,
+#: so the closed table reaches 2**62 and never passes int64 (counts up to 2**62 each summed past 2**63 and
+#: failed in NgramTable.from_ngrams, on the test's data, not the library's).
 grams = st.dictionaries(
     st.lists(st.integers(1, 12), min_size=1, max_size=6).map(tuple),
-    st.one_of(st.integers(1, 3), st.integers(1, 1 << 62)),
+    st.one_of(st.integers(1, 3), st.integers(1, 1 << 56)),
     min_size=1, max_size=60)
 
 
 @settings(max_examples=60, deadline=None)
 @given(counts=grams, bits=st.sampled_from([16, 32]))
 def test_a_run_reads_back_every_slice_of_its_table(counts, bits, tmp_path_factory):
-    """Orders 5 and 6 are chained at 16 bits, orders 3 to 6 at 32; counts up to 2**62."""
+    """Orders 5 and 6 are chained at 16 bits, orders 3 to 6 at 32; counts up to 2**62 (prefixes' sums)."""
     table = NgramTable.from_ngrams(_closed(counts), bits=bits)
     run = runs.write_run(table, str(tmp_path_factory.mktemp("run") / "r"))
     assert all(o.coding.ubits for o in run.orders[1:])  # every order above the first keyed on prefix rows

@@ -58,10 +58,26 @@ def test_discover_and_contrast_take_any_text(tmp_path, text):
     assert_documented_outcome(invoke("contrast", source, general, "--jobs", "1", "-q"), text)
 
 
+@pytest.fixture
+def jieba_read_once(monkeypatch):
+    """jieba's word list read once for all the examples of a test, not once a command (a second each).
+
+    learn and segment adapt to jieba by default and drop its word list when done with it
+    (jieba_dict.forget_dictionary); the list read is the same every time and is never changed,
+    so only the forgetting waits until the test ends.
+    """
+    from wordmine.mining import jieba_dict
+
+    forget = jieba_dict.forget_dictionary
+    monkeypatch.setattr(jieba_dict, "forget_dictionary", lambda: None)
+    yield
+    forget()
+
+
 @ANYTHING
 @given(text=ANY_TEXT)
 @pytest.mark.slow
-def test_learn_segment_and_eval_take_any_text_and_segmenting_is_lossless(lossless, tmp_path, text):
+def test_learn_segment_and_eval_take_any_text_and_segmenting_is_lossless(lossless, tmp_path, jieba_read_once, text):
     source = written(tmp_path, "any.txt", text)
     learned = invoke("learn", source, "--jobs", "1", "-q", "-o", tmp_path / "any.wmm")
     if "\x00" not in text and not Vocabulary().encode(text).any():

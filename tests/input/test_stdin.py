@@ -58,15 +58,18 @@ def test_fault_05_stdin_named_twice_is_a_usage_error(args):
 @pytest.mark.slow
 def test_fault_06_stdin_is_buffered_in_tmp_dir(tmp_path):
     big = tmp_path / "big.txt"
-    big_text(big, lines=20)
+    big_text(big, lines=2)  # 600 kB: its segmentation is far more than a pipe holds
     spill = tmp_path / "spill"
     spill.mkdir()
     with open(big, "rb") as stdin:
         proc = subprocess.Popen(wordmine_argv("segment", "-", "--jobs", "1", "--tmp-dir", spill, "--verbose"),
-                                stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         wait_for_budget_line(proc)  # standard input is buffered before counting starts
+        # Nothing reads stdout yet: the run cannot finish, and remove its copy, before the folder is listed.
         names = [p.name for p in spill.iterdir()]
-        assert proc.wait(timeout=300) == 0
+        segmented, _ = proc.communicate(timeout=300)
+        assert proc.returncode == 0
+    assert segmented.count(b"\n") == 2 and len(segmented) > 1 << 19
     assert any(name.startswith(f"wordmine-stdin-{proc.pid}-") for name in names), names
     assert list(spill.iterdir()) == []
 
