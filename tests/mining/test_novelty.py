@@ -136,3 +136,15 @@ def test_one_candidate_a_word_finds_every_neighbour_that_holds_more_than_half(se
     assert majority.any() and not majority.all()
     assert bounded.most()[majority].tolist() == exact.most()[majority].tolist()
     assert (bounded.most() <= exact.most()).all()
+
+
+def test_a_side_still_counted_exactly_ignores_the_second_pass():
+    import numpy as np
+
+    from wordmine.mining import novelty
+
+    side = novelty._Neighbours(2)
+    keys = np.array([0 << 32 | 7, 0 << 32 | 7, 0 << 32 | 8, 1 << 32 | 5])
+    side.add(keys)
+    side.recount(keys)  # the other side went past PAIR_ROWS; this one did not
+    assert side.candidate is None and side.most().tolist() == [2, 1]

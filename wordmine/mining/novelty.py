@@ -309,7 +309,7 @@ def fragment_shares(corpus: Corpus, words: Sequence[str], listed: Iterable[str] 
     after each occurrence; a boundary (text start or end, punctuation) counts
     as a new neighbour each time. One pass over the stream, and a second one
     on text with more distinct (word, neighbour) pairs than ``PAIR_ROWS``
-    (see :func:`_beside_shares`).
+    (see :class:`_Neighbours`).
 
     >>> from wordmine.config import CountConfig
     >>> from wordmine.counting.engine.counter import count_text
@@ -466,7 +466,10 @@ class _Neighbours:
         self.lead[word[first[kept]]] = lead[kept]
 
     def recount(self, keys: np.ndarray) -> None:
-        """Count the candidates' occurrences among ``keys`` (the second pass)."""
+        """Count the candidates' occurrences among ``keys`` (the second pass; nothing to do on a side
+        still counted exactly)."""
+        if self.candidate is None:
+            return
         if self.wanted is None:
             self.wanted = np.sort(self.candidate[self.candidate >= 0])
         hit = keys[in_sorted(keys, self.wanted)]
