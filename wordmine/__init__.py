@@ -35,7 +35,7 @@ Shared by every stage:
     ``unitstream``    the corpus as unit ids, in memory or in an unlinked temporary file
     ``lexicon``       ``Lexicon``, the discovered words with their figures
     ``parallel``      an ordered map over worker processes
-    ``arrays``        numpy idioms written once (runs of equal keys, summed counts by key, word starts)
+    ``arrays``        numpy idioms written once (runs of equal keys, summed counts by key, word starts, lookups in sorted keys, the narrowest type)
     ``blas``          BLAS threads held to one while a model learns, and restored
 
 ``io``: bytes in and out

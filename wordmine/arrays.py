@@ -46,6 +46,19 @@ def distinct_values(values: np.ndarray) -> np.ndarray:
     return values[group_flags(values)]
 
 
+def narrowest(values: np.ndarray) -> np.dtype:
+    """The narrowest little-endian unsigned type that holds ``values`` (none negative).
+
+    >>> [narrowest(np.array(v)).str for v in ([0, 255], [256], [1 << 40])]
+    ['|u1', '<u2', '<u8']
+    """
+    top = int(values.max()) if values.size else 0
+    for dtype in ("<u1", "<u2", "<u4"):
+        if top <= np.iinfo(dtype).max:
+            return np.dtype(dtype)
+    return np.dtype("<u8")
+
+
 def in_sorted(values: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
     """For each value, whether it is among ``sorted_keys`` (sorted, distinct): ``np.isin`` by binary search.
 

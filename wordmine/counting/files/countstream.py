@@ -101,14 +101,6 @@ class Segment:
     def __len__(self) -> int:
         return self.length
 
-    def pieces(self) -> Iterator[np.ndarray]:
-        """The array back, a piece at a time (for a container that sums or copies it itself)."""
-        self.handle.close()
-        step = max(COPY_BYTES // self.dtype.itemsize, 1)
-        with open(self.path, "rb") as handle:
-            for _ in range(0, self.length, step):
-                yield np.fromfile(handle, self.dtype, step)
-
     def copy_into(self, out: BinaryIO) -> None:
         """Append the array's bytes to ``out`` (flushed first): by the kernel where it can
         (``os.sendfile`` between files, on Linux), else a piece at a time."""

@@ -32,6 +32,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from wordmine.arrays import narrowest
 from wordmine.counting.table.ngrams import U64, NgramTable, mask
 
 #: Rows of left-entropy terms read back at once.
@@ -90,19 +91,6 @@ def suffix_rows(table: NgramTable, order: int) -> np.ndarray:
     rows = np.empty(len(suffix), np.int64)
     rows[perm] = np.searchsorted(table.keys[order - 2], suffix[perm])
     return rows
-
-
-def narrowest(values: np.ndarray) -> np.dtype:
-    """The narrowest little-endian unsigned type that holds ``values`` (none negative).
-
-    >>> [narrowest(np.array(v)).str for v in ([0, 255], [256], [1 << 40])]
-    ['|u1', '<u2', '<u8']
-    """
-    top = int(values.max()) if values.size else 0
-    for dtype in ("<u1", "<u2", "<u4"):
-        if top <= np.iinfo(dtype).max:
-            return np.dtype(dtype)
-    return np.dtype("<u8")
 
 
 def add_left_terms(out: np.ndarray, table: NgramTable, order: int, suffix: np.ndarray,
