@@ -333,7 +333,7 @@ def fragment_shares(corpus: Corpus, words: Sequence[str], listed: Iterable[str] 
         sides[0].add(left)
         sides[1].add(right)
     if any(side.candidate is not None for side in sides):  # a second pass counts the candidates
-        for _, _, left, right in occurrences.each_window():
+        for _, _, left, right in occurrences.each_window(ties=False):
             sides[0].recount(left)
             sides[1].recount(right)
     beside = np.zeros(len(words))
@@ -375,25 +375,30 @@ class _Occurrences:
         return cls(corpus, present, [ids[i] for i in present] + holder_ids,
                    _binding_pairs(corpus, words, present, known))
 
-    def each_window(self) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+    def each_window(self, ties: bool = True) -> Iterator[tuple[np.ndarray, np.ndarray | None, np.ndarray,
+                                                               np.ndarray]]:
         """For each window: the word (its index among the present ones) of each occurrence, whether it
-        is bound, and the (word << 32 | neighbour) keys of its left and right neighbours, boundaries
-        left out (a boundary is a new neighbour each time: never the same one twice)."""
+        is bound (None without ``ties``: the second pass wants only the neighbours), and the
+        (word << 32 | neighbour) keys of its left and right neighbours, boundaries left out (a
+        boundary is a new neighbour each time: never the same one twice)."""
         for window in self.corpus.stream.windows(STREAM_WINDOW):
             which, start = self.matcher.find(window)
             if not len(which):
                 continue
             end = start + self.length[which]
-            # reach[q]: the furthest end of a pattern occurrence starting at q; before[p]: of one starting before p.
-            reach = np.zeros(len(window) + 1, np.int64)
-            np.maximum.at(reach, start, end)
-            before = np.concatenate([[0], np.maximum.accumulate(reach)[:-1]])
             mine = self.word_of[which] >= 0
             w, s, e = self.word_of[which[mine]], start[mine], end[mine]
             padded = np.concatenate([[0], window, [0]]).astype(np.int64)
             left, right = padded[s], padded[e + 1]
-            tied = ((before[s] >= e) | (reach[s] > e) | in_sorted((w << 32) | left, self.binds_left)
-                    | in_sorted((w << 32) | right, self.binds_right))
+            tied = None
+            if ties:
+                # reach[q]: the furthest end of a pattern occurrence starting at q; before[p]: of one
+                # starting before p.
+                reach = np.zeros(len(window) + 1, np.int64)
+                np.maximum.at(reach, start, end)
+                before = np.concatenate([[0], np.maximum.accumulate(reach)[:-1]])
+                tied = ((before[s] >= e) | (reach[s] > e) | in_sorted((w << 32) | left, self.binds_left)
+                        | in_sorted((w << 32) | right, self.binds_right))
             # Any number is the same neighbour: 日讯 after 1日, 2日, ... is a piece of a date.
             left_same = (w << 32) | np.where(self.numbers[left], NUMBER, left)
             right_same = (w << 32) | np.where(self.numbers[right], NUMBER, right)
