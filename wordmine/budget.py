@@ -305,6 +305,12 @@ class MemoryPlan:
     rank_block_rows: int
     """Rows ``wordmine count`` decodes to text at a time: a sixteenth of the budget at
     :data:`RANK_ROW_BYTES` a row, at least 1024."""
+    cut_fragments: int
+    """Occurrences of long fragments (longer than the n-gram tables' keys) that discovery's cut pass
+    holds before it writes them to ``--tmp-dir``, sorted by first unit, and then counts a range of
+    first units at a time within the same bytes (``wordmine.mining.longfragments``): a
+    thirty-second of the budget. They grow with the corpus, not with its vocabulary; writing
+    them copies them twice, so the pass takes about a tenth of the budget beside the kept tables."""
     witness_strings: int
     """Strings under the cohesion bar that ``--new-only``'s second witness tests against jieba's
     model (``wordmine.mining.surprise``), the most frequent first: a sixty-fourth of the budget at
@@ -348,5 +354,6 @@ class MemoryPlan:
             crf_share=crf_share,
             crf_units=crf_share // CRF_BYTES_PER_UNIT,
             rank_block_rows=max(memory // 16 // RANK_ROW_BYTES, 1024),
+            cut_fragments=memory // 32,
             witness_strings=max(memory // 64 // WITNESS_STRING_BYTES, MIN_WITNESS_STRINGS),
         )

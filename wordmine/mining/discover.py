@@ -40,7 +40,8 @@ from wordmine.counting.table.keyset import KeySet
 from wordmine.counting.table.ngrams import U64, NgramTable, pack_at, unpack
 from wordmine.errors import PrunedError
 from wordmine.lexicon import Lexicon
-from wordmine.mining.scoring import boundary_entropy, cohesion, entropy_of_occurrences
+from wordmine.mining.longfragments import LongFragments, first_unit_cuts
+from wordmine.mining.scoring import boundary_entropy, cohesion
 from wordmine.unitstream import UnitStream
 
 #: Units per window of the cut pass: large enough for numpy, small enough for cache.
@@ -116,64 +117,19 @@ def _joined_gaps(window: np.ndarray, solid: dict[int, KeySet], bits: int) -> np.
     return joined
 
 
-def unique_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """np.unique(rows, axis=0, return_inverse=True, return_counts=True), several times faster.
-
-    Each row of unit ids is packed into a few 64-bit words (ids side by side,
-    the first in the highest bits, so the words sort as the rows do), and the
-    words are sorted together with one lexsort instead of comparing rows as
-    byte strings.
-
-    >>> types, which, counts = unique_rows(np.array([[3, 1, 2], [1, 2, 3], [3, 1, 2]]))
-    >>> types.tolist(), which.tolist(), counts.tolist()
-    ([[1, 2, 3], [3, 1, 2]], [1, 0, 1], [1, 2])
-    """
-    n, width = rows.shape
-    bits = max(int(rows.max(initial=0)).bit_length(), 1)
-    per_word = 64 // bits
-    words = []
-    for first in range(0, width, per_word):
-        word = np.zeros(n, U64)
-        for j in range(first, min(first + per_word, width)):
-            word = (word << U64(bits)) | rows[:, j].astype(U64)
-        words.append(word)
-    perm = np.lexsort(words[::-1])  # lexsort's last key is the primary one
-    new = np.zeros(n, bool)
-    new[:1] = True
-    for word in words:
-        ordered = word[perm]
-        new[1:] |= ordered[1:] != ordered[:-1]
-    starts = np.flatnonzero(new)
-    which = np.empty(n, np.int64)
-    which[perm] = np.cumsum(new) - 1
-    counts = np.diff(np.append(starts, n))
-    return rows[perm[starts]], which, counts
-
-
-def _long_fragments(
-    rows: list[np.ndarray], left: list[np.ndarray], right: list[np.ndarray], min_count: int
-) -> dict[tuple[int, ...], tuple[int, float, float]]:
-    """Count, left and right entropy of each long fragment type seen min_count times."""
-    occurrences = np.concatenate(rows)
-    types, which, counts = unique_rows(occurrences)
-    left_h = entropy_of_occurrences(which, np.concatenate(left), len(types))
-    right_h = entropy_of_occurrences(which, np.concatenate(right), len(types))
-    frequent = np.flatnonzero(counts >= min_count)
-    return {
-        tuple(t): (c, hl, hr)
-        for t, c, hl, hr in zip(types[frequent].tolist(), counts[frequent].tolist(),
-                                left_h[frequent].tolist(), right_h[frequent].tolist())
-    }
-
-
 def cut_and_count(
-    stream: UnitStream, solid: dict[int, KeySet], bits: int, order: int, min_count: int
+    stream: UnitStream, solid: dict[int, KeySet], bits: int, order: int, min_count: int,
+    long_tally: LongFragments | None = None,
 ) -> _Fragments:
-    """Cut the unit stream where no solid n-gram holds it together; count the pieces."""
+    """Cut the unit stream where no solid n-gram holds it together; count the pieces.
+
+    The occurrences of fragments longer than the packed width go to
+    ``long_tally`` (default: one that holds them all in memory).
+    """
     short = min(order, 64 // bits)
     short_keys: dict[int, list] = {k: [] for k in range(1, short + 1)}
     short_counts: dict[int, list] = {k: [] for k in range(1, short + 1)}
-    long_parts: dict[int, tuple[list, list, list]] = {}
+    long_tally = long_tally or LongFragments(None, None, np.zeros(0, np.int64))
     single_counts = np.zeros(0, np.int64)
     total = 0
     for window in stream.windows(WINDOW_UNITS):
@@ -203,20 +159,14 @@ def cut_and_count(
         padded = np.concatenate([[0], window, [0]]).astype(window.dtype)
         for length in distinct_values(lengths[lengths > short]).tolist():
             at = starts[lengths == length]
-            rows, left, right = long_parts.setdefault(length, ([], [], []))
-            rows.append(window[at[:, None] + np.arange(length)])
-            left.append(padded[at])
-            right.append(padded[at + length + 1])
+            long_tally.add(window[at[:, None] + np.arange(length)], padded[at], padded[at + length + 1])
     keys, counts = {}, {}
     seen = np.flatnonzero(single_counts)
     keys[1], counts[1] = seen.astype(U64), single_counts[seen]
     for length, key_parts in short_keys.items():
         if length > 1:
             keys[length], counts[length] = sum_by_key(key_parts, short_counts[length])
-    long: dict[tuple[int, ...], tuple[int, float, float]] = {}
-    for parts in long_parts.values():
-        long.update(_long_fragments(*parts, min_count))
-    return _Fragments(keys, counts, total, long)
+    return _Fragments(keys, counts, total, long_tally.frequent(min_count))
 
 
 def _back_check(word: tuple[int, ...], order: int, solid: KeySet, bits: int) -> bool:
@@ -360,7 +310,11 @@ def discover(corpus: Corpus, config: DiscoverConfig, known_words: set[str] | Non
         raise ValueError(f"need {order - 1} cohesion thresholds (lengths 2..{order}), got {len(thresholds)}")
     solid_keys = solid_ngrams(counts, order, min_count, thresholds)
     solid = {length: KeySet(keys) for length, keys in solid_keys.items()}
-    fragments = cut_and_count(corpus.stream, solid, counts.bits, order, min_count)
+    long_tally = LongFragments(config.held_fragments, config.tmp_dir, first_unit_cuts(counts.keys[0], counts.counts[0]))
+    try:
+        fragments = cut_and_count(corpus.stream, solid, counts.bits, order, min_count, long_tally)
+    finally:
+        long_tally.close()
     table, total = _fragment_table(fragments, counts.bits, min_count)
     for word, (count, _, _) in fragments.long.items():
         if _back_check(word, order, solid[order], counts.bits):
