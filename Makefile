@@ -1,11 +1,11 @@
-# make demo | test | test-fast | docs | bench | bench-docs | lint | clean. Each installs into .venv first when needed.
+# make demo | test | test-fast | docs | bench | bench-scale | bench-docs | lint | clean. Each installs into .venv first when needed.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATA ?= ../shared/data
 
-.PHONY: install demo test test-fast docs bench bench-quick bench-docs lint clean
+.PHONY: install demo test test-fast docs bench bench-scale bench-quick bench-docs lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ test-fast: $(STAMP)
 
 bench: $(BENCH_STAMP)
 	$(BIN)/python bench/run_bench.py --data $(DATA)
+
+# discover --memory 1G on 100 MB and 10 GB of distinct text (about half an hour, 10 GB of corpus in .bench_cache
+# and up to 25 GB of spill): the budget, linear time and the spill at ten times make bench's largest size.
+bench-scale: $(BENCH_STAMP)
+	$(BIN)/python bench/memory_bench.py --data $(DATA) --scale --sizes 100M,10G --json .bench_cache/memory_scale.json
 
 bench-quick: $(BENCH_STAMP)
 	$(BIN)/python bench/run_bench.py --data $(DATA) --skip-scale

@@ -63,6 +63,9 @@ def main() -> int:
     parser.add_argument("--python", default=sys.executable)
     parser.add_argument("--learning-only", action="store_true",
                         help="run only the learn, segment and contrast rows (learning_rows)")
+    parser.add_argument("--scale", action="store_true",
+                        help="run only discover --memory 1G at each size (make bench-scale: 100M and 10G), "
+                             "checked for linear time, the budget and the spill")
     parser.add_argument("--count-max", default="1G",
                         help="largest size to run count on (each size's count -o and --top take minutes)")
     args = parser.parse_args()
@@ -109,6 +112,8 @@ def main() -> int:
         return record
 
     base = sizes[0]
+    if args.scale:
+        return scale_rows([run("discover", size, "1G", []) for size in sizes], args.json)
     if args.learning_only:
         return finish(learning_rows(run, sizes, data, outputs, args.python), base, args.json)
     for size in sizes:
@@ -193,6 +198,44 @@ def learning_rows(run, sizes: list[str], data: Path, outputs: Path, python: str)
             print(f"[memory_bench] {row['label']} {row['input']}: {row['seconds']:.1f} s, peak {row['peak_mib']:,} "
                   f"MiB, model {row.get('model_mib', '-')} MiB, exit {row['exit']}", file=sys.stderr, flush=True)
     return rows
+
+
+#: How far past linear in the input the time of ``--scale``'s larger sizes may grow (issue 22: 10 GB
+#: within 110 times the 100 MB time).
+LINEAR_SLACK = 1.1
+
+
+def scale_rows(records: list[dict], json_path: str) -> int:
+    """The table of ``--scale``: each size's discover against the first size's, with its checks."""
+    first = records[0]
+    missed = []
+    for r in records:
+        checks = []
+        if r is not first:
+            r["ratio"] = round(r["seconds"] / max(first["seconds"], 1e-9), 2)
+            allowed = LINEAR_SLACK * r["mb_in"] / first["mb_in"]
+            checks.append(f"{r['ratio']}x the {first['input']} time (at most {allowed:g}x)")
+            if r["ratio"] > allowed:
+                missed.append(f"{r['label']} on {r['input']}: {r['ratio']}x the time, at most {allowed:g}x")
+        if not r["within_budget"]:
+            missed.append(f"{r['label']} on {r['input']}: over budget")
+        if r["spill_per_input"] > SPILL_PER_INPUT:
+            missed.append(f"{r['label']} on {r['input']}: spill {r['spill_per_input']}x the input")
+        if r["exit"] != 0:
+            missed.append(f"{r['label']} on {r['input']}: exit {r['exit']}")
+        r["check"] = "; ".join(checks)
+    print("| command | input | MB in | --memory | seconds | peak MiB (tree) | largest process MiB | "
+          f"within 1.25 x budget + 150 MiB | largest spill / input (at most {SPILL_PER_INPUT}) | check |")
+    print("|" + "---|" * 10)
+    for r in records:
+        print(f"| {r['label']} | {r['input']} | {r['mb_in']:,.0f} | {r['memory']} | {r['seconds']:.2f} | "
+              f"{r['peak_mib']:,} | {r['max_single_mib']:,} | {'yes' if r['within_budget'] else 'NO'} | "
+              f"{spill_cell(r)} | {r['check']} |")
+    Path(json_path).parent.mkdir(parents=True, exist_ok=True)
+    Path(json_path).write_text(json.dumps(records, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    for line in missed:
+        print(f"[memory_bench] target missed: {line}", file=sys.stderr)
+    return 1 if missed else 0
 
 
 def finish(records: list[dict], base: str, json_path: str) -> int:
