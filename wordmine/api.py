@@ -171,7 +171,9 @@ class Word:
     left_entropy: float
     right_entropy: float
     score: float
-    """The ranking: count times the smaller boundary entropy; with ``since``, the rise against the older corpus."""
+    """The ranking: count times the smaller boundary entropy; with ``new_only``, the evidence that the word is new
+    (Dunning's G2, :func:`wordmine.mining.surprise.rank_by_evidence`); with ``since``, the rise against the older
+    corpus."""
     older_count: int | None = None
     """With ``since``: occurrences in the older corpus (as a string, also inside longer words)."""
     log_ratio: float | None = None
@@ -424,20 +426,23 @@ def discover_in(corpus: Corpus, config: DiscoverConfig, new_only: bool = False,
     ``new_only``: only the new words (:mod:`wordmine.mining.novelty`: not
     known, not a fragment, not a phrase of words jieba knows), among the
     words found and the strings under the cohesion bar that jieba's model
-    cannot explain (:mod:`wordmine.mining.surprise`); ``known``: the known
+    cannot explain (:mod:`wordmine.mining.surprise`), ranked by that
+    evidence (``surprise.rank_by_evidence``); ``known``: the known
     lexicon for ``new_only`` (None: jieba's dictionary); ``witness_strings``:
     how many of those strings are tested at most (``MemoryPlan.witness_strings``;
     None: the default budget's).
     """
     if new_only:  # every word found, numbers too, is a longer word that a fragment may sit in
         from wordmine.mining.novelty import jieba_known, new_words
-        from wordmine.mining.surprise import with_surprises
+        from wordmine.mining.surprise import rank_by_evidence, with_surprises
 
         found = discover_lexicon(corpus, dataclasses.replace(config, numbers=True))
         # and the strings below the cohesion bar that jieba's model cannot explain (mining.surprise)
         found = with_surprises(corpus, config, found, jieba_known() if known is None else known,
                                witness_strings)
         lexicon = new_words(found, corpus, known, numbers=config.numbers)
+        # ranked by the evidence that they are new (mining.surprise: G2 against jieba's and the corpus' nulls)
+        lexicon = rank_by_evidence(lexicon, corpus.counts.total)
     else:
         lexicon = discover_lexicon(corpus, config)
     if top is not None:

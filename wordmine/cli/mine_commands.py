@@ -101,7 +101,9 @@ def discover_command(inputs, order, min_len, max_len, new_only, known: tuple[str
     stdin, or one count file from `wordmine count`.
 
     Columns: word, count, cohesion, left_entropy, right_entropy, score
-    (count * min entropy, the ranking). --format jieba writes a jieba user
+    (count * min entropy, the ranking; with --new-only, Dunning's G2 of the
+    count against jieba's model and the word's weakest split, see
+    wordmine.mining.surprise). --format jieba writes a jieba user
     dictionary of the words --new-only --no-numbers lists, at frequencies on
     jieba's scale (see wordmine.mining.jieba_dict); --top counts its entries.
     """
