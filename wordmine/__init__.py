@@ -70,6 +70,7 @@ Shared by every stage:
 ``mining``: words and terms from counts
     ``mining.scoring``       cohesion (weakest-split PMI), boundary entropy, its variation
     ``mining.discover``      solid n-grams, cut, count fragments, back-check, redundancy
+    ``mining.longfragments`` the cut's fragments longer than the tables' keys, counted within the budget
     ``mining.matching``      every occurrence of many long words, found with numpy in linear time
     ``mining.occurrences``   counts of candidates in a corpus or in jieba's dictionary
     ``mining.dispersion``    lines with each term, residual IDF

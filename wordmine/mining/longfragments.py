@@ -41,6 +41,7 @@ from typing import BinaryIO
 
 import numpy as np
 
+from wordmine.arrays import distinct_values
 from wordmine.counting.table.ngrams import U64
 from wordmine.errors import OutputError
 from wordmine.mining.scoring import entropy_of_occurrences
@@ -120,7 +121,7 @@ def first_unit_cuts(unit_ids: np.ndarray, unit_counts: np.ndarray, ranges: int =
     marks = cumulative[-1] * np.arange(1, ranges) / ranges
     # A range ends with the unit whose occurrences reach its mark; the next range starts after it.
     after = np.searchsorted(cumulative, marks, side="left") + 1
-    return np.unique(ids[after[after < len(ids)]].astype(np.int64))
+    return distinct_values(ids[after[after < len(ids)]].astype(np.int64))
 
 
 class LongFragments:
