@@ -479,9 +479,8 @@ def _discovered(source: Source | Counts | Files, top: int | None, min_count: int
         again = f"discover --order {corpus.order} {named}" if named else f"order={corpus.order}"
         raise refuse("order", f"{named or 'the counts'} counted to order {corpus.order} (count --order "
                      f"{corpus.order}): give {again}, or count again with --order {order}")
-    config = DiscoverConfig(order=order, min_count=min_count, min_len=min_len, max_len=max_len,
-                            redundancy=not no_redundancy, numbers=not no_numbers,
-                            held_fragments=counting.plan().cut_fragments, tmp_dir=counting.tmp_dir)
+    config = counting.discovery(order=order, min_count=min_count, min_len=min_len, max_len=max_len,
+                                redundancy=not no_redundancy, numbers=not no_numbers)
     known_paths = [known] if isinstance(known, (str, os.PathLike)) else list(known or [])
     known_set = None
     if new_only or known_paths:  # jieba's words and the files', looked up through simplified forms as well
@@ -663,8 +662,7 @@ def contrast_terms(domain: str, general: list[Source] | Counts | None, method: s
         method = "salience"
     # The domain's candidates are discovered words, counted min_count times or more: pruned counts serve.
     domain_corpus = count_sources([domain], LEARN_ORDER, counting, on_bytes, for_discovery=True, min_count=min_count)
-    lexicon = discover_lexicon(domain_corpus, DiscoverConfig(min_count=min_count, tmp_dir=counting.tmp_dir,
-                                                             held_fragments=counting.plan().cut_fragments))
+    lexicon = discover_lexicon(domain_corpus, counting.discovery(min_count=min_count))
     background: Background
     if general is None or (not isinstance(general, Counts) and not general):
         background = JiebaBackground()

@@ -99,7 +99,7 @@ class DiscoverConfig:
     """Drop words that are about as probable as their best split into other words."""
     numbers: bool = True
     """Keep words that hold a digit (1998年, 3次); False drops them, as --new-only users mostly want."""
-    held_fragments: int | None = None
+    cut_fragments: int | None = None
     """Bytes of long-fragment occurrences the cut pass holds before it writes them to ``tmp_dir``
     (``MemoryPlan.cut_fragments``); None holds them all (``wordmine.mining.longfragments``)."""
     tmp_dir: str | None = None

@@ -86,7 +86,7 @@ def test_discovery_is_the_same_when_the_long_fragments_go_to_disk(tmp_path, monk
 
     monkeypatch.setattr(LongFragments, "frequent", frequent)
     held = discover(corpus, config)
-    written = discover(corpus, dataclasses.replace(config, held_fragments=256, tmp_dir=str(tmp_path)))
+    written = discover(corpus, dataclasses.replace(config, cut_fragments=256, tmp_dir=str(tmp_path)))
     assert spills == [False, True]
     assert written.words == held.words
     assert any(len(word) > 3 for word in held.words)  # words the long fragments gave

@@ -310,7 +310,7 @@ def discover(corpus: Corpus, config: DiscoverConfig, known_words: set[str] | Non
         raise ValueError(f"need {order - 1} cohesion thresholds (lengths 2..{order}), got {len(thresholds)}")
     solid_keys = solid_ngrams(counts, order, min_count, thresholds)
     solid = {length: KeySet(keys) for length, keys in solid_keys.items()}
-    long_tally = LongFragments(config.held_fragments, config.tmp_dir, first_unit_cuts(counts.keys[0], counts.counts[0]))
+    long_tally = LongFragments(config.cut_fragments, config.tmp_dir, first_unit_cuts(counts.keys[0], counts.counts[0]))
     try:
         fragments = cut_and_count(corpus.stream, solid, counts.bits, order, min_count, long_tally)
     finally:

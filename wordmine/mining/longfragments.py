@@ -224,10 +224,11 @@ class LongFragments:
             last = first + 1  # a range alone is read whatever its size: its types cannot be split
             while last < len(per_range) and per_range[first:last + 1].sum() <= budget_rows:
                 last += 1
-            pieces = [self._read(offset + int(starts[first]) * width * UNIT_BYTES,
-                                 int(starts[last] - starts[first]), width) for offset, starts in chunks]
-            group = np.concatenate(pieces)
-            yield group[:, :length], group[:, length], group[:, length + 1]
+            if per_range[first:last].sum():
+                pieces = [self._read(offset + int(starts[first]) * width * UNIT_BYTES,
+                                     int(starts[last] - starts[first]), width) for offset, starts in chunks]
+                group = np.concatenate(pieces)
+                yield group[:, :length], group[:, length], group[:, length + 1]
             first = last
 
     def _read(self, offset: int, rows: int, width: int) -> np.ndarray:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import TextIO, Union
 
 from wordmine.budget import MemoryPlan, check_budget, default_jobs, default_memory
-from wordmine.config import CountConfig, auto_min_count
+from wordmine.config import CountConfig, DiscoverConfig, auto_min_count
 from wordmine.counting.engine.counter import count_text
 from wordmine.counting.files.countfile import is_count_file, read_counts
 from wordmine.counting.reducers.discovery import DiscoveryPruning
@@ -62,6 +62,10 @@ class CountingOptions:
         plan = self.plan()
         return CountConfig(order=order, memory=plan.memory, jobs=plan.workers, chunk_units=plan.chunk_units,
                            tmp_dir=self.tmp_dir, prune=prune, min_count=min_count, workers_after=self.workers_after)
+
+    def discovery(self, **thresholds: object) -> DiscoverConfig:
+        """Discovery's config with ``thresholds`` (``DiscoverConfig``'s fields), its cut pass within the plan."""
+        return DiscoverConfig(**thresholds, cut_fragments=self.plan().cut_fragments, tmp_dir=self.tmp_dir)
 
 
 def _is_path(source: object) -> bool:
