@@ -200,6 +200,19 @@ def learning_rows(run, sizes: list[str], data: Path, outputs: Path, python: str)
     return rows
 
 
+def table(records: list[dict], json_path: str, more: dict) -> None:
+    """Print ``records`` as a markdown table (the common columns, then ``more``: header -> cell of a
+    record) and write them to ``json_path``."""
+    print("| " + " | ".join(["command", "input", "MB in", "--memory", "seconds", "peak MiB (tree)", *more]) + " |")
+    print("|" + "---|" * (6 + len(more)))
+    for r in records:
+        cells = [r["label"], r["input"], f"{r['mb_in']:,.0f}", r["memory"], f"{r['seconds']:.2f}",
+                 f"{r['peak_mib']:,}", *(cell(r) for cell in more.values())]
+        print("| " + " | ".join(cells) + " |")
+    Path(json_path).parent.mkdir(parents=True, exist_ok=True)
+    Path(json_path).write_text(json.dumps(records, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 #: How far past linear in the input the time of ``--scale``'s larger sizes may grow (issue 22: 10 GB
 #: within 110 times the 100 MB time).
 LINEAR_SLACK = 1.1
@@ -224,15 +237,11 @@ def scale_rows(records: list[dict], json_path: str) -> int:
         if r["exit"] != 0:
             missed.append(f"{r['label']} on {r['input']}: exit {r['exit']}")
         r["check"] = "; ".join(checks)
-    print("| command | input | MB in | --memory | seconds | peak MiB (tree) | largest process MiB | "
-          f"within 1.25 x budget + 150 MiB | largest spill / input (at most {SPILL_PER_INPUT}) | check |")
-    print("|" + "---|" * 10)
-    for r in records:
-        print(f"| {r['label']} | {r['input']} | {r['mb_in']:,.0f} | {r['memory']} | {r['seconds']:.2f} | "
-              f"{r['peak_mib']:,} | {r['max_single_mib']:,} | {'yes' if r['within_budget'] else 'NO'} | "
-              f"{spill_cell(r)} | {r['check']} |")
-    Path(json_path).parent.mkdir(parents=True, exist_ok=True)
-    Path(json_path).write_text(json.dumps(records, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    table(records, json_path, {
+        "largest process MiB": lambda r: f"{r['max_single_mib']:,}",
+        "within 1.25 x budget + 150 MiB": lambda r: "yes" if r["within_budget"] else "NO",
+        f"largest spill / input (at most {SPILL_PER_INPUT})": spill_cell,
+        "check": lambda r: r["check"]})
     for line in missed:
         print(f"[memory_bench] target missed: {line}", file=sys.stderr)
     return 1 if missed else 0
@@ -246,15 +255,11 @@ def finish(records: list[dict], base: str, json_path: str) -> int:
         start = first[r["label"]]
         if start is not r:
             r["ratio"] = round(r["seconds"] / max(start["seconds"], 1e-9), 2)
-    print("| command | input | MB in | --memory | seconds | peak MiB (tree) | x first time | model MiB | within | "
-          "largest spill / input |")
-    print("|" + "---|" * 10)
-    for r in records:
-        print(f"| {r['label']} | {r['input']} | {r['mb_in']:,.0f} | {r['memory']} | {r['seconds']:.2f} | "
-              f"{r['peak_mib']:,} | {r.get('ratio', '')} | {r.get('model_mib', '')} | "
-              f"{'yes' if r['within_budget'] else 'NO'} | {spill_cell(r)} |")
-    Path(json_path).parent.mkdir(parents=True, exist_ok=True)
-    Path(json_path).write_text(json.dumps(records, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    table(records, json_path, {
+        "x first time": lambda r: str(r.get("ratio", "")),
+        "model MiB": lambda r: str(r.get("model_mib", "")),
+        "within": lambda r: "yes" if r["within_budget"] else "NO",
+        "largest spill / input": spill_cell})
     return 0 if all(r["within_budget"] and r["exit"] == 0 for r in records) else 1
 
 
