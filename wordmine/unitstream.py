@@ -36,6 +36,31 @@ from wordmine.errors import InputError, OutputError
 READ_UNITS = 32 << 20
 
 
+def scratch_file(tmp_dir: str | None, kind: str, what: str) -> BinaryIO:
+    """An anonymous temporary file in ``tmp_dir`` (None: the system's temporary folder), unlinked at
+    once, for ``what`` (its ``kind`` names it while it is made); a folder that cannot hold it stops
+    the run with one line naming the folder."""
+    try:
+        return tempfile.TemporaryFile(prefix=f"wordmine-{kind}-{os.getpid()}-", dir=tmp_dir)
+    except OSError as exc:
+        raise _cannot_keep(tmp_dir, what, exc) from None
+
+
+def append_array(handle: BinaryIO, array: np.ndarray, tmp_dir: str | None, what: str) -> int:
+    """Write ``array``'s bytes at the end of the scratch file ``handle``; return where they start."""
+    try:
+        offset = handle.seek(0, 2)
+        handle.write(memoryview(np.ascontiguousarray(array)).cast("B"))
+        return offset
+    except OSError as exc:
+        raise _cannot_keep(tmp_dir, what, exc) from None
+
+
+def _cannot_keep(tmp_dir: str | None, what: str, exc: OSError) -> OutputError:
+    return OutputError(f"{tmp_dir or tempfile.gettempdir()}: cannot keep {what} there: {exc.strerror}; "
+                       "see --tmp-dir")
+
+
 @dataclass(frozen=True)
 class FileSlice:
     """An array stored inside a file: where it starts, its length and dtype."""
@@ -96,22 +121,10 @@ class UnitStream:
         self._length += len(piece)
 
     def _temporary_file(self) -> BinaryIO:
-        try:
-            return tempfile.TemporaryFile(prefix=f"wordmine-stream-{os.getpid()}-", dir=self._tmp_dir)
-        except OSError as exc:
-            where = self._tmp_dir or tempfile.gettempdir()
-            raise OutputError(f"{where}: cannot keep the unit stream there: {exc.strerror}; "
-                              "see --tmp-dir") from None
+        return scratch_file(self._tmp_dir, "stream", "the unit stream")
 
     def _write(self, piece: np.ndarray, handle: BinaryIO | None = None) -> None:
-        handle = handle or self._file
-        try:
-            handle.seek(0, 2)
-            handle.write(memoryview(np.ascontiguousarray(piece)).cast("B"))
-        except OSError as exc:
-            where = self._tmp_dir or tempfile.gettempdir()
-            raise OutputError(f"{where}: cannot keep the unit stream there: {exc.strerror}; "
-                              "see --tmp-dir") from None
+        append_array(handle or self._file, piece, self._tmp_dir, "the unit stream")
 
     def _move_to_disk(self) -> None:
         handle = self._temporary_file()

@@ -139,12 +139,13 @@ def jieba_entries(words: Words, total_units: int | None = None, tokenizer: Any =
         listed = [w for w, _ in pairs]
         why = reasons(listed, [c for _, c in pairs], corpus=corpus, listed=listed, numbers=False,
                       total_units=total_units)
-        pairs = [pair for pair, r in zip(pairs, why) if r is None]
+        new = np.flatnonzero([r is None for r in why])
         if isinstance(words, Lexicon) and corpus is not None:  # in --new-only's order (mining.surprise)
             from wordmine.mining.surprise import rank_by_evidence
 
-            new = rank_by_evidence(words.take(np.flatnonzero([r is None for r in why])), corpus.counts.total)
-            pairs = list(zip(new.words, new.count.tolist()))
+            pairs = _pairs(rank_by_evidence(words.take(new), corpus.counts.total))
+        else:
+            pairs = [pairs[i] for i in new.tolist()]
     total = _dictionary()[1]
     scale = total / total_units if total_units else None
     entries = []

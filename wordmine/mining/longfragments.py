@@ -35,16 +35,14 @@ of them give ln 3 on the left of the second type.)
 
 from __future__ import annotations
 
-import os
-import tempfile
 from typing import BinaryIO
 
 import numpy as np
 
 from wordmine.arrays import distinct_values
 from wordmine.counting.table.ngrams import U64
-from wordmine.errors import OutputError
 from wordmine.mining.scoring import entropy_of_occurrences
+from wordmine.unitstream import append_array, scratch_file
 
 #: Ranges of first units the written rows are sorted into; the groups read back join neighbouring ranges.
 RANGES = 256
@@ -200,31 +198,22 @@ class LongFragments:
         self._held_size = 0
 
     def _write(self, record: np.ndarray) -> int:
-        try:
-            if self._file is None:
-                self._file = tempfile.TemporaryFile(  # noqa: SIM115 - open until close(); unlinked already
-                    prefix=f"wordmine-fragments-{os.getpid()}-",
-                                                    dir=self._tmp_dir)
-            offset = self._file.seek(0, 2)
-            self._file.write(memoryview(np.ascontiguousarray(record)).cast("B"))
-            return offset
-        except OSError as exc:
-            where = self._tmp_dir or tempfile.gettempdir()
-            raise OutputError(f"{where}: cannot keep the cut pass's long fragments there: {exc.strerror}; "
-                              "see --tmp-dir") from None
+        what = "the cut pass's long fragments"
+        self._file = self._file or scratch_file(self._tmp_dir, "fragments", what)
+        return append_array(self._file, record, self._tmp_dir, what)
 
     def _groups(self, length: int):
         """The written rows of ``length``, a group of neighbouring ranges at a time, as (rows, left, right)."""
         chunks = self._chunks[length]
         width = length + 2
-        per_range = sum(np.diff(starts) for _, starts in chunks)
+        # below[r]: rows of all ranges before range r
+        below = np.concatenate([[0], np.cumsum(sum(np.diff(starts) for _, starts in chunks))])
         budget_rows = max(1, (self._held_bytes or 0) // (width * UNIT_BYTES * COUNT_FACTOR))
         first = 0
-        while first < len(per_range):
-            last = first + 1  # a range alone is read whatever its size: its types cannot be split
-            while last < len(per_range) and per_range[first:last + 1].sum() <= budget_rows:
-                last += 1
-            if per_range[first:last].sum():
+        while first < len(below) - 1:
+            # as many ranges as fit the budget; a range alone is read whatever its size (its types cannot be split)
+            last = max(first + 1, int(np.searchsorted(below, below[first] + budget_rows, side="right")) - 1)
+            if below[last] > below[first]:
                 pieces = [self._read(offset + int(starts[first]) * width * UNIT_BYTES,
                                      int(starts[last] - starts[first]), width) for offset, starts in chunks]
                 group = np.concatenate(pieces)
@@ -234,5 +223,4 @@ class LongFragments:
     def _read(self, offset: int, rows: int, width: int) -> np.ndarray:
         assert self._file is not None
         self._file.seek(offset)
-        data = self._file.read(rows * width * UNIT_BYTES)
-        return np.frombuffer(data, np.uint32).reshape(rows, width)
+        return np.fromfile(self._file, np.uint32, rows * width).reshape(rows, width)
